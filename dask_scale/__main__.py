@@ -1,0 +1,271 @@
+"""Command line: ``python -m dask_scale demo`` and ``python -m dask_scale bench NAME``.
+
+``demo`` runs the library's main job end to end: it starts a local dask.distributed cluster
+(or connects to ``--scheduler``), generates a chunked dataset lazily with
+:mod:`dask_scale.datasets`, fits StandardScaler -> KMeans and a LogisticRegression on it block
+by block, and prints the data size, the time, the peak memory and the models' quality.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import os
+import runpy
+import sys
+import threading
+import time
+from pathlib import Path
+
+__all__ = ["main"]
+
+
+def _positive_int(text):
+    try:
+        value = int(float(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def _scheduler_address(text):
+    if "://" not in text:
+        raise argparse.ArgumentTypeError(
+            f"expected a scheduler address like tcp://127.0.0.1:8786, got {text!r}"
+        )
+    return text
+
+
+def _parser():
+    parser = argparse.ArgumentParser(
+        prog="python -m dask_scale",
+        description="dask_scale: scikit-learn estimators that train block by block on dask.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="{demo,bench}")
+    sub.required = True
+    demo = sub.add_parser(
+        "demo",
+        help="fit StandardScaler->KMeans and LogisticRegression on generated data",
+        description=(
+            "Generate a chunked dataset lazily, fit StandardScaler -> KMeans and "
+            "LogisticRegression on a dask.distributed cluster, and report data size, time, "
+            "peak memory and model quality."
+        ),
+    )
+    demo.add_argument(
+        "--rows", type=_positive_int, default=2_000_000,
+        help="number of rows to generate (default: 2,000,000)",
+    )
+    demo.add_argument(
+        "--features", type=_positive_int, default=20, help="number of features (default: 20)"
+    )
+    demo.add_argument(
+        "--chunk-rows", type=_positive_int, default=250_000,
+        help="rows per block (default: 250,000)",
+    )
+    demo.add_argument(
+        "--clusters", type=_positive_int, default=8, help="KMeans n_clusters (default: 8)"
+    )
+    demo.add_argument(
+        "--scheduler", type=_scheduler_address, default=None,
+        help="address of an existing dask scheduler, e.g. tcp://10.0.0.5:8786 "
+        "(default: start a local cluster)",
+    )
+    demo.add_argument(
+        "--workers", type=_positive_int, default=None,
+        help="worker processes of the local cluster (default: number of cores, at most 4)",
+    )
+    demo.add_argument(
+        "--threads-per-worker", type=_positive_int, default=1,
+        help="threads per local worker (default: 1)",
+    )
+    demo.add_argument(
+        "--memory-limit", default="auto",
+        help="memory limit per local worker, e.g. 2GB (default: auto)",
+    )
+    demo.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    demo.add_argument(
+        "--quiet", action="store_true", help="do not print per-iteration progress"
+    )
+    bench = sub.add_parser(
+        "bench",
+        help="run a benchmark script from benchmarks/ (a source checkout)",
+        description="Run benchmarks/bench_NAME.py from a source checkout with the given options.",
+    )
+    bench.add_argument("name", help="benchmark name, e.g. kmeans or logistic")
+    bench.add_argument("args", nargs=argparse.REMAINDER, help="options passed to the script")
+    return parser
+
+
+class _PeakMemory:
+    """Samples the resident memory of this process and its children (the local workers)."""
+
+    def __init__(self, interval=0.1):
+        import psutil
+
+        self._psutil = psutil
+        self.interval = interval
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _rss(self):
+        me = self._psutil.Process(os.getpid())
+        total = me.memory_info().rss
+        for child in me.children(recursive=True):
+            with contextlib.suppress(self._psutil.Error):
+                total += child.memory_info().rss
+        return total
+
+    def _run(self):
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._rss())
+            self._stop.wait(self.interval)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self._rss())
+
+
+def _gb(nbytes):
+    return f"{nbytes / 1e9:.2f} GB"
+
+
+def _optional(module, name):
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        return None
+
+
+def _demo(args):
+    from distributed import Client, LocalCluster
+
+    from dask_scale import datasets
+
+    out = sys.stdout
+    verbose = 0 if args.quiet else 1
+    if args.scheduler:
+        cluster = None
+        client = Client(args.scheduler)
+        where = f"scheduler {args.scheduler}"
+    else:
+        n_workers = args.workers or min(os.cpu_count() or 1, 4)
+        cluster = LocalCluster(
+            n_workers=n_workers,
+            threads_per_worker=args.threads_per_worker,
+            memory_limit=args.memory_limit,
+            dashboard_address=None,
+        )
+        client = Client(cluster)
+        where = f"local cluster, {n_workers} worker process(es) x {args.threads_per_worker} thread(s)"
+    try:
+        print(f"dask_scale demo on a {where}", file=out)
+        X, y = datasets.make_classification(
+            n_samples=args.rows,
+            n_features=args.features,
+            n_informative=min(args.features, max(2, args.features // 2)),
+            n_redundant=0,
+            n_clusters_per_class=1,
+            chunks=args.chunk_rows,
+            random_state=args.seed,
+        )
+        nblocks = len(X.chunks[0])
+        print(
+            f"data: {args.rows:,} rows x {args.features} features float64 = {_gb(X.nbytes)} "
+            f"in {nblocks} blocks of <= {args.chunk_rows:,} rows, generated lazily on the workers "
+            "(never held whole)",
+            file=out,
+        )
+        KMeans = _optional("dask_scale.cluster", "KMeans")
+        StandardScaler = _optional("dask_scale.preprocessing", "StandardScaler")
+        LogisticRegression = _optional("dask_scale.linear_model", "LogisticRegression")
+        results = []
+        with _PeakMemory() as mem:
+            if KMeans is not None and StandardScaler is not None:
+                from sklearn.pipeline import make_pipeline
+
+                t0 = time.perf_counter()
+                pipe = make_pipeline(
+                    StandardScaler(),
+                    KMeans(n_clusters=args.clusters, random_state=args.seed, verbose=verbose),
+                )
+                pipe.fit(X)
+                km = pipe[-1]
+                dt = time.perf_counter() - t0
+                results.append(
+                    f"StandardScaler -> KMeans(n_clusters={args.clusters}): {dt:.1f} s, "
+                    f"{km.n_iter_} Lloyd iterations, inertia (SSE) = {km.inertia_:.6g}, "
+                    f"mean squared distance to centre = {km.inertia_ / args.rows:.4f}"
+                )
+                print(results[-1], file=out, flush=True)
+            else:
+                results.append("KMeans / StandardScaler: not available in this build")
+            if LogisticRegression is not None:
+                t0 = time.perf_counter()
+                clf = LogisticRegression(verbose=verbose)
+                clf.fit(X, y)
+                fit_s = time.perf_counter() - t0
+                acc = clf.score(X, y)
+                dt = time.perf_counter() - t0
+                results.append(
+                    f"LogisticRegression(lbfgs): fit {fit_s:.1f} s ({clf.n_iter_.max() if hasattr(clf.n_iter_, 'max') else clf.n_iter_} "
+                    f"iterations), accuracy on the {args.rows:,} rows = {acc:.4f} "
+                    f"(with scoring: {dt:.1f} s)"
+                )
+                print(results[-1], file=out, flush=True)
+            else:
+                results.append("LogisticRegression: not available in this build")
+        print("", file=out)
+        print("summary", file=out)
+        print(f"  data size        {_gb(X.nbytes)} ({args.rows:,} x {args.features})", file=out)
+        for line in results:
+            print(f"  {line}", file=out)
+        where_mem = "client + local workers" if cluster is not None else "client process only"
+        print(f"  peak memory      {_gb(mem.peak)} resident ({where_mem})", file=out)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    return 0
+
+
+def _bench(args):
+    root = Path(__file__).resolve().parent.parent / "benchmarks"
+    script = root / f"bench_{args.name}.py"
+    if not script.exists():
+        available = sorted(p.stem[len("bench_"):] for p in root.glob("bench_*.py"))
+        if not root.exists():
+            print(
+                "error: benchmarks/ was not found next to the package; run bench from a "
+                "source checkout (pip install -e .[bench])",
+                file=sys.stderr,
+            )
+        else:
+            print(
+                f"error: no benchmark named {args.name!r}; available: {', '.join(available)}",
+                file=sys.stderr,
+            )
+        return 2
+    sys.argv = [str(script), *args.args]
+    runpy.run_path(str(script), run_name="__main__")
+    return 0
+
+
+def main(argv=None):
+    args = _parser().parse_args(argv)
+    if args.command == "demo":
+        return _demo(args)
+    return _bench(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,282 @@
+"""Tree reductions over the row blocks of one or more aligned arrays.
+
+A reduction is three plain functions:
+
+``chunk(*blocks, *params) -> partial``
+    runs on one row block of every input (numpy in, small numpy/scalars out);
+``combine(list_of_partials) -> partial``
+    merges a few partials (default: element-wise sum, tuples element by element);
+``aggregate(partial) -> result``
+    turns the last partial into the result (default: identity).
+
+Dask input is wired into one graph (chunk tasks, then ``combine`` levels of at most
+``split_every`` partials, then ``aggregate``) that is submitted once. Small parameters are a
+single key of that graph, so each worker fetches them once however many blocks it holds.
+NumPy input runs the same functions over row slices on a shared thread pool (the numba kernels
+release the GIL), with the same combine tree, so results do not depend on the input kind
+beyond the block boundaries.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import dask
+import dask.array as da
+import numpy as np
+from dask.delayed import Delayed
+from dask.highlevelgraph import HighLevelGraph
+
+from .client import get_client
+
+__all__ = ["sum_partials", "tree_reduce", "reduce_blocks", "row_slices", "n_row_blocks"]
+
+# Rows per block when NumPy input is split for the thread pool.
+LOCAL_BLOCK_ROWS = 1 << 16
+# Parameters larger than this are scattered (broadcast) when a distributed Client is active.
+BROADCAST_BYTES = 1 << 20
+
+
+def sum_partials(parts):
+    """Element-wise sum of a list of partials (arrays, scalars or tuples of them)."""
+    first = parts[0]
+    if isinstance(first, tuple):
+        return tuple(sum_partials([p[i] for p in parts]) for i in range(len(first)))
+    if first is None:
+        return None
+    out = first.copy() if isinstance(first, np.ndarray) else first
+    for p in parts[1:]:
+        out = out + p
+    return out
+
+
+def _nonfinite_message(position, block_index):
+    return (
+        f"Input {position} contains NaN or infinity (row block {block_index}). "
+        "Remove or impute those values first, e.g. with dask_scale.impute.SimpleImputer, "
+        "or drop them with `X[da.isfinite(X).all(axis=1)]`."
+    )
+
+
+def _run_chunk(chunk, check_finite, block_index, params, *blocks):
+    """Apply ``chunk`` to one row block after the cheap per-block checks."""
+    n = None
+    for pos, b in enumerate(blocks):
+        if b is None:
+            continue
+        if n is None:
+            n = b.shape[0]
+        elif b.shape[0] != n:
+            raise ValueError(
+                f"Inputs have different numbers of rows in row block {block_index} "
+                f"({n} vs {b.shape[0]}): X, y and sample_weight must be partitioned alike. "
+                "Rechunk y/sample_weight to X's chunks, or build them from the same DataFrame."
+            )
+        if pos in check_finite and b.dtype.kind in "fc" and not np.isfinite(b).all():
+            raise ValueError(_nonfinite_message(pos, block_index))
+    return chunk(*blocks, *params)
+
+
+def _apply_combine(combine, *parts):
+    return combine(list(parts))
+
+
+def n_row_blocks(arrays):
+    """Number of row blocks shared by the dask arrays in ``arrays`` (``None`` entries skipped)."""
+    counts = {len(a.chunks[0]) for a in arrays if a is not None}
+    if len(counts) != 1:
+        raise ValueError(
+            f"Inputs have different numbers of row blocks ({sorted(counts)}); "
+            "X, y and sample_weight must be partitioned alike."
+        )
+    return counts.pop()
+
+
+def _block_keys(a, nblocks):
+    if a is None:
+        return [None] * nblocks
+    if a.ndim == 2 and len(a.chunks[1]) != 1:
+        raise ValueError(
+            "internal: a 2-D input reached a reduction with several column blocks; "
+            "validate it with dask_scale._validation first"
+        )
+    keys = a.__dask_keys__()
+    if a.ndim == 1:
+        return list(keys)
+    return [row[0] for row in keys]
+
+
+def _param_node(params):
+    """The graph node (value or future) carrying the parameters."""
+    params = tuple(params)
+    client = get_client()
+    if client is not None:
+        size = sum(getattr(p, "nbytes", 0) for p in params)
+        if size > BROADCAST_BYTES:
+            return client.scatter(params, broadcast=True, hash=False)
+    return params
+
+
+def tree_reduce(
+    chunk,
+    arrays,
+    params=(),
+    *,
+    combine=sum_partials,
+    aggregate=None,
+    split_every=8,
+    check_finite=(),
+    name="reduce",
+):
+    """Lazy tree reduction over aligned dask arrays.
+
+    Parameters
+    ----------
+    chunk : callable
+        ``chunk(*blocks, *params)``, called once per row block.
+    arrays : sequence of dask arrays or None
+        Inputs split alike along axis 0; 2-D inputs must have a single column block.
+        ``None`` entries are passed to ``chunk`` as ``None``.
+    params : sequence, default=()
+        Small values passed to every ``chunk`` call after the blocks.
+    combine : callable, default=sum_partials
+        Merges a list of partials.
+    aggregate : callable or None, default=None
+        Applied to the final partial.
+    split_every : int, default=8
+        Fan-in of each combine task.
+    check_finite : sequence of int, default=()
+        Positions in ``arrays`` whose blocks are checked for NaN/inf before ``chunk`` runs
+        (a cheap in-memory check in the pass that reads the block anyway).
+    name : str, default="reduce"
+        Prefix of the graph keys.
+
+    Returns
+    -------
+    dask.delayed.Delayed
+    """
+    if split_every < 2:
+        raise ValueError(f"split_every must be at least 2, got {split_every}")
+    arrays = list(arrays)
+    nblocks = n_row_blocks(arrays)
+    token = uuid.uuid4().hex
+    prefix = f"{name}-{token}"
+    dsk = {}
+    param_key = f"{prefix}-params"
+    dsk[param_key] = _param_node(params)
+    per_array = [_block_keys(a, nblocks) for a in arrays]
+    check_finite = frozenset(check_finite)
+    level = []
+    for i in range(nblocks):
+        key = (f"{prefix}-chunk", i)
+        dsk[key] = (
+            _run_chunk,
+            chunk,
+            check_finite,
+            i,
+            param_key,
+            *[keys[i] for keys in per_array],
+        )
+        level.append(key)
+    depth = 0
+    while len(level) > 1:
+        nxt = []
+        for j in range(0, len(level), split_every):
+            key = (f"{prefix}-combine-{depth}", j // split_every)
+            dsk[key] = (_apply_combine, combine, *level[j : j + split_every])
+            nxt.append(key)
+        level = nxt
+        depth += 1
+    final = f"{prefix}-result"
+    if aggregate is None:
+        dsk[final] = level[0]
+    else:
+        dsk[final] = (aggregate, level[0])
+    deps = [a for a in arrays if a is not None]
+    graph = HighLevelGraph.from_collections(final, dsk, dependencies=deps)
+    return Delayed(final, graph)
+
+
+_POOL = None
+_POOL_LOCK = threading.Lock()
+
+
+def _pool():
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            _POOL = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="dask_scale")
+        return _POOL
+
+
+def row_slices(n_rows, block_rows=LOCAL_BLOCK_ROWS):
+    """Row slices that split ``n_rows`` into near-equal blocks of at most ``block_rows``."""
+    nblocks = max(1, math.ceil(n_rows / block_rows))
+    edges = np.linspace(0, n_rows, nblocks + 1).astype(int)
+    return [slice(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:], strict=False)]
+
+
+def _local_reduce(chunk, arrays, params, combine, aggregate, split_every, check_finite, block_rows):
+    lengths = {a.shape[0] for a in arrays if a is not None}
+    if len(lengths) != 1:
+        raise ValueError(f"Inputs have different numbers of rows: {sorted(lengths)}")
+    n = lengths.pop()
+    slices = row_slices(n, block_rows)
+    check_finite = frozenset(check_finite)
+
+    def run(i):
+        s = slices[i]
+        blocks = [None if a is None else a[s] for a in arrays]
+        return _run_chunk(chunk, check_finite, i, tuple(params), *blocks)
+
+    if len(slices) == 1:
+        parts = [run(0)]
+    else:
+        parts = list(_pool().map(run, range(len(slices))))
+    while len(parts) > 1:
+        parts = [combine(parts[j : j + split_every]) for j in range(0, len(parts), split_every)]
+    out = parts[0]
+    return out if aggregate is None else aggregate(out)
+
+
+def reduce_blocks(
+    chunk,
+    arrays,
+    params=(),
+    *,
+    combine=sum_partials,
+    aggregate=None,
+    split_every=8,
+    check_finite=(),
+    name="reduce",
+    block_rows=LOCAL_BLOCK_ROWS,
+):
+    """Run a tree reduction now and return its concrete result.
+
+    Same arguments as :func:`tree_reduce`. Dask input is submitted as one graph (to the active
+    distributed Client if there is one, else to dask's default scheduler); NumPy input runs
+    in-process over row slices of ``block_rows`` rows.
+    """
+    arrays = list(arrays)
+    if any(isinstance(a, da.Array) for a in arrays):
+        if not all(a is None or isinstance(a, da.Array) for a in arrays):
+            raise TypeError("internal: mix of dask and non-dask inputs in one reduction")
+        lazy = tree_reduce(
+            chunk,
+            arrays,
+            params,
+            combine=combine,
+            aggregate=aggregate,
+            split_every=split_every,
+            check_finite=check_finite,
+            name=name,
+        )
+        (result,) = dask.compute(lazy, optimize_graph=False)
+        return result
+    return _local_reduce(
+        chunk, arrays, params, combine, aggregate, split_every, check_finite, block_rows
+    )

@@ -1,0 +1,462 @@
+"""Input checks and conversions shared by every estimator.
+
+NumPy and pandas input goes through scikit-learn's own validation, so error messages and
+fitted attributes (``n_features_in_``, ``feature_names_in_``) are exactly scikit-learn's.
+Dask input is checked lazily: shape, dtype and feature-count checks use metadata only, and no
+check here forces a pass over the data. NaN/inf in dask input is caught in the first pass the
+estimator makes anyway (``check_finite`` of :func:`dask_scale._graph.reduce_blocks`, or
+:func:`dask_scale._graph.map_rows`), with a clear error.
+"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+
+import dask.array as da
+import dask.dataframe as dd
+import numpy as np
+import pandas as pd
+from sklearn.utils.validation import check_array as _sk_check_array
+from sklearn.utils.validation import validate_data as _sk_validate_data
+
+__all__ = [
+    "as_dask_array",
+    "check_array",
+    "check_consistent_rows",
+    "check_sample_weight",
+    "check_y",
+    "ensure_known_chunks",
+    "is_dask_array",
+    "is_dask_collection",
+    "is_dask_frame",
+    "validate_data",
+]
+
+FLOAT_DTYPES = (np.float64, np.float32)
+
+
+def is_dask_array(x):
+    return isinstance(x, da.Array)
+
+
+def is_dask_frame(x):
+    return isinstance(x, (dd.DataFrame, dd.Series))
+
+
+def is_dask_collection(x):
+    return is_dask_array(x) or is_dask_frame(x)
+
+
+def _kind(x):
+    return type(x).__module__.split(".")[0] + "." + type(x).__name__
+
+
+def _non_numeric_columns(frame):
+    dtypes = frame.dtypes if isinstance(frame, dd.DataFrame) else pd.Series([frame.dtype])
+    names = frame.columns if isinstance(frame, dd.DataFrame) else [frame.name]
+    bad = []
+    for name, dt in zip(names, dtypes, strict=False):
+        if not (pd.api.types.is_numeric_dtype(dt) or pd.api.types.is_bool_dtype(dt)):
+            bad.append(name)
+    return bad
+
+
+def as_dask_array(frame, *, input_name="X", numeric=True):
+    """Lazily convert a dask DataFrame/Series to a dask array (row chunks may be unknown).
+
+    Non-numeric columns raise a clear error when ``numeric`` is true.
+    """
+    if numeric:
+        bad = _non_numeric_columns(frame)
+        if bad:
+            raise ValueError(
+                f"{input_name} has non-numeric columns {bad[:10]!r} (dtypes "
+                f"{[str(frame.dtypes[c]) for c in bad[:10]] if isinstance(frame, dd.DataFrame) else str(frame.dtype)}). "
+                "Encode them first, e.g. with dask_scale.preprocessing.Categorizer followed by "
+                "DummyEncoder/OneHotEncoder, or select numeric columns with "
+                "dask_scale.compose.ColumnTransformer."
+            )
+    return frame.to_dask_array()
+
+
+def ensure_known_chunks(arr):
+    """Return ``arr`` with known row chunk sizes, computing them (one cheap pass) if needed."""
+    if is_dask_array(arr) and any(np.isnan(c) for c in arr.chunks[0]):
+        arr = arr.compute_chunk_sizes()
+    return arr
+
+
+def _feature_names(X):
+    cols = getattr(X, "columns", None)
+    if cols is None:
+        return None
+    names = list(cols)
+    types = {type(c) for c in names}
+    if not names:
+        return None
+    if all(isinstance(c, str) for c in names):
+        return np.asarray(names, dtype=object)
+    if any(isinstance(c, str) for c in names):
+        raise TypeError(
+            "Feature names are only supported if all input features have string names, "
+            f"but your input has {sorted(t.__name__ for t in types)} as feature name / column "
+            "name types. Convert them all to str, e.g. X.columns = X.columns.astype(str)."
+        )
+    return None
+
+
+def _check_dask_2d(X, *, estimator_name, input_name, ensure_2d, allow_nd):
+    if X.ndim == 1 and ensure_2d:
+        raise ValueError(
+            f"Expected a 2D array for {input_name}, got a 1D dask array of shape {X.shape}. "
+            "Reshape your data with X.reshape(-1, 1) if it has a single feature or "
+            "X.reshape(1, -1) if it contains a single sample."
+        )
+    if X.ndim > 2 and not allow_nd:
+        raise ValueError(
+            f"Found array with dim {X.ndim}. {estimator_name} expected <= 2 for {input_name}."
+        )
+    if X.ndim == 0:
+        raise ValueError(f"Expected a 2D array for {input_name}, got a scalar.")
+
+
+def _dask_dtype(X, dtype, input_name):
+    if X.dtype.kind == "O" or X.dtype.kind in "USM":
+        raise ValueError(
+            f"{input_name} has dtype {X.dtype}; numeric data is required. Convert it with "
+            f"{input_name}.astype(float), or encode strings/categories with "
+            "dask_scale.preprocessing (OrdinalEncoder, OneHotEncoder)."
+        )
+    if X.dtype.kind == "c":
+        raise ValueError(f"Complex data not supported: {input_name} has dtype {X.dtype}.")
+    if dtype is None:
+        return X
+    if dtype == "numeric":
+        return X
+    if isinstance(dtype, (list, tuple)):
+        if X.dtype in [np.dtype(d) for d in dtype]:
+            return X
+        return X.astype(dtype[0])
+    if X.dtype != np.dtype(dtype):
+        return X.astype(dtype)
+    return X
+
+
+def check_array(
+    X,
+    *,
+    dtype=FLOAT_DTYPES,
+    ensure_2d=True,
+    allow_nd=False,
+    ensure_all_finite=True,
+    ensure_min_samples=1,
+    ensure_min_features=1,
+    copy=False,
+    estimator=None,
+    input_name="X",
+):
+    """Validate ``X``: NumPy/pandas eagerly (scikit-learn's check), dask lazily.
+
+    Dask arrays keep their row chunks (known or unknown); several column blocks are merged into
+    one per row block (a cheap graph rewrite). Dask DataFrames become dask arrays with unknown
+    row chunks; non-numeric columns raise an error that says how to encode them.
+
+    Returns
+    -------
+    ndarray or dask array
+    """
+    name = estimator if isinstance(estimator, str) else type(estimator).__name__
+    if estimator is None:
+        name = "Estimator"
+    if isinstance(X, (dd.DataFrame, dd.Series)):
+        if isinstance(X, dd.Series) and ensure_2d:
+            raise ValueError(
+                f"Expected a 2D input for {input_name}, got a dask Series. Use "
+                f"{input_name}.to_frame() if it is a single feature."
+            )
+        X = as_dask_array(X, input_name=input_name)
+    if is_dask_array(X):
+        _check_dask_2d(
+            X, estimator_name=name, input_name=input_name, ensure_2d=ensure_2d, allow_nd=allow_nd
+        )
+        X = _dask_dtype(X, dtype, input_name)
+        if X.ndim == 2 and len(X.chunks[1]) > 1:
+            X = X.rechunk({1: -1})
+        n = X.shape[0]
+        if ensure_min_samples and not np.isnan(n) and n < ensure_min_samples:
+            raise ValueError(
+                f"Found array with {n} sample(s) (shape={X.shape}) while a minimum of "
+                f"{ensure_min_samples} is required by {name}."
+            )
+        if X.ndim == 2 and ensure_min_features and X.shape[1] < ensure_min_features:
+            raise ValueError(
+                f"Found array with {X.shape[1]} feature(s) (shape={X.shape}) while a minimum "
+                f"of {ensure_min_features} is required by {name}."
+            )
+        return X
+    return _sk_check_array(
+        X,
+        dtype=dtype,
+        ensure_2d=ensure_2d,
+        allow_nd=allow_nd,
+        ensure_all_finite=ensure_all_finite,
+        ensure_min_samples=ensure_min_samples,
+        ensure_min_features=ensure_min_features,
+        copy=copy,
+        estimator=estimator,
+        input_name=input_name,
+    )
+
+
+def _check_n_features(estimator, n_features, reset):
+    if reset:
+        estimator.n_features_in_ = n_features
+        return
+    expected = getattr(estimator, "n_features_in_", None)
+    if expected is not None and n_features != expected:
+        raise ValueError(
+            f"X has {n_features} features, but {type(estimator).__name__} is expecting "
+            f"{expected} features as input."
+        )
+
+
+def _check_feature_names(estimator, X, reset):
+    names = _feature_names(X)
+    if reset:
+        if names is not None:
+            estimator.feature_names_in_ = names
+        elif hasattr(estimator, "feature_names_in_"):
+            del estimator.feature_names_in_
+        return
+    fitted = getattr(estimator, "feature_names_in_", None)
+    cls = type(estimator).__name__
+    if fitted is None and names is None:
+        return
+    if names is not None and fitted is None:
+        warnings.warn(
+            f"X has feature names, but {cls} was fitted without feature names", UserWarning
+        )
+        return
+    if names is None and fitted is not None:
+        warnings.warn(
+            f"X does not have valid feature names, but {cls} was fitted with feature names",
+            UserWarning,
+        )
+        return
+    if len(names) != len(fitted) or np.any(names != fitted):
+        unseen = sorted(set(names) - set(fitted))
+        missing = sorted(set(fitted) - set(names))
+        msg = "The feature names should match those that were passed during fit.\n"
+        if unseen:
+            msg += f"Feature names unseen at fit time: {unseen[:10]}\n"
+        if missing:
+            msg += f"Feature names seen at fit time, yet now missing: {missing[:10]}\n"
+        if not unseen and not missing:
+            msg += "Feature names must be in the same order as they were in fit.\n"
+        raise ValueError(msg)
+
+
+def check_y(y, *, y_numeric=False, input_name="y", estimator=None):
+    """Validate a target: 1-D (a column vector is raveled with scikit-learn's warning)."""
+    if y is None:
+        name = type(estimator).__name__ if estimator is not None else "This estimator"
+        raise ValueError(
+            f"{name} requires y to be passed, but the target y is None."
+        )
+    if isinstance(y, dd.DataFrame):
+        if len(y.columns) != 1:
+            raise ValueError(f"{input_name} must be 1-D; got a DataFrame with {len(y.columns)} columns.")
+        y = y[y.columns[0]]
+    if isinstance(y, dd.Series):
+        y = y.to_dask_array()
+    if is_dask_array(y):
+        if y.ndim == 2 and y.shape[1] == 1:
+            warnings.warn(
+                "A column-vector y was passed when a 1d array was expected. Please change the "
+                "shape of y to (n_samples,), for example using ravel().",
+                _data_conversion_warning(),
+            )
+            y = y.rechunk({1: -1})[:, 0]
+        if y.ndim != 1:
+            raise ValueError(f"{input_name} must be 1-D, got shape {y.shape}.")
+        if y_numeric and y.dtype.kind == "O":
+            y = y.astype(np.float64)
+        return y
+    from sklearn.utils.validation import column_or_1d
+
+    y = column_or_1d(y, warn=True)
+    if y_numeric and y.dtype.kind == "O":
+        y = y.astype(np.float64)
+    return y
+
+
+def _data_conversion_warning():
+    from sklearn.exceptions import DataConversionWarning
+
+    return DataConversionWarning
+
+
+def check_consistent_rows(X, y, *, names=("X", "y")):
+    """Align ``y`` (dask) with ``X``'s row chunks; raise if lengths differ (metadata only)."""
+    if not is_dask_array(X):
+        return y
+    if not is_dask_array(y):
+        y = np.asarray(y)
+        X_chunks = X.chunks[0]
+        if any(np.isnan(c) for c in X_chunks):
+            raise ValueError(
+                f"{names[1]} is in memory but {names[0]} is a dask array with unknown chunk "
+                f"sizes, so their rows cannot be matched. Pass {names[1]} as a dask "
+                f"array/Series partitioned like {names[0]} (e.g. from the same DataFrame), or "
+                f"call {names[0]} = {names[0]}.compute_chunk_sizes() first."
+            )
+        if y.shape[0] != X.shape[0]:
+            raise ValueError(
+                f"Found input variables with inconsistent numbers of samples: "
+                f"[{X.shape[0]}, {y.shape[0]}]"
+            )
+        return da.from_array(y, chunks=(X_chunks,) + y.shape[1:])
+    nx, ny = X.shape[0], y.shape[0]
+    if not np.isnan(nx) and not np.isnan(ny) and nx != ny:
+        raise ValueError(
+            f"Found input variables with inconsistent numbers of samples: [{nx}, {ny}]"
+        )
+    if y.chunks[0] == X.chunks[0]:
+        return y
+    x_known = not any(np.isnan(c) for c in X.chunks[0])
+    y_known = not any(np.isnan(c) for c in y.chunks[0])
+    if x_known and y_known:
+        return y.rechunk({0: X.chunks[0]})
+    if len(X.chunks[0]) == len(y.chunks[0]):
+        # Unknown sizes: assumed partitioned alike; each block is checked when it is read.
+        return y
+    raise ValueError(
+        f"{names[0]} and {names[1]} have unknown chunk sizes and different numbers of blocks "
+        f"({len(X.chunks[0])} vs {len(y.chunks[0])}). Build them from the same DataFrame, or "
+        "call .compute_chunk_sizes() on both."
+    )
+
+
+def check_sample_weight(sample_weight, X, *, dtype=None, only_non_negative=True):
+    """Return sample weights shaped like ``X``'s rows: NumPy for NumPy ``X``, dask for dask.
+
+    ``None`` gives unit weights (lazy ``ones`` for dask input); a scalar gives a constant.
+    """
+    dtype = np.dtype(dtype or getattr(X, "dtype", np.float64))
+    if dtype.kind != "f":
+        dtype = np.dtype(np.float64)
+    if is_dask_array(X):
+        if sample_weight is None or isinstance(sample_weight, numbers.Number):
+            value = 1.0 if sample_weight is None else float(sample_weight)
+            if any(np.isnan(c) for c in X.chunks[0]):
+                return X[:, 0].map_blocks(
+                    lambda b: np.full(b.shape[0], value, dtype=dtype), dtype=dtype
+                ) if X.ndim == 2 else X.map_blocks(
+                    lambda b: np.full(b.shape[0], value, dtype=dtype), dtype=dtype
+                )
+            return da.full(X.shape[0], value, chunks=(X.chunks[0],), dtype=dtype)
+        sw = sample_weight
+        if is_dask_frame(sw):
+            sw = check_y(sw, input_name="sample_weight")
+        if not is_dask_array(sw):
+            sw = np.asarray(sw, dtype=dtype)
+            if sw.ndim != 1:
+                raise ValueError(f"sample_weight must be 1-D, got shape {sw.shape}.")
+        elif sw.ndim != 1:
+            raise ValueError(f"sample_weight must be 1-D, got shape {sw.shape}.")
+        sw = check_consistent_rows(X, sw, names=("X", "sample_weight"))
+        if only_non_negative:
+            sw = sw.map_blocks(_check_weights_block, dtype=dtype)
+        return sw.astype(dtype)
+    n = X.shape[0]
+    if sample_weight is None:
+        return np.ones(n, dtype=dtype)
+    if isinstance(sample_weight, numbers.Number):
+        return np.full(n, float(sample_weight), dtype=dtype)
+    sw = _sk_check_array(
+        sample_weight, ensure_2d=False, dtype=dtype, input_name="sample_weight", order="C"
+    )
+    if sw.ndim != 1:
+        raise ValueError(f"Sample weights must be 1D array or scalar, got shape {sw.shape}.")
+    if sw.shape != (n,):
+        raise ValueError(f"sample_weight.shape == {sw.shape}, expected {(n,)}!")
+    if only_non_negative:
+        _check_weights_block(sw)
+    return sw
+
+
+def _check_weights_block(sw):
+    if sw.size and not np.isfinite(sw).all():
+        raise ValueError("sample_weight contains NaN or infinity.")
+    if sw.size and (sw < 0).any():
+        raise ValueError("Negative values in data passed to `sample_weight`.")
+    return sw
+
+
+def validate_data(
+    estimator,
+    X="no_validation",
+    y="no_validation",
+    *,
+    reset=True,
+    dtype=FLOAT_DTYPES,
+    ensure_2d=True,
+    ensure_all_finite=True,
+    ensure_min_samples=1,
+    y_numeric=False,
+    multi_output=False,
+    copy=False,
+    **check_params,
+):
+    """Validate ``X`` (and ``y``) and set or check ``n_features_in_``/``feature_names_in_``.
+
+    NumPy/pandas input is delegated to :func:`sklearn.utils.validation.validate_data`; dask
+    input is checked lazily with the same messages.
+
+    Returns
+    -------
+    X, or (X, y) when ``y`` is given. Dask input returns dask arrays (row chunks of ``y``
+    aligned with ``X``).
+    """
+    no_x = isinstance(X, str) and X == "no_validation"
+    no_y = y is None or (isinstance(y, str) and y == "no_validation")
+    dask_in = (not no_x and is_dask_collection(X)) or (not no_y and is_dask_collection(y))
+    if not dask_in:
+        kwargs = dict(
+            reset=reset,
+            dtype=dtype,
+            ensure_2d=ensure_2d,
+            ensure_all_finite=ensure_all_finite,
+            ensure_min_samples=ensure_min_samples,
+            copy=copy,
+            **check_params,
+        )
+        if not no_y:
+            kwargs.update(y_numeric=y_numeric, multi_output=multi_output)
+        return _sk_validate_data(estimator, X, y, **kwargs)
+    if no_x:
+        raise ValueError("validate_data needs X with dask input")
+    if not is_dask_collection(X):
+        X = da.from_array(np.asarray(X), chunks=y.chunks[0] if is_dask_array(y) else "auto")
+    _check_feature_names(estimator, X, reset)
+    Xa = check_array(
+        X,
+        dtype=dtype,
+        ensure_2d=ensure_2d,
+        ensure_all_finite=ensure_all_finite,
+        ensure_min_samples=ensure_min_samples,
+        estimator=estimator,
+    )
+    if Xa.ndim == 2:
+        _check_n_features(estimator, Xa.shape[1], reset)
+    if no_y:
+        if y is None and estimator.__sklearn_tags__().target_tags.required:
+            check_y(None, estimator=estimator)
+        return Xa
+    if multi_output and is_dask_array(y) and y.ndim == 2:
+        ya = y
+    else:
+        ya = check_y(y, y_numeric=y_numeric, estimator=estimator)
+    ya = check_consistent_rows(Xa, ya)
+    return Xa, ya

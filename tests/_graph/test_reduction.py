@@ -1,0 +1,142 @@
+import dask
+import dask.array as da
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dask_scale._graph import reduce_blocks, row_slices, sum_partials, tree_reduce
+
+
+def _stats(X, w):
+    # column sums weighted, total weight, row count
+    return (w @ X, w.sum(), X.shape[0])
+
+
+def _expected(X, w):
+    return w @ X, w.sum(), X.shape[0]
+
+
+@pytest.mark.parametrize("split_every", [2, 3, 8])
+def test_reduce_blocks_dask_matches_numpy(split_every):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(1000, 3))
+    w = rng.uniform(size=1000)
+    exp = _expected(X, w)
+    got = reduce_blocks(
+        _stats, [da.from_array(X, chunks=(97, 3)), da.from_array(w, chunks=97)],
+        split_every=split_every,
+    )
+    np.testing.assert_allclose(got[0], exp[0], rtol=1e-12)
+    np.testing.assert_allclose(got[1], exp[1], rtol=1e-12)
+    assert got[2] == 1000
+    local = reduce_blocks(_stats, [X, w], block_rows=100)
+    np.testing.assert_allclose(local[0], exp[0], rtol=1e-12)
+    assert local[2] == 1000
+
+
+def test_params_and_aggregate():
+    X = da.arange(20, chunks=5).reshape(20, 1).rechunk((5, 1))
+
+    def chunk(b, scale):
+        return float(b.sum() * scale)
+
+    assert reduce_blocks(chunk, [X], (2.0,), aggregate=lambda s: s / 2) == float(np.arange(20).sum())
+
+
+def test_lazy_tree_reduce_is_one_graph():
+    X = da.ones((40, 2), chunks=(10, 2))
+    lazy = tree_reduce(lambda b: b.sum(), [X], split_every=2)
+    # 4 chunk tasks, 2 + 1 combines, result, params node + data tasks
+    assert lazy.compute(scheduler="sync") == 80.0
+
+
+def test_none_inputs_are_passed_through():
+    X = da.ones((10, 2), chunks=(5, 2))
+    assert reduce_blocks(lambda b, w: b.shape[0] if w is None else -1, [X, None]) == 10
+
+
+def test_check_finite_raises_clear_error():
+    X = np.ones((10, 2))
+    X[7, 1] = np.nan
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        reduce_blocks(lambda b: b.sum(), [da.from_array(X, chunks=5)], check_finite=[0])
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        reduce_blocks(lambda b: b.sum(), [X], check_finite=[0])
+    # not checked when not asked
+    assert np.isnan(reduce_blocks(lambda b: b.sum(), [X]))
+
+
+def test_misaligned_blocks_detected_when_read():
+    X = da.ones((10, 2), chunks=(5, 2))
+    y = da.ones(10, chunks=((4, 6),))
+    with pytest.raises(ValueError, match="partitioned alike"):
+        reduce_blocks(lambda a, b: 0, [X, y])
+    y3 = da.ones(10, chunks=((3, 3, 4),))
+    with pytest.raises(ValueError, match="row blocks"):
+        reduce_blocks(lambda a, b: 0, [X, y3])
+
+
+def test_unknown_chunk_sizes():
+    X = da.from_array(np.arange(30.0).reshape(15, 2), chunks=(4, 2))
+    Xu = X[X[:, 0] >= 0]
+    assert np.isnan(Xu.shape[0])
+    assert reduce_blocks(lambda b: b.sum(), [Xu]) == np.arange(30.0).sum()
+
+
+def test_sum_partials_tuples():
+    parts = [(np.ones(2), 1.0), (np.ones(2), 2.0)]
+    out = sum_partials(parts)
+    np.testing.assert_array_equal(out[0], [2, 2])
+    assert out[1] == 3.0
+    # inputs untouched
+    np.testing.assert_array_equal(parts[0][0], [1, 1])
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    n=st.integers(1, 300),
+    chunk=st.integers(1, 300),
+    split_every=st.integers(2, 9),
+)
+def test_chunking_does_not_change_sums(n, chunk, split_every):
+    X = np.arange(n * 2, dtype=np.float64).reshape(n, 2) / 7.0
+    got = reduce_blocks(
+        lambda b: b.sum(axis=0), [da.from_array(X, chunks=(chunk, 2))], split_every=split_every
+    )
+    np.testing.assert_allclose(got, X.sum(axis=0), rtol=1e-12)
+
+
+@given(n=st.integers(0, 10_000), block=st.integers(1, 5000))
+def test_row_slices_cover(n, block):
+    s = row_slices(n, block)
+    assert s[0].start == 0 and s[-1].stop == n
+    assert all(a.stop == b.start for a, b in zip(s[:-1], s[1:], strict=False))
+    assert all(x.stop - x.start <= block for x in s)
+
+
+@pytest.mark.distributed
+def test_reduce_on_distributed_client_with_broadcast():
+    from distributed import Client, LocalCluster
+
+    from dask_scale._graph import reduction
+
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(400, 3))
+    big = rng.normal(size=(reduction.BROADCAST_BYTES // 8 + 10,))  # forces scatter
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cl, Client(cl):
+        got = reduce_blocks(
+            lambda b, p, q: b.sum(axis=0) * p + q[0] * 0,
+            [da.from_array(X, chunks=(50, 3))],
+            (3.0, big),
+        )
+    np.testing.assert_allclose(got, 3.0 * X.sum(axis=0), rtol=1e-12)
+
+
+def test_threaded_and_sync_schedulers_agree():
+    X = da.random.default_rng(3).normal(size=(500, 4), chunks=(60, 4))
+    with dask.config.set(scheduler="sync"):
+        a = reduce_blocks(lambda b: b.sum(axis=0), [X])
+    with dask.config.set(scheduler="threads"):
+        b = reduce_blocks(lambda b: b.sum(axis=0), [X])
+    np.testing.assert_array_equal(a, b)

@@ -1,0 +1,206 @@
+import warnings
+
+import dask.array as da
+import dask.dataframe as dd
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import BaseEstimator
+
+from dask_scale._graph import reduce_blocks
+from dask_scale._validation import (
+    check_array,
+    check_consistent_rows,
+    check_sample_weight,
+    check_y,
+    ensure_known_chunks,
+    validate_data,
+)
+
+
+class Est(BaseEstimator):
+    pass
+
+
+@pytest.fixture
+def frame():
+    pdf = pd.DataFrame({"a": np.arange(12.0), "b": np.arange(12) % 3, "c": np.linspace(0, 1, 12)})
+    return pdf, dd.from_pandas(pdf, npartitions=3)
+
+
+def test_numpy_is_sklearns_validation():
+    e = Est()
+    X = validate_data(e, [[1, 2], [3, 4]])
+    assert isinstance(X, np.ndarray) and X.dtype == np.float64
+    assert e.n_features_in_ == 2
+    with pytest.raises(ValueError, match="NaN"):
+        validate_data(Est(), np.array([[np.nan, 1.0]]))
+
+
+def test_dask_array_is_lazy_and_keeps_chunks():
+    e = Est()
+    X = da.ones((100, 6), chunks=(30, 2), dtype=np.float32)
+    out = validate_data(e, X)
+    assert isinstance(out, da.Array)
+    assert out.chunks == ((30, 30, 30, 10), (6,))  # column blocks merged
+    assert out.dtype == np.float32  # float32 kept
+    assert e.n_features_in_ == 6
+    ints = validate_data(Est(), da.ones((10, 2), chunks=5, dtype=np.int64))
+    assert ints.dtype == np.float64
+
+
+def test_dask_frame_lazy_unknown_chunks_and_names(frame):
+    pdf, ddf = frame
+    e = Est()
+    X = validate_data(e, ddf)
+    assert isinstance(X, da.Array)
+    assert all(np.isnan(c) for c in X.chunks[0])
+    np.testing.assert_array_equal(e.feature_names_in_, ["a", "b", "c"])
+    np.testing.assert_allclose(X.compute(), pdf.to_numpy(dtype=float))
+    # same names at predict: fine; different names: clear error
+    validate_data(e, ddf, reset=False)
+    with pytest.raises(ValueError, match="feature names should match"):
+        validate_data(e, ddf.rename(columns={"a": "z"}), reset=False)
+    with pytest.warns(UserWarning, match="fitted with feature names"):
+        validate_data(e, X, reset=False)
+
+
+def test_feature_count_mismatch_message():
+    e = Est()
+    validate_data(e, da.ones((10, 3), chunks=5))
+    with pytest.raises(ValueError, match="X has 2 features, but Est is expecting 3 features"):
+        validate_data(e, da.ones((10, 2), chunks=5), reset=False)
+
+
+def test_non_numeric_frame_columns_refused_with_fix(frame):
+    _, ddf = frame
+    bad = ddf.assign(s=ddf.a.astype(str), k=ddf.b.astype("category"))
+    with pytest.raises(ValueError, match=r"non-numeric columns \['s', 'k'\].*OneHotEncoder"):
+        validate_data(Est(), bad)
+
+
+def test_object_dtype_dask_array_refused():
+    X = da.from_array(np.array([["a", "b"], ["c", "d"]], dtype=object), chunks=1)
+    with pytest.raises(ValueError, match="numeric data is required"):
+        check_array(X)
+
+
+def test_wrong_dimensions():
+    with pytest.raises(ValueError, match="Expected a 2D array"):
+        check_array(da.ones(10, chunks=5))
+    with pytest.raises(ValueError, match="dim 3"):
+        check_array(da.ones((2, 2, 2), chunks=1))
+    with pytest.raises(ValueError, match="got a dask Series"):
+        check_array(dd.from_pandas(pd.Series(np.arange(4.0)), npartitions=2))
+
+
+def test_empty_dask_array_refused():
+    with pytest.raises(ValueError, match="0 sample"):
+        check_array(da.ones((0, 3), chunks=5))
+
+
+def test_nan_in_dask_input_is_caught_in_first_pass_not_at_validation():
+    Xn = np.ones((20, 2))
+    Xn[13, 0] = np.inf
+    calls = []
+    X = da.from_array(Xn, chunks=5).map_blocks(
+        lambda b: (calls.append(b.shape) if b.size else None) or b, meta=np.empty((0, 0))
+    )
+    out = validate_data(Est(), X)
+    assert calls == []  # validation read nothing
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        reduce_blocks(lambda b: b.sum(), [out], check_finite=[0])
+
+
+def test_y_alignment_and_lengths():
+    X = da.ones((10, 2), chunks=(4, 2))
+    y = da.arange(10, chunks=5)
+    _, ya = validate_data(Est(), X, y)
+    assert ya.chunks == X.chunks[:1]
+    with pytest.raises(ValueError, match=r"inconsistent numbers of samples: \[10, 9\]"):
+        validate_data(Est(), X, da.arange(9, chunks=5))
+    ynp = check_consistent_rows(X, np.arange(10))
+    assert ynp.chunks == X.chunks[:1]
+    with pytest.raises(ValueError, match="inconsistent"):
+        check_consistent_rows(X, np.arange(11))
+
+
+def test_y_in_memory_with_unknown_chunks_says_how_to_fix(frame):
+    _, ddf = frame
+    with pytest.raises(ValueError, match="compute_chunk_sizes"):
+        validate_data(Est(), ddf, np.arange(12))
+
+
+def test_unknown_length_mismatch_detected_at_read(frame):
+    pdf, ddf = frame
+    ys = dd.from_pandas(pd.Series(np.arange(12)), npartitions=3)
+    X, y = validate_data(Est(), ddf, ys)
+    assert reduce_blocks(lambda a, b: a.shape[0], [X, y]) == 12
+    ys_bad = dd.from_pandas(pd.Series(np.arange(13)), npartitions=3)
+    X, y = validate_data(Est(), ddf, ys_bad)
+    with pytest.raises(ValueError, match="partitioned alike"):
+        reduce_blocks(lambda a, b: a.shape[0], [X, y])
+
+
+def test_check_y_column_vector_and_frame(frame):
+    from sklearn.exceptions import DataConversionWarning
+
+    with pytest.warns(DataConversionWarning):
+        y = check_y(da.ones((6, 1), chunks=3))
+    assert y.ndim == 1
+    pdf, ddf = frame
+    y = check_y(ddf[["a"]])
+    np.testing.assert_array_equal(y.compute(), pdf.a.to_numpy())
+    with pytest.raises(ValueError, match="requires y"):
+        check_y(None, estimator=Est())
+    with pytest.raises(ValueError, match="1-D"):
+        check_y(da.ones((4, 2), chunks=2))
+
+
+def test_sample_weight_kinds():
+    X = da.ones((10, 2), chunks=(4, 2))
+    sw = check_sample_weight(None, X)
+    assert sw.chunks == X.chunks[:1] and float(sw.sum().compute()) == 10
+    sw = check_sample_weight(2.0, X)
+    assert float(sw.sum().compute()) == 20
+    sw = check_sample_weight(np.arange(10.0), X)
+    assert sw.chunks == X.chunks[:1]
+    neg = check_sample_weight(-np.ones(10), X)
+    with pytest.raises(ValueError, match="Negative"):
+        neg.compute()
+    Xn = np.ones((5, 2))
+    np.testing.assert_array_equal(check_sample_weight(None, Xn), np.ones(5))
+    with pytest.raises(ValueError, match="expected"):
+        check_sample_weight(np.ones(4), Xn)
+    # unknown chunks: unit weights built lazily per block
+    Xu = X[X[:, 0] > 0]
+    sw = check_sample_weight(None, Xu)
+    assert float(sw.sum().compute()) == 10
+
+
+def test_float32_sample_weight_follows_X():
+    X = da.ones((4, 2), chunks=2, dtype=np.float32)
+    assert check_sample_weight(None, X).dtype == np.float32
+
+
+def test_ensure_known_chunks():
+    X = da.arange(10, chunks=3)
+    Xu = X[X > 2]
+    assert ensure_known_chunks(Xu).chunks[0] == (0, 3, 3, 1)
+    assert ensure_known_chunks(X) is X
+
+
+def test_integer_column_names_are_not_feature_names():
+    pdf = pd.DataFrame(np.ones((4, 2)))
+    e = Est()
+    validate_data(e, dd.from_pandas(pdf, npartitions=2))
+    assert not hasattr(e, "feature_names_in_")
+    mixed = pd.DataFrame(np.ones((4, 2)), columns=["a", 1])
+    with pytest.raises(TypeError, match="string names"):
+        validate_data(Est(), dd.from_pandas(mixed, npartitions=2))
+
+
+def test_no_warning_for_clean_dask_input():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        validate_data(Est(), da.ones((4, 2), chunks=2), da.ones(4, chunks=2))
