@@ -1,0 +1,61 @@
+import dask.array as da
+import dask.dataframe as dd
+import numpy as np
+import pandas as pd
+import pytest
+
+from dask_scale._graph import map_rows
+from dask_scale._validation import check_array
+
+
+def _rowsum(block, scale):
+    return block.sum(axis=1) * scale
+
+
+def _two(block):
+    return np.stack([block[:, 0], -block[:, 0]], axis=1)
+
+
+def test_numpy_in_numpy_out():
+    X = np.arange(12.0).reshape(6, 2)
+    out = map_rows(_rowsum, X, 2.0, out_dtype=np.float64)
+    assert isinstance(out, np.ndarray)
+    np.testing.assert_array_equal(out, X.sum(axis=1) * 2)
+
+
+def test_dask_in_lazy_dask_out_1d_and_2d():
+    Xn = np.arange(12.0).reshape(6, 2)
+    X = da.from_array(Xn, chunks=(4, 2))
+    out = map_rows(_rowsum, X, 2.0, out_dtype=np.float64)
+    assert isinstance(out, da.Array) and out.chunks == ((4, 2),)
+    np.testing.assert_array_equal(out.compute(), Xn.sum(axis=1) * 2)
+    out2 = map_rows(_two, X, out_dtype=np.float64, n_out=2)
+    assert out2.chunks == ((4, 2), (2,))
+    np.testing.assert_array_equal(out2.compute()[:, 1], -Xn[:, 0])
+
+
+def test_frame_in_frame_out_keeps_index_and_empty_partitions():
+    pdf = pd.DataFrame({"a": np.arange(8.0), "b": np.ones(8)}, index=np.arange(10, 18))
+    ddf = dd.from_pandas(pdf, npartitions=4)
+    ddf = ddf[ddf.a != 2]  # leaves partitions with fewer rows
+    ddf = ddf[(ddf.a < 2) | (ddf.a > 3)]  # second partition now empty
+    X = check_array(ddf)
+    s = map_rows(_rowsum, X, 1.0, out_dtype=np.float64, frame=ddf, in_dtype=np.float64, name="p")
+    assert isinstance(s, dd.Series)
+    got = s.compute()
+    exp = pdf[(pdf.a < 2) | (pdf.a > 3)].sum(axis=1)
+    np.testing.assert_array_equal(got.index, exp.index)
+    np.testing.assert_array_equal(got.to_numpy(), exp.to_numpy())
+    assert got.name == "p"
+    f = map_rows(_two, X, out_dtype=np.float64, n_out=2, frame=ddf, columns=["x", "y"])
+    assert list(f.compute().columns) == ["x", "y"]
+
+
+def test_nan_detected_at_compute_with_clear_message():
+    Xn = np.ones((6, 2))
+    Xn[4, 1] = np.nan
+    out = map_rows(_rowsum, da.from_array(Xn, chunks=3), 1.0, out_dtype=np.float64)
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        out.compute()
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        map_rows(_rowsum, Xn, 1.0, out_dtype=np.float64)
