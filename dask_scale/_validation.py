@@ -121,6 +121,36 @@ def _check_dask_2d(X, *, estimator_name, input_name, ensure_2d, allow_nd):
         raise ValueError(f"Expected a 2D array for {input_name}, got a scalar.")
 
 
+def _to_host(block):
+    """Copy one block from a device array library (CuPy) to a NumPy array."""
+    get = getattr(block, "get", None)
+    return get() if callable(get) else np.asarray(block)
+
+
+def _host_backed(X, input_name):
+    """Return ``X`` with NumPy blocks: device (CuPy) blocks are copied to host when read."""
+    meta = getattr(X, "_meta", None)
+    if meta is None:
+        return X
+    module = type(meta).__module__.split(".")[0]
+    if module == "cupy":
+        warnings.warn(
+            f"{input_name} is a CuPy-backed dask array; dask_scale's kernels run on the CPU, "
+            "so each block is copied to host memory when it is read and outputs are "
+            "NumPy-backed.",
+            UserWarning,
+            stacklevel=4,
+        )
+        return X.map_blocks(_to_host, dtype=X.dtype, meta=np.empty((0,) * X.ndim, X.dtype))
+    if module in ("scipy", "sparse"):
+        raise TypeError(
+            f"{input_name} is a dask array of sparse blocks ({type(meta).__name__}); dask_scale "
+            "estimators need dense blocks. Densify per block, e.g. "
+            f"{input_name}.map_blocks(lambda b: b.toarray(), dtype={input_name}.dtype)."
+        )
+    return X
+
+
 def _dask_dtype(X, dtype, input_name):
     if X.dtype.kind == "O" or X.dtype.kind in "USM":
         raise ValueError(
@@ -180,6 +210,7 @@ def check_array(
         _check_dask_2d(
             X, estimator_name=name, input_name=input_name, ensure_2d=ensure_2d, allow_nd=allow_nd
         )
+        X = _host_backed(X, input_name)
         X = _dask_dtype(X, dtype, input_name)
         if X.ndim == 2 and len(X.chunks[1]) > 1:
             X = X.rechunk({1: -1})

@@ -204,3 +204,36 @@ def test_no_warning_for_clean_dask_input():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         validate_data(Est(), da.ones((4, 2), chunks=2), da.ones(4, chunks=2))
+
+
+def test_sparse_blocks_refused_with_fix():
+    sp = pytest.importorskip("scipy.sparse")
+    X = da.from_array(np.eye(4), chunks=2).map_blocks(
+        sp.csr_matrix, meta=sp.csr_matrix((0, 0))
+    )
+    with pytest.raises(TypeError, match="toarray"):
+        check_array(X)
+
+
+def test_device_blocks_copied_to_host_when_read():
+    # A stand-in for a CuPy block: any array type from module 'cupy' with .get().
+    import types
+
+    fake = types.ModuleType("cupy")
+
+    class ndarray(np.ndarray):
+        def get(self):
+            return np.asarray(self).copy()
+
+    ndarray.__module__ = "cupy"
+    fake.ndarray = ndarray
+    Xn = np.arange(8.0).reshape(4, 2)
+    X = da.from_array(Xn, chunks=2).map_blocks(
+        lambda b: b.view(ndarray), meta=np.empty((0, 0)).view(ndarray)
+    )
+    with pytest.warns(UserWarning, match="CuPy-backed"):
+        out = check_array(X)
+    assert type(out._meta) is np.ndarray
+    blocks = out.compute()
+    assert type(blocks) is np.ndarray
+    np.testing.assert_array_equal(blocks, Xn)
