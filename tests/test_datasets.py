@@ -1,0 +1,653 @@
+"""Tests of dask_scale.datasets: lazy, chunked, reproducible generators."""
+
+from __future__ import annotations
+
+import math
+
+import dask
+import dask.array as da
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy.special import gammaln
+from sklearn.linear_model import LogisticRegression, PoissonRegressor
+from sklearn.model_selection import train_test_split
+
+from dask_scale import datasets
+from dask_scale.datasets import (
+    make_blobs,
+    make_classification,
+    make_classification_df,
+    make_counts,
+    make_regression,
+)
+
+# Small calls of every array generator: (function, kwargs, n_features of X, y ndim, y dtype).
+ARRAY_CASES = {
+    "blobs": (make_blobs, dict(n_samples=103, n_features=3, centers=4), 3, 1, np.int64),
+    "classification": (
+        make_classification,
+        dict(
+            n_samples=103, n_features=7, n_informative=3, n_redundant=1, n_repeated=1, n_classes=3
+        ),
+        7,
+        1,
+        np.int64,
+    ),
+    "regression": (
+        make_regression,
+        dict(n_samples=103, n_features=6, n_informative=3),
+        6,
+        1,
+        np.float64,
+    ),
+    "regression_multi": (
+        make_regression,
+        dict(n_samples=103, n_features=6, n_informative=3, n_targets=2),
+        6,
+        2,
+        np.float64,
+    ),
+    "counts": (make_counts, dict(n_samples=103, n_features=5, n_informative=2), 5, 1, np.int64),
+}
+
+
+def _call(name, **extra):
+    func, kwargs, *_ = ARRAY_CASES[name]
+    return func(**{**kwargs, **extra})
+
+
+# ---------------------------------------------------------------------------------------------
+# shapes, dtypes, chunks
+# ---------------------------------------------------------------------------------------------
+
+
+def test_all_is_sorted_and_complete():
+    assert datasets.__all__ == sorted(datasets.__all__)
+    assert set(datasets.__all__) == {
+        "make_blobs",
+        "make_classification",
+        "make_classification_df",
+        "make_counts",
+        "make_regression",
+    }
+
+
+@pytest.mark.parametrize("name", sorted(ARRAY_CASES))
+@pytest.mark.parametrize(
+    "chunks, expected",
+    [(30, (30, 30, 30, 13)), ((50, 3, 50), (50, 3, 50)), (None, (103,)), (1000, (103,))],
+)
+def test_shapes_dtypes_chunks(name, chunks, expected):
+    func, kwargs, n_features, y_ndim, y_dtype = ARRAY_CASES[name]
+    X, y = func(**kwargs, random_state=0, chunks=chunks)
+    assert isinstance(X, da.Array) and isinstance(y, da.Array)
+    assert X.shape == (103, n_features) and X.dtype == np.float64
+    assert X.chunks == (expected, (n_features,))
+    assert y.ndim == y_ndim and y.dtype == y_dtype
+    assert y.chunks[0] == expected
+    Xc, yc = dask.compute(X, y)
+    # computed blocks agree with the declared metadata
+    assert Xc.shape == X.shape and Xc.dtype == X.dtype and Xc.flags.c_contiguous
+    assert yc.shape == y.shape and yc.dtype == y.dtype
+    assert np.isfinite(Xc).all()
+
+
+def test_dask_style_chunks_accepted():
+    X, _ = make_blobs(n_samples=10, n_features=2, random_state=0, chunks=((4, 6), (2,)))
+    assert X.chunks == ((4, 6), (2,))
+    X2, _ = make_blobs(n_samples=10, n_features=2, random_state=0, chunks=(4, 6))
+    np.testing.assert_array_equal(X.compute(), X2.compute())
+
+
+def test_default_chunks_are_100k_rows():
+    X, y = make_regression(n_samples=250_001, n_features=2, n_informative=1, random_state=0)
+    assert X.chunks[0] == (100_000, 100_000, 50_001)
+
+
+# ---------------------------------------------------------------------------------------------
+# determinism and block independence
+# ---------------------------------------------------------------------------------------------
+
+
+def _all_generators(random_state):
+    """(name, collections) for every generator on small data with several blocks."""
+    out = [(name, _call(name, random_state=random_state, chunks=30)) for name in ARRAY_CASES]
+    out.append(
+        (
+            "classification_df",
+            make_classification_df(
+                n_samples=103, n_features=3, random_state=random_state, chunks=30
+            ),
+        )
+    )
+    return out
+
+
+def _assert_same(left, right):
+    for a, b in zip(left, right, strict=True):
+        if isinstance(a, pd.DataFrame):
+            pd.testing.assert_frame_equal(a, b)
+        elif isinstance(a, pd.Series):
+            pd.testing.assert_series_equal(a, b)
+        else:
+            np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.distributed
+def test_same_data_whatever_the_scheduler():
+    from distributed import Client, LocalCluster
+
+    reference = {
+        name: dask.compute(*colls, scheduler="sync") for name, colls in _all_generators(42)
+    }
+    for name, colls in _all_generators(42):  # a second, independent call
+        _assert_same(reference[name], dask.compute(*colls, scheduler="threads"))
+    with (
+        LocalCluster(
+            processes=False, n_workers=1, threads_per_worker=2, dashboard_address=":0"
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        for name, colls in _all_generators(42):
+            _assert_same(reference[name], client.compute(list(colls), sync=True))
+
+
+@pytest.mark.parametrize("name", sorted(ARRAY_CASES))
+def test_blocks_are_independent(name):
+    X, y = _call(name, random_state=7, chunks=(20, 40, 13, 30))
+    Xc, yc = dask.compute(X, y)
+    edges = np.cumsum((0, 20, 40, 13, 30))
+    for i in (3, 1):
+        block = X.blocks[i]
+        # the graph of one block holds a single generating task
+        (graph,) = dask.optimize(block)
+        generating = [k for k in dict(graph.__dask_graph__()) if "-blocks-" in str(k)]
+        assert len(generating) == 1
+        np.testing.assert_array_equal(block.compute(), Xc[edges[i] : edges[i + 1]])
+        np.testing.assert_array_equal(y.blocks[i].compute(), yc[edges[i] : edges[i + 1]])
+
+
+def test_huge_lazy_array_first_block():
+    # 10 billion rows are never materialised: only the 1000-row first block is generated.
+    # The class split over blocks uses the large-population (normal) hypergeometric path.
+    X, y = make_classification(
+        n_samples=10**10, n_features=4, chunks=(1000, 10**10 - 1000), random_state=0, flip_y=0
+    )
+    assert X.shape == (10**10, 4)
+    y0 = y.blocks[0].compute()
+    assert X.blocks[0].compute().shape == (1000, 4)
+    # balanced classes: the first block holds ~500 of each (hypergeometric sd ~16)
+    assert abs(np.bincount(y0, minlength=2)[0] - 500) < 100
+
+
+@pytest.mark.parametrize("name", sorted(ARRAY_CASES))
+def test_random_state_controls_the_data(name):
+    X0, y0 = dask.compute(*_call(name, random_state=0, chunks=50))
+    X0b, y0b = dask.compute(*_call(name, random_state=0, chunks=50))
+    X1, _ = dask.compute(*_call(name, random_state=1, chunks=50))
+    np.testing.assert_array_equal(X0, X0b)
+    np.testing.assert_array_equal(y0, y0b)
+    assert not np.allclose(X0, X1)
+    # different chunking: same distribution, different draws (documented)
+    X2, _ = dask.compute(*_call(name, random_state=0, chunks=60))
+    assert not np.allclose(X0, X2)
+
+
+@pytest.mark.parametrize("name", sorted(ARRAY_CASES))
+def test_random_state_objects(name):
+    # RandomState / Generator seeded alike give the same data, and are advanced by a call
+    a = _call(name, random_state=np.random.RandomState(3), chunks=40)[0].compute()
+    b = _call(name, random_state=np.random.RandomState(3), chunks=40)[0].compute()
+    np.testing.assert_array_equal(a, b)
+    rng = np.random.default_rng(3)
+    c = _call(name, random_state=rng, chunks=40)[0].compute()
+    d = _call(name, random_state=rng, chunks=40)[0].compute()
+    e = _call(name, random_state=np.random.default_rng(3), chunks=40)[0].compute()
+    np.testing.assert_array_equal(c, e)
+    assert not np.allclose(c, d)
+    # None draws from NumPy's global random state, like scikit-learn
+    np.random.seed(5)
+    f = _call(name, random_state=None, chunks=40)[0].compute()
+    np.random.seed(5)
+    g = _call(name, random_state=None, chunks=40)[0].compute()
+    np.testing.assert_array_equal(f, g)
+
+
+def test_same_call_gives_same_keys():
+    X0, _ = make_classification(n_samples=50, random_state=0, chunks=20)
+    X1, _ = make_classification(n_samples=50, random_state=0, chunks=20)
+    X2, _ = make_classification(n_samples=50, random_state=1, chunks=20)
+    assert X0.name == X1.name != X2.name
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_random_chunking_shapes_and_determinism(data):
+    n_samples = data.draw(st.integers(1, 300), label="n_samples")
+    if data.draw(st.booleans(), label="int chunks"):
+        size = data.draw(st.integers(1, 350), label="rows per block")
+        chunks = size
+        full, rest = divmod(n_samples, size)
+        expected = (size,) * full + ((rest,) if rest else ())
+    else:
+        cuts = data.draw(
+            st.lists(st.integers(1, n_samples - 1), max_size=6, unique=True)
+            if n_samples > 1
+            else st.just([]),
+            label="cuts",
+        )
+        edges = [0, *sorted(cuts), n_samples]
+        chunks = expected = tuple(np.diff(edges).tolist())
+    seed = data.draw(st.integers(0, 2**32), label="seed")
+    name = data.draw(st.sampled_from(sorted(ARRAY_CASES)), label="generator")
+    func, kwargs, n_features, _, _ = ARRAY_CASES[name]
+    kwargs = {**kwargs, "n_samples": n_samples, "random_state": seed, "chunks": chunks}
+    X, y = func(**kwargs)
+    assert X.chunks == (expected, (n_features,))
+    assert y.chunks[0] == expected
+    Xc, yc = dask.compute(X, y, scheduler="sync")
+    Xd, yd = dask.compute(*func(**kwargs), scheduler="threads")
+    assert Xc.shape == (n_samples, n_features)
+    np.testing.assert_array_equal(Xc, Xd)
+    np.testing.assert_array_equal(yc, yd)
+    if name == "blobs":
+        # points per centre are exact whatever the chunking
+        counts = np.bincount(yc, minlength=4)
+        assert counts.max() - counts.min() <= 1
+
+
+def test_allocation_margins_exact_above_numpy_limit():
+    rng = np.random.default_rng(0)
+    totals = np.array([1_500_000_000, 700_000_000, 3, 0, 800_000_000])
+    rows = (10**9, 5, 2 * 10**9 - 2)  # sums to totals.sum()
+    for shuffle in (True, False):
+        table = datasets._allocate(totals, rows, shuffle, rng)
+        assert (table >= 0).all()
+        np.testing.assert_array_equal(table.sum(axis=0), totals)
+        np.testing.assert_array_equal(table.sum(axis=1), rows)
+    # without shuffling, groups are laid out in order
+    table = datasets._allocate(np.array([3, 4]), (2, 2, 3), False, rng)
+    np.testing.assert_array_equal(table, [[2, 0], [1, 1], [0, 3]])
+
+
+# ---------------------------------------------------------------------------------------------
+# make_blobs
+# ---------------------------------------------------------------------------------------------
+
+
+def _chi_mean(dim, sigma):
+    """Mean of ||N(0, sigma**2 I_dim)||."""
+    return sigma * math.sqrt(2) * math.exp(gammaln((dim + 1) / 2) - gammaln(dim / 2))
+
+
+def test_blobs_structure():
+    X, y, centers = make_blobs(
+        n_samples=20_000,
+        n_features=5,
+        centers=4,
+        cluster_std=[0.5, 1.0, 1.5, 2.0],
+        center_box=(-50, 50),
+        random_state=0,
+        chunks=3000,
+        return_centers=True,
+    )
+    Xc, yc = dask.compute(X, y)
+    assert centers.shape == (4, 5)
+    assert (centers >= -50).all() and (centers <= 50).all()
+    np.testing.assert_array_equal(np.bincount(yc), [5000] * 4)
+    for k, std in enumerate([0.5, 1.0, 1.5, 2.0]):
+        dist = np.linalg.norm(Xc[yc == k] - centers[k], axis=1)
+        # 5000 points: relative standard error of the mean distance < 0.5%
+        assert dist.mean() == pytest.approx(_chi_mean(5, std), rel=0.03)
+        np.testing.assert_allclose(Xc[yc == k].mean(axis=0), centers[k], atol=0.1 * std + 0.02)
+    # shuffled: every block holds every centre
+    for i in range(X.numblocks[0]):
+        assert len(np.unique(y.blocks[i].compute())) == 4
+
+
+def test_blobs_given_centers_and_counts_without_shuffle():
+    centers = np.array([[0.0, 0.0, 0.0], [10.0, 10.0, 10.0]])
+    X, y = make_blobs(
+        n_samples=[30, 70],
+        centers=centers,
+        cluster_std=0.0,
+        shuffle=False,
+        random_state=0,
+        chunks=40,
+    )
+    Xc, yc = dask.compute(X, y)
+    np.testing.assert_array_equal(yc, np.repeat([0, 1], [30, 70]))
+    np.testing.assert_array_equal(Xc, centers[yc])  # cluster_std=0: points are the centres
+    # n_features is taken from centers; n_samples as a list gives one centre per entry
+    assert make_blobs(n_samples=[5, 5, 5], random_state=0)[0].shape == (15, 2)
+    assert make_blobs(n_samples=9, centers=np.zeros((3, 4)), random_state=0)[0].shape == (9, 4)
+
+
+# ---------------------------------------------------------------------------------------------
+# make_classification
+# ---------------------------------------------------------------------------------------------
+
+
+def test_classification_weights_are_honoured():
+    X, y = make_classification(
+        n_samples=20_000,
+        n_informative=3,
+        n_classes=3,
+        weights=[0.6, 0.3],
+        flip_y=0.0,
+        random_state=0,
+        chunks=3000,
+    )
+    counts = np.bincount(y.compute())
+    # exact class sizes before flipping: 0.6, 0.3, 0.1 (last inferred)
+    np.testing.assert_array_equal(counts, [12_000, 6_000, 2_000])
+    X, y = make_classification(
+        n_samples=20_000, weights=[0.9, 0.1], flip_y=0.1, random_state=0, chunks=3000
+    )
+    # flipping replaces 10% of labels at random: expected share of class 1 is 0.9*0.1 + 0.05
+    share = y.mean().compute()
+    assert share == pytest.approx(0.9 * 0.1 + 0.1 * 0.5, abs=0.01)
+
+
+def test_classification_feature_structure_without_shuffle():
+    n_inf, n_red, n_rep, n_features = 3, 2, 2, 9
+    X, y = make_classification(
+        n_samples=2000,
+        n_features=n_features,
+        n_informative=n_inf,
+        n_redundant=n_red,
+        n_repeated=n_rep,
+        n_classes=2,
+        n_clusters_per_class=2,
+        flip_y=0.0,
+        shuffle=False,
+        random_state=1,
+        chunks=700,
+    )
+    Xc, yc = dask.compute(X, y)
+    inf = Xc[:, :n_inf]
+    red = Xc[:, n_inf : n_inf + n_red]
+    # redundant columns are exact linear combinations of the informative ones
+    B, *_ = np.linalg.lstsq(inf, red, rcond=None)
+    np.testing.assert_allclose(inf @ B, red, atol=1e-8)
+    # repeated columns duplicate informative or redundant ones
+    for j in range(n_inf + n_red, n_inf + n_red + n_rep):
+        assert any(np.array_equal(Xc[:, j], Xc[:, i]) for i in range(n_inf + n_red))
+    # the noise columns are standard normal and the informative part is full rank
+    noise = Xc[:, n_inf + n_red + n_rep :]
+    assert abs(noise.mean()) < 0.1 and noise.std() == pytest.approx(1.0, abs=0.05)
+    assert np.linalg.matrix_rank(Xc) == n_inf + noise.shape[1]
+    # rows ordered by cluster, cluster k in class k % n_classes
+    np.testing.assert_array_equal(yc, np.repeat([0, 1, 0, 1], 500))
+    # cluster means sit at distinct vertices of the hypercube {-1, 1}**3 (class_sep=1)
+    means = np.array([inf[500 * k : 500 * (k + 1)].mean(axis=0) for k in range(4)])
+    vertices = np.sign(means)
+    assert len({tuple(v) for v in vertices}) == 4
+    np.testing.assert_allclose(means, vertices, atol=0.15)
+
+
+def test_classification_shuffle_permutes_columns_and_rows():
+    kwargs = dict(
+        n_samples=1000,
+        n_features=6,
+        n_informative=2,
+        n_redundant=1,
+        n_repeated=1,
+        flip_y=0.0,
+        random_state=3,
+        chunks=400,
+    )
+    X, y = dask.compute(*make_classification(**kwargs, shuffle=True))
+    # one exact duplicate pair of columns survives the column permutation
+    dup = [(i, j) for i in range(6) for j in range(i + 1, 6) if np.array_equal(X[:, i], X[:, j])]
+    assert len(dup) == 1
+    # rank: 2 informative + 2 noise (redundant and repeated add none)
+    assert np.linalg.matrix_rank(X) == 4
+    # rows are mixed: both classes in every block
+    assert all(len(np.unique(y[s : s + 400])) == 2 for s in (0, 400, 800))
+
+
+def test_classification_separable_when_easy():
+    X, y = make_classification(
+        n_samples=3000,
+        n_features=6,
+        n_informative=4,
+        n_redundant=0,
+        n_classes=4,
+        n_clusters_per_class=1,
+        class_sep=4.0,
+        flip_y=0.0,
+        random_state=0,
+        chunks=1000,
+    )
+    Xc, yc = dask.compute(X, y)
+    assert set(np.unique(yc)) == {0, 1, 2, 3}
+    Xtr, Xte, ytr, yte = train_test_split(Xc, yc, random_state=0)
+    assert LogisticRegression(max_iter=500).fit(Xtr, ytr).score(Xte, yte) > 0.9
+
+
+def test_classification_shift_scale_and_polytope():
+    base = dict(
+        n_samples=2000,
+        n_features=4,
+        n_informative=2,
+        n_redundant=0,
+        flip_y=0.0,
+        shuffle=False,
+        random_state=0,
+        chunks=900,
+    )
+    X0 = make_classification(**base)[0].compute()
+    X1 = make_classification(**base, shift=2.0, scale=3.0)[0].compute()
+    np.testing.assert_allclose(X1, (X0 + 2.0) * 3.0, rtol=1e-12)
+    Xr = make_classification(**base, shift=None, scale=None)[0].compute()
+    scales = Xr[:, 2:].std(axis=0)  # noise columns: std equals the drawn scale in [1, 100]
+    assert ((scales > 0.9) & (scales < 105)).all()
+    Xp = make_classification(**base, hypercube=False)[0].compute()
+    assert not np.allclose(Xp, X0)
+    means = np.abs(np.array([Xp[500 * k : 500 * (k + 1), :2].mean(axis=0) for k in range(4)]))
+    assert (means < 1.1).all()  # polytope vertices lie inside the hypercube
+
+
+# ---------------------------------------------------------------------------------------------
+# make_regression and make_counts
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n_targets", [1, 3])
+@pytest.mark.parametrize("shuffle", [True, False])
+def test_regression_is_linear(n_targets, shuffle):
+    X, y, coef = make_regression(
+        n_samples=500,
+        n_features=8,
+        n_informative=3,
+        n_targets=n_targets,
+        bias=2.5,
+        shuffle=shuffle,
+        coef=True,
+        random_state=0,
+        chunks=120,
+    )
+    Xc, yc = dask.compute(X, y)
+    assert coef.shape == ((8,) if n_targets == 1 else (8, n_targets))
+    assert yc.shape == ((500,) if n_targets == 1 else (500, n_targets))
+    np.testing.assert_allclose(Xc @ coef + 2.5, yc, rtol=0, atol=1e-10)
+    informative = np.flatnonzero(np.abs(coef).reshape(8, -1).sum(axis=1))
+    assert len(informative) == 3
+    if not shuffle:
+        np.testing.assert_array_equal(informative, [0, 1, 2])
+    assert (coef >= 0).all() and (coef < 100).all()
+
+
+def test_regression_noise_level():
+    X, y, coef = make_regression(
+        n_samples=5000,
+        n_features=4,
+        n_informative=2,
+        noise=3.0,
+        coef=True,
+        random_state=0,
+        chunks=2000,
+    )
+    Xc, yc = dask.compute(X, y)
+    # residual standard deviation ~ noise (5000 draws: relative sd ~1%)
+    assert np.std(yc - Xc @ coef) == pytest.approx(3.0, rel=0.05)
+
+
+def test_counts_model_recovered_by_poisson_regression():
+    X, y, coef = make_counts(
+        n_samples=20_000,
+        n_features=6,
+        n_informative=3,
+        scale=1.0,
+        coef=True,
+        random_state=0,
+        chunks=4000,
+    )
+    Xc, yc = dask.compute(X, y)
+    assert yc.dtype == np.int64 and (yc >= 0).all()
+    assert np.count_nonzero(coef) == 3
+    assert np.linalg.norm(coef) == pytest.approx(1.0)
+    # log-rate ~ N(0, 1): mean count exp(1/2)
+    assert yc.mean() == pytest.approx(math.exp(0.5), rel=0.1)
+    model = PoissonRegressor(alpha=0.0, max_iter=300).fit(Xc, yc)
+    # maximum likelihood standard errors here are ~0.006
+    np.testing.assert_allclose(model.coef_, coef, atol=0.05)
+    assert abs(model.intercept_) < 0.05
+
+
+# ---------------------------------------------------------------------------------------------
+# make_classification_df
+# ---------------------------------------------------------------------------------------------
+
+
+def test_classification_df_structure():
+    X, y = make_classification_df(
+        n_samples=1000,
+        n_features=3,
+        n_informative=2,
+        n_categorical=2,
+        n_categories=5,
+        random_state=0,
+        chunks=300,
+    )
+    assert list(X.columns) == ["num_0", "num_1", "num_2", "cat_0", "cat_1"]
+    assert X.known_divisions and X.divisions == (0, 300, 600, 900, 999)
+    assert y.divisions == X.divisions and y.name == "target"
+    expected_dtype = pd.CategoricalDtype(["c0", "c1", "c2", "c3", "c4"])
+    for c in ("cat_0", "cat_1"):
+        assert X.dtypes[c] == expected_dtype
+    for c in ("num_0", "num_1", "num_2"):
+        assert X.dtypes[c] == np.float64
+    assert y.dtype == np.int64
+    parts = []
+    for i in range(X.npartitions):
+        part = X.partitions[i].compute()
+        # every partition carries the same, complete categories; index = global row numbers
+        for c in ("cat_0", "cat_1"):
+            assert part[c].dtype == expected_dtype
+        start = X.divisions[i]
+        np.testing.assert_array_equal(part.index, np.arange(start, start + len(part)))
+        parts.append(part)
+    df, target = dask.compute(X, y)
+    # each partition computed alone equals its rows of the whole frame
+    pd.testing.assert_frame_equal(pd.concat(parts), df)
+    np.testing.assert_array_equal(df.index, np.arange(1000))
+    pd.testing.assert_index_equal(df.index, target.index)
+    assert set(np.unique(target)) == {0, 1}
+
+
+def test_classification_df_is_learnable():
+    X, y = make_classification_df(
+        n_samples=6000,
+        n_features=4,
+        n_informative=2,
+        n_categorical=3,
+        random_state=0,
+        chunks=1500,
+    )
+    df, target = dask.compute(X, y)
+    target = target.to_numpy()
+    encoded = pd.get_dummies(df, dtype=float).to_numpy()
+    categorical = pd.get_dummies(df[["cat_0", "cat_1", "cat_2"]], dtype=float).to_numpy()
+    for features, floor in [(encoded, 0.75), (categorical, 0.65)]:
+        Xtr, Xte, ytr, yte = train_test_split(features, target, random_state=0)
+        score = LogisticRegression(max_iter=500).fit(Xtr, ytr).score(Xte, yte)
+        # chance is 0.5; predictability=0.9 caps the achievable accuracy at 0.95
+        assert floor < score <= 0.97
+
+
+def test_classification_df_response_rate_and_multiclass():
+    _, y = make_classification_df(
+        n_samples=5000, response_rate=0.2, predictability=1.0, random_state=0, chunks=1200
+    )
+    assert y.mean().compute() == pytest.approx(0.2, abs=1e-12)  # exact class sizes
+    X, y = make_classification_df(
+        n_samples=3000,
+        n_classes=3,
+        n_informative=2,
+        n_categorical=0,
+        weights=[0.5, 0.3, 0.2],
+        predictability=1.0,
+        random_state=0,
+        chunks=1000,
+    )
+    assert list(X.columns) == [f"num_{j}" for j in range(5)]
+    np.testing.assert_array_equal(np.bincount(y.compute()), [1500, 900, 600])
+
+
+# ---------------------------------------------------------------------------------------------
+# argument checks
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "func, kwargs, error, match",
+    [
+        (make_blobs, dict(n_samples=0), ValueError, "n_samples must be >= 1"),
+        (make_blobs, dict(n_samples=10, chunks=0), ValueError, "positive number of rows"),
+        (make_blobs, dict(n_samples=10, chunks=(3, 3)), ValueError, "sum to 6 rows"),
+        (make_blobs, dict(n_samples=10, chunks=((5, 5), (1, 1))), ValueError, "single block"),
+        (make_blobs, dict(n_samples=10, chunks="auto"), TypeError, "chunks must be"),
+        (make_blobs, dict(centers=np.zeros((2, 3)), n_features=2), ValueError, "3 columns"),
+        (make_blobs, dict(centers=3, cluster_std=[1.0, 2.0]), ValueError, r"shape \(3,\)"),
+        (make_blobs, dict(center_box=(1, 0)), ValueError, "min < max"),
+        (make_blobs, dict(n_samples=[5, 5], centers=3), ValueError, "one count per centre"),
+        (make_blobs, dict(random_state=-1), ValueError, "non-negative"),
+        (make_blobs, dict(random_state="seed"), TypeError, "random_state must be"),
+        (make_classification, dict(n_informative=5, n_features=4), ValueError, "exceeds"),
+        (make_classification, dict(n_informative=2, n_classes=3), ValueError, r"2\*\*n_inf"),
+        (make_classification, dict(weights=[0.8, 0.7, 0.1]), ValueError, "n_classes=2"),
+        (
+            make_classification,
+            dict(n_classes=3, n_informative=3, weights=[0.8, 0.7]),
+            ValueError,
+            "cannot be negative",
+        ),
+        (make_classification, dict(flip_y=1.5), ValueError, "flip_y must be <= 1"),
+        (make_classification, dict(scale=0.0), ValueError, "scale must be > 0"),
+        (make_classification, dict(shift=[1.0, 2.0]), ValueError, r"shape \(20,\)"),
+        (make_classification, dict(shuffle="yes"), TypeError, "shuffle must be True or False"),
+        (make_classification, dict(n_samples=2.5), TypeError, "n_samples must be an int"),
+        (make_regression, dict(n_informative=11, n_features=10), ValueError, "exceeds"),
+        (make_regression, dict(noise=-1.0), ValueError, "noise must be >= 0"),
+        (make_counts, dict(n_informative=0), ValueError, "n_informative must be >= 1"),
+        (make_counts, dict(scale=-1.0), ValueError, "scale must be >= 0"),
+        (make_classification_df, dict(n_categories=1), ValueError, "n_categories must be >= 2"),
+        (
+            make_classification_df,
+            dict(response_rate=0.3, weights=[0.7]),
+            ValueError,
+            "either weights or response_rate",
+        ),
+        (make_classification_df, dict(response_rate=0.3, n_classes=3), ValueError, "binary"),
+        (make_classification_df, dict(predictability=1.2), ValueError, "predictability"),
+        (make_classification_df, dict(n_informative=6, n_features=5), ValueError, "<= 5"),
+    ],
+)
+def test_bad_arguments(func, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        func(**kwargs)
