@@ -13,6 +13,7 @@ from __future__ import annotations
 import numbers
 import warnings
 
+import dask
 import dask.array as da
 import dask.dataframe as dd
 import numpy as np
@@ -27,6 +28,7 @@ __all__ = [
     "check_sample_weight",
     "check_y",
     "ensure_known_chunks",
+    "frame_to_dask_array",
     "is_dask_array",
     "is_dask_collection",
     "is_dask_frame",
@@ -77,7 +79,19 @@ def as_dask_array(frame, *, input_name="X", numeric=True):
                 "DummyEncoder/OneHotEncoder, or select numeric columns with "
                 "dask_scale.compose.ColumnTransformer."
             )
-    return frame.to_dask_array()
+    return frame_to_dask_array(frame)
+
+
+def frame_to_dask_array(frame):
+    """A dask array with one row block per partition of the dask DataFrame/Series ``frame``.
+
+    dask-expr's optimizer fuses the partitions of a column projection of a Parquet read by how
+    much the projection shrinks them, so ``df[features]`` and ``df["y"]`` of the same
+    ``read_parquet`` would become arrays with different row blocks (and could not be
+    matched). The conversion keeps the partitions as ``frame.npartitions`` lists them.
+    """
+    with dask.config.set({"optimization.tune.active": False}):
+        return frame.to_dask_array()
 
 
 def ensure_known_chunks(arr):
@@ -300,7 +314,7 @@ def check_y(y, *, y_numeric=False, input_name="y", estimator=None):
             raise ValueError(f"{input_name} must be 1-D; got a DataFrame with {len(y.columns)} columns.")
         y = y[y.columns[0]]
     if isinstance(y, dd.Series):
-        y = y.to_dask_array()
+        y = frame_to_dask_array(y)
     if is_dask_array(y):
         if y.ndim == 2 and y.shape[1] == 1:
             warnings.warn(

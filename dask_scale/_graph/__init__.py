@@ -4,15 +4,24 @@
   blocks of aligned inputs, one graph submission (NumPy input: in-process thread pool).
 - :func:`map_rows`: row-block maps for predict/transform keeping the container kind.
 - :func:`get_client`: the active distributed Client or None.
+- :func:`gather_blocks`: ``chunk(block_index, *blocks, *params)`` on every row block, the list
+  of per-block results back in block order (one graph submission); for algorithms with
+  per-block state such as consensus ADMM. :func:`n_blocks_of` says how many blocks it uses.
 """
 
+from .blocks import count_row_blocks, fold_blocks
 from .blockwise import map_rows
 from .client import get_client
+from .gather import gather_blocks, n_blocks_of
 from .reduction import n_row_blocks, reduce_blocks, row_slices, sum_partials, tree_reduce
 
 __all__ = [
+    "count_row_blocks",
+    "fold_blocks",
+    "gather_blocks",
     "get_client",
     "map_rows",
+    "n_blocks_of",
     "n_row_blocks",
     "reduce_blocks",
     "row_slices",

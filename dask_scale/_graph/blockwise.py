@@ -85,14 +85,18 @@ def map_rows(
     if isinstance(X, da.Array):
         part = functools.partial(_checked, func, check_finite)
         if n_out is None:
+            # A partial of module-level functions (not a lambda) keeps the lazy result
+            # picklable, e.g. inside a fitted estimator's ``labels_``.
             return X.map_blocks(
-                lambda b: part(b, *args),
+                part,
+                *args,
                 drop_axis=1,
                 dtype=out_dtype,
                 meta=np.empty((0,), dtype=out_dtype),
             )
         return X.map_blocks(
-            lambda b: part(b, *args),
+            part,
+            *args,
             chunks=(X.chunks[0], (n_out,)),
             dtype=out_dtype,
             meta=np.empty((0, 0), dtype=out_dtype),

@@ -62,7 +62,7 @@ def _nonfinite_message(position, block_index):
     )
 
 
-def _run_chunk(chunk, check_finite, block_index, params, *blocks):
+def _run_chunk(chunk, check_finite, block_index, params, *blocks, pass_index=False):
     """Apply ``chunk`` to one row block after the cheap per-block checks."""
     n = None
     for pos, b in enumerate(blocks):
@@ -78,7 +78,13 @@ def _run_chunk(chunk, check_finite, block_index, params, *blocks):
             )
         if pos in check_finite and b.dtype.kind in "fc" and not np.isfinite(b).all():
             raise ValueError(_nonfinite_message(pos, block_index))
+    if pass_index:
+        return chunk(block_index, *blocks, *params)
     return chunk(*blocks, *params)
+
+
+def _run_chunk_indexed(chunk, check_finite, block_index, params, *blocks):
+    return _run_chunk(chunk, check_finite, block_index, params, *blocks, pass_index=True)
 
 
 def _apply_combine(combine, *parts):
@@ -131,6 +137,7 @@ def tree_reduce(
     split_every=8,
     check_finite=(),
     name="reduce",
+    block_index=False,
 ):
     """Lazy tree reduction over aligned dask arrays.
 
@@ -154,6 +161,10 @@ def tree_reduce(
         (a cheap in-memory check in the pass that reads the block anyway).
     name : str, default="reduce"
         Prefix of the graph keys.
+    block_index : bool, default=False
+        When true, ``chunk`` is called as ``chunk(i, *blocks, *params)`` with ``i`` the
+        position of the row block (e.g. to seed a per-block random stream so that results
+        do not depend on the scheduler).
 
     Returns
     -------
@@ -174,7 +185,7 @@ def tree_reduce(
     for i in range(nblocks):
         key = (f"{prefix}-chunk", i)
         dsk[key] = (
-            _run_chunk,
+            _run_chunk_indexed if block_index else _run_chunk,
             chunk,
             check_finite,
             i,
@@ -220,7 +231,9 @@ def row_slices(n_rows, block_rows=LOCAL_BLOCK_ROWS):
     return [slice(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:], strict=False)]
 
 
-def _local_reduce(chunk, arrays, params, combine, aggregate, split_every, check_finite, block_rows):
+def _local_reduce(
+    chunk, arrays, params, combine, aggregate, split_every, check_finite, block_rows, block_index
+):
     lengths = {a.shape[0] for a in arrays if a is not None}
     if len(lengths) != 1:
         raise ValueError(f"Inputs have different numbers of rows: {sorted(lengths)}")
@@ -231,7 +244,7 @@ def _local_reduce(chunk, arrays, params, combine, aggregate, split_every, check_
     def run(i):
         s = slices[i]
         blocks = [None if a is None else a[s] for a in arrays]
-        return _run_chunk(chunk, check_finite, i, tuple(params), *blocks)
+        return _run_chunk(chunk, check_finite, i, tuple(params), *blocks, pass_index=block_index)
 
     if len(slices) == 1:
         parts = [run(0)]
@@ -254,10 +267,12 @@ def reduce_blocks(
     check_finite=(),
     name="reduce",
     block_rows=LOCAL_BLOCK_ROWS,
+    block_index=False,
 ):
     """Run a tree reduction now and return its concrete result.
 
-    Same arguments as :func:`tree_reduce`. Dask input is submitted as one graph (to the active
+    Same arguments as :func:`tree_reduce` (with NumPy input, ``block_index`` numbers the
+    row slices of ``block_rows`` rows). Dask input is submitted as one graph (to the active
     distributed Client if there is one, else to dask's default scheduler); NumPy input runs
     in-process over row slices of ``block_rows`` rows.
     """
@@ -274,9 +289,18 @@ def reduce_blocks(
             split_every=split_every,
             check_finite=check_finite,
             name=name,
+            block_index=block_index,
         )
         (result,) = dask.compute(lazy, optimize_graph=False)
         return result
     return _local_reduce(
-        chunk, arrays, params, combine, aggregate, split_every, check_finite, block_rows
+        chunk,
+        arrays,
+        params,
+        combine,
+        aggregate,
+        split_every,
+        check_finite,
+        block_rows,
+        block_index,
     )

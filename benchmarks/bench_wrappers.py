@@ -1,0 +1,127 @@
+"""Wrappers: dask_scale vs dask-ml vs scikit-learn on the same data, in one process.
+
+Data: ``--rows`` x 20 float64 (default 2,000,000) from ``dask_scale.datasets.make_classification``
+(3 classes) in ``--chunks`` row blocks. It is *not* persisted: every pass regenerates the blocks,
+as an out-of-core fit reads them, so all contenders pay the same per-block reading cost.
+
+1. ``Incremental(SGDClassifier(random_state=0), shuffle_blocks=False).fit(X, y, classes=...)``
+   (one pass of ``partial_fit`` over the blocks), against dask-ml's
+   ``Incremental(SGDClassifier(random_state=0), shuffle_blocks=False)`` on the same dask
+   arrays, and against scikit-learn's ``partial_fit`` over the NumPy blocks of the in-memory
+   twin (the floor: no dask at all). The coefficients of the three are compared.
+2. ``ParallelPostFit(LogisticRegression()).predict(X).compute()`` after fitting on the first
+   block, against scikit-learn's ``predict`` on the in-memory twin and dask-ml's
+   ``ParallelPostFit.predict``.
+
+Times are wall-clock seconds, best of ``--repeat`` runs; the machine may be shared, so small
+ratios are noisy.
+
+Usage::
+
+    python benchmarks/bench_wrappers.py            # 2e6 rows
+    python benchmarks/bench_wrappers.py --quick    # 2e5 rows
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import warnings
+
+import dask
+import numpy as np
+
+
+def _best(fn, repeat):
+    best, out = np.inf, None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - t0)
+    return best, out
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=2_000_000)
+    parser.add_argument("--quick", action="store_true", help="200,000 rows")
+    parser.add_argument("--chunks", type=int, default=20, help="number of row blocks")
+    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--no-dask-ml", action="store_true")
+    args = parser.parse_args(argv)
+    rows = 200_000 if args.quick else args.rows
+
+    from sklearn.base import clone
+    from sklearn.linear_model import LogisticRegression, SGDClassifier
+
+    from dask_scale.datasets import make_classification
+    from dask_scale.wrappers import Incremental, ParallelPostFit
+
+    X, y = make_classification(
+        n_samples=rows, n_features=20, n_informative=10, n_classes=3,
+        random_state=0, chunks=-(-rows // args.chunks),
+    )
+    X_np, y_np = dask.compute(X, y)
+    classes = np.unique(y_np)
+    sgd = SGDClassifier(random_state=0)
+    print(f"data: {rows:,} x 20 float64 in {X.numblocks[0]} blocks, 3 classes")
+
+    # 1. Incremental ------------------------------------------------------------------------
+    bounds = np.cumsum((0,) + X.chunks[0])
+
+    def sk_loop():
+        est = clone(sgd)
+        for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+            est.partial_fit(X_np[a:b], y_np[a:b], classes=classes)
+        return est
+
+    t_sk, sk = _best(sk_loop, args.repeat)
+    t_ds, ds = _best(
+        lambda: Incremental(sgd, shuffle_blocks=False).fit(X, y, classes=classes), args.repeat
+    )
+    print("\nIncremental(SGDClassifier), one pass")
+    print(f"  scikit-learn partial_fit loop (in memory): {t_sk:8.3f} s")
+    print(f"  dask_scale Incremental:                    {t_ds:8.3f} s  ({t_ds / t_sk:.2f}x sklearn)")
+    print(f"  coef_ equal to the sklearn loop: {np.array_equal(ds.coef_, sk.coef_)}")
+    Xp, yp = dask.persist(X, y)
+    t_dsp_fit, _ = _best(
+        lambda: Incremental(sgd, shuffle_blocks=False).fit(Xp, yp, classes=classes), args.repeat
+    )
+    print(f"  dask_scale Incremental, persisted data:    {t_dsp_fit:8.3f} s  ({t_dsp_fit / t_sk:.2f}x sklearn)")
+    if not args.no_dask_ml:
+        from dask_ml.wrappers import Incremental as DmlIncremental
+
+        def dml_fit(Xa, ya):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return DmlIncremental(sgd, shuffle_blocks=False).fit(Xa, ya, classes=classes)
+
+        t_dm, dm = _best(lambda: dml_fit(X, y), args.repeat)
+        t_dmp_fit, _ = _best(lambda: dml_fit(Xp, yp), args.repeat)
+        print(f"  dask-ml Incremental:                       {t_dm:8.3f} s  ({t_dm / t_sk:.2f}x sklearn)")
+        print(f"  dask-ml Incremental, persisted data:       {t_dmp_fit:8.3f} s  ({t_dmp_fit / t_sk:.2f}x sklearn)")
+        print(f"  dask-ml / dask_scale: {t_dm / t_ds:.2f} (generated), {t_dmp_fit / t_dsp_fit:.2f} (persisted)")
+        print(f"  dask-ml coef_ equal to the sklearn loop: {np.array_equal(dm.coef_, sk.coef_)}")
+
+    # 2. ParallelPostFit.predict ---------------------------------------------------------------
+    first = slice(0, X.chunks[0][0])
+    lr = LogisticRegression().fit(X_np[first], y_np[first])
+    ppf = ParallelPostFit(LogisticRegression()).fit(X_np[first], y_np[first])
+    # predict timings on the persisted data (in memory) for every contender
+    t_skp, pred_sk = _best(lambda: lr.predict(X_np), args.repeat)
+    t_dsp, pred_ds = _best(lambda: ppf.predict(Xp).compute(), args.repeat)
+    print("\nParallelPostFit(LogisticRegression).predict, data in memory")
+    print(f"  scikit-learn predict:        {t_skp:8.3f} s")
+    print(f"  dask_scale ParallelPostFit:  {t_dsp:8.3f} s  ({t_dsp / t_skp:.2f}x sklearn)")
+    print(f"  same predictions: {np.array_equal(pred_ds, pred_sk)}")
+    if not args.no_dask_ml:
+        from dask_ml.wrappers import ParallelPostFit as DmlPPF
+
+        dml = DmlPPF(LogisticRegression()).fit(X_np[first], y_np[first])
+        t_dmp, _ = _best(lambda: dml.predict(Xp).compute(), args.repeat)
+        print(f"  dask-ml ParallelPostFit:     {t_dmp:8.3f} s  ({t_dmp / t_skp:.2f}x sklearn)")
+        print(f"  dask-ml / dask_scale: {t_dmp / t_dsp:.2f}")
+
+
+if __name__ == "__main__":
+    main()
