@@ -118,7 +118,9 @@ def gather_blocks(
     def run(i):
         s = slices[i]
         blocks = [None if a is None else a[s] for a in arrays]
-        return _run_chunk(functools.partial(_with_index, chunk, i), check_finite, i, params, *blocks)
+        return _run_chunk(
+            functools.partial(_with_index, chunk, i), check_finite, i, params, *blocks
+        )
 
     if len(slices) == 1:
         return [run(0)]

@@ -21,7 +21,7 @@ def test_gather_blocks_dask_returns_one_result_per_block_in_order():
     assert [o[0] for o in out] == [0, 1, 2, 3]
     assert [o[1] for o in out] == list(chunks)
     edges = np.cumsum((0,) + chunks)
-    for (_, _, value), a, b in zip(out, edges[:-1], edges[1:]):
+    for (_, _, value), a, b in zip(out, edges[:-1], edges[1:], strict=True):
         assert value == pytest.approx(2.0 * float(w[a:b] @ X[a:b, 0]), rel=1e-12)
     assert n_blocks_of([da.from_array(X, chunks=(chunks, 2))]) == 4
 
