@@ -1,0 +1,1 @@
+"""Numba kernels: one fused pass over a NumPy block returning small arrays (no dask here)."""

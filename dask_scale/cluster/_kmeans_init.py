@@ -1,0 +1,230 @@
+"""Initial centres of KMeans over row blocks: k-means||, k-means++ and random.
+
+Every pass over the data is one reduction (:func:`dask_scale._graph.reduce_blocks`), the data
+is never persisted, and the per-row random draws of block ``i`` come from a stream seeded by
+``(seed, stage, i)``, so the centres depend on ``random_state`` and the chunking only, not on
+the scheduler.
+
+The first pass (:func:`first_pass`) is shared by all methods: it draws rows with probability
+proportional to their weight (the first centre; all ``k`` centres for ``init="random"``) and
+gathers the per-feature moments that scikit-learn's relative ``tol`` needs.
+
+k-means|| (Bahmani, Moseley, Vattani, Kumar and Vassilvitskii, "Scalable K-Means++",
+PVLDB 2012) then runs ``n_rounds`` sampling rounds. Round ``r`` is one pass that computes each
+point's squared distance ``d2`` to the current candidate set ``C``, the cost
+``phi = sum w * d2`` and keeps each point with probability ``min(1, l * w * d2 / phi)``, where
+``l = oversampling_factor * n_clusters``. ``phi`` is only known once the pass is over, so each
+point gets a uniform draw ``u`` and the score ``w * d2 / u``; blocks keep their best scores and
+the points whose score exceeds ``phi / l`` (exactly the Bernoulli sample) are added to ``C``.
+A block keeps at most ``l + 6 sqrt(l) + 10`` scores, more than the sample size (mean at most
+``l``) exceeds except with negligible probability. A last pass weights every candidate by the
+total sample weight of the points closest to it; the weighted candidates are then reduced to
+``n_clusters`` centres in memory (:func:`reduce_candidates`): duplicates merged and candidates
+put in a canonical order, greedy weighted k-means++, then weighted Lloyd iterations on the
+candidates, best of ``CANDIDATE_RESTARTS`` restarts. The reduction only depends on the weighted candidate set, not on the order in
+which the blocks produced it.
+
+The sampling passes only need approximate squared distances: they run in float32 on
+standardised coordinates (``(x - mean) * scale`` with ``scale`` one over the root mean
+variance, see :func:`sampling_frame`), which is almost twice as fast as float64 and safe for
+any data scale. Lloyd iterations always use the exact distances in the data's dtype.
+
+k-means++ over the data is the classic sequential seeding: ``n_clusters - 1`` passes, each
+drawing one point with probability proportional to ``w * d2`` (the point with the largest
+``w * d2 / E`` for standard exponential draws ``E``).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+
+from .._graph import reduce_blocks
+from .._kernels.kmeans import sqdist_block
+from ._kmeans_lloyd import lloyd
+from ._kmeans_passes import (
+    EXPONENTIAL,
+    UNIFORM,
+    combine_first,
+    combine_sample,
+    first_chunk,
+    sample_chunk,
+)
+
+__all__ = [
+    "DEFAULT_ROUNDS",
+    "first_pass",
+    "kmeans_parallel",
+    "kmeans_plusplus",
+    "reduce_candidates",
+    "sampling_frame",
+    "weighted_kmeanspp",
+]
+
+#: k-means|| rounds when ``init_max_iter`` is None: the constant number of rounds the paper's
+#: experiments found sufficient in practice (its analysis bounds them by O(log phi)).
+DEFAULT_ROUNDS = 5
+
+# Spawn-key stages of the random streams (block streams use ``(stage, block_index)``).
+STAGE_FIRST = 0
+STAGE_REDUCE = 1_000_000_000  # the in-memory reduction of the candidates
+# Stages 1, 2, ... are the k-means|| rounds or the k-means++ steps.
+
+# Lloyd iterations on the weighted candidates (in memory, cheap next to one data pass).
+CANDIDATE_LLOYD_ITER = 100
+# Greedy k-means++ + Lloyd restarts on the candidates; the lowest weighted cost wins. Local
+# optima of the candidate problem are the main source of poor k-means|| seeds, and a restart
+# costs far less than one pass over the data.
+CANDIDATE_RESTARTS = 10
+
+
+def first_pass(X, w, seed, n_keep, *, check_finite=()):
+    """Moments, total weight and ``n_keep`` rows drawn proportionally to their weight.
+
+    Returns
+    -------
+    moments : tuple (n, mean, m2)
+    total_weight : float
+    rows : ndarray of shape (min(n_keep, n), d)
+        Drawn without replacement, in draw order.
+    """
+    moments, total, (_, rows) = reduce_blocks(
+        first_chunk,
+        [X, w],
+        (seed, STAGE_FIRST, n_keep),
+        combine=functools.partial(combine_first, n_keep=n_keep),
+        check_finite=check_finite,
+        block_index=True,
+        name="kmeans-init",
+    )
+    return moments, total, rows
+
+
+def sampling_frame(moments):
+    """``(shift, scale)`` standardising the data for the float32 sampling passes.
+
+    ``shift`` is the mean and ``scale`` one over the square root of the mean per-feature
+    variance, so standardised squared distances are of the order of the number of features
+    whatever the units of the data.
+    """
+    n, mean, m2 = moments
+    var = float(np.mean(m2)) / n if n > 0 else 0.0
+    scale = 1.0 / math.sqrt(var) if 0.0 < var < math.inf else 1.0
+    return mean, scale
+
+
+def _sample_pass(X, w, C, frame, seed, stage, law, n_keep):
+    """One sampling pass; ``phi`` is returned in standardised units (see sampling_frame)."""
+    shift, scale = frame
+    C32 = ((C.astype(np.float64) - shift) * scale).astype(np.float32)
+    phi, attracted, (keys, rows) = reduce_blocks(
+        sample_chunk,
+        [X, w],
+        (C32, shift, scale, seed, stage, law, n_keep),
+        combine=functools.partial(combine_sample, n_keep=n_keep),
+        block_index=True,
+        name="kmeans-init",
+    )
+    return phi, attracted, keys, rows
+
+
+def kmeans_parallel(
+    X, w, first, moments, n_clusters, oversampling_factor, n_rounds, seed, log=None
+):
+    """k-means|| centres, starting from the first centre ``first`` (1, d).
+
+    ``moments`` are the data's ``(n, mean, m2)`` from :func:`first_pass`.
+    """
+    frame = sampling_frame(moments)
+    ell = oversampling_factor * n_clusters
+    n_keep = int(math.ceil(ell + 6.0 * math.sqrt(ell) + 10.0))
+    C = first
+    attracted = None
+    for rnd in range(1, n_rounds + 1):
+        phi, attracted, keys, rows = _sample_pass(X, w, C, frame, seed, rnd, UNIFORM, n_keep)
+        if log is not None:
+            log(rnd, phi / frame[1] ** 2, candidates=C.shape[0])
+        if phi <= 0.0:
+            break  # every point coincides with a candidate: nothing left to sample
+        chosen = rows[keys * ell > phi]
+        if chosen.shape[0]:
+            C = np.concatenate([C, chosen])
+            attracted = None
+    if attracted is None:
+        # weighting pass: the weight attracted by each candidate (no sampling)
+        _, attracted, _, _ = _sample_pass(X, w, C, frame, seed, 0, UNIFORM, 0)
+    return reduce_candidates(C, attracted, n_clusters, seed)
+
+
+def kmeans_plusplus(X, w, first, moments, n_clusters, seed, log=None):
+    """Sequential k-means++ over the data: one pass per centre after the first."""
+    frame = sampling_frame(moments)
+    C = first
+    for step in range(1, n_clusters):
+        phi, _, _, rows = _sample_pass(X, w, C, frame, seed, step, EXPONENTIAL, 1)
+        if log is not None:
+            log(step, phi / frame[1] ** 2, candidates=C.shape[0])
+        C = np.concatenate([C, rows[:1]])
+    return C
+
+
+def weighted_kmeanspp(P, weights, n_clusters, rng):
+    """Indices of ``n_clusters`` rows of ``P`` chosen by greedy weighted k-means++.
+
+    The first row is drawn with probability proportional to its weight; each next one is the
+    best (lowest weighted cost) of ``2 + floor(log(n_clusters))`` rows drawn with probability
+    proportional to ``weight * d2``. Requires more rows of positive weight than clusters, all
+    rows distinct.
+    """
+    n = P.shape[0]
+    weights = np.asarray(weights, dtype=np.float64)
+    n_trials = 2 + int(np.log(n_clusters))
+    first = rng.choice(n, p=weights / weights.sum())
+    chosen = [first]
+    closest = sqdist_block(P, P[first : first + 1])[:, 0].astype(np.float64)
+    for _ in range(1, n_clusters):
+        prob = weights * closest
+        total = prob.sum()
+        if total <= 0.0:
+            # all remaining weight sits on chosen rows: take unchosen rows in order
+            rest = np.setdiff1d(np.arange(n), chosen)
+            chosen.extend(rest[: n_clusters - len(chosen)].tolist())
+            break
+        trials = rng.choice(n, size=n_trials, p=prob / total)
+        dist = sqdist_block(P, P[trials]).astype(np.float64)
+        np.minimum(dist, closest[:, None], out=dist)
+        cost = weights @ dist
+        best = int(np.argmin(cost))
+        chosen.append(int(trials[best]))
+        closest = dist[:, best]
+    return np.asarray(chosen[:n_clusters])
+
+
+def reduce_candidates(candidates, weights, n_clusters, seed):
+    """Reduce weighted candidates to ``n_clusters`` centres, in memory.
+
+    Identical candidates are merged (weights added) and the distinct ones sorted
+    lexicographically, so the result depends on the weighted set only. Fewer distinct
+    candidates than clusters (data with few distinct points) are all used, repeated to fill the
+    ``n_clusters`` rows (Lloyd's empty-cluster relocation then spreads them over the data).
+    Otherwise greedy weighted k-means++ picks the centres and weighted Lloyd iterations on the
+    candidates refine them; this is repeated ``CANDIDATE_RESTARTS`` times and the centres of
+    lowest weighted cost on the candidates are kept.
+    """
+    uniq, inverse = np.unique(candidates, axis=0, return_inverse=True)
+    merged = np.bincount(inverse.ravel(), weights=weights, minlength=uniq.shape[0])
+    keep = merged > 0.0
+    if keep.sum() >= n_clusters:
+        uniq, merged = uniq[keep], merged[keep]
+    if uniq.shape[0] <= n_clusters:
+        return np.resize(uniq, (n_clusters, uniq.shape[1])).astype(candidates.dtype)
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(STAGE_REDUCE,)))
+    best = None
+    for _ in range(CANDIDATE_RESTARTS):
+        idx = weighted_kmeanspp(uniq, merged, n_clusters, rng)
+        result = lloyd(uniq, merged, uniq[idx], max_iter=CANDIDATE_LLOYD_ITER, tol=0.0)
+        if best is None or result.inertia < best.inertia:
+            best = result
+    return best.centres

@@ -1,0 +1,207 @@
+"""Chunk and combine functions of the KMeans passes: the glue between kernels and graphs.
+
+Each pass over the data is one :func:`dask_scale._graph.reduce_blocks` call: a ``*_chunk``
+function runs the numba kernel of :mod:`dask_scale._kernels.kmeans` on one row block and
+returns a small partial; the matching ``combine_*`` function merges partials in the reduction
+tree. Partials are tuples of NumPy arrays and floats.
+
+Sampled rows travel as a "top list": ``(keys, *payload)`` sorted best first (key descending,
+then block order, then row order). Merging concatenates the lists of consecutive blocks and
+keeps the ``n_keep`` best with a stable sort, so the result is the same whatever the shape of
+the reduction tree.
+
+Randomness: the per-row draws of block ``i`` in stage ``s`` come from
+``SeedSequence(seed, spawn_key=(s, i))``, so a pass gives the same result on every scheduler
+(threads, synchronous, distributed) for a given ``seed`` and chunking.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._kernels.kmeans import (
+    assign_block,
+    heap_order,
+    lloyd_block,
+    moments_block,
+    sample_block,
+    sqdist_block,
+    sse_block,
+    weighted_sample_block,
+)
+
+__all__ = [
+    "UNIFORM",
+    "EXPONENTIAL",
+    "block_rng",
+    "combine_first",
+    "combine_lloyd",
+    "combine_lloyd_moments",
+    "combine_sample",
+    "distances_chunk",
+    "first_chunk",
+    "labels_chunk",
+    "lloyd_chunk",
+    "lloyd_moments_chunk",
+    "merge_moments",
+    "sample_chunk",
+    "sse_chunk",
+]
+
+#: Law of the per-row draws ``r`` of :func:`sample_chunk` (score ``w * d2 / r``).
+UNIFORM = 0  # r uniform on (0, 1]: Bernoulli thresholding (k-means|| rounds)
+EXPONENTIAL = 1  # r standard exponential: draws proportional to the score (k-means++)
+
+# Smallest exponential draw used (a draw of exactly 0 would give an infinite key).
+_TINY = np.finfo(np.float64).tiny
+
+
+def block_rng(seed, stage, block_index):
+    """Random generator of one row block in one stage of a fit."""
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(stage, block_index)))
+
+
+def _contiguous(X):
+    if X.flags.c_contiguous or X.flags.f_contiguous:
+        return X
+    return np.ascontiguousarray(X)
+
+
+def _weights(w):
+    return None if w is None else _contiguous(w)
+
+
+def _top(hkey, hrow, hslot, size, *payload):
+    slots, keys, _ = heap_order(hkey, hrow, hslot, size)
+    return (keys, *(p[slots] for p in payload))
+
+
+def merge_top(tops, n_keep):
+    """Keep the ``n_keep`` best entries of top lists given in block order."""
+    if len(tops) == 1:
+        return tops[0]
+    keys = np.concatenate([t[0] for t in tops])
+    order = np.argsort(-keys, kind="stable")[:n_keep]
+    payload = [np.concatenate([t[j] for t in tops])[order] for j in range(1, len(tops[0]))]
+    return (keys[order], *payload)
+
+
+def merge_moments(parts):
+    """Merge ``(n, mean, m2)`` triples (Chan, Golub and LeVeque's pairwise update)."""
+    n = sum(p[0] for p in parts)
+    d = parts[0][1].shape[0]
+    if n == 0:
+        return 0.0, np.zeros(d), np.zeros(d)
+    mean = sum(p[0] * p[1] for p in parts) / n
+    m2 = sum(p[2] + p[0] * (p[1] - mean) ** 2 for p in parts)
+    return n, mean, m2
+
+
+# --------------------------------------------------------------------------------------------
+# Lloyd iterations
+# --------------------------------------------------------------------------------------------
+
+
+def lloyd_chunk(X, w, C, n_far):
+    """Partial ``(sums, weight, sse, far)`` of one Lloyd pass over a block."""
+    sums, weight, sse, fkey, frow, fslot, fsize, fx, fw, flab = lloyd_block(
+        _contiguous(X), _weights(w), C, n_far
+    )
+    return sums, weight, sse, _top(fkey, frow, fslot, fsize, fx, fw, flab)
+
+
+def combine_lloyd(parts, n_far):
+    sums = parts[0][0].copy()
+    weight = parts[0][1].copy()
+    sse = parts[0][2]
+    for p in parts[1:]:
+        sums += p[0]
+        weight += p[1]
+        sse += p[2]
+    return sums, weight, sse, merge_top([p[3] for p in parts], n_far)
+
+
+def lloyd_moments_chunk(X, w, C, n_far):
+    """A Lloyd pass fused with the per-feature moments (for ``tol``) of the data."""
+    X = _contiguous(X)
+    return lloyd_chunk(X, w, C, n_far), moments_block(X)
+
+
+def combine_lloyd_moments(parts, n_far):
+    return (
+        combine_lloyd([p[0] for p in parts], n_far),
+        merge_moments([p[1] for p in parts]),
+    )
+
+
+def sse_chunk(X, w, C):
+    return sse_block(_contiguous(X), _weights(w), C)
+
+
+# --------------------------------------------------------------------------------------------
+# initialisation
+# --------------------------------------------------------------------------------------------
+
+
+def first_chunk(block_index, X, w, seed, stage, n_keep):
+    """Moments of the block and its ``n_keep`` rows of largest key ``w / Exp(1)``."""
+    X = _contiguous(X)
+    r = block_rng(seed, stage, block_index).standard_exponential(X.shape[0])
+    np.maximum(r, _TINY, out=r)
+    total, hkey, hrow, hslot, size, px = weighted_sample_block(X, _weights(w), r, n_keep)
+    return moments_block(X), total, _top(hkey, hrow, hslot, size, px)
+
+
+def combine_first(parts, n_keep):
+    return (
+        merge_moments([p[0] for p in parts]),
+        sum(p[1] for p in parts),
+        merge_top([p[2] for p in parts], n_keep),
+    )
+
+
+def sample_chunk(block_index, X, w, C, shift, scale, seed, stage, law, n_keep):
+    """Cost, attracted weights and best ``w * d2 / r`` scores of a block against ``C``.
+
+    ``C`` holds the candidates in the standardised float32 coordinates ``(c - shift) * scale``
+    (see :func:`dask_scale._kernels.kmeans.sample_block`).
+    """
+    X = _contiguous(X)
+    n = X.shape[0]
+    if n_keep == 0:
+        r = np.empty(0)
+    elif law == UNIFORM:
+        r = 1.0 - block_rng(seed, stage, block_index).random(n)
+    else:
+        r = block_rng(seed, stage, block_index).standard_exponential(n)
+        np.maximum(r, _TINY, out=r)
+    phi, attracted, hkey, hrow, hslot, size, px = sample_block(
+        X, _weights(w), r, C, shift, scale, n_keep
+    )
+    return phi, attracted, _top(hkey, hrow, hslot, size, px)
+
+
+def combine_sample(parts, n_keep):
+    attracted = parts[0][1].copy()
+    for p in parts[1:]:
+        attracted += p[1]
+    return (
+        sum(p[0] for p in parts),
+        attracted,
+        merge_top([p[2] for p in parts], n_keep),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# predict / transform (row maps)
+# --------------------------------------------------------------------------------------------
+
+
+def labels_chunk(X, C):
+    return assign_block(_contiguous(X), C)[0]
+
+
+def distances_chunk(X, C):
+    out = sqdist_block(_contiguous(X), C)
+    np.sqrt(out, out=out)
+    return out

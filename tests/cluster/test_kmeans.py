@@ -1,0 +1,531 @@
+"""Tests of dask_scale.cluster.KMeans and its kernels.
+
+Reference: scikit-learn's KMeans on the same NumPy data. With the same initial centres the two
+run the same algorithm (Lloyd, scikit-learn's relative ``tol``, relocation of empty clusters to
+the farthest points, final E-step), so centres agree to rounding (1e-10) and ``n_iter_`` is
+equal; with their own random initialisations both reach the optimum of well-separated blobs,
+where the SSE agrees within 0.1%.
+"""
+
+from __future__ import annotations
+
+import pickle
+
+import dask
+import dask.array as da
+import dask.dataframe as dd
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.cluster import KMeans as SkKMeans
+from sklearn.datasets import make_blobs
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import adjusted_rand_score
+from sklearn.pipeline import Pipeline
+from sklearn.utils._param_validation import InvalidParameterError
+
+from dask_scale._kernels import kmeans as kern
+from dask_scale.cluster import KMeans
+from dask_scale.cluster._kmeans_init import first_pass
+
+# --------------------------------------------------------------------------------------------
+# data
+# --------------------------------------------------------------------------------------------
+
+
+def _blobs(n=600, centers=4, n_features=3, std=1.0, seed=0, box=(-10, 10)):
+    X, y = make_blobs(
+        n_samples=n,
+        centers=centers,
+        n_features=n_features,
+        cluster_std=std,
+        center_box=box,
+        random_state=seed,
+    )
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def separated():
+    """Well-separated blobs: every reasonable run reaches the same optimum."""
+    return _blobs(n=800, centers=4, n_features=3, seed=1)
+
+
+@pytest.fixture(scope="module")
+def overlapping():
+    """Overlapping blobs: Lloyd needs several iterations and ``tol`` matters."""
+    X, _ = _blobs(n=1000, centers=6, n_features=5, std=3.0, seed=3, box=(-5, 5))
+    return X
+
+
+def _sse(X, centres, w=None):
+    d2 = ((X[:, None, :] - centres[None, :, :]) ** 2).sum(-1).min(1)
+    return float(d2.sum() if w is None else (w * d2).sum())
+
+
+def _sorted_rows(C):
+    return C[np.lexsort(C.T[::-1])]
+
+
+# --------------------------------------------------------------------------------------------
+# agreement with scikit-learn
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("init", ["k-means||", "k-means++", "random"])
+@pytest.mark.parametrize("kind", ["numpy", "dask"])
+def test_sse_matches_sklearn_on_blobs(separated, init, kind):
+    X, _ = separated
+    data = X if kind == "numpy" else da.from_array(X, chunks=150)
+    km = KMeans(n_clusters=4, init=init, random_state=0).fit(data)
+    sk = SkKMeans(n_clusters=4, n_init=1, random_state=0).fit(X)
+    # both reach the optimum of separated blobs: SSE within 0.1%
+    assert km.inertia_ == pytest.approx(sk.inertia_, rel=1e-3)
+    np.testing.assert_allclose(
+        _sorted_rows(km.cluster_centers_), _sorted_rows(sk.cluster_centers_), atol=1e-6
+    )
+
+
+@pytest.mark.parametrize("tol", [1e-4, 0.0, 1e-2])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_same_init_runs_sklearns_algorithm(overlapping, tol, weighted):
+    X = overlapping
+    w = np.random.default_rng(0).uniform(0.0, 3.0, X.shape[0]) if weighted else None
+    init = X[:6].copy()
+    sk = SkKMeans(6, init=init, n_init=1, tol=tol).fit(X, sample_weight=w)
+    km = KMeans(6, init=init, tol=tol).fit(X, sample_weight=w)
+    kd = KMeans(6, init=init, tol=tol).fit(
+        da.from_array(X, chunks=130), sample_weight=None if w is None else da.from_array(w, 130)
+    )
+    assert sk.n_iter_ > 3  # the case exercises several iterations
+    for est in (km, kd):
+        assert est.n_iter_ == sk.n_iter_
+        # same algorithm; only the summation order differs (1e-10)
+        np.testing.assert_allclose(est.cluster_centers_, sk.cluster_centers_, atol=1e-10)
+        assert est.inertia_ == pytest.approx(sk.inertia_, rel=1e-10)
+    np.testing.assert_array_equal(km.labels_, sk.labels_)
+    np.testing.assert_array_equal(kd.labels_.compute(), sk.labels_)
+
+
+def test_empty_clusters_relocated_like_sklearn(overlapping):
+    X = overlapping
+    # three centres far from all the data: empty after the first assignment
+    init = np.vstack([X[:3], 100.0 + np.arange(9.0).reshape(3, 3).repeat(2, axis=1)[:, :5]])
+    w = np.random.default_rng(1).uniform(0.5, 2.0, X.shape[0])
+    sk = SkKMeans(6, init=init, n_init=1).fit(X, sample_weight=w)
+    for data in (X, da.from_array(X, chunks=170)):
+        km = KMeans(6, init=init).fit(data, sample_weight=w)
+        assert np.isfinite(km.cluster_centers_).all()
+        assert km.n_iter_ == sk.n_iter_
+        np.testing.assert_allclose(km.cluster_centers_, sk.cluster_centers_, atol=1e-10)
+        assert km.inertia_ == pytest.approx(sk.inertia_, rel=1e-10)
+
+
+def test_fewer_distinct_points_than_clusters_warns_and_never_nan():
+    X = np.repeat(np.array([[0.0, 0.0], [5.0, 5.0], [9.0, 0.0]]), 10, axis=0)
+    for data in (X, da.from_array(X, chunks=7)):
+        with pytest.warns(ConvergenceWarning, match="distinct clusters \\(3\\)"):
+            km = KMeans(5, random_state=0).fit(data)
+        assert np.isfinite(km.cluster_centers_).all()
+        assert km.inertia_ == pytest.approx(0.0, abs=1e-12)
+
+
+def test_transform_score_predict(overlapping):
+    X = overlapping
+    km = KMeans(6, random_state=0).fit(X)
+    C = km.cluster_centers_
+    dist = np.sqrt(((X[:, None, :] - C[None]) ** 2).sum(-1))
+    np.testing.assert_allclose(km.transform(X), dist, rtol=1e-12)
+    np.testing.assert_array_equal(km.predict(X), dist.argmin(1))
+    assert km.predict(X).dtype == np.int32
+    assert km.score(X) == pytest.approx(-km.inertia_, rel=1e-12)
+    w = np.arange(X.shape[0], dtype=float) % 3
+    assert km.score(X, sample_weight=w) == pytest.approx(-_sse(X, C, w), rel=1e-12)
+    Xd = da.from_array(X, chunks=300)
+    assert km.score(Xd) == pytest.approx(-km.inertia_, rel=1e-12)
+    np.testing.assert_allclose(km.transform(Xd).compute(), dist, rtol=1e-12)
+    np.testing.assert_array_equal(km.fit_predict(X), km.labels_)
+    np.testing.assert_allclose(km.fit_transform(X), km.transform(X))
+
+
+# --------------------------------------------------------------------------------------------
+# invariants
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["numpy", "dask"])
+def test_inertia_is_weighted_sse_of_final_centres(overlapping, kind):
+    X = overlapping
+    w = np.random.default_rng(2).uniform(0.0, 4.0, X.shape[0])
+    data, sw = (X, w) if kind == "numpy" else (da.from_array(X, 110), da.from_array(w, 110))
+    km = KMeans(6, random_state=0, tol=1e-2).fit(data, sample_weight=sw)
+    # the sum of *squared* distances, weighted, of the final centres (not dask-ml's unsquared)
+    assert km.inertia_ == pytest.approx(_sse(X, km.cluster_centers_, w), rel=1e-12)
+    labels = km.labels_ if kind == "numpy" else km.labels_.compute()
+    d2 = ((X[:, None, :] - km.cluster_centers_[None]) ** 2).sum(-1)
+    np.testing.assert_array_equal(labels, d2.argmin(1))
+
+
+@pytest.mark.parametrize("init", ["array", "k-means||"])
+def test_weight_two_equals_duplicated_rows(overlapping, separated, init):
+    # a fixed init runs the same iterations; k-means|| reaches the optimum of separated blobs
+    X = overlapping[:500] if init == "array" else separated[0]
+    rng = np.random.default_rng(3)
+    twice = rng.random(X.shape[0]) < 0.3
+    w = np.where(twice, 2.0, 1.0)
+    X_dup = np.concatenate([X, X[twice]])
+    k = 6 if init == "array" else 4
+    kwargs = dict(init=X[:k].copy()) if init == "array" else dict(random_state=0)
+    weighted = KMeans(k, **kwargs).fit(X, sample_weight=w)
+    repeated = KMeans(k, **kwargs).fit(X_dup)
+    assert weighted.inertia_ == pytest.approx(repeated.inertia_, rel=1e-10)
+    np.testing.assert_allclose(
+        _sorted_rows(weighted.cluster_centers_),
+        _sorted_rows(repeated.cluster_centers_),
+        atol=1e-10,
+    )
+
+
+@settings(max_examples=15, deadline=None)
+@given(cuts=st.sets(st.integers(1, 299), max_size=8))
+def test_chunking_does_not_change_result_with_fixed_init(cuts):
+    X, _ = _blobs(n=300, centers=3, n_features=4, std=2.0, seed=5)
+    init = X[[0, 1, 2]].copy()
+    ref = KMeans(3, init=init).fit(X)
+    edges = [0, *sorted(cuts), 300]
+    chunks = tuple(b - a for a, b in zip(edges[:-1], edges[1:], strict=True))
+    km = KMeans(3, init=init).fit(da.from_array(X, chunks=(chunks, 4)))
+    assert km.n_iter_ == ref.n_iter_
+    np.testing.assert_allclose(km.cluster_centers_, ref.cluster_centers_, rtol=0, atol=1e-8)
+    assert km.inertia_ == pytest.approx(ref.inertia_, rel=1e-8)
+    np.testing.assert_array_equal(km.labels_.compute(), ref.labels_)
+
+
+@pytest.mark.parametrize("init", ["k-means||", "k-means++", "random"])
+def test_deterministic_across_schedulers(separated, init, client):
+    X, _ = separated
+    Xd = da.from_array(X, chunks=90)
+    fits = []
+    n_init = 2 if init == "random" else 1  # two runs: the seeds of later runs too
+    for scheduler in ("threads", "sync", None):  # None: the distributed client (fixture)
+        est = KMeans(4, init=init, n_init=n_init, random_state=7)
+        if scheduler is None:
+            assert dask.base.get_scheduler().__self__ is client  # runs on the cluster
+            km = est.fit(Xd)
+        else:
+            with dask.config.set(scheduler=scheduler):
+                km = est.fit(Xd)
+        fits.append(km)
+    for other in fits[1:]:
+        np.testing.assert_array_equal(other.cluster_centers_, fits[0].cluster_centers_)
+        assert other.inertia_ == fits[0].inertia_
+        assert other.n_iter_ == fits[0].n_iter_
+
+
+def test_random_state_controls_the_initialisation(overlapping):
+    X = da.from_array(overlapping, chunks=250)
+    a = KMeans(6, random_state=0, max_iter=1).fit(X).cluster_centers_
+    b = KMeans(6, random_state=0, max_iter=1).fit(X).cluster_centers_
+    c = KMeans(6, random_state=1, max_iter=1).fit(X).cluster_centers_
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, c)
+
+
+def test_input_kinds_agree(separated):
+    X, _ = separated
+    # one block: the NumPy path uses the same block and random stream as a one-chunk array
+    ref = KMeans(4, random_state=0).fit(X)
+    one = KMeans(4, random_state=0).fit(da.from_array(X, chunks=X.shape))
+    np.testing.assert_array_equal(one.cluster_centers_, ref.cluster_centers_)
+    # several blocks: known chunks, unknown chunks, DataFrame partitions alike
+    known = da.from_array(X, chunks=200)
+    unknown = known[da.isfinite(known[:, 0])]  # boolean mask: same blocks, unknown sizes
+    assert np.isnan(unknown.shape[0])
+    frame = dd.from_pandas(pd.DataFrame(X, columns=["a", "b", "c"]), npartitions=4)
+    assert frame.divisions == (0, 200, 400, 600, 799)
+    fits = [KMeans(4, random_state=0).fit(d) for d in (known, unknown, frame)]
+    for km in fits:
+        assert km.n_features_in_ == 3
+        np.testing.assert_allclose(km.cluster_centers_, fits[0].cluster_centers_, atol=1e-12)
+        assert km.inertia_ == pytest.approx(ref.inertia_, rel=1e-9)
+        assert isinstance(km.labels_, da.Array)
+        assert adjusted_rand_score(km.labels_.compute(), ref.labels_) == 1.0
+    np.testing.assert_array_equal(fits[2].feature_names_in_, ["a", "b", "c"])
+    pred = fits[2].predict(frame)
+    assert isinstance(pred, da.Array)
+    np.testing.assert_array_equal(pred.compute(), fits[0].labels_.compute())
+
+
+def test_labels_are_lazy_for_dask_and_numpy_for_numpy(separated):
+    X, _ = separated
+    km = KMeans(4, random_state=0).fit(X)
+    assert isinstance(km.labels_, np.ndarray) and km.labels_.dtype == np.int32
+    kd = KMeans(4, random_state=0).fit(da.from_array(X, chunks=200))
+    assert isinstance(kd.labels_, da.Array) and kd.labels_.dtype == np.int32
+    assert isinstance(kd.cluster_centers_, np.ndarray)
+    assert isinstance(kd.inertia_, float)
+
+
+@pytest.mark.parametrize("kind", ["numpy", "dask"])
+def test_float32_stays_float32(overlapping, kind):
+    X32 = overlapping.astype(np.float32)
+    data = X32 if kind == "numpy" else da.from_array(X32, chunks=300)
+    init = overlapping[:6]
+    km = KMeans(6, init=init).fit(data)
+    km64 = KMeans(6, init=init).fit(overlapping)
+    assert km.cluster_centers_.dtype == np.float32
+    out = km.transform(data)
+    assert out.dtype == np.float32
+    if kind == "dask":
+        assert out.compute().dtype == np.float32
+    # float32 distances, float64 accumulation: close to the float64 fit
+    assert km.inertia_ == pytest.approx(km64.inertia_, rel=1e-5)
+    np.testing.assert_allclose(km.cluster_centers_, km64.cluster_centers_, atol=1e-4)
+
+
+def test_kernels_keep_float32():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 5)).astype(np.float32)
+    C = X[:4].copy()
+    labels, mind = kern.assign_block(X, C)
+    assert mind.dtype == np.float32 and labels.dtype == np.int32
+    assert kern.sqdist_block(X, C).dtype == np.float32
+    far_x = kern.lloyd_block(X, None, C, 4)[7]
+    assert far_x.dtype == np.float32
+
+
+@pytest.mark.parametrize("kind", ["numpy", "dask"])
+def test_pickle_round_trip(separated, kind):
+    X, _ = separated
+    data = X if kind == "numpy" else da.from_array(X, chunks=200)
+    km = KMeans(4, random_state=0).fit(data)
+    back = pickle.loads(pickle.dumps(km))
+    np.testing.assert_array_equal(back.cluster_centers_, km.cluster_centers_)
+    assert back.inertia_ == km.inertia_ and back.n_iter_ == km.n_iter_
+    np.testing.assert_array_equal(back.predict(X), km.predict(X))
+    labels = back.labels_ if kind == "numpy" else back.labels_.compute()
+    np.testing.assert_array_equal(labels, km.predict(X))
+
+
+def test_n_init_keeps_the_best_run(overlapping):
+    one = KMeans(6, init="random", n_init=1, random_state=0).fit(overlapping)
+    five = KMeans(6, init="random", n_init=5, random_state=0).fit(overlapping)
+    # the first of the five runs is the single run (same seed draw)
+    assert five.inertia_ <= one.inertia_
+    auto = KMeans(6, init="random", random_state=0).fit(overlapping)  # "auto": 10 runs
+    assert auto.inertia_ <= five.inertia_
+
+
+def test_explicit_init_runs_once_with_warning(overlapping):
+    with pytest.warns(RuntimeWarning, match="performing only one init"):
+        KMeans(6, init=overlapping[:6], n_init=3).fit(overlapping)
+
+
+def test_max_iter_reached_without_warning(overlapping):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        km = KMeans(6, init=overlapping[:6], max_iter=2, tol=0.0).fit(overlapping)
+    assert km.n_iter_ == 2
+    # labels and inertia are those of the final centres (final E-step)
+    assert km.inertia_ == pytest.approx(_sse(overlapping, km.cluster_centers_), rel=1e-12)
+
+
+def test_one_pass_per_iteration_and_data_not_persisted(overlapping):
+    counts = np.zeros(5, dtype=int)
+
+    def count(b, block_info=None):
+        counts[block_info[0]["chunk-location"][0]] += 1
+        return b
+
+    X = da.from_array(overlapping, chunks=200).map_blocks(count, dtype=float, meta=np.empty((0, 0)))
+    with dask.config.set(scheduler="sync"):
+        km = KMeans(6, init=overlapping[:6], max_iter=3, tol=0.0).fit(X)
+    # 3 Lloyd passes + the final E-step; every block read once per pass, labels_ still lazy
+    assert km.n_iter_ == 3
+    np.testing.assert_array_equal(counts, 4)
+
+
+def test_kmeans_parallel_parameters_are_used(overlapping):
+    X = da.from_array(overlapping, chunks=250)
+    a = KMeans(6, init_max_iter=1, random_state=0, max_iter=1).fit(X).cluster_centers_
+    b = KMeans(6, init_max_iter=4, random_state=0, max_iter=1).fit(X).cluster_centers_
+    c = KMeans(6, oversampling_factor=0.5, random_state=0, max_iter=1).fit(X).cluster_centers_
+    assert not np.array_equal(a, b)
+    assert not np.array_equal(b, c)
+
+
+def test_verbose_reports_iterations(separated, capsys):
+    X, _ = separated
+    KMeans(4, random_state=0, verbose=1).fit(X)
+    err = capsys.readouterr().err
+    assert "[KMeans init (k-means||)] iter 1" in err
+    assert "[KMeans] iter 1: inertia=" in err
+
+
+def test_pipeline_with_standard_scaler_on_dask_dataframe(separated):
+    preprocessing = pytest.importorskip("dask_scale.preprocessing")
+    from sklearn.preprocessing import StandardScaler as SkScaler
+
+    X, _ = separated
+    frame = dd.from_pandas(pd.DataFrame(X, columns=["a", "b", "c"]), npartitions=3)
+    pipe = Pipeline(
+        [("scale", preprocessing.StandardScaler()), ("km", KMeans(4, random_state=0))]
+    ).fit(frame)
+    sk = Pipeline([("scale", SkScaler()), ("km", SkKMeans(4, n_init=1, random_state=0))]).fit(X)
+    labels = pipe.predict(frame)
+    labels = labels.compute() if hasattr(labels, "compute") else labels
+    assert adjusted_rand_score(np.asarray(labels), sk.predict(X)) == 1.0
+    assert pipe[-1].inertia_ == pytest.approx(sk[-1].inertia_, rel=1e-3)
+
+
+# --------------------------------------------------------------------------------------------
+# kernels and sampling
+# --------------------------------------------------------------------------------------------
+
+
+def test_lloyd_kernel_matches_numpy():
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(1000, 7))  # several tiles, a partial last one
+    w = rng.uniform(0, 2, 1000)
+    C = rng.normal(size=(5, 7))
+    sums, weight, sse, fkey, frow, fslot, fsize, fx, fw, flab = kern.lloyd_block(X, w, C, 3)
+    d2 = ((X[:, None, :] - C[None]) ** 2).sum(-1)
+    lab = d2.argmin(1)
+    mind = d2.min(1)
+    np.testing.assert_allclose(weight, np.bincount(lab, weights=w, minlength=5), rtol=1e-12)
+    for j in range(5):
+        np.testing.assert_allclose(sums[j], (w[lab == j, None] * X[lab == j]).sum(0), rtol=1e-10)
+    assert sse == pytest.approx((w * mind).sum(), rel=1e-12)
+    slots, keys, rows = kern.heap_order(fkey, frow, fslot, fsize)
+    far = np.argsort(-mind, kind="stable")[:3]
+    np.testing.assert_array_equal(rows, far)
+    np.testing.assert_allclose(keys, mind[far], rtol=1e-12)
+    np.testing.assert_array_equal(fx[slots], X[far])
+    np.testing.assert_array_equal(flab[slots], lab[far])
+
+
+def test_sample_kernel_keeps_best_scores():
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(700, 3))
+    w = rng.uniform(0, 1, 700)
+    w[::7] = 0.0
+    r = 1.0 - rng.random(700)
+    C = X[:4].copy()
+    phi, attracted, hkey, hrow, hslot, size, px = kern.sample_block(
+        X, w, r, C, np.zeros(3), 1.0, 20
+    )
+    d2 = ((X[:, None, :] - C[None]) ** 2).sum(-1)
+    assert phi == pytest.approx((w * d2.min(1)).sum(), rel=1e-12)
+    np.testing.assert_allclose(attracted, np.bincount(d2.argmin(1), weights=w, minlength=4))
+    slots, keys, rows = kern.heap_order(hkey, hrow, hslot, size)
+    score = w * d2.min(1) / r
+    best = np.argsort(-score, kind="stable")[:20]
+    np.testing.assert_array_equal(rows, best)
+    np.testing.assert_array_equal(px[slots], X[best])
+    # float32 standardised coordinates (the sampling passes of fit): the same cost in units of
+    # scale**2, to float32 rounding, and the same nearest candidates
+    shift, scale = X.mean(0), 0.37
+    C32 = ((C - shift) * scale).astype(np.float32)
+    phi32, attracted32, *_ = kern.sample_block(X, w, r, C32, shift, scale, 20)
+    assert phi32 == pytest.approx(phi * scale**2, rel=1e-5)
+    np.testing.assert_allclose(attracted32, attracted, rtol=1e-12)
+
+
+def test_first_centre_drawn_proportionally_to_weight():
+    X = np.arange(6.0).reshape(3, 2)
+    w = np.array([0.0, 1.0, 3.0])
+    picks = np.array([first_pass(X, w, seed, 1)[2][0, 0] for seed in range(1500)])
+    assert not (picks == 0.0).any()  # zero weight: never drawn
+    # P(row 2) = 3/4; binomial standard error 0.011
+    assert abs((picks == 4.0).mean() - 0.75) < 0.05
+
+
+def test_moments_merge_matches_numpy_variance():
+    X = np.random.default_rng(6).normal(loc=1e4, size=(1000, 3))
+    moments, _, _ = first_pass(da.from_array(X, chunks=77), None, 0, 1)
+    n, mean, m2 = moments
+    assert n == 1000
+    np.testing.assert_allclose(mean, X.mean(0), rtol=1e-12)
+    np.testing.assert_allclose(m2 / n, X.var(0), rtol=1e-9)
+
+
+# --------------------------------------------------------------------------------------------
+# bad input
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_nan_inf_rejected(overlapping, bad):
+    X = overlapping.copy()
+    X[17, 2] = bad
+    with pytest.raises(ValueError, match="NaN|infinity"):
+        KMeans(6).fit(X)
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        KMeans(6).fit(da.from_array(X, chunks=100))
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        KMeans(6, init=overlapping[:6]).fit(da.from_array(X, chunks=100))
+    km = KMeans(6, random_state=0).fit(overlapping)
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        km.predict(da.from_array(X, chunks=100)).compute()
+
+
+def test_more_clusters_than_samples():
+    X = np.random.default_rng(0).normal(size=(5, 2))
+    with pytest.raises(ValueError, match="n_samples=5 should be >= n_clusters=8"):
+        KMeans(8).fit(X)
+    with pytest.raises(ValueError, match="n_samples=5 should be >= n_clusters=8"):
+        KMeans(8).fit(da.from_array(X, chunks=2))
+    frame = dd.from_pandas(pd.DataFrame(X, columns=["a", "b"]), npartitions=2)
+    with pytest.raises(ValueError, match="n_samples=5 should be >= n_clusters=8"):
+        KMeans(8).fit(frame)  # unknown row count: raised after the first pass
+    with pytest.raises(ValueError, match="n_samples=5 should be >= n_clusters=8"):
+        KMeans(8, init=np.zeros((8, 2))).fit(frame)
+
+
+def test_wrong_feature_count_at_predict(separated):
+    X, _ = separated
+    km = KMeans(4, random_state=0).fit(X)
+    with pytest.raises(ValueError, match="X has 2 features, but KMeans is expecting 3"):
+        km.predict(X[:, :2])
+    with pytest.raises(ValueError, match="X has 2 features, but KMeans is expecting 3"):
+        km.transform(da.from_array(X[:, :2], chunks=100))
+
+
+def test_non_numeric_columns_rejected():
+    frame = dd.from_pandas(
+        pd.DataFrame({"a": np.arange(10.0), "b": list("abcdefghij")}), npartitions=2
+    )
+    with pytest.raises(ValueError, match="non-numeric columns \\['b'\\]"):
+        KMeans(2).fit(frame)
+
+
+def test_bad_parameters_and_init(overlapping):
+    X = overlapping
+    with pytest.raises(InvalidParameterError, match="algorithm"):
+        KMeans(algorithm="elkan").fit(X)
+    with pytest.raises(InvalidParameterError, match="init"):
+        KMeans(init="kmeans").fit(X)
+    with pytest.raises(InvalidParameterError, match="oversampling_factor"):
+        KMeans(oversampling_factor=0).fit(X)
+    with pytest.raises(ValueError, match="does not match the number of clusters 6"):
+        KMeans(6, init=X[:5]).fit(X)
+    with pytest.raises(ValueError, match="does not match the number of features"):
+        KMeans(6, init=X[:6, :3]).fit(X)
+
+
+def test_bad_sample_weight(overlapping):
+    X = overlapping
+    with pytest.raises(ValueError, match="Negative values"):
+        KMeans(6).fit(X, sample_weight=-np.ones(X.shape[0]))
+    with pytest.raises(ValueError, match="Negative values"):
+        KMeans(6).fit(da.from_array(X, 200), sample_weight=da.from_array(-np.ones(1000), 200))
+    with pytest.raises(ValueError, match="sums to zero"):
+        KMeans(6).fit(X, sample_weight=np.zeros(X.shape[0]))
+    with pytest.raises(ValueError, match="sums to zero"):
+        KMeans(6).fit(da.from_array(X, 200), sample_weight=da.zeros(1000, chunks=200))
+    with pytest.raises(ValueError, match="sums to zero"):
+        KMeans(6, init=X[:6]).fit(da.from_array(X, 200), sample_weight=da.zeros(1000, chunks=200))
