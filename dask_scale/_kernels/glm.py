@@ -1,0 +1,358 @@
+"""Fused per-block kernels of generalised linear models.
+
+Every kernel makes one pass over the rows of a block ``X`` (n, p), computes the linear
+predictor ``eta = X @ coef + intercept`` row by row and accumulates, with the sample weights
+applied, the loss and (depending on the kernel) its gradient and Hessian. The outputs are small
+(scalars, ``p``- or ``p**2``-sized arrays) and are summed over blocks by the caller.
+
+Losses are the "half" losses scikit-learn uses (pointwise, before weighting):
+
+- squared error (``SQUARED``):  ``0.5 * (eta - y) ** 2``
+- binomial (``BINOMIAL``, ``y`` in {0, 1}):  ``log(1 + exp(eta)) - y * eta``
+- Poisson with log link (``POISSON``):  ``exp(eta) - y * eta``
+- multinomial (softmax over ``K`` rows of coefficients, ``y`` an integer class index):
+  ``logsumexp(eta) - eta[y]``
+
+``X`` may be float32 or float64; accumulation is always float64.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+__all__ = [
+    "BINOMIAL",
+    "POISSON",
+    "SQUARED",
+    "glm_loss",
+    "glm_loss_grad",
+    "glm_loss_grad_hess",
+    "glm_score_sums",
+    "multinomial_loss",
+    "multinomial_loss_grad",
+    "multinomial_loss_grad_hess",
+    "target_stats",
+]
+
+SQUARED = 0
+BINOMIAL = 1
+POISSON = 2
+
+# Reassociation lets LLVM vectorise the short dot products; no assumption about NaN/inf.
+_FM = {"reassoc", "contract", "nsz", "arcp"}
+
+
+@njit(nogil=True, cache=True, inline="always")
+def _point(family, eta, y):
+    """Pointwise (loss, first derivative, second derivative) in the linear predictor."""
+    if family == SQUARED:
+        r = eta - y
+        return 0.5 * r * r, r, 1.0
+    if family == BINOMIAL:
+        e = np.exp(-abs(eta))
+        if eta >= 0.0:
+            loss = eta + np.log1p(e) - y * eta
+            prob = 1.0 / (1.0 + e)
+        else:
+            loss = np.log1p(e) - y * eta
+            prob = e / (1.0 + e)
+        return loss, prob - y, prob * (1.0 - prob)
+    # POISSON
+    mu = np.exp(eta)
+    return mu - y * eta, mu - y, mu
+
+
+@njit(nogil=True, cache=True, fastmath=_FM)
+def glm_loss(X, y, sw, coef, intercept, family):
+    """Weighted loss ``sum_i sw_i * loss(eta_i, y_i)`` of a single-output GLM.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, p)
+    y : ndarray of shape (n,)
+    sw : ndarray of shape (n,)
+    coef : ndarray of shape (p,)
+    intercept : float
+    family : int
+        ``SQUARED``, ``BINOMIAL`` or ``POISSON``.
+
+    Returns
+    -------
+    loss : float
+    """
+    n, p = X.shape
+    loss = 0.0
+    for i in range(n):
+        eta = intercept
+        for j in range(p):
+            eta += X[i, j] * coef[j]
+        li, _, _ = _point(family, eta, y[i])
+        loss += sw[i] * li
+    return loss
+
+
+@njit(nogil=True, cache=True, fastmath=_FM)
+def glm_loss_grad(X, y, sw, coef, intercept, family):
+    """Weighted loss and its gradient in ``(coef, intercept)``, one pass.
+
+    Returns
+    -------
+    loss : float
+    grad : ndarray of shape (p,)
+    grad_intercept : float
+    """
+    n, p = X.shape
+    loss = 0.0
+    gb = 0.0
+    grad = np.zeros(p)
+    for i in range(n):
+        eta = intercept
+        for j in range(p):
+            eta += X[i, j] * coef[j]
+        li, gi, _ = _point(family, eta, y[i])
+        loss += sw[i] * li
+        gi *= sw[i]
+        gb += gi
+        for j in range(p):
+            grad[j] += gi * X[i, j]
+    return loss, grad, gb
+
+
+@njit(nogil=True, cache=True, fastmath=_FM)
+def glm_loss_grad_hess(X, y, sw, coef, intercept, family, fit_intercept):
+    """Weighted loss, gradient and Hessian, one pass.
+
+    The Hessian is over ``[coef, intercept]`` (intercept last) when ``fit_intercept`` is true,
+    else over ``coef`` only.
+
+    Returns
+    -------
+    loss : float
+    grad : ndarray of shape (p,)
+    grad_intercept : float
+    hess : ndarray of shape (p + fit_intercept, p + fit_intercept)
+    """
+    n, p = X.shape
+    p1 = p + 1 if fit_intercept else p
+    loss = 0.0
+    gb = 0.0
+    grad = np.zeros(p)
+    hess = np.zeros((p1, p1))
+    xi = np.ones(p1)
+    for i in range(n):
+        eta = intercept
+        for j in range(p):
+            v = X[i, j]
+            xi[j] = v
+            eta += v * coef[j]
+        li, gi, hi = _point(family, eta, y[i])
+        w = sw[i]
+        loss += w * li
+        gi *= w
+        hi *= w
+        gb += gi
+        for j in range(p):
+            grad[j] += gi * xi[j]
+        for j in range(p1):
+            c = hi * xi[j]
+            for m in range(j + 1):
+                hess[j, m] += c * xi[m]
+    for j in range(p1):
+        for m in range(j):
+            hess[m, j] = hess[j, m]
+    return loss, grad, gb, hess
+
+
+@njit(nogil=True, cache=True, fastmath=_FM)
+def _softmax_row(X, i, coef, intercept, eta):
+    """Fill ``eta`` with the linear predictor of row ``i``; return (max, log-sum-exp)."""
+    K, p = coef.shape
+    mx = -np.inf
+    for k in range(K):
+        e = intercept[k]
+        for j in range(p):
+            e += X[i, j] * coef[k, j]
+        eta[k] = e
+        if e > mx:
+            mx = e
+    s = 0.0
+    for k in range(K):
+        s += np.exp(eta[k] - mx)
+    return mx, mx + np.log(s)
+
+
+@njit(nogil=True, cache=True, fastmath=_FM)
+def multinomial_loss(X, y, sw, coef, intercept):
+    """Weighted multinomial loss ``sum_i sw_i * (logsumexp(eta_i) - eta_i[y_i])``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, p)
+    y : ndarray of shape (n,)
+        Integer class indices in ``[0, K)``.
+    sw : ndarray of shape (n,)
+    coef : ndarray of shape (K, p)
+    intercept : ndarray of shape (K,)
+
+    Returns
+    -------
+    loss : float
+    """
+    n = X.shape[0]
+    K = coef.shape[0]
+    eta = np.empty(K)
+    loss = 0.0
+    for i in range(n):
+        _, lse = _softmax_row(X, i, coef, intercept, eta)
+        loss += sw[i] * (lse - eta[y[i]])
+    return loss
+
+
+@njit(nogil=True, cache=True, fastmath=_FM)
+def multinomial_loss_grad(X, y, sw, coef, intercept):
+    """Weighted multinomial loss and gradient, one pass.
+
+    Returns
+    -------
+    loss : float
+    grad : ndarray of shape (K, p)
+    grad_intercept : ndarray of shape (K,)
+    """
+    n, p = X.shape
+    K = coef.shape[0]
+    eta = np.empty(K)
+    grad = np.zeros((K, p))
+    gb = np.zeros(K)
+    loss = 0.0
+    for i in range(n):
+        _, lse = _softmax_row(X, i, coef, intercept, eta)
+        w = sw[i]
+        yi = y[i]
+        loss += w * (lse - eta[yi])
+        for k in range(K):
+            g = np.exp(eta[k] - lse)
+            if k == yi:
+                g -= 1.0
+            g *= w
+            gb[k] += g
+            for j in range(p):
+                grad[k, j] += g * X[i, j]
+    return loss, grad, gb
+
+
+@njit(nogil=True, cache=True, fastmath=_FM)
+def multinomial_loss_grad_hess(X, y, sw, coef, intercept, fit_intercept):
+    """Weighted multinomial loss, gradient and Hessian, one pass.
+
+    The Hessian is over the coefficients laid out as ``W.ravel()`` where ``W`` has shape
+    ``(K, p + fit_intercept)`` (intercept in the last column).
+
+    Returns
+    -------
+    loss : float
+    grad : ndarray of shape (K, p)
+    grad_intercept : ndarray of shape (K,)
+    hess : ndarray of shape (K * (p + fit_intercept), K * (p + fit_intercept))
+    """
+    n, p = X.shape
+    K = coef.shape[0]
+    p1 = p + 1 if fit_intercept else p
+    eta = np.empty(K)
+    prob = np.empty(K)
+    grad = np.zeros((K, p))
+    gb = np.zeros(K)
+    # blocks[k, q] holds sum_i c_ikq * x_i x_i^T (lower triangle of each block used)
+    blocks = np.zeros((K, K, p1, p1))
+    xi = np.ones(p1)
+    loss = 0.0
+    for i in range(n):
+        _, lse = _softmax_row(X, i, coef, intercept, eta)
+        w = sw[i]
+        yi = y[i]
+        loss += w * (lse - eta[yi])
+        for j in range(p):
+            xi[j] = X[i, j]
+        for k in range(K):
+            prob[k] = np.exp(eta[k] - lse)
+        for k in range(K):
+            g = prob[k]
+            if k == yi:
+                g -= 1.0
+            g *= w
+            gb[k] += g
+            for j in range(p):
+                grad[k, j] += g * xi[j]
+            for q in range(k + 1):
+                c = -w * prob[k] * prob[q]
+                if q == k:
+                    c += w * prob[k]
+                for j in range(p1):
+                    cj = c * xi[j]
+                    for m in range(j + 1):
+                        blocks[k, q, j, m] += cj * xi[m]
+    d = K * p1
+    hess = np.empty((d, d))
+    for k in range(K):
+        for q in range(k + 1):
+            for j in range(p1):
+                for m in range(j + 1):
+                    v = blocks[k, q, j, m]
+                    hess[k * p1 + j, q * p1 + m] = v
+                    hess[k * p1 + m, q * p1 + j] = v
+                    hess[q * p1 + j, k * p1 + m] = v
+                    hess[q * p1 + m, k * p1 + j] = v
+    return loss, grad, gb, hess
+
+
+@njit(nogil=True, cache=True)
+def target_stats(y, sw):
+    """Sum of weights, weighted sum of ``y``, and the minimum of ``y`` (for init and checks).
+
+    Returns
+    -------
+    sw_sum : float
+    swy_sum : float
+    y_min : float
+    """
+    s = 0.0
+    sy = 0.0
+    ymin = np.inf
+    for i in range(y.shape[0]):
+        s += sw[i]
+        sy += sw[i] * y[i]
+        if y[i] < ymin:
+            ymin = y[i]
+    return s, sy, ymin
+
+
+@njit(nogil=True, cache=True, fastmath=_FM)
+def glm_score_sums(X, y, sw, coef, intercept, family):
+    """Weighted sums for R² (squared) or D² (Poisson) of a fitted single-output GLM, one pass.
+
+    Returns
+    -------
+    sums : ndarray of shape (5,)
+        ``[sum w, sum w*y, sum w*y**2, sum w*dev(y, pred), sum w*y*log(y)]`` where ``dev`` is
+        the squared error (``SQUARED``) or the unit Poisson deviance without its
+        ``y*log(y)`` part divided by 2 (``POISSON``: ``mu - y*eta - y``).
+    """
+    n, p = X.shape
+    out = np.zeros(5)
+    for i in range(n):
+        eta = intercept
+        for j in range(p):
+            eta += X[i, j] * coef[j]
+        w = sw[i]
+        yi = y[i]
+        out[0] += w
+        out[1] += w * yi
+        out[2] += w * yi * yi
+        if family == SQUARED:
+            r = yi - eta
+            out[3] += w * r * r
+        else:
+            out[3] += w * (np.exp(eta) - yi * eta - yi)
+            if yi > 0.0:
+                out[4] += w * yi * np.log(yi)
+    return out

@@ -1,0 +1,11 @@
+"""Generalised linear models trained block by block on dask arrays and DataFrames.
+
+``LogisticRegression``, ``LinearRegression`` and ``PoissonRegression`` minimise
+scikit-learn's objective ``C * sum_i sw_i * loss_i + penalty(coef)`` (intercept never
+penalised, no hidden standardisation) with one of five solvers: ``lbfgs``, ``newton``,
+``gradient_descent``, ``proximal_grad`` and ``admm``.
+"""
+
+from ._glm import LinearRegression, LogisticRegression, PoissonRegression
+
+__all__ = ["LinearRegression", "LogisticRegression", "PoissonRegression"]

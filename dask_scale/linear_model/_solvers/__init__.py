@@ -1,0 +1,70 @@
+"""Solvers for penalised GLMs, one module each, all minimising :class:`GLMObjective`.
+
+=================== ============================ ==========================================
+solver              penalties                    passes over the data per iteration
+=================== ============================ ==========================================
+``lbfgs``           ``l2``, None                 1 (loss + gradient), more in line searches
+``newton``          ``l2``, None                 1 (loss + gradient + Hessian) per trial
+``gradient_descent`` ``l2``, None                1 (loss + gradient), more in line searches
+``proximal_grad``   ``l1``, ``l2``, elasticnet,  2 (gradient at the extrapolated point, loss
+                    None                         at the candidate)
+``admm``            ``l1``, ``l2``, elasticnet,  1 graph; each block runs Newton steps on
+                    None                         its own rows (usually one pass)
+=================== ============================ ==========================================
+"""
+
+from __future__ import annotations
+
+import functools
+
+from . import admm as _admm
+from . import gradient_descent as _gd
+from . import lbfgs as _lbfgs
+from . import newton as _newton
+from . import proximal_grad as _prox
+from ._objective import GLMObjective, Penalty
+from ._result import SolverResult
+
+__all__ = ["GLMObjective", "Penalty", "SOLVERS", "SolverResult", "make_solver"]
+
+# name -> (function, default keyword arguments, handles an L1 term)
+SOLVERS = {
+    "lbfgs": (_lbfgs.lbfgs, _lbfgs.DEFAULTS, False),
+    "newton": (_newton.newton, _newton.DEFAULTS, False),
+    "gradient_descent": (_gd.gradient_descent, _gd.DEFAULTS, False),
+    "proximal_grad": (_prox.proximal_grad, _prox.DEFAULTS, True),
+    "admm": (_admm.admm, _admm.DEFAULTS, True),
+}
+
+
+def make_solver(name, penalty, solver_kwargs):
+    """The solver ``name`` with ``solver_kwargs`` bound, after checking the combination.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`SOLVERS`.
+    penalty : Penalty
+    solver_kwargs : dict or None
+        Extra options of that solver; unknown keys raise.
+
+    Returns
+    -------
+    callable
+        ``solve(obj, w0, *, max_iter, tol, log) -> SolverResult``.
+    """
+    func, defaults, handles_l1 = SOLVERS[name]
+    if penalty.l1 > 0 and not handles_l1:
+        raise ValueError(
+            f"solver={name!r} cannot handle penalty={penalty.name!r}: its L1 term is not "
+            "differentiable. Use solver='proximal_grad' or solver='admm' for 'l1' and "
+            "'elasticnet' penalties."
+        )
+    kwargs = dict(solver_kwargs or {})
+    unknown = sorted(set(kwargs) - set(defaults))
+    if unknown:
+        raise ValueError(
+            f"Unknown solver_kwargs {unknown} for solver={name!r}; accepted keys are "
+            f"{sorted(defaults)}."
+        )
+    return functools.partial(func, **kwargs)

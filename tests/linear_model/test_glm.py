@@ -1,0 +1,532 @@
+"""LogisticRegression, LinearRegression and PoissonRegression against scikit-learn."""
+
+import pickle
+import warnings
+
+import dask
+import dask.array as da
+import dask.dataframe as dd
+import numpy as np
+import pandas as pd
+import pytest
+import sklearn.linear_model as sk_lm
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.special import logsumexp
+from sklearn.datasets import load_digits, make_classification, make_regression
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import accuracy_score, d2_tweedie_score, r2_score
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from dask_scale.linear_model import LinearRegression, LogisticRegression, PoissonRegression
+from dask_scale.utils import assert_estimator_equal
+
+SOLVERS = ["lbfgs", "newton", "gradient_descent", "proximal_grad", "admm"]
+SMOOTH = ["lbfgs", "newton", "gradient_descent"]
+L1_SOLVERS = ["proximal_grad", "admm"]
+
+# dask's conversion of string columns to object arrays warns; not what these tests are about.
+pytestmark = pytest.mark.filterwarnings("ignore:Dask currently has limited support")
+
+
+# -- helpers ------------------------------------------------------------------------------
+def _classification(n=500, p=6, classes=2, seed=0):
+    X, y = make_classification(
+        n_samples=n,
+        n_features=p,
+        n_informative=4,
+        n_redundant=0,
+        n_classes=classes,
+        random_state=seed,
+    )
+    return StandardScaler().fit_transform(X), y
+
+
+def _regression(n=400, p=5, seed=0):
+    X, y = make_regression(n_samples=n, n_features=p, noise=5.0, random_state=seed)
+    return X, y + 3.0
+
+
+def _counts(n=400, p=4, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, p))
+    y = rng.poisson(np.exp(X @ np.array([0.3, -0.2, 0.1, 0.0][:p]) + 0.5)).astype(float)
+    return X, y
+
+
+def logistic_objective(coef, intercept, X, y, C, l1=0.0, l2=1.0, sample_weight=None):
+    """scikit-learn's objective ``C * sum(sw * loss) + l1 |w|_1 + l2/2 |w|^2`` in NumPy."""
+    classes = np.unique(y)
+    sw = np.ones(len(y)) if sample_weight is None else sample_weight
+    coef = np.atleast_2d(coef)
+    if len(classes) == 2:
+        eta = X @ coef[0] + np.ravel(intercept)[0]
+        loss = np.logaddexp(0.0, eta) - (y == classes[1]) * eta
+    else:
+        eta = X @ coef.T + intercept
+        loss = logsumexp(eta, axis=1) - eta[np.arange(len(y)), np.searchsorted(classes, y)]
+    return C * float(sw @ loss) + l1 * np.abs(coef).sum() + 0.5 * l2 * float((coef**2).sum())
+
+
+def _sk_logistic(penalty, C, l1_ratio=None, **kw):
+    """scikit-learn 1.9 spelling of a penalty (its ``penalty`` parameter is deprecated)."""
+    if penalty is None:
+        return sk_lm.LogisticRegression(C=np.inf, **kw)
+    if penalty == "l2":
+        return sk_lm.LogisticRegression(C=C, **kw)
+    ratio = 1.0 if penalty == "l1" else l1_ratio
+    return sk_lm.LogisticRegression(C=C, l1_ratio=ratio, solver="saga", **kw)
+
+
+def _dask(X, y, chunks):
+    return da.from_array(X, chunks=(chunks, X.shape[1])), da.from_array(y, chunks=chunks)
+
+
+# -- scikit-learn's own checks ------------------------------------------------------------
+@parametrize_with_checks([LogisticRegression(), LinearRegression(), PoissonRegression()])
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+# -- same objective and coefficients as scikit-learn ---------------------------------------
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize("penalty", ["l2", None])
+def test_logistic_smooth_penalties_match_sklearn(solver, penalty):
+    X, y = _classification()
+    C = 0.5
+    sk = _sk_logistic(penalty, C, tol=1e-10, max_iter=10_000).fit(X, y)
+    est = LogisticRegression(penalty=penalty, C=C, solver=solver, tol=1e-8, max_iter=20_000)
+    est.fit(*_dask(X, y, 125))
+    l2 = 0.0 if penalty is None else 1.0
+    c = 1.0 if penalty is None else C
+    f_sk = logistic_objective(sk.coef_, sk.intercept_, X, y, c, l2=l2)
+    f = logistic_objective(est.coef_, est.intercept_, X, y, c, l2=l2)
+    # Both runs are converged to a gradient of <= 1e-8: objectives agree to ~1e-12.
+    assert f == pytest.approx(f_sk, rel=1e-9)
+    np.testing.assert_allclose(est.coef_, sk.coef_, atol=1e-5)
+    np.testing.assert_allclose(est.intercept_, sk.intercept_, atol=1e-5)
+    assert est.coef_.shape == (1, X.shape[1]) and est.intercept_.shape == (1,)
+
+
+@pytest.mark.parametrize("solver", ["lbfgs", "newton"])
+def test_logistic_default_tol_matches_sklearn_to_1e4(solver):
+    # The issue's promise: same C, coefficients within 1e-4 of scikit-learn (lbfgs, newton);
+    # at scikit-learn's own default tol its solution is ~2e-4 from the exact optimum, so the
+    # comparison is with a tightly converged scikit-learn fit and tol=1e-6 here.
+    X, y = _classification()
+    sk = sk_lm.LogisticRegression(tol=1e-10, max_iter=10_000).fit(X, y)
+    est = LogisticRegression(solver=solver, tol=1e-6).fit(X, y)
+    np.testing.assert_allclose(est.coef_, sk.coef_, atol=1e-4)
+    # Default tol: objective within 1e-6 (relative) of scikit-learn's default fit.
+    sk_default = sk_lm.LogisticRegression().fit(X, y)
+    est_default = LogisticRegression(solver=solver).fit(X, y)
+    f_sk = logistic_objective(sk_default.coef_, sk_default.intercept_, X, y, 1.0)
+    f = logistic_objective(est_default.coef_, est_default.intercept_, X, y, 1.0)
+    assert f <= f_sk * (1 + 1e-6)
+
+
+@pytest.mark.parametrize("solver", L1_SOLVERS)
+@pytest.mark.parametrize("penalty, l1_ratio", [("l1", None), ("elasticnet", 0.4)])
+def test_logistic_l1_and_elasticnet_match_saga(solver, penalty, l1_ratio):
+    X, y = _classification()
+    C = 0.05
+    sk = _sk_logistic(penalty, C, l1_ratio, tol=1e-12, max_iter=100_000).fit(X, y)
+    est = LogisticRegression(
+        penalty=penalty, l1_ratio=l1_ratio, C=C, solver=solver, tol=1e-9, max_iter=20_000
+    ).fit(*_dask(X, y, 100))
+    l1 = 1.0 if penalty == "l1" else l1_ratio
+    l2 = 1.0 - l1
+    f_sk = logistic_objective(sk.coef_, sk.intercept_, X, y, C, l1, l2)
+    f = logistic_objective(est.coef_, est.intercept_, X, y, C, l1, l2)
+    # saga and our solvers are converged to ~1e-9: objectives agree to 1e-8 relative.
+    assert f == pytest.approx(f_sk, rel=1e-8)
+    np.testing.assert_allclose(est.coef_, sk.coef_, atol=1e-5)
+    # Exact zeros where scikit-learn has them (this C zeroes two coefficients).
+    np.testing.assert_array_equal(est.coef_ == 0, sk.coef_ == 0)
+    assert (sk.coef_ == 0).sum() >= 1
+
+
+def test_elastic_net_alias_and_penalty_errors():
+    X, y = _classification(n=200)
+    a = LogisticRegression(penalty="elastic_net", l1_ratio=0.5, solver="proximal_grad").fit(X, y)
+    b = LogisticRegression(penalty="elasticnet", l1_ratio=0.5, solver="proximal_grad").fit(X, y)
+    np.testing.assert_array_equal(a.coef_, b.coef_)
+    for solver in SMOOTH:
+        for penalty, ratio in (("l1", None), ("elasticnet", 0.5)):
+            with pytest.raises(ValueError, match="solver='proximal_grad' or solver='admm'"):
+                LogisticRegression(penalty=penalty, l1_ratio=ratio, solver=solver).fit(X, y)
+    with pytest.raises(ValueError, match="needs l1_ratio"):
+        LogisticRegression(penalty="elasticnet", solver="admm").fit(X, y)
+    with pytest.raises(ValueError, match="only used with penalty='elasticnet'"):
+        LogisticRegression(penalty="l2", l1_ratio=0.3).fit(X, y)
+    with pytest.raises(ValueError, match="Unknown solver_kwargs"):
+        LogisticRegression(solver_kwargs={"rho": 1.0}).fit(X, y)
+    with pytest.raises(ValueError, match="solver"):
+        LogisticRegression(solver="saga").fit(X, y)
+    # consistent l1_ratio values are accepted (scikit-learn 1.9 style)
+    LogisticRegression(penalty="l2", l1_ratio=0).fit(X, y)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_multinomial_matches_sklearn(solver):
+    X, y = _classification(n=450, classes=3)
+    sk = sk_lm.LogisticRegression(C=0.5, tol=1e-10, max_iter=10_000).fit(X, y)
+    est = LogisticRegression(C=0.5, solver=solver, tol=1e-8, max_iter=20_000)
+    est.fit(*_dask(X, y, 150))
+    assert est.coef_.shape == (3, X.shape[1]) and est.intercept_.shape == (3,)
+    f_sk = logistic_objective(sk.coef_, sk.intercept_, X, y, 0.5)
+    assert logistic_objective(est.coef_, est.intercept_, X, y, 0.5) == pytest.approx(f_sk, rel=1e-9)
+    # Intercepts are centred like scikit-learn's (the softmax ignores a common shift).
+    np.testing.assert_allclose(est.coef_, sk.coef_, atol=1e-5)
+    np.testing.assert_allclose(est.intercept_, sk.intercept_, atol=1e-5)
+
+
+def test_multinomial_digits_accuracy_within_one_percent_of_sklearn():
+    X, y = load_digits(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    sk = sk_lm.LogisticRegression(max_iter=1000).fit(X, y)
+    est = LogisticRegression(max_iter=1000).fit(*_dask(X, y, 600))
+    assert est.coef_.shape == (10, 64)
+    acc_sk = accuracy_score(y, sk.predict(X))
+    acc = est.score(da.from_array(X, chunks=(600, 64)), da.from_array(y, chunks=600))
+    assert isinstance(acc, float)
+    assert abs(acc - acc_sk) <= 0.01
+    assert accuracy_score(sk.predict(X), est.predict(X)) >= 0.99
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_linear_regression_matches_ridge(solver):
+    X, y = _regression()
+    alpha = 10.0
+    sk = sk_lm.Ridge(alpha=alpha).fit(X, y)  # exact solve
+    est = LinearRegression(C=1 / alpha, solver=solver, tol=1e-8, max_iter=10_000)
+    est.fit(*_dask(X, y, 100))
+    # Coefficients are O(10-100); solvers converge to a scaled gradient below 1e-8.
+    np.testing.assert_allclose(est.coef_, sk.coef_, rtol=1e-6, atol=1e-6)
+    assert est.intercept_ == pytest.approx(sk.intercept_, abs=1e-6)
+    assert est.coef_.shape == (5,) and isinstance(est.intercept_, float)
+
+
+def test_linear_regression_penalty_none_is_ols():
+    X, y = _regression()
+    sk = sk_lm.LinearRegression().fit(X, y)
+    est = LinearRegression(penalty=None, solver="newton").fit(X, y)
+    np.testing.assert_allclose(est.coef_, sk.coef_, rtol=1e-9)
+    assert est.intercept_ == pytest.approx(sk.intercept_, rel=1e-9)
+
+
+@pytest.mark.parametrize("solver", L1_SOLVERS)
+def test_linear_regression_matches_lasso_and_elasticnet(solver):
+    X, y = _regression()
+    n, alpha = len(y), 2.0
+    for sk, kw in [
+        (sk_lm.Lasso(alpha=alpha, tol=1e-12, max_iter=100_000), {"penalty": "l1"}),
+        (
+            sk_lm.ElasticNet(alpha=alpha, l1_ratio=0.3, tol=1e-12, max_iter=100_000),
+            {"penalty": "elasticnet", "l1_ratio": 0.3},
+        ),
+    ]:
+        sk.fit(X, y)
+        est = LinearRegression(C=1 / (alpha * n), solver=solver, tol=1e-9, max_iter=10_000, **kw)
+        est.fit(*_dask(X, y, 100))
+        np.testing.assert_allclose(est.coef_, sk.coef_, rtol=1e-6, atol=1e-6)
+        assert est.intercept_ == pytest.approx(sk.intercept_, abs=1e-6)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_poisson_matches_sklearn(solver):
+    X, y = _counts()
+    rng = np.random.default_rng(1)
+    sw = rng.uniform(0.5, 2.0, size=len(y))
+    alpha = 0.05
+    sk = sk_lm.PoissonRegressor(alpha=alpha, tol=1e-12, max_iter=10_000)
+    sk.fit(X, y, sample_weight=sw)
+    # scikit-learn: 1/(2 sum(sw)) sum(sw dev) + alpha/2 |w|^2  ->  C = 1 / (alpha sum(sw))
+    est = PoissonRegression(C=1 / (alpha * sw.sum()), solver=solver, tol=1e-9, max_iter=10_000)
+    Xd, yd = _dask(X, y, 100)
+    est.fit(Xd, yd, sample_weight=da.from_array(sw, chunks=100))
+    np.testing.assert_allclose(est.coef_, sk.coef_, atol=1e-6)
+    assert est.intercept_ == pytest.approx(sk.intercept_, abs=1e-6)
+
+
+# -- weights --------------------------------------------------------------------------------
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_sample_weight_two_equals_duplicated_rows(solver):
+    X, y = _classification(n=300, classes=3)
+    w = np.ones(len(y))
+    w[:100] = 2.0
+    X_dup = np.vstack([X, X[:100]])
+    y_dup = np.concatenate([y, y[:100]])
+    kw = dict(solver=solver, tol=1e-9, max_iter=20_000)
+    a = LogisticRegression(**kw).fit(X, y, sample_weight=w)
+    b = LogisticRegression(**kw).fit(X_dup, y_dup)
+    # Same objective; the fits are converged to 1e-9, so coefficients agree to ~1e-7.
+    np.testing.assert_allclose(a.coef_, b.coef_, atol=1e-6)
+    np.testing.assert_allclose(a.intercept_, b.intercept_, atol=1e-6)
+
+
+@pytest.mark.parametrize("solver", ["lbfgs", "admm"])
+def test_class_weight_matches_sklearn(solver):
+    X, y = _classification(n=400, classes=3)
+    y = np.where(y == 2, 1, y)  # imbalanced binary: about 1/3 zeros
+    rng = np.random.default_rng(0)
+    sw = rng.uniform(0.5, 1.5, size=len(y))
+    for class_weight in ("balanced", {0: 3.0, 1: 0.5}):
+        sk = sk_lm.LogisticRegression(class_weight=class_weight, tol=1e-10, max_iter=10_000)
+        sk.fit(X, y, sample_weight=sw)
+        est = LogisticRegression(class_weight=class_weight, solver=solver, tol=1e-9, max_iter=5000)
+        Xd, yd = _dask(X, y, 100)
+        est.fit(Xd, yd, sample_weight=da.from_array(sw, chunks=100))
+        np.testing.assert_allclose(est.coef_, sk.coef_, atol=1e-6)
+        np.testing.assert_allclose(est.intercept_, sk.intercept_, atol=1e-6)
+    with pytest.raises(ValueError, match="not classes of y"):
+        LogisticRegression(class_weight={5: 1.0, 7: 2.0}).fit(X, y)
+
+
+# -- input kinds ----------------------------------------------------------------------------
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_dask_and_numpy_inputs_give_the_same_model(solver):
+    X, y = _classification(n=300)
+    kw = dict(solver=solver, tol=1e-6, max_iter=5000)
+    a = LogisticRegression(**kw).fit(X, y)
+    # A single chunk is the block NumPy input is reduced in: identical arithmetic.
+    b = LogisticRegression(**kw).fit(*_dask(X, y, 300))
+    assert_estimator_equal(a, b, rtol=0, atol=0)
+    # Several chunks only change the order of the sums.
+    c = LogisticRegression(**kw).fit(*_dask(X, y, 70))
+    if solver == "admm":
+        # ADMM's blocks are part of the algorithm: same optimum to tolerance.
+        f = logistic_objective(a.coef_, a.intercept_, X, y, 1.0)
+        assert logistic_objective(c.coef_, c.intercept_, X, y, 1.0) == pytest.approx(f, rel=1e-6)
+    else:
+        np.testing.assert_allclose(c.coef_, a.coef_, rtol=1e-6, atol=1e-8)
+
+
+@settings(max_examples=8, deadline=None)
+@given(
+    sizes=st.lists(st.integers(min_value=5, max_value=60), min_size=1, max_size=6),
+    estimator=st.sampled_from(["logistic", "linear", "poisson"]),
+)
+def test_chunking_does_not_change_the_fit(sizes, estimator):
+    n = sum(sizes)
+    if estimator == "logistic":
+        X, y = _classification(n=max(n, 20))
+        est = LogisticRegression(tol=1e-10, max_iter=1000)
+    elif estimator == "linear":
+        X, y = _regression(n=max(n, 20))
+        est = LinearRegression(tol=1e-10, max_iter=1000)
+    else:
+        X, y = _counts(n=max(n, 20))
+        est = PoissonRegression(tol=1e-10, max_iter=1000)
+    X, y = X[:n], y[:n]
+    if estimator == "logistic" and len(np.unique(y)) < 2:
+        y[0] = 1 - y[0]
+    ref = est.__class__(**est.get_params()).fit(X, y)
+    got = est.fit(
+        da.from_array(X, chunks=(tuple(sizes), X.shape[1])),
+        da.from_array(y, chunks=(tuple(sizes),)),
+    )
+    # Converged to 1e-10: chunk boundaries only change rounding.
+    np.testing.assert_allclose(got.coef_, ref.coef_, rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(got.intercept_, ref.intercept_, rtol=1e-6, atol=1e-7)
+
+
+def test_dask_dataframe_input_and_outputs_follow_it():
+    X, y = _classification(n=300, classes=3)
+    cols = [f"f{i}" for i in range(X.shape[1])]
+    pdf = pd.DataFrame(X, columns=cols).assign(label=np.array(["ant", "bee", "cat"])[y])
+    ddf = dd.from_pandas(pdf, npartitions=3)
+    est = LogisticRegression().fit(ddf[cols], ddf["label"])
+    ref = LogisticRegression().fit(pdf[cols], pdf["label"])
+    np.testing.assert_allclose(est.coef_, ref.coef_, rtol=1e-8, atol=1e-10)
+    assert list(est.feature_names_in_) == cols
+    assert list(est.classes_) == ["ant", "bee", "cat"]
+    pred = est.predict(ddf[cols])
+    assert isinstance(pred, dd.Series)
+    pd.testing.assert_index_equal(pred.compute().index, pdf.index)
+    np.testing.assert_array_equal(pred.compute().to_numpy(), ref.predict(pdf[cols]))
+    proba = est.predict_proba(ddf[cols])
+    assert isinstance(proba, dd.DataFrame)
+    np.testing.assert_allclose(proba.compute().to_numpy(), ref.predict_proba(pdf[cols]), rtol=1e-7)
+    assert est.score(ddf[cols], ddf["label"]) == pytest.approx(ref.score(pdf[cols], pdf["label"]))
+
+
+def test_unknown_chunk_sizes():
+    X, y = _regression(n=300)
+    ddf = dd.from_pandas(pd.DataFrame(X).rename(columns=str).assign(t=y), npartitions=4)
+    Xu = ddf.drop(columns="t").to_dask_array()
+    yu = ddf["t"].to_dask_array()
+    assert np.isnan(Xu.chunks[0][0])
+    est = LinearRegression(tol=1e-10).fit(Xu, yu)
+    ref = LinearRegression(tol=1e-10).fit(X, y)
+    np.testing.assert_allclose(est.coef_, ref.coef_, rtol=1e-7)
+    pred = est.predict(Xu)
+    assert isinstance(pred, da.Array)
+    np.testing.assert_allclose(pred.compute(), ref.predict(X), rtol=1e-7)
+
+
+def test_predictions_follow_the_input_and_match_numpy():
+    X, y = _classification(n=200, classes=3)
+    est = LogisticRegression().fit(X, y)
+    Xd = da.from_array(X, chunks=(50, X.shape[1]))
+    for method in ("predict", "predict_proba", "predict_log_proba", "decision_function"):
+        lazy = getattr(est, method)(Xd)
+        assert isinstance(lazy, da.Array), method
+        np.testing.assert_allclose(lazy.compute(), getattr(est, method)(X), rtol=1e-12)
+    proba = est.predict_proba(X)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    np.testing.assert_allclose(np.log(proba), est.predict_log_proba(X), atol=1e-12)
+    binary = LogisticRegression().fit(*_classification(n=200))
+    assert binary.decision_function(X[:, :6]).shape == (200,)
+    assert binary.predict_proba(X[:, :6]).shape == (200, 2)
+
+
+def test_scores_are_python_floats_and_match_sklearn_metrics():
+    X, y = _regression()
+    lin = LinearRegression().fit(X, y)
+    Xd, yd = _dask(X, y, 100)
+    s = lin.score(Xd, yd)
+    assert type(s) is float
+    assert s == pytest.approx(r2_score(y, lin.predict(X)), rel=1e-10)
+    Xc, yc = _counts()
+    rng = np.random.default_rng(0)
+    sw = rng.uniform(0.5, 2.0, size=len(yc))
+    poi = PoissonRegression().fit(Xc, yc)
+    expected = d2_tweedie_score(yc, poi.predict(Xc), sample_weight=sw, power=1)
+    Xcd, ycd = _dask(Xc, yc, 100)
+    s = poi.score(Xcd, ycd, sample_weight=da.from_array(sw, chunks=100))
+    assert type(s) is float
+    assert s == pytest.approx(expected, rel=1e-10)
+    assert poi.score(Xc, yc, sample_weight=sw) == pytest.approx(expected, rel=1e-12)
+
+
+def test_pipeline_with_standard_scaler_on_dask_dataframe():
+    preprocessing = pytest.importorskip("dask_scale.preprocessing")
+    from sklearn.pipeline import make_pipeline
+
+    X, y = make_classification(n_samples=400, n_features=5, random_state=0)
+    X = X * np.array([1.0, 100.0, 0.01, 5.0, 1e3]) + 7.0
+    cols = [f"c{i}" for i in range(5)]
+    pdf = pd.DataFrame(X, columns=cols).assign(y=y)
+    ddf = dd.from_pandas(pdf, npartitions=4)
+    pipe = make_pipeline(preprocessing.StandardScaler(), LogisticRegression())
+    pipe.fit(ddf[cols], ddf["y"])
+    sk = make_pipeline(StandardScaler(), sk_lm.LogisticRegression(tol=1e-10)).fit(pdf[cols], y)
+    np.testing.assert_allclose(pipe[-1].coef_, sk[-1].coef_, atol=1e-3)
+    pred = pipe.predict(ddf[cols])
+    assert isinstance(pred, (dd.Series, da.Array))
+    np.testing.assert_array_equal(np.asarray(pred.compute()), sk.predict(pdf[cols]))
+
+
+def test_string_labels_with_dask_input():
+    X, y = _classification(n=240)
+    labels = np.array(["no", "yes"], dtype=object)[y]
+    est = LogisticRegression().fit(*_dask(X, labels, 60))
+    ref = LogisticRegression().fit(X, labels)
+    np.testing.assert_allclose(est.coef_, ref.coef_, rtol=1e-8, atol=1e-10)
+    pred = est.predict(da.from_array(X, chunks=(60, X.shape[1]))).compute()
+    np.testing.assert_array_equal(pred, ref.predict(X))
+    assert set(pred) <= {"no", "yes"}
+
+
+# -- fitting behaviour ----------------------------------------------------------------------
+def test_warm_start_resumes_from_the_solution():
+    X, y = _classification(n=300, classes=3)
+    est = LogisticRegression(warm_start=True, tol=1e-8, max_iter=1000).fit(X, y)
+    coef = est.coef_.copy()
+    est.fit(X, y)
+    assert est.n_iter_[0] <= 1
+    np.testing.assert_allclose(est.coef_, coef, atol=1e-7)
+    cold = LogisticRegression(tol=1e-8, max_iter=1000).fit(X, y)
+    assert cold.n_iter_[0] > 3
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_convergence_warning_when_max_iter_is_hit(solver):
+    X, y = _classification(n=200)
+    with pytest.warns(ConvergenceWarning, match=f"solver='{solver}' did not converge"):
+        est = LogisticRegression(solver=solver, max_iter=2, tol=1e-12).fit(X, y)
+    assert est.n_iter_[0] == 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        LogisticRegression(solver=solver, max_iter=5000).fit(X, y)
+
+
+def test_verbose_prints_iterations(capsys):
+    X, y = _classification(n=100)
+    LogisticRegression(verbose=1).fit(X, y)
+    err = capsys.readouterr().err
+    assert "[LogisticRegression[lbfgs]] iter 1: objective=" in err
+
+
+def test_one_graph_submission_per_function_evaluation():
+    X, y = _regression(n=400)
+    Xd, yd = _dask(X, y, 100)
+    calls = []
+    original = dask.compute
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(dask, "compute", counting)
+        est = LinearRegression(solver="newton").fit(Xd, yd)
+    # Target statistics (1 pass), Hessian at the start (1), the exact Newton step (1).
+    assert est.n_iter_ == 1
+    assert len(calls) == 3
+
+
+def test_pickle_round_trip_and_determinism():
+    X, y = _classification(n=200, classes=3)
+    est = LogisticRegression(solver="admm").fit(*_dask(X, y, 50))
+    again = LogisticRegression(solver="admm").fit(*_dask(X, y, 50))
+    assert_estimator_equal(est, again, rtol=0, atol=0)
+    loaded = pickle.loads(pickle.dumps(est))
+    np.testing.assert_array_equal(loaded.predict_proba(X), est.predict_proba(X))
+
+
+def test_runs_on_a_distributed_client(client):
+    X, y = _classification(n=300)
+    est = LogisticRegression(solver="admm").fit(*_dask(X, y, 100))
+    ref = LogisticRegression(solver="admm").fit(X, y)
+    f = logistic_objective(ref.coef_, ref.intercept_, X, y, 1.0)
+    assert logistic_objective(est.coef_, est.intercept_, X, y, 1.0) == pytest.approx(f, rel=1e-5)
+    assert est.predict(da.from_array(X, chunks=(100, 6))).compute().shape == (300,)
+
+
+# -- bad input ------------------------------------------------------------------------------
+@pytest.mark.parametrize("kind", ["numpy", "dask"])
+def test_bad_input_raises_clear_errors(kind):
+    X, y = _classification(n=100)
+    wrap = (lambda X, y: _dask(X, y, 25)) if kind == "dask" else (lambda X, y: (X, y))
+    X_nan = X.copy()
+    X_nan[30, 2] = np.nan
+    with pytest.raises(ValueError, match="NaN|infinity"):
+        LogisticRegression().fit(*wrap(X_nan, y))
+    X_inf = X.copy()
+    X_inf[70, 0] = np.inf
+    with pytest.raises(ValueError, match="NaN|infinity"):
+        LinearRegression().fit(*wrap(X_inf, y.astype(float)))
+    with pytest.raises(ValueError, match="only one class"):
+        LogisticRegression().fit(*wrap(X, np.zeros(100, dtype=int)))
+    with pytest.raises(ValueError, match="Unknown label type: continuous"):
+        LogisticRegression().fit(*wrap(X, np.linspace(0, 1, 100)))
+    with pytest.raises(ValueError, match="non-negative y"):
+        PoissonRegression().fit(*wrap(X, np.where(y == 1, 2.0, -1.0)))
+    if kind == "numpy":
+        with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+            LogisticRegression().fit(X, y[:90])
+    else:
+        with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+            LogisticRegression().fit(
+                da.from_array(X, chunks=(25, 6)), da.from_array(y[:90], chunks=30)
+            )
+
+
+def test_categorical_column_suggests_encoders():
+    pdf = pd.DataFrame({"a": np.arange(20.0), "b": pd.Categorical(list("xy") * 10)})
+    ddf = dd.from_pandas(pdf, npartitions=2)
+    with pytest.raises(ValueError, match="non-numeric columns.*Categorizer|OneHotEncoder"):
+        LogisticRegression().fit(ddf, dd.from_pandas(pd.Series(np.arange(20) % 2), npartitions=2))
