@@ -1,0 +1,123 @@
+"""BlockTransformer: apply a function to every block of an array or partition of a DataFrame."""
+
+from __future__ import annotations
+
+import dask.dataframe as dd
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import validate_data as _sk_validate_data
+
+from .._validation import _check_feature_names, _check_n_features, is_dask_collection
+from ._base import FLOAT_DTYPES, validate_numeric
+
+__all__ = ["BlockTransformer"]
+
+
+def _apply(block, func, kw_args):
+    return func(block, **kw_args) if func is not None else block
+
+
+class BlockTransformer(TransformerMixin, BaseEstimator):
+    """Apply a function to each block of a dask array or partition of a dask DataFrame.
+
+    A stateless transformer for element-wise or row-wise functions (``np.log1p``, a
+    row-normalisation, a DataFrame method...). Unlike dask-ml's, the keyword arguments of
+    ``func`` are one explicit parameter, ``kw_args``, so ``get_params``/``clone`` see them.
+
+    Parameters
+    ----------
+    func : callable or None, default=None
+        ``func(block, **kw_args)``: a NumPy block (or pandas partition) in, one with the
+        same number of rows out. None is the identity.
+    validate : bool, default=False
+        Check that the input is numeric (and convert it to a float array) before calling
+        ``func``; DataFrames then become arrays.
+    kw_args : dict or None, default=None
+        Keyword arguments of ``func``.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when they are all strings.
+
+    Examples
+    --------
+    >>> import numpy as np, dask.array as da
+    >>> from dask_scale.preprocessing import BlockTransformer
+    >>> X = da.from_array(np.array([[1.0, 2.0], [3.0, 4.0]]), chunks=1)
+    >>> BlockTransformer(np.multiply, kw_args={"x2": 2}).fit_transform(X).compute()
+    array([[2., 4.],
+           [6., 8.]])
+    """
+
+    _parameter_constraints: dict = {
+        "func": [callable, None],
+        "validate": ["boolean"],
+        "kw_args": [dict, None],
+    }
+
+    def __init__(self, func=None, *, validate=False, kw_args=None):
+        self.func = func
+        self.validate = validate
+        self.kw_args = kw_args
+
+    def _check(self, X, reset):
+        if self.validate:
+            X, _ = validate_numeric(self, X, reset=reset, dtype=FLOAT_DTYPES)
+            return X
+        if is_dask_collection(X):
+            if isinstance(X, dd.Series):
+                raise ValueError("Expected a 2D input, got a dask Series; use X.to_frame().")
+            _check_feature_names(self, X, reset)
+            n = len(X.columns) if isinstance(X, dd.DataFrame) else X.shape[1]
+            _check_n_features(self, n, reset)
+            return X
+        _sk_validate_data(self, X, reset=reset, skip_check_array=True)
+        return X
+
+    def fit(self, X, y=None):
+        """Record the number of features (nothing is learnt).
+
+        Parameters
+        ----------
+        X : array-like, dask array or dask DataFrame of shape (n_samples, n_features)
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+        """
+        self._validate_params()
+        self._check(X, reset=True)
+        return self
+
+    def transform(self, X):
+        """Apply ``func`` to every block of ``X``.
+
+        Parameters
+        ----------
+        X : array-like, dask array or dask DataFrame of shape (n_samples, n_features)
+
+        Returns
+        -------
+        X_tr : the output of ``func``: NumPy for in-memory input, lazy dask for dask input
+        """
+        check_is_fitted(self, "n_features_in_")
+        X = self._check(X, reset=False)
+        kw_args = self.kw_args or {}
+        if isinstance(X, dd.DataFrame):
+            return X.map_partitions(_apply, self.func, kw_args)
+        if is_dask_collection(X):
+            return X.map_blocks(_apply, self.func, kw_args)
+        return _apply(X, self.func, kw_args)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        # Without validation, whatever ``func`` accepts is accepted (as FunctionTransformer).
+        tags.no_validation = not self.validate
+        tags.input_tags.sparse = not self.validate
+        return tags

@@ -1,0 +1,453 @@
+"""Categorizer and DummyEncoder: categorical dtypes and dummy columns for DataFrames.
+
+Both keep dask-ml's parameters and fitted attributes. :class:`Categorizer` turns object and
+string columns into pandas categoricals with known categories (found in one pass over a
+dask DataFrame); :class:`DummyEncoder` expands categorical columns into indicator columns
+(``pandas.get_dummies`` per partition, with the fitted categories so that every partition
+gets the same columns).
+
+Both are DataFrame transformers: on a numeric NumPy array there is nothing to categorise or
+expand and they return the data unchanged; an object NumPy array raises (a categorical
+dtype needs a DataFrame to live in).
+"""
+
+from __future__ import annotations
+
+import dask.dataframe as dd
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_array as _sk_check_array
+from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import validate_data as _sk_validate_data
+
+from .._graph import reduce_blocks
+from .._validation import _check_feature_names, _check_n_features, is_dask_frame
+from ._base import check_input_features
+from ._columns import column_values, frame_column_arrays, merge_summaries, unique_summary
+
+__all__ = ["Categorizer", "DummyEncoder"]
+
+
+def _is_frame(X):
+    return isinstance(X, pd.DataFrame) or isinstance(X, dd.DataFrame)
+
+
+def _check_frame_or_numeric(est, X, *, reset):
+    """Set/check feature names and counts; return ``X`` (numeric arrays checked)."""
+    if _is_frame(X):
+        if is_dask_frame(X):
+            _check_feature_names(est, X, reset)
+            _check_n_features(est, len(X.columns), reset)
+        else:
+            _sk_validate_data(est, X, reset=reset, skip_check_array=True)
+            if X.shape[0] < 1:
+                raise ValueError(
+                    f"Found array with 0 sample(s) (shape={X.shape}) while a minimum of 1 "
+                    f"is required by {type(est).__name__}."
+                )
+        return X
+    if is_dask_frame(X) or hasattr(X, "dask"):
+        raise TypeError(
+            f"{type(est).__name__} works on pandas or dask DataFrames (categorical dtypes "
+            f"need a DataFrame); got {type(X).__name__}. Build a DataFrame first, e.g. "
+            "dd.from_dask_array(X, columns=[...])."
+        )
+    checked = _sk_check_array(X, dtype=None, ensure_all_finite="allow-nan", estimator=est)
+    if checked.dtype.kind == "O":
+        # Numbers stored as objects are numbers; anything else needs a DataFrame.
+        try:
+            checked = _sk_check_array(
+                checked, dtype="numeric", ensure_all_finite="allow-nan", estimator=est
+            )
+        except ValueError:
+            pass
+    if checked.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{type(est).__name__} needs a pandas or dask DataFrame to hold categorical "
+            f"columns; got a NumPy array of dtype {checked.dtype}. Wrap it first: "
+            "pd.DataFrame(X, columns=[...])."
+        )
+    _sk_validate_data(est, checked, reset=reset, skip_check_array=True)
+    return checked
+
+
+def _uniques_chunk(*columns):
+    return [unique_summary(c) for c in columns]
+
+
+def _uniques_combine(parts):
+    return [merge_summaries([p[j] for p in parts]) for j in range(len(parts[0]))]
+
+
+def _needs_categories(dtype):
+    if isinstance(dtype, pd.CategoricalDtype):
+        return dtype.categories is None or "__UNKNOWN_CATEGORIES__" in list(dtype.categories)
+    return True
+
+
+def _observed_dtypes(X, columns):
+    """Categorical dtypes with the observed categories of ``columns`` (one pass for dask)."""
+    todo = [c for c in columns if _needs_categories(X[c].dtype)]
+    out = {c: X[c].dtype for c in columns if c not in todo}
+    if not todo:
+        return out
+    sub = X[todo]
+    if is_dask_frame(sub):
+        arrays = frame_column_arrays(sub)
+    else:
+        arrays = [column_values(sub.iloc[:, j]) for j in range(len(todo))]
+    summaries = reduce_blocks(
+        _uniques_chunk, arrays, combine=_uniques_combine, name="categorizer"
+    )
+    for c, (uniques, _) in zip(todo, summaries, strict=True):
+        dtype = X[c].dtype
+        if isinstance(dtype, pd.CategoricalDtype):
+            out[c] = pd.CategoricalDtype(np.sort(uniques), ordered=dtype.ordered)
+        else:
+            out[c] = pd.Series(uniques, dtype=dtype).astype("category").dtype
+    return out
+
+
+class Categorizer(TransformerMixin, BaseEstimator):
+    """Convert columns of a DataFrame to categorical dtype with known categories.
+
+    By default every object or string column (pandas ``object``, ``str``, ``string``) and
+    every categorical column with unknown categories is categorised. The categories of a
+    column are its distinct non-missing values, sorted as pandas sorts them
+    (``Series.astype("category")``), found in one pass over a dask DataFrame. Other
+    columns are passed through untouched.
+
+    Parameters
+    ----------
+    categories : mapping, optional
+        Column name to ``pandas.CategoricalDtype`` (or list of categories): the dtypes to
+        use, without a pass over the data. Give either ``categories`` or ``columns``.
+    columns : sequence, optional
+        Columns to categorise from the data (default: object, string and categorical
+        columns).
+
+    Attributes
+    ----------
+    columns_ : pandas.Index
+        The categorised columns.
+    categories_ : dict
+        Column name to ``pandas.CategoricalDtype``.
+    n_features_in_ : int
+        Number of columns seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names seen during fit, when they are all strings.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from dask_scale.preprocessing import Categorizer
+    >>> df = pd.DataFrame({"A": [1, 2, 3], "B": ["a", "a", "b"]})
+    >>> Categorizer().fit_transform(df).dtypes
+    A       int64
+    B    category
+    dtype: object
+    """
+
+    _parameter_constraints: dict = {
+        "categories": [dict, None],
+        "columns": ["array-like", pd.Index, None],
+    }
+
+    def __init__(self, categories=None, columns=None):
+        self.categories = categories
+        self.columns = columns
+
+    def fit(self, X, y=None):
+        """Find the categories of the columns to categorise.
+
+        Parameters
+        ----------
+        X : pandas or dask DataFrame (a numeric ndarray is passed through)
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+        """
+        self._validate_params()
+        if self.categories is not None and self.columns is not None:
+            raise ValueError(
+                "Pass either `categories` (the dtypes to use) or `columns` (the columns to "
+                "categorise from the data), not both."
+            )
+        X = _check_frame_or_numeric(self, X, reset=True)
+        if not _is_frame(X):
+            self.columns_ = pd.Index([])
+            self.categories_ = {}
+            return self
+        if self.categories is not None:
+            categories = {}
+            for col, dtype in self.categories.items():
+                if col not in X.columns:
+                    raise ValueError(f"Column {col!r} of `categories` is not in X.")
+                if not isinstance(dtype, pd.CategoricalDtype):
+                    dtype = pd.CategoricalDtype(list(dtype))
+                categories[col] = dtype
+            self.columns_ = pd.Index(list(categories))
+            self.categories_ = categories
+            return self
+        if self.columns is None:
+            columns = [
+                c
+                for c, dt in X.dtypes.items()
+                if isinstance(dt, pd.CategoricalDtype)
+                or pd.api.types.is_object_dtype(dt)
+                or pd.api.types.is_string_dtype(dt)
+            ]
+        else:
+            columns = list(self.columns)
+            absent = [c for c in columns if c not in X.columns]
+            if absent:
+                raise ValueError(f"Columns {absent} are not in X.")
+        self.columns_ = pd.Index(columns)
+        self.categories_ = _observed_dtypes(X, columns)
+        return self
+
+    def transform(self, X, y=None):
+        """Give the fitted categorical dtypes to the categorised columns.
+
+        Parameters
+        ----------
+        X : pandas or dask DataFrame (a numeric ndarray is passed through)
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        X_tr : same kind as X
+        """
+        check_is_fitted(self, "categories_")
+        X = _check_frame_or_numeric(self, X, reset=False)
+        if not _is_frame(X):
+            return X.copy()
+        absent = [c for c in self.columns_ if c not in X.columns]
+        if absent:
+            raise ValueError(f"Columns {absent} seen in fit are missing from X.")
+        if not self.categories_:
+            return X.copy() if isinstance(X, pd.DataFrame) else X
+        return X.astype(self.categories_)
+
+    def get_feature_names_out(self, input_features=None):
+        """Output feature names: the input feature names.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+        """
+        check_is_fitted(self, "n_features_in_")
+        return check_input_features(self, input_features)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.input_tags.categorical = True
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
+
+
+def _dummies(pdf, dtypes, columns, drop_first, out_columns):
+    pdf = pdf.astype(dtypes)
+    out = pd.get_dummies(pdf, columns=columns, drop_first=drop_first)
+    return out[out_columns]
+
+
+class DummyEncoder(TransformerMixin, BaseEstimator):
+    """Dummy (one-hot) encode the categorical columns of a DataFrame.
+
+    Each categorical column ``c`` with categories ``k1..km`` becomes columns ``c_k1 .. c_km``
+    (``pandas.get_dummies`` naming and order: the other columns first, then the dummy
+    columns); the categories are the fitted ones, so unseen values give all-false rows and
+    every partition has the same columns. Use :class:`Categorizer` first to turn string
+    columns into categoricals. Categorical columns of a dask DataFrame with unknown
+    categories get them from one pass over the data.
+
+    Parameters
+    ----------
+    columns : sequence, optional
+        Columns to encode; they must be categorical. Default: every categorical column.
+    drop_first : bool, default=False
+        Drop the first category of every encoded column.
+
+    Attributes
+    ----------
+    columns_ : pandas.Index
+        Columns of the training data.
+    categorical_columns_ : pandas.Index
+        The encoded columns.
+    non_categorical_columns_ : pandas.Index
+        The other columns, passed through.
+    dtypes_ : dict
+        Encoded column name to its ``pandas.CategoricalDtype``.
+    transformed_columns_ : pandas.Index
+        Columns of the output.
+    n_features_in_ : int
+        Number of columns seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names seen during fit, when they are all strings.
+    """
+
+    _parameter_constraints: dict = {
+        "columns": ["array-like", pd.Index, None],
+        "drop_first": ["boolean"],
+    }
+
+    def __init__(self, columns=None, drop_first=False):
+        self.columns = columns
+        self.drop_first = drop_first
+
+    def fit(self, X, y=None):
+        """Record the categorical columns and their categories.
+
+        Parameters
+        ----------
+        X : pandas or dask DataFrame (a numeric ndarray is passed through)
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+        """
+        self._validate_params()
+        X = _check_frame_or_numeric(self, X, reset=True)
+        if not _is_frame(X):
+            names = pd.Index([f"x{i}" for i in range(X.shape[1])])
+            self.columns_ = names
+            self.categorical_columns_ = pd.Index([])
+            self.non_categorical_columns_ = names
+            self.dtypes_ = {}
+            self.transformed_columns_ = names
+            return self
+        if self.columns is None:
+            columns = [c for c, dt in X.dtypes.items() if isinstance(dt, pd.CategoricalDtype)]
+        else:
+            columns = list(self.columns)
+            absent = [c for c in columns if c not in X.columns]
+            if absent:
+                raise ValueError(f"Columns {absent} are not in X.")
+            not_cat = [c for c in columns if not isinstance(X[c].dtype, pd.CategoricalDtype)]
+            if not_cat:
+                raise ValueError(
+                    f"Columns {not_cat} are not categorical. Convert them first, e.g. with "
+                    "dask_scale.preprocessing.Categorizer(columns=...)."
+                )
+        self.columns_ = X.columns
+        self.categorical_columns_ = pd.Index(columns)
+        self.non_categorical_columns_ = X.columns.drop(self.categorical_columns_)
+        self.dtypes_ = _observed_dtypes(X, columns)
+        empty = X._meta if is_dask_frame(X) else X.iloc[:0]
+        sample = pd.get_dummies(
+            empty.astype(self.dtypes_), columns=columns, drop_first=self.drop_first
+        )
+        self.transformed_columns_ = sample.columns
+        return self
+
+    def transform(self, X, y=None):
+        """Dummy encode the categorical columns.
+
+        Parameters
+        ----------
+        X : pandas or dask DataFrame (a numeric ndarray is passed through)
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        X_tr : same kind as X, with ``transformed_columns_`` columns
+        """
+        check_is_fitted(self, "transformed_columns_")
+        X = _check_frame_or_numeric(self, X, reset=False)
+        if not _is_frame(X):
+            return X.copy()
+        if not X.columns.equals(self.columns_):
+            raise ValueError(
+                f"Columns of X {list(X.columns)} differ from those seen in fit "
+                f"{list(self.columns_)}."
+            )
+        columns = list(self.categorical_columns_)
+        out_columns = list(self.transformed_columns_)
+        if is_dask_frame(X):
+            meta = _dummies(X._meta, self.dtypes_, columns, self.drop_first, out_columns)
+            return X.map_partitions(
+                _dummies, self.dtypes_, columns, self.drop_first, out_columns, meta=meta
+            )
+        return _dummies(X, self.dtypes_, columns, self.drop_first, out_columns)
+
+    def inverse_transform(self, X):
+        """Rebuild the categorical columns from their dummy columns.
+
+        Parameters
+        ----------
+        X : pandas or dask DataFrame with ``transformed_columns_``, or an ndarray of the
+            same width (treated as a DataFrame with those columns)
+
+        Returns
+        -------
+        X_original : pandas or dask DataFrame with ``columns_``
+        """
+        check_is_fitted(self, "transformed_columns_")
+        if not _is_frame(X):
+            X = np.asarray(X)
+            if X.ndim != 2 or X.shape[1] != len(self.transformed_columns_):
+                raise ValueError(
+                    f"X must have {len(self.transformed_columns_)} columns "
+                    f"({list(self.transformed_columns_)[:10]}...), got shape {X.shape}."
+                )
+            X = pd.DataFrame(X, columns=self.transformed_columns_)
+        if is_dask_frame(X):
+            meta = self._inverse(X._meta)
+            return X.map_partitions(self._inverse, meta=meta)
+        return self._inverse(X)
+
+    def _inverse(self, pdf):
+        out = {}
+        for col in self.columns_:
+            if col not in self.dtypes_:
+                out[col] = pdf[col]
+                continue
+            dtype = self.dtypes_[col]
+            cats = list(dtype.categories)
+            kept = cats[1:] if self.drop_first else cats
+            names = [f"{col}_{c}" for c in kept]
+            values = pdf[names].to_numpy(dtype=np.float64) if names else np.zeros((len(pdf), 0))
+            codes = values.argmax(axis=1) if names else np.zeros(len(pdf), dtype=np.int64)
+            hot = values.max(axis=1) > 0 if names else np.zeros(len(pdf), dtype=bool)
+            if self.drop_first:
+                codes = np.where(hot, codes + 1, 0)
+            else:
+                codes = np.where(hot, codes, -1)
+            out[col] = pd.Categorical.from_codes(codes, dtype=dtype)
+        return pd.DataFrame(out, index=pdf.index)[list(self.columns_)]
+
+    def get_feature_names_out(self, input_features=None):
+        """Output feature names: ``transformed_columns_`` as strings.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+        """
+        check_is_fitted(self, "transformed_columns_")
+        check_input_features(self, input_features)
+        return np.asarray([str(c) for c in self.transformed_columns_], dtype=object)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.input_tags.categorical = True
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags

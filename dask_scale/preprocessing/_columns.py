@@ -1,0 +1,244 @@
+"""Column-wise access to categorical data in NumPy arrays, pandas and dask collections.
+
+Encoders work column by column on "normalised" 1-D NumPy columns: numeric columns keep their
+NumPy dtype (nullable pandas numbers become float64 with NaN), everything else (strings,
+pandas ``str``/``string``, categoricals of strings, object) becomes an object array whose
+missing entries (``None``, ``pd.NA``, ``NaN``) are all ``np.nan``. A categorical column
+gives its values (not its codes), as scikit-learn sees it.
+
+Fitting reads one row block of every column at a time through
+:func:`dask_scale._graph.reduce_blocks`: a dask DataFrame is split into one 1-D dask array per
+column, built from the same partitions so that each partition is computed once per pass.
+"""
+
+from __future__ import annotations
+
+import dask
+import dask.array as da
+import dask.dataframe as dd
+import numpy as np
+import pandas as pd
+from sklearn.utils.validation import check_array as _sk_check_array
+from sklearn.utils.validation import validate_data as _sk_validate_data
+
+from .._validation import _check_feature_names, _check_n_features, is_dask_array, is_dask_frame
+
+__all__ = [
+    "block_columns",
+    "check_categorical_input",
+    "column_values",
+    "fit_columns",
+    "map_blocks_2d",
+    "sort_uniques",
+    "unique_summary",
+]
+
+
+def column_values(x):
+    """Normalise one column (NumPy 1-D array or pandas Series); see the module docstring."""
+    if isinstance(x, pd.Series):
+        dtype = x.dtype
+        if isinstance(dtype, pd.CategoricalDtype):
+            values = np.asarray(x.cat.categories)
+            if values.dtype.kind in "biuf":
+                codes = x.cat.codes.to_numpy()
+                if (codes < 0).any():
+                    out = values.astype(np.float64)[codes]
+                    out[codes < 0] = np.nan
+                    return out
+                return values[codes]
+            return x.to_numpy(dtype=object, na_value=np.nan)
+        if isinstance(dtype, np.dtype) and dtype.kind in "biuf":
+            return x.to_numpy()
+        if pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
+            numpy_dtype = getattr(dtype, "numpy_dtype", np.dtype(np.float64))
+            if x.isna().any():
+                return x.to_numpy(dtype=np.float64, na_value=np.nan)
+            return x.to_numpy(dtype=numpy_dtype)
+        return x.to_numpy(dtype=object, na_value=np.nan)
+    x = np.asarray(x)
+    if x.dtype.kind in "US":
+        return x.astype(object)
+    if x.dtype.kind == "O":
+        missing = pd.isna(x)
+        if missing.any():
+            x = x.copy()
+            x[missing] = np.nan
+    return x
+
+
+def block_columns(block):
+    """Normalised columns of a 2-D NumPy block or a pandas DataFrame partition."""
+    if isinstance(block, pd.DataFrame):
+        return [column_values(block.iloc[:, j]) for j in range(block.shape[1])]
+    return [column_values(block[:, j]) for j in range(block.shape[1])]
+
+
+def _column_numpy_dtype(dtype):
+    if isinstance(dtype, np.dtype) and dtype.kind in "biuf":
+        return dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        cats = dtype.categories
+        if cats is not None and cats.dtype.kind in "biuf":
+            return np.dtype(np.float64)
+        return np.dtype(object)
+    if pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
+        return np.dtype(np.float64)
+    return np.dtype(object)
+
+
+def _partition_column(pdf, j):
+    return column_values(pdf.iloc[:, j])
+
+
+def frame_column_arrays(frame):
+    """One lazy 1-D dask array of normalised values per column of a dask DataFrame."""
+    parts = frame.to_delayed()
+    out = []
+    for j, dtype in enumerate(frame.dtypes):
+        np_dtype = _column_numpy_dtype(dtype)
+        blocks = [
+            da.from_delayed(
+                dask.delayed(_partition_column, pure=True)(part, j),
+                shape=(np.nan,),
+                dtype=np_dtype,
+            )
+            for part in parts
+        ]
+        out.append(da.concatenate(blocks) if len(blocks) > 1 else blocks[0])
+    return out
+
+
+def check_categorical_input(est, X, *, reset):
+    """Check ``X`` for an encoder; set or check ``n_features_in_``/``feature_names_in_``.
+
+    Returns
+    -------
+    kind : {"memory", "array", "frame"}
+    X : ndarray, pandas DataFrame, dask array or dask DataFrame
+        In-memory arrays are checked by scikit-learn (``dtype=None``, NaN allowed, strings
+        as object); dask arrays get a single column block.
+    """
+    if is_dask_frame(X):
+        if isinstance(X, dd.Series):
+            raise ValueError(
+                "Expected a 2D input, got a dask Series. Use X.to_frame() if it is a single "
+                "feature."
+            )
+        _check_feature_names(est, X, reset)
+        _check_n_features(est, len(X.columns), reset)
+        return "frame", X
+    if is_dask_array(X):
+        if X.ndim != 2:
+            raise ValueError(
+                f"Expected a 2D array, got a {X.ndim}D dask array of shape {X.shape}. "
+                "Reshape your data with X.reshape(-1, 1) if it has a single feature."
+            )
+        if len(X.chunks[1]) > 1:
+            X = X.rechunk({1: -1})
+        _check_feature_names(est, X, reset)
+        _check_n_features(est, X.shape[1], reset)
+        if not np.isnan(X.shape[0]) and X.shape[0] < 1:
+            raise ValueError(
+                f"Found array with 0 sample(s) (shape={X.shape}) while a minimum of 1 is "
+                f"required by {type(est).__name__}."
+            )
+        return "array", X
+    if isinstance(X, pd.DataFrame):
+        _sk_validate_data(est, X, reset=reset, skip_check_array=True)
+        if X.shape[0] < 1:
+            raise ValueError(
+                f"Found array with 0 sample(s) (shape={X.shape}) while a minimum of 1 is "
+                f"required by {type(est).__name__}."
+            )
+        return "memory", X
+    checked = _sk_check_array(X, dtype=None, ensure_all_finite="allow-nan", estimator=est)
+    if checked.dtype.kind in "US":
+        checked = checked.astype(object)
+    _sk_validate_data(est, checked, reset=reset, skip_check_array=True)
+    return "memory", checked
+
+
+def fit_columns(kind, X):
+    """The per-column inputs of a fit reduction (NumPy or dask 1-D arrays)."""
+    if kind == "frame":
+        return frame_column_arrays(X)
+    if kind == "array":
+        return [X[:, j] for j in range(X.shape[1])]
+    if isinstance(X, pd.DataFrame):
+        return [column_values(X.iloc[:, j]) for j in range(X.shape[1])]
+    return [column_values(X[:, j]) for j in range(X.shape[1])]
+
+
+def unique_summary(values):
+    """``(uniques, has_missing)`` of one normalised column block (uniques unsorted)."""
+    values = column_values(values)
+    uniques = pd.unique(values)
+    missing = pd.isna(uniques)
+    has_missing = bool(missing.any())
+    if has_missing:
+        uniques = uniques[~missing]
+    return np.asarray(uniques, dtype=values.dtype), has_missing
+
+
+def merge_summaries(parts):
+    """Merge ``(uniques, has_missing)`` summaries of the same column."""
+    uniques = pd.unique(np.concatenate([p[0] for p in parts]))
+    return np.asarray(uniques), any(p[1] for p in parts)
+
+
+def sort_uniques(uniques, has_missing, column):
+    """Sorted categories of one column, missing (NaN) last, as scikit-learn orders them."""
+    if uniques.dtype.kind == "O":
+        kinds = {"str" if isinstance(v, str) else "number" for v in uniques}
+        if len(kinds) > 1:
+            types = sorted({type(v).__name__ for v in uniques})
+            raise TypeError(
+                "Encoders require their input argument must be uniformly strings or "
+                f"numbers. Got {types} in column {column}."
+            )
+        try:
+            cats = np.sort(uniques)
+        except TypeError as exc:
+            raise TypeError(
+                f"The values of column {column} cannot be sorted ({exc}); encoders need "
+                "uniformly strings or numbers."
+            ) from None
+        if has_missing:
+            cats = np.concatenate([cats, np.array([np.nan], dtype=object)])
+        return cats
+    cats = np.sort(uniques)
+    if has_missing:
+        cats = np.concatenate([cats.astype(np.float64), [np.nan]])
+    return cats
+
+
+def map_blocks_2d(func, kind, X, *args, n_out, dtype, names):
+    """Apply ``func(columns, *args) -> 2-D ndarray`` to every row block of ``X``.
+
+    ``columns`` is the list of normalised columns of the block. Memory input gives an
+    ndarray, a dask array a dask array, a dask DataFrame a dask DataFrame with columns
+    ``names`` and the input's index.
+    """
+    if kind == "memory":
+        return func(block_columns(X), *args)
+    if kind == "array":
+        return X.map_blocks(
+            _array_block,
+            func,
+            *args,
+            chunks=(X.chunks[0], (n_out,)),
+            dtype=dtype,
+            meta=np.empty((0, 0), dtype=dtype),
+        )
+    meta = pd.DataFrame(np.empty((0, n_out), dtype=dtype), columns=list(names))
+    return X.map_partitions(_frame_block, func, list(names), *args, meta=meta)
+
+
+def _array_block(block, func, *args):
+    return func(block_columns(block), *args)
+
+
+def _frame_block(pdf, func, names, *args):
+    out = func(block_columns(pdf), *args)
+    return pd.DataFrame(out, index=pdf.index, columns=names, copy=False)

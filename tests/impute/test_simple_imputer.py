@@ -1,0 +1,179 @@
+"""SimpleImputer: statistics and outputs equal to scikit-learn's (median/mode exactly)."""
+
+import pickle
+import warnings
+
+import dask.array as da
+import dask.dataframe as dd
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.impute import SimpleImputer as SkImputer
+
+from dask_scale.impute import SimpleImputer
+
+STRATEGIES = ["mean", "median", "most_frequent", "constant"]
+
+
+def _data(n=400, seed=0, missing=np.nan):
+    rng = np.random.default_rng(seed)
+    X = np.column_stack([
+        rng.normal(size=n),
+        rng.integers(0, 6, n).astype(float),   # ties: most_frequent and median on ties
+        np.round(rng.lognormal(size=n), 1),
+        np.full(n, np.nan),                    # all missing
+    ])
+    X[rng.random(X.shape) < 0.15] = missing
+    if not (isinstance(missing, float) and np.isnan(missing)):
+        X[:, 3] = missing
+    return X
+
+
+def _as(X, container, chunks=70):
+    if container == "numpy":
+        return X
+    if container == "dask":
+        return da.from_array(X, chunks=(chunks, X.shape[1]))
+    return dd.from_pandas(pd.DataFrame(X, columns=[f"c{j}" for j in range(X.shape[1])]),
+                          npartitions=max(1, X.shape[0] // chunks))
+
+
+def _np(out):
+    return np.asarray(out.compute() if hasattr(out, "compute") else out)
+
+
+def _both(params, X, Xc):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ours = SimpleImputer(**params).fit(Xc)
+        ref = SkImputer(**params).fit(X)
+        return ours, ref, _np(ours.transform(Xc)), ref.transform(X)
+
+
+@pytest.mark.parametrize("container", ["numpy", "dask", "dask-frame"])
+@pytest.mark.parametrize("strategy", STRATEGIES)
+@pytest.mark.parametrize("extra", [{}, {"add_indicator": True}, {"keep_empty_features": True}])
+def test_matches_sklearn(container, strategy, extra):
+    X = _data()
+    params = dict(strategy=strategy, **extra)
+    Xc = _as(X, container)
+    Xref = Xc.compute() if container == "dask-frame" else X  # same column names
+    ours, ref, out, expected = _both(params, Xref, Xc)
+    got = np.asarray(ours.statistics_, dtype=float)
+    want = np.asarray(ref.statistics_, dtype=float)
+    if strategy == "mean":
+        # sums accumulated block by block: equal up to rounding
+        np.testing.assert_allclose(got, want, rtol=1e-13)
+        np.testing.assert_allclose(out, expected, rtol=1e-13)
+    else:
+        # exact algorithms: bit for bit
+        np.testing.assert_array_equal(got, want)
+        np.testing.assert_array_equal(out, expected)
+    assert list(ours.get_feature_names_out()) == list(ref.get_feature_names_out())
+    if extra.get("add_indicator"):
+        np.testing.assert_array_equal(ours.indicator_.features_, ref.indicator_.features_)
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+def test_numeric_missing_marker(strategy):
+    X = _data(missing=-1.0)
+    ours, ref, out, expected = _both(
+        dict(strategy=strategy, missing_values=-1, add_indicator=True), X, _as(X, "dask")
+    )
+    np.testing.assert_allclose(np.asarray(ours.statistics_, dtype=float),
+                               np.asarray(ref.statistics_, dtype=float), rtol=1e-13)
+    np.testing.assert_allclose(out, expected, rtol=1e-13)
+
+
+def test_integer_input_most_frequent_keeps_integers_and_breaks_ties_low():
+    X = np.array([[3, 1], [1, 1], [3, 2], [1, 2], [-1, 7]])
+    Xd = da.from_array(X, chunks=(2, 2))
+    ours = SimpleImputer(strategy="most_frequent", missing_values=-1).fit(Xd)
+    ref = SkImputer(strategy="most_frequent", missing_values=-1).fit(X)
+    np.testing.assert_array_equal(ours.statistics_, ref.statistics_)
+    assert ours.statistics_[0] == 1 and ours.statistics_[1] == 1  # ties: smallest
+    out = ours.transform(Xd).compute()
+    assert out.dtype == X.dtype
+    np.testing.assert_array_equal(out, ref.transform(X))
+
+
+@pytest.mark.parametrize("strategy", ["most_frequent", "constant"])
+def test_strings_in_dask_frames(strategy):
+    frame = pd.DataFrame({
+        "s": pd.Series(["a", np.nan, "b", "b", "a", np.nan, "c"], dtype=object),
+        "t": pd.Series(["x", "y", None, "y", "x", "x", None], dtype="str"),
+        "n": [1.0, 2.0, np.nan, 2.0, 5.0, 5.0, 5.0],
+    })
+    dframe = dd.from_pandas(frame, npartitions=3)
+    params = dict(strategy=strategy, add_indicator=True)
+    ours = SimpleImputer(**params).fit(dframe)
+    ref = SkImputer(**params).fit(frame)
+    np.testing.assert_array_equal(ours.statistics_, ref.statistics_)
+    out = ours.transform(dframe)
+    assert isinstance(out, dd.DataFrame)
+    assert list(out.columns) == list(ref.get_feature_names_out())
+    np.testing.assert_array_equal(out.compute().to_numpy(), ref.transform(frame))
+    np.testing.assert_array_equal(ours.transform(frame), ref.transform(frame))
+
+
+def test_errors():
+    frame = dd.from_pandas(pd.DataFrame({"s": ["a", "b"]}), npartitions=1)
+    with pytest.raises(ValueError, match="non-numeric"):
+        SimpleImputer(strategy="mean").fit(frame)
+    X = _data()
+    X[3, 0] = np.inf
+    with pytest.raises(ValueError, match="infinity"):
+        SimpleImputer(strategy="median").fit(_as(X, "dask"))
+    with pytest.raises(ValueError, match="cannot be cast"):
+        SimpleImputer(strategy="constant", fill_value="x").fit(_data())
+    with pytest.raises(ValueError, match="both numerical"):
+        SimpleImputer(missing_values="a").fit(np.ones((3, 2)))
+    with pytest.raises(ValueError, match="add_indicator=True"):
+        SimpleImputer().fit(_data()).inverse_transform(_data())
+
+
+def test_all_missing_features_are_dropped_with_a_warning():
+    X = _data()
+    est = SimpleImputer(strategy="median").fit(_as(X, "dask"))
+    assert np.isnan(est.statistics_[3])
+    with pytest.warns(UserWarning, match="Skipping features without any observed values"):
+        out = est.transform(_as(X, "dask"))
+    assert out.shape[1] == 3
+
+
+def test_inverse_transform():
+    X = _data()
+    ours = SimpleImputer(add_indicator=True).fit(X)
+    ref = SkImputer(add_indicator=True).fit(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        Xt = ref.transform(X)
+    np.testing.assert_array_equal(ours.inverse_transform(Xt), ref.inverse_transform(Xt))
+    np.testing.assert_array_equal(
+        ours.inverse_transform(da.from_array(Xt, chunks=(100, Xt.shape[1]))).compute(),
+        ref.inverse_transform(Xt),
+    )
+
+
+@settings(max_examples=15, deadline=None)
+@given(chunks=st.lists(st.integers(1, 40), min_size=1, max_size=6), seed=st.integers(0, 99))
+def test_chunking_does_not_change_median_or_mode(chunks, seed):
+    X = _data(n=sum(chunks), seed=seed)[:, :3]
+    Xd = da.from_array(X, chunks=(tuple(chunks), 3))
+    for strategy in ("median", "most_frequent"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ref = SkImputer(strategy=strategy, keep_empty_features=True).fit(X)
+        ours = SimpleImputer(strategy=strategy, keep_empty_features=True).fit(Xd)
+        np.testing.assert_array_equal(ours.statistics_, ref.statistics_)
+
+
+def test_pickle():
+    X = _data()
+    est = SimpleImputer(strategy="median", add_indicator=True).fit(_as(X, "dask"))
+    again = pickle.loads(pickle.dumps(est))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        np.testing.assert_array_equal(again.transform(X), est.transform(X))
