@@ -1,0 +1,132 @@
+"""Helpers shared by test modules (import as ``from _helpers import ...`` from tests/*.py).
+
+- :func:`default_instance`: one instance of a public estimator class, meta-estimators and
+  estimators with required arguments given a default inner estimator / argument.
+- :func:`time_limit`: fail a block of code that runs longer than a number of seconds (a
+  ``signal.alarm`` guard; pytest-timeout is not a dependency).
+- :class:`BlockCounter`: counts how often the blocks of a dask array are computed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import inspect
+import signal
+import threading
+
+import numpy as np
+
+
+def _identity(X):
+    return X
+
+
+def _dask_scale(subpackage, name):
+    return getattr(importlib.import_module(f"dask_scale.{subpackage}"), name)
+
+
+# Estimators whose constructor needs an argument: a default that makes them usable.
+NEEDS_ARGUMENTS = {
+    "ParallelPostFit": lambda cls: cls(_sklearn_logistic()),
+    "Incremental": lambda cls: cls(_sklearn_sgd()),
+    "BlockTransformer": lambda cls: cls(func=_identity),
+    "ColumnTransformer": lambda cls: cls(
+        [("scale", _dask_scale("preprocessing", "StandardScaler")(), slice(None))]
+    ),
+}
+
+
+def _sklearn_logistic():
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression()
+
+
+def _sklearn_sgd():
+    from sklearn.linear_model import SGDClassifier
+
+    return SGDClassifier(random_state=0, tol=None, max_iter=5)
+
+
+def default_instance(name, cls):
+    """An instance of ``cls`` built with its defaults (meta-estimators: a default inner one).
+
+    Raises
+    ------
+    AssertionError
+        If ``cls`` needs constructor arguments and is not listed in ``NEEDS_ARGUMENTS``.
+    """
+    if name in NEEDS_ARGUMENTS:
+        return NEEDS_ARGUMENTS[name](cls)
+    required = [
+        p.name
+        for p in inspect.signature(cls).parameters.values()
+        if p.default is inspect.Parameter.empty and p.kind is p.POSITIONAL_OR_KEYWORD
+    ]
+    if required:
+        raise AssertionError(
+            f"{name} needs constructor arguments {required}; add it to NEEDS_ARGUMENTS in "
+            "tests/_helpers.py"
+        )
+    return cls()
+
+
+def seeded(estimator, seed=0):
+    """``estimator`` with ``random_state=seed`` where it has that parameter (returned)."""
+    if "random_state" in estimator.get_params(deep=False):
+        estimator.set_params(random_state=seed)
+    return estimator
+
+
+@contextlib.contextmanager
+def time_limit(seconds, what="the block"):
+    """Raise ``TimeoutError`` in the main thread if the block runs over ``seconds``.
+
+    A hang (a deadlocked scheduler, an endless loop) fails the test instead of the suite.
+    Outside the main thread (where signals cannot be used) the block runs unguarded.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise TimeoutError(f"{what} ran for more than {seconds} s (hang?)")
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.alarm(int(seconds))
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+class BlockCounter:
+    """Identity on blocks that counts, per block, how often each block was computed.
+
+    ``counter.wrap(X)`` returns ``X`` with every block passed through the counter
+    (``X.map_blocks``); ``counter.per_block`` is the array of counts, thread-safe.
+    """
+
+    def __init__(self, n_blocks):
+        self._lock = threading.Lock()
+        self.counts = np.zeros(n_blocks, dtype=np.int64)
+
+    def _count(self, block, block_info=None):
+        i = block_info[0]["chunk-location"][0]
+        with self._lock:
+            self.counts[i] += 1
+        return block
+
+    def wrap(self, X, name):
+        return X.map_blocks(self._count, dtype=X.dtype, meta=X._meta, name=name)
+
+    @property
+    def per_block(self):
+        with self._lock:
+            return self.counts.copy()
+
+    def reset(self):
+        with self._lock:
+            self.counts[:] = 0
