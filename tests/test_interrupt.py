@@ -33,27 +33,6 @@ from dask_scale.utils import assert_estimator_equal
 
 KINDS = ["kmeans", "logistic"]
 
-# Real bugs of other modules, reported. Strict: once fixed, the XPASS fails the run.
-_HALF_FITTED = (
-    "KMeans.fit leaves n_features_in_ (set by validate_data at the start of fit) behind "
-    "when interrupted: a fresh estimator looks fitted, a refitted one is half-updated; fit "
-    "must restore the previous state on any exception (as the GLMs' _fit_all_or_nothing)"
-)
-KNOWN_BUGS = {
-    "test_interrupt_leaves_a_new_estimator_unfitted[kmeans]": _HALF_FITTED,
-    "test_interrupted_refit_keeps_the_previous_model[kmeans]": _HALF_FITTED,
-    "test_ctrl_c_on_the_threaded_scheduler[kmeans]": _HALF_FITTED,
-    "test_ctrl_c_with_a_distributed_client[kmeans]": _HALF_FITTED,
-}
-
-
-@pytest.fixture(autouse=True)
-def _known_bugs(request):
-    reason = KNOWN_BUGS.get(request.node.name)
-    if reason:
-        request.node.add_marker(pytest.mark.xfail(strict=True, reason=reason))
-
-
 def _data(kind, n_samples=6_000, n_features=6, chunks=500):
     if kind == "kmeans":
         X, _ = make_blobs(

@@ -17,6 +17,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from .._fitting import all_or_nothing
 from .._graph import map_rows, reduce_blocks
 from .._progress import IterationLog
 from .._validation import (
@@ -246,6 +247,10 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         self : KMeans
             Fitted estimator.
         """
+        with all_or_nothing(self):
+            return self._fit(X, sample_weight)
+
+    def _fit(self, X, sample_weight):
         self._validate_params()
         X = validate_data(self, X, dtype=_FLOATS, order="C")
         dask_in = is_dask_array(X)

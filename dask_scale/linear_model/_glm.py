@@ -20,6 +20,7 @@ from sklearn.metrics import accuracy_score, d2_tweedie_score, r2_score
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from .._fitting import all_or_nothing
 from .._graph import map_rows, reduce_blocks
 from .._progress import IterationLog
 from .._validation import (
@@ -135,20 +136,6 @@ class _GLM(BaseEstimator):
         return Penalty(name, ratio)
 
     # -- fitting --------------------------------------------------------------------------
-    def _fit_all_or_nothing(self, X, y, sample_weight):
-        """Run ``_fit``; if it fails or is interrupted (Ctrl-C), restore the previous state.
-
-        A fresh estimator stays unfitted and a fitted one keeps its previous model, never a
-        half-updated mix (``n_features_in_`` is set by the validation at the start).
-        """
-        before = dict(self.__dict__)
-        try:
-            return self._fit(X, y, sample_weight)
-        except BaseException:
-            self.__dict__.clear()
-            self.__dict__.update(before)
-            raise
-
     def _validate_fit_input(self, X, y, sample_weight):
         X, y = validate_data(
             self, X, y, dtype=_FLOATS, order="C", y_numeric=self._family != "classifier"
@@ -326,7 +313,8 @@ class LogisticRegression(ClassifierMixin, _GLM):
         -------
         self
         """
-        return self._fit_all_or_nothing(X, y, sample_weight)
+        with all_or_nothing(self):
+            return self._fit(X, y, sample_weight)
 
     def _fit(self, X, y, sample_weight):
         self._validate_params()
@@ -502,7 +490,8 @@ class _GLMRegressor(RegressorMixin, _GLM):
         -------
         self
         """
-        return self._fit_all_or_nothing(X, y, sample_weight)
+        with all_or_nothing(self):
+            return self._fit(X, y, sample_weight)
 
     def _fit(self, X, y, sample_weight):
         self._validate_params()
