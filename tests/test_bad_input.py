@@ -91,25 +91,8 @@ def _info(name):
 INFO = {name: _info(name) for name in ESTIMATORS}
 
 
-# Real bugs of other modules, reported with a reproduction. Strict: once fixed, the test
-# passes and the XPASS fails the run, so the entry gets removed.
-KNOWN_BUGS = {
-    "test_empty_input[Incremental-dask]": (
-        "Incremental.fit on a dask array of 0 rows returns without error, leaving estimator_ "
-        "unfitted (NotFittedError only at predict)"
-    ),
-    "test_empty_input[Incremental-dask-unknown-chunks]": (
-        "Incremental.fit on a dask array whose blocks hold 0 rows returns without error, "
-        "leaving estimator_ unfitted"
-    ),
-}
-
-
 @pytest.fixture(autouse=True)
 def _no_hang(request):
-    reason = KNOWN_BUGS.get(request.node.name)
-    if reason:
-        request.node.add_marker(pytest.mark.xfail(strict=True, reason=reason))
     with time_limit(60, "the test"):
         yield
 

@@ -27,8 +27,13 @@ def _n_rows(block):
     return block.shape[0]
 
 
-def _partial_fit_block(estimator, X, y, *rest):
-    """One step of the fold: ``partial_fit`` on one row block (empty blocks are skipped)."""
+def _partial_fit_block(acc, X, y, *rest):
+    """One step of the fold: ``partial_fit`` on one row block (empty blocks are skipped).
+
+    ``acc`` is ``(estimator, rows seen so far)``; the count tells an input whose blocks are
+    all empty (unknown until read) from a real one.
+    """
+    estimator, seen = acc
     *row_values, row_names, fit_params = rest
     n = _n_rows(X)
     for name, value in (("y", y), *zip(row_names, row_values, strict=True)):
@@ -40,13 +45,21 @@ def _partial_fit_block(estimator, X, y, *rest):
                 "to align them (one extra pass to count rows)."
             )
     if n == 0:
-        return estimator
+        return estimator, seen
     kwargs = {**fit_params, **dict(zip(row_names, row_values, strict=True))}
     if y is None:
         estimator.partial_fit(X, **kwargs)
     else:
         estimator.partial_fit(X, y, **kwargs)
-    return estimator
+    return estimator, seen + n
+
+
+def _empty_message(X):
+    return (
+        f"Found array with 0 sample(s) (shape={tuple(X.shape)}) while a minimum of 1 is "
+        "required: every row block of X is empty (e.g. a filter kept no rows). Nothing was "
+        "trained; check the selection that produced X."
+    )
 
 
 def _distinct(part):
@@ -288,15 +301,20 @@ class Incremental(ParallelPostFit):
             [rng.permutation(n_blocks) if self.shuffle_blocks else np.arange(n_blocks)
              for _ in range(epochs)]
         )
-        return fold_blocks(
+        if is_dask_array(X) and X.shape[0] == 0:
+            raise ValueError(_empty_message(X))
+        estimator, seen = fold_blocks(
             _partial_fit_block,
-            estimator,
+            (estimator, 0),
             arrays,
             order,
             params=(tuple(row_values), static),
             prefetch=PREFETCH,
             name=f"partial_fit-{type(estimator).__name__}",
         )
+        if seen == 0:
+            raise ValueError(_empty_message(X))
+        return estimator
 
     def _with_classes(self, estimator, y, fit_params):
         """Add ``classes`` computed from y when a classifier's partial_fit needs them."""
