@@ -21,7 +21,8 @@ def test_help_documents_every_option():
     res = _run("demo", "--help")
     assert res.returncode == 0
     for opt in ("--rows", "--features", "--chunk-rows", "--clusters", "--scheduler",
-                "--workers", "--threads-per-worker", "--memory-limit", "--seed", "--quiet"):
+                "--workers", "--threads-per-worker", "--memory-limit", "--seed", "--stream",
+                "--quiet"):
         assert opt in res.stdout
 
 
