@@ -310,6 +310,10 @@ class _Params:
         return self.token
 
 
+# Rows transformed at a time inside a block (bounds temporaries to ~1 MB per 16 columns).
+_ROW_SLICE = 8192
+
+
 def _block_rng(params, block_index):
     return _stream(params.base_seed, _BLOCK_STREAM, block_index)
 
@@ -327,8 +331,12 @@ def _blobs_block(params, block_index):
     if params.shuffle:
         labels = rng.permutation(labels)
     X = rng.standard_normal((n, params.centers.shape[1]))
-    X *= params.cluster_std[labels, None]
-    X += params.centers[labels]
+    # Shift and scale in row slices: ``centers[labels]`` for the whole block would be a
+    # temporary as large as the block (the peak memory of out-of-core fits).
+    for start in range(0, n, _ROW_SLICE):
+        rows = slice(start, start + _ROW_SLICE)
+        X[rows] *= params.cluster_std[labels[rows], None]
+        X[rows] += params.centers[labels[rows]]
     return X, labels
 
 
