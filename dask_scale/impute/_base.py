@@ -140,7 +140,7 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
         Indicator of the features with missing values in fit (``add_indicator=True``).
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when they are all strings.
     """
 

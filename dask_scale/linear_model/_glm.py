@@ -71,7 +71,7 @@ class _GLM(BaseEstimator):
 
     _parameter_constraints: dict = {
         "penalty": [StrOptions({"l1", "l2", "elasticnet", "elastic_net"}), None],
-        "C": [Interval(Real, 0, None, closed="neither")],
+        "C": [Interval(Real, 0, np.inf, closed="right")],
         "l1_ratio": [Interval(Real, 0, 1, closed="both"), None],
         "fit_intercept": ["boolean"],
         "solver": [StrOptions(set(SOLVERS))],
@@ -249,7 +249,7 @@ class LogisticRegression(ClassifierMixin, _GLM):
     n_iter_ : ndarray of shape (1,)
         Iterations done by the solver.
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Only when ``X`` has string column names.
 
     Examples
@@ -605,7 +605,7 @@ class LinearRegression(_GLMRegressor):
     intercept_ : float
     n_iter_ : int
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Only when ``X`` has string column names.
 
     Examples
@@ -652,7 +652,7 @@ class PoissonRegression(_GLMRegressor):
     intercept_ : float
     n_iter_ : int
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Only when ``X`` has string column names.
 
     Examples

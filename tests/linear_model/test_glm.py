@@ -214,6 +214,11 @@ def test_linear_regression_penalty_none_is_ols():
     est = LinearRegression(penalty=None, solver="newton").fit(X, y)
     np.testing.assert_allclose(est.coef_, sk.coef_, rtol=1e-9)
     assert est.intercept_ == pytest.approx(sk.intercept_, rel=1e-9)
+    # C=np.inf is scikit-learn's other spelling of "no penalty"
+    inf = LinearRegression(C=np.inf, solver="newton").fit(X, y)
+    np.testing.assert_allclose(inf.coef_, est.coef_, rtol=1e-12)
+    with pytest.raises(ValueError, match=r"'C' parameter .* range \(0.0, inf\]"):
+        LinearRegression(C=0.0).fit(X, y)
 
 
 @pytest.mark.parametrize("solver", L1_SOLVERS)
