@@ -1,8 +1,9 @@
 """Wrappers: dask_scale vs dask-ml vs scikit-learn on the same data, in one process.
 
 Data: ``--rows`` x 20 float64 (default 2,000,000) from ``dask_scale.datasets.make_classification``
-(3 classes) in ``--chunks`` row blocks. It is *not* persisted: every pass regenerates the blocks,
-as an out-of-core fit reads them, so all contenders pay the same per-block reading cost.
+(3 classes) in ``--chunks`` row blocks. Incremental is timed twice: on the lazy arrays (every
+pass regenerates the blocks, as an out-of-core fit reads them; all contenders pay the same
+per-block reading cost) and on the same arrays persisted in memory.
 
 1. ``Incremental(SGDClassifier(random_state=0), shuffle_blocks=False).fit(X, y, classes=...)``
    (one pass of ``partial_fit`` over the blocks), against dask-ml's
