@@ -1,7 +1,8 @@
 """Dask plumbing shared by the estimators: no estimator logic lives here.
 
 - :func:`reduce_blocks` / :func:`tree_reduce`: chunk -> combine -> aggregate over the row
-  blocks of aligned inputs, one graph submission (NumPy input: in-process thread pool).
+  blocks of aligned inputs, one graph submission (NumPy input: in-process thread pool);
+  :func:`reduce_partitions` the same over the pandas partitions of a dask DataFrame.
 - :func:`map_rows`: row-block maps for predict/transform keeping the container kind.
 - :func:`get_client`: the active distributed Client or None.
 - :func:`gather_blocks`: ``chunk(block_index, *blocks, *params)`` on every row block, the list
@@ -13,7 +14,14 @@ from .blocks import count_row_blocks, fold_blocks
 from .blockwise import map_rows
 from .client import get_client
 from .gather import gather_blocks, n_blocks_of
-from .reduction import n_row_blocks, reduce_blocks, row_slices, sum_partials, tree_reduce
+from .reduction import (
+    n_row_blocks,
+    reduce_blocks,
+    reduce_partitions,
+    row_slices,
+    sum_partials,
+    tree_reduce,
+)
 
 __all__ = [
     "count_row_blocks",
@@ -24,6 +32,7 @@ __all__ = [
     "n_blocks_of",
     "n_row_blocks",
     "reduce_blocks",
+    "reduce_partitions",
     "row_slices",
     "sum_partials",
     "tree_reduce",

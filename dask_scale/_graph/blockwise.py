@@ -25,9 +25,14 @@ def _checked(func, check_finite, block, *args):
 def _frame_partition(func, check_finite, dtype, n_out, columns, name, pdf, *args):
     block = pdf.to_numpy(dtype=dtype) if dtype is not None else pdf.to_numpy()
     out = _checked(func, check_finite, block, *args)
+    # A new array that ``func`` made becomes the partition as it is (pandas would copy an
+    # ndarray by default); a view, or the input's own memory (``to_numpy`` can return a
+    # view that ``func`` may hand back), is copied.
+    out = np.asarray(out)
+    copy = not out.flags.owndata or bool(np.may_share_memory(out, block))
     if n_out is None:
-        return pd.Series(out, index=pdf.index, name=name)
-    return pd.DataFrame(out, index=pdf.index, columns=columns)
+        return pd.Series(out, index=pdf.index, name=name, copy=copy)
+    return pd.DataFrame(out, index=pdf.index, columns=columns, copy=copy)
 
 
 def map_rows(

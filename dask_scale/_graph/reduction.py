@@ -33,7 +33,14 @@ from dask.highlevelgraph import HighLevelGraph
 
 from .client import get_client
 
-__all__ = ["sum_partials", "tree_reduce", "reduce_blocks", "row_slices", "n_row_blocks"]
+__all__ = [
+    "n_row_blocks",
+    "reduce_blocks",
+    "reduce_partitions",
+    "row_slices",
+    "sum_partials",
+    "tree_reduce",
+]
 
 # Rows per block when NumPy input is split for the thread pool.
 LOCAL_BLOCK_ROWS = 1 << 16
@@ -304,3 +311,25 @@ def reduce_blocks(
         block_rows,
         block_index,
     )
+
+
+def reduce_partitions(chunk, frame, *, combine, split_every=8):
+    """Run a tree reduction over the partitions of a dask DataFrame and return its result.
+
+    ``chunk(partition) -> partial`` runs on every pandas partition as it is (its columns keep
+    their own dtypes, which :func:`reduce_blocks`' NumPy blocks would lose); ``combine``
+    merges at most ``split_every`` partials, level after level, as in :func:`tree_reduce`.
+    One graph submission (to the active distributed Client if there is one).
+    """
+    if split_every < 2:
+        raise ValueError(f"split_every must be at least 2, got {split_every}")
+    level = [
+        dask.delayed(chunk, pure=True)(part) for part in frame.to_delayed()
+    ]
+    while len(level) > 1:
+        level = [
+            dask.delayed(_apply_combine, pure=True)(combine, *level[j : j + split_every])
+            for j in range(0, len(level), split_every)
+        ]
+    (result,) = dask.compute(level[0])
+    return result

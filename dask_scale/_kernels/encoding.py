@@ -8,26 +8,35 @@ __all__ = ["onehot_fill"]
 
 
 @njit(nogil=True, cache=True)
-def onehot_fill(codes, table, starts, out):
-    """Set ``out[i, table[starts[j] + codes[i, j]]] = 1`` for every known, kept category.
+def onehot_fill(factors, maps, starts, out):
+    """Write the one-hot rows of a block into ``out``, every entry of it, in one pass.
+
+    Row ``i`` of ``out`` is zero except ``out[i, maps[starts[j] + factors[j, i] + 1]] = 1``
+    for every feature ``j`` whose map entry is not ``-1``. The maps compose the
+    factorisation of a block (codes into the block's own distinct values) with the fitted
+    categories and the dropped ones, so the block is read once and ``out`` written once,
+    row after row.
 
     Parameters
     ----------
-    codes : ndarray of shape (n, p), int64
-        Category index of every entry, ``-1`` for an unknown value.
-    table : ndarray of shape (sum of the features' category counts,), int64
-        Output column of each (feature, category), ``-1`` for a dropped category.
+    factors : ndarray of shape (p, n), int64
+        Per feature, the index of every entry in that feature's distinct values of the
+        block, ``-1`` for a missing value.
+    maps : ndarray of shape (sum over features of (n_distinct + 1),), int64
+        Per feature, the output column of a missing value (first) and of each distinct
+        value (then), ``-1`` where nothing is set: an unknown or a dropped category.
     starts : ndarray of shape (p,), int64
-        Offset of each feature's categories in ``table``.
+        Offset of each feature's map in ``maps``.
     out : ndarray of shape (n, n_out)
-        Zero-filled output, written in place.
+        Output, uninitialised on entry (C-contiguous rows are written sequentially).
     """
-    n, p = codes.shape
+    p, n = factors.shape
+    n_out = out.shape[1]
     for i in range(n):
+        for k in range(n_out):
+            out[i, k] = 0
         for j in range(p):
-            c = codes[i, j]
-            if c >= 0:
-                pos = table[starts[j] + c]
-                if pos >= 0:
-                    out[i, pos] = 1
+            pos = maps[starts[j] + factors[j, i] + 1]
+            if pos >= 0:
+                out[i, pos] = 1
     return out

@@ -88,19 +88,27 @@ def _checked_block(func, allow_nan, block, *args):
     return func(block, *args)
 
 
-def transform_rows(func, X, frame, *args, n_out, out_dtype, names=None, allow_nan=True):
+def transform_rows(
+    func, X, frame, *args, n_out, out_dtype, names=None, allow_nan=True, block_func=None
+):
     """Apply ``func(block, *args)`` row block by row block, keeping the container kind.
 
     NumPy in gives NumPy out (``func`` runs on the whole array, which it may modify in
     place: validation already copied it when ``copy=True``); a dask array gives a lazy dask
     array; a dask DataFrame (``frame``) gives a dask DataFrame with columns ``names``.
-    Blocks of dask input are never modified in place: ``func`` gets a private copy.
+    Blocks of dask input are never modified in place: ``func`` gets a private copy, checked
+    for infinite values (and NaN unless ``allow_nan``).
+
+    ``block_func``, when given, replaces that for dask input: ``block_func(block, *args)``
+    must write its result to a new array, leave ``block`` as it is and check its values
+    itself, so a block is read once and neither copied nor scanned beforehand.
     """
     if not is_dask_collection(X):
         return func(X, *args)
 
-    def block_func(block, *a):
-        return _checked_block(func, allow_nan, np.array(block, copy=True), *a)
+    if block_func is None:
+        def block_func(block, *a):
+            return _checked_block(func, allow_nan, np.array(block, copy=True), *a)
 
     return map_rows(
         block_func,

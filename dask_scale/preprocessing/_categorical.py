@@ -24,7 +24,7 @@ from sklearn.utils.validation import validate_data as _sk_validate_data
 from .._graph import reduce_blocks
 from .._validation import _check_feature_names, _check_n_features, is_dask_frame
 from ._base import check_input_features
-from ._columns import column_values, frame_column_arrays, merge_summaries, unique_summary
+from ._columns import column_values, frame_unique_summaries, merge_summaries, unique_summary
 
 __all__ = ["Categorizer", "DummyEncoder"]
 
@@ -94,12 +94,12 @@ def _observed_dtypes(X, columns):
         return out
     sub = X[todo]
     if is_dask_frame(sub):
-        arrays = frame_column_arrays(sub)
+        summaries, _ = frame_unique_summaries(sub)
     else:
         arrays = [column_values(sub.iloc[:, j]) for j in range(len(todo))]
-    summaries = reduce_blocks(
-        _uniques_chunk, arrays, combine=_uniques_combine, name="categorizer"
-    )
+        summaries = reduce_blocks(
+            _uniques_chunk, arrays, combine=_uniques_combine, name="categorizer"
+        )
     for c, (uniques, _) in zip(todo, summaries, strict=True):
         dtype = X[c].dtype
         if isinstance(dtype, pd.CategoricalDtype):

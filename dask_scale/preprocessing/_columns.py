@@ -9,6 +9,12 @@ gives its values (not its codes), as scikit-learn sees it.
 Fitting reads one row block of every column at a time through
 :func:`dask_scale._graph.reduce_blocks`: a dask DataFrame is split into one 1-D dask array per
 column, built from the same partitions so that each partition is computed once per pass.
+Where only the distinct values matter (the encoders' and the Categorizer's fit),
+:func:`frame_unique_summaries` summarises each partition on its columns' own dtypes (hash
+tables over Arrow strings or categorical codes, no Python string objects) and normalises only
+the small summaries. Transforms may ask for the raw columns (``map_blocks_2d(raw=True)``) for
+the same reason: a function that factorises a column needs to normalise its distinct values
+only.
 """
 
 from __future__ import annotations
@@ -21,14 +27,20 @@ import pandas as pd
 from sklearn.utils.validation import check_array as _sk_check_array
 from sklearn.utils.validation import validate_data as _sk_validate_data
 
+from .._graph import reduce_partitions
 from .._validation import _check_feature_names, _check_n_features, is_dask_array, is_dask_frame
 
 __all__ = [
     "block_columns",
     "check_categorical_input",
+    "column_dtype",
     "column_values",
+    "factorize_column",
     "fit_columns",
+    "frame_unique_summaries",
     "map_blocks_2d",
+    "merge_summaries",
+    "raw_block_columns",
     "sort_uniques",
     "unique_summary",
 ]
@@ -74,7 +86,18 @@ def block_columns(block):
     return [column_values(block[:, j]) for j in range(block.shape[1])]
 
 
-def _column_numpy_dtype(dtype):
+def raw_block_columns(block):
+    """Columns of a block as they are: pandas Series of a DataFrame partition (their own
+    dtype), 1-D NumPy columns of an array (NumPy strings as objects)."""
+    if isinstance(block, pd.DataFrame):
+        return [block.iloc[:, j] for j in range(block.shape[1])]
+    if block.dtype.kind in "US":
+        block = block.astype(object)
+    return [block[:, j] for j in range(block.shape[1])]
+
+
+def column_dtype(dtype):
+    """The NumPy dtype of the normalised values of a column of dtype ``dtype``."""
     if isinstance(dtype, np.dtype) and dtype.kind in "biuf":
         return dtype
     if isinstance(dtype, pd.CategoricalDtype):
@@ -96,7 +119,7 @@ def frame_column_arrays(frame):
     parts = frame.to_delayed()
     out = []
     for j, dtype in enumerate(frame.dtypes):
-        np_dtype = _column_numpy_dtype(dtype)
+        np_dtype = column_dtype(dtype)
         blocks = [
             da.from_delayed(
                 dask.delayed(_partition_column, pure=True)(part, j),
@@ -170,8 +193,42 @@ def fit_columns(kind, X):
     return [column_values(X[:, j]) for j in range(X.shape[1])]
 
 
+def _as_column(values):
+    """An ndarray as it is, anything else (an ExtensionArray, an Index) as a Series."""
+    if isinstance(values, np.ndarray):
+        return values
+    return pd.Series(values, copy=False)
+
+
+def factorize_column(column):
+    """Codes of a raw column into its distinct values, and those values normalised.
+
+    Parameters
+    ----------
+    column : pandas Series or 1-D ndarray (not of NumPy string dtype)
+
+    Returns
+    -------
+    codes : ndarray of shape (n,), int64
+        Index of every entry in ``uniques``, ``-1`` for a missing value.
+    uniques : ndarray
+        The distinct non-missing values, normalised as :func:`column_values` does.
+    """
+    if isinstance(column, pd.Series):
+        codes, uniques = column.factorize(use_na_sentinel=True)
+    else:
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    return np.asarray(codes, dtype=np.int64), column_values(_as_column(uniques))
+
+
 def unique_summary(values):
-    """``(uniques, has_missing)`` of one normalised column block (uniques unsorted)."""
+    """``(uniques, has_missing)`` of one column block (uniques normalised, unsorted).
+
+    A pandas Series is summarised on its own dtype (Arrow strings and categoricals by their
+    hash tables or codes) and only its distinct values are normalised.
+    """
+    if isinstance(values, pd.Series):
+        values = _as_column(values.unique())
     values = column_values(values)
     uniques = pd.unique(values)
     missing = pd.isna(uniques)
@@ -185,6 +242,35 @@ def merge_summaries(parts):
     """Merge ``(uniques, has_missing)`` summaries of the same column."""
     uniques = pd.unique(np.concatenate([p[0] for p in parts]))
     return np.asarray(uniques), any(p[1] for p in parts)
+
+
+def _partition_summaries(pdf):
+    summaries = [unique_summary(pdf.iloc[:, j]) for j in range(pdf.shape[1])]
+    return summaries, len(pdf)
+
+
+def _merge_partition_summaries(parts):
+    first = parts[0][0]
+    merged = [merge_summaries([p[0][j] for p in parts]) for j in range(len(first))]
+    return merged, sum(p[1] for p in parts)
+
+
+def frame_unique_summaries(frame, *, split_every=8):
+    """Distinct values of every column of a dask DataFrame, in one pass.
+
+    Each partition gives ``unique_summary`` of each of its columns and its row count; a tree
+    of merges (at most ``split_every`` summaries each) combines them.
+
+    Returns
+    -------
+    summaries : list of (uniques, has_missing)
+        One per column, uniques normalised and unsorted.
+    n_rows : int
+        Number of rows of the frame.
+    """
+    return reduce_partitions(
+        _partition_summaries, frame, combine=_merge_partition_summaries, split_every=split_every
+    )
 
 
 def sort_uniques(uniques, has_missing, column):
@@ -213,32 +299,35 @@ def sort_uniques(uniques, has_missing, column):
     return cats
 
 
-def map_blocks_2d(func, kind, X, *args, n_out, dtype, names):
+def map_blocks_2d(func, kind, X, *args, n_out, dtype, names, raw=False):
     """Apply ``func(columns, *args) -> 2-D ndarray`` to every row block of ``X``.
 
-    ``columns`` is the list of normalised columns of the block. Memory input gives an
-    ndarray, a dask array a dask array, a dask DataFrame a dask DataFrame with columns
-    ``names`` and the input's index.
+    ``columns`` is the list of normalised columns of the block, or with ``raw=True`` its
+    :func:`raw_block_columns`. Memory input gives an ndarray, a dask array a dask array, a
+    dask DataFrame a dask DataFrame with columns ``names`` and the input's index (the
+    block ``func`` returns becomes the partition without a copy).
     """
+    columns_of = raw_block_columns if raw else block_columns
     if kind == "memory":
-        return func(block_columns(X), *args)
+        return func(columns_of(X), *args)
     if kind == "array":
         return X.map_blocks(
             _array_block,
             func,
+            columns_of,
             *args,
             chunks=(X.chunks[0], (n_out,)),
             dtype=dtype,
             meta=np.empty((0, 0), dtype=dtype),
         )
     meta = pd.DataFrame(np.empty((0, n_out), dtype=dtype), columns=list(names))
-    return X.map_partitions(_frame_block, func, list(names), *args, meta=meta)
+    return X.map_partitions(_frame_block, func, columns_of, list(names), *args, meta=meta)
 
 
-def _array_block(block, func, *args):
-    return func(block_columns(block), *args)
+def _array_block(block, func, columns_of, *args):
+    return func(columns_of(block), *args)
 
 
-def _frame_block(pdf, func, names, *args):
-    out = func(block_columns(pdf), *args)
+def _frame_block(pdf, func, columns_of, names, *args):
+    out = func(columns_of(pdf), *args)
     return pd.DataFrame(out, index=pdf.index, columns=names, copy=False)

@@ -12,6 +12,7 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .._graph import reduce_blocks
+from .._kernels.scaling import standard_scale
 from .._kernels.stats import block_minmax, block_moments, merge_moments
 from .._validation import check_array, check_sample_weight, is_dask_collection, is_dask_frame
 from ._base import (
@@ -265,6 +266,7 @@ class StandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             n_out=X.shape[1],
             out_dtype=X.dtype,
             names=self.get_feature_names_out(),
+            block_func=_standard_new_block,
         )
 
     def inverse_transform(self, X, copy=None):
@@ -309,6 +311,23 @@ def _standard_block(block, mean, scale):
     if scale is not None:
         block /= scale
     return block
+
+
+def _standard_new_block(block, mean, scale):
+    """``_standard_block`` into a new array, in one pass (dask blocks stay untouched)."""
+    out = np.empty_like(block)
+    empty = np.empty(0, dtype=block.dtype)
+    infinite = standard_scale(
+        block,
+        empty if mean is None else mean,
+        empty if scale is None else scale,
+        mean is not None,
+        scale is not None,
+        out,
+    )
+    if infinite:
+        reject_infinite(block)
+    return out
 
 
 def _standard_inverse_block(block, mean, scale):

@@ -1,10 +1,13 @@
 """OneHotEncoder and OrdinalEncoder for NumPy, pandas and dask arrays and DataFrames.
 
 Fitting finds the categories of every column in one pass: each row block gives the distinct
-values of every column (hash-based, ``pandas.unique``), a tree reduction merges them, and
-the categories are then sorted as scikit-learn sorts them (numbers ascending or strings
-lexicographically, missing values last as ``nan``). Transforming maps every block with a
-hash lookup (``pandas.Index.get_indexer``).
+values of every column (hash-based, ``pandas.unique``, on the column's own dtype for a
+DataFrame), a tree reduction merges them, and the categories are then sorted as scikit-learn
+sorts them (numbers ascending or strings lexicographically, missing values last as ``nan``).
+Transforming factorises every column of a block on its own dtype (``pandas.factorize``: Arrow
+string hashing, categorical codes), looks only the block's distinct values up among the
+categories (``pandas.Index.get_indexer``), and maps the codes: OneHotEncoder writes each
+output row once in a numba kernel (``_kernels.encoding.onehot_fill``).
 """
 
 from __future__ import annotations
@@ -26,7 +29,10 @@ from .._validation import is_dask_array, is_dask_collection
 from ._base import check_input_features, check_n_rows
 from ._columns import (
     check_categorical_input,
+    column_dtype,
+    factorize_column,
     fit_columns,
+    frame_unique_summaries,
     map_blocks_2d,
     merge_summaries,
     sort_uniques,
@@ -40,13 +46,17 @@ def _is_nan(value):
     return isinstance(value, numbers.Real) and np.isnan(value)
 
 
+def _reject_infinite(values):
+    if values.dtype.kind == "f" and values.size and np.isinf(values).any():
+        raise ValueError(
+            "Input contains infinity. Encoders take NaN as a category of its own but "
+            "not infinite values; replace them first."
+        )
+
+
 def _uniques_chunk(*columns):
     for c in columns:
-        if c.dtype.kind == "f" and c.size and np.isinf(c).any():
-            raise ValueError(
-                "Input contains infinity. Encoders take NaN as a category of its own but "
-                "not infinite values; replace them first."
-            )
+        _reject_infinite(c)
     return [unique_summary(c) for c in columns], (columns[0].shape[0] if columns else 0)
 
 
@@ -61,22 +71,60 @@ def _lookup(categories):
     return pd.Index(categories)
 
 
-def _codes(columns, lookups):
-    """Category index of every entry (``-1`` for an unknown value), shape (n, p)."""
+def _index_in(lookup, values):
+    """Position of every value in the ``lookup`` index, ``-1`` where it is absent."""
+    try:
+        return lookup.get_indexer(values)
+    except TypeError:
+        return lookup.get_indexer(values.astype(object))
+
+
+def _factorize(columns, lookups):
+    """Factorise the raw columns of a block against the fitted categories.
+
+    Every column is factorised on its own dtype (hash tables over Arrow strings, categorical
+    codes), then only its distinct values are looked up among the categories.
+
+    Returns
+    -------
+    factors : ndarray of shape (p, n), int64
+        Per feature, the index of every entry among the block's distinct values of that
+        feature, ``-1`` for a missing value.
+    maps : list of ndarray of int64
+        Per feature, the category index of a missing value (first) and of each distinct
+        value (then); ``-1`` for a value that is not a category.
+    unknown : dict
+        Feature index to the values of the block that are not categories (``nan`` for a
+        missing value), for features that have any.
+    """
     n = columns[0].shape[0] if columns else 0
-    codes = np.empty((n, len(columns)), dtype=np.int64)
-    for j, (values, lookup) in enumerate(zip(columns, lookups, strict=True)):
-        try:
-            codes[:, j] = lookup.get_indexer(values)
-        except TypeError:
-            codes[:, j] = lookup.get_indexer(values.astype(object))
+    factors = np.empty((len(columns), n), dtype=np.int64)
+    maps = []
+    unknown = {}
+    for j, (column, lookup) in enumerate(zip(columns, lookups, strict=True)):
+        factors[j], uniques = factorize_column(column)
+        missing = np.array([np.nan], dtype=object if lookup.dtype == object else np.float64)
+        positions = np.concatenate([_index_in(lookup, missing), _index_in(lookup, uniques)])
+        maps.append(positions)
+        unseen = uniques[positions[1:] < 0]
+        if positions[0] < 0 and n and factors[j].min() < 0:
+            unseen = np.append(unseen.astype(object), np.nan)
+        if unseen.size:
+            unknown[j] = unseen
+    return factors, maps, unknown
+
+
+def _category_codes(factors, maps):
+    """Category index of every entry (``-1`` for an unknown value), shape (n, p)."""
+    codes = np.empty(factors.shape[::-1], dtype=np.int64)
+    for j, positions in enumerate(maps):
+        codes[:, j] = positions[factors[j] + 1]
     return codes
 
 
-def _unknown_message(columns, codes, when):
-    j = int(np.flatnonzero((codes < 0).any(axis=0))[0])
-    values = columns[j][codes[:, j] < 0]
-    shown = sorted({str(v) for v in values})[:10]
+def _unknown_message(unknown, when):
+    j = min(unknown)
+    shown = sorted({str(v) for v in unknown[j]})[:10]
     return (
         f"Found unknown categories {shown} in column {j} during {when}. Refit on data "
         "that contains them, pass them in `categories`, or use "
@@ -89,8 +137,14 @@ class _BaseEncoder(TransformerMixin, BaseEstimator):
 
     def _fit_categories(self, X):
         kind, X = check_categorical_input(self, X, reset=True)
-        columns = fit_columns(kind, X)
-        n_features = len(columns)
+        if kind == "frame":
+            # summarised partition by partition on the columns' own dtypes (see _columns)
+            columns = None
+            dtypes = [column_dtype(dt) for dt in X.dtypes]
+        else:
+            columns = fit_columns(kind, X)
+            dtypes = [c.dtype for c in columns]
+        n_features = len(dtypes)
         if self.categories != "auto" and len(self.categories) != n_features:
             raise ValueError(
                 "Shape mismatch: if categories is an array, it has to be of shape "
@@ -99,9 +153,14 @@ class _BaseEncoder(TransformerMixin, BaseEstimator):
         need_pass = self.categories == "auto" or self.handle_unknown == "error"
         summaries = None
         if need_pass and n_features:
-            summaries, n_rows = reduce_blocks(
-                _uniques_chunk, columns, combine=_uniques_combine, name="encoder-categories"
-            )
+            if columns is None:
+                summaries, n_rows = frame_unique_summaries(X)
+                for uniques, _ in summaries:
+                    _reject_infinite(uniques)
+            else:
+                summaries, n_rows = reduce_blocks(
+                    _uniques_chunk, columns, combine=_uniques_combine, name="encoder-categories"
+                )
             check_n_rows(self, n_rows, n_features)
         categories = []
         for j in range(n_features):
@@ -109,7 +168,7 @@ class _BaseEncoder(TransformerMixin, BaseEstimator):
                 uniques, has_missing = summaries[j]
                 categories.append(sort_uniques(uniques, has_missing, j))
                 continue
-            given = self._given_categories(j, columns[j].dtype)
+            given = self._given_categories(j, dtypes[j])
             if summaries is not None and self.handle_unknown == "error":
                 uniques, has_missing = summaries[j]
                 seen = uniques if not has_missing else np.append(uniques.astype(object), np.nan)
@@ -148,21 +207,23 @@ class _BaseEncoder(TransformerMixin, BaseEstimator):
 # ---------------------------------------------------------------------------------------
 
 
-def _onehot_block(columns, lookups, table, starts, n_out, dtype, handle_unknown):
-    codes = _codes(columns, lookups)
-    unknown = codes < 0
-    if unknown.any():
+def _onehot_block(columns, lookups, tables, n_out, dtype, handle_unknown):
+    factors, maps, unknown = _factorize(columns, lookups)
+    if unknown:
         if handle_unknown == "error":
-            raise ValueError(_unknown_message(columns, codes, "transform"))
+            raise ValueError(_unknown_message(unknown, "transform"))
         if handle_unknown == "warn":
-            cols = np.flatnonzero(unknown.any(axis=0)).tolist()
             warnings.warn(
-                f"Found unknown categories in columns {cols} during transform. These "
-                "unknown categories will be encoded as all zeros",
+                f"Found unknown categories in columns {sorted(unknown)} during transform. "
+                "These unknown categories will be encoded as all zeros",
                 UserWarning,
             )
-    out = np.zeros((codes.shape[0], n_out), dtype=dtype)
-    return onehot_fill(codes, table, starts, out)
+    # compose "distinct value -> category" with "category -> output column (-1: dropped)"
+    out_maps = [np.where(m >= 0, t[m], -1) for m, t in zip(maps, tables, strict=True)]
+    starts = np.cumsum([0] + [len(m) for m in out_maps[:-1]]).astype(np.int64)
+    flat = np.concatenate(out_maps or [np.empty(0, np.int64)]).astype(np.int64, copy=False)
+    out = np.empty((factors.shape[1], n_out), dtype=dtype)
+    return onehot_fill(factors, flat, starts, out)
 
 
 class OneHotEncoder(_BaseEncoder):
@@ -340,21 +401,19 @@ class OneHotEncoder(_BaseEncoder):
         if handle == "ignore" and self.drop_idx_ is not None:
             handle = "warn"
         dtype = np.dtype(self.dtype)
-        table = np.concatenate([t for t in self._positions] or [np.empty(0, np.int64)])
-        starts = np.cumsum([0] + [len(t) for t in self._positions[:-1]]).astype(np.int64)
         out = map_blocks_2d(
             _onehot_block,
             kind,
             X,
             lookups,
-            table.astype(np.int64),
-            starts,
+            list(self._positions),
             self._n_out,
             dtype,
             handle,
             n_out=self._n_out,
             dtype=dtype,
             names=self.get_feature_names_out() if kind == "frame" else None,
+            raw=True,
         )
         if self.sparse_output and kind == "memory":
             return sp.csr_matrix(out)
@@ -474,13 +533,13 @@ class OneHotEncoder(_BaseEncoder):
 
 def _ordinal_block(columns, lookups, missing_codes, dtype, handle_unknown, unknown_value,
                    missing_value):
-    codes = _codes(columns, lookups)
-    unknown = codes < 0
-    if unknown.any() and handle_unknown == "error":
-        raise ValueError(_unknown_message(columns, codes, "transform"))
+    factors, maps, unknown = _factorize(columns, lookups)
+    if unknown and handle_unknown == "error":
+        raise ValueError(_unknown_message(unknown, "transform"))
+    codes = _category_codes(factors, maps)
     out = codes.astype(dtype)
-    if unknown.any():
-        out[unknown] = unknown_value
+    if unknown:
+        out[codes < 0] = unknown_value
     for j, code in missing_codes.items():
         out[codes[:, j] == code, j] = missing_value
     return out
@@ -638,6 +697,7 @@ class OrdinalEncoder(_BaseEncoder):
             n_out=len(self.categories_),
             dtype=dtype,
             names=self.get_feature_names_out() if kind == "frame" else None,
+            raw=True,
         )
 
     def inverse_transform(self, X):

@@ -59,3 +59,28 @@ def test_nan_detected_at_compute_with_clear_message():
         out.compute()
     with pytest.raises(ValueError, match="NaN or infinity"):
         map_rows(_rowsum, Xn, 1.0, out_dtype=np.float64)
+
+
+def _same(block):
+    return block
+
+
+def _scaled(block):
+    return block * 2.0
+
+
+def test_frame_partitions_hold_new_results_and_never_alias_the_input():
+    pdf = pd.DataFrame({"a": np.arange(6.0), "b": np.arange(6.0) + 10})
+    ddf = dd.from_pandas(pdf, npartitions=2).persist()
+    X = check_array(ddf)
+    # a function that hands its (read-only view of the) block back gets a copy
+    same = map_rows(_same, X, out_dtype=np.float64, n_out=2, frame=ddf, columns=["a", "b"],
+                    in_dtype=np.float64)
+    got = same.compute()
+    got.iloc[0, 0] = -1.0
+    np.testing.assert_array_equal(ddf.compute().to_numpy(), pdf.to_numpy())
+    # a new array becomes the partition (without a copy), with the input's index
+    scaled = map_rows(_scaled, X, out_dtype=np.float64, n_out=2, frame=ddf, columns=["x", "y"],
+                      in_dtype=np.float64).compute()
+    np.testing.assert_array_equal(scaled.to_numpy(), pdf.to_numpy() * 2)
+    pd.testing.assert_index_equal(scaled.index, pdf.index)

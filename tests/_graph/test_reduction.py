@@ -1,11 +1,18 @@
 import dask
 import dask.array as da
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dask_scale._graph import reduce_blocks, row_slices, sum_partials, tree_reduce
+from dask_scale._graph import (
+    reduce_blocks,
+    reduce_partitions,
+    row_slices,
+    sum_partials,
+    tree_reduce,
+)
 
 
 def _stats(X, w):
@@ -140,3 +147,28 @@ def test_threaded_and_sync_schedulers_agree():
     with dask.config.set(scheduler="threads"):
         b = reduce_blocks(lambda b: b.sum(axis=0), [X])
     np.testing.assert_array_equal(a, b)
+
+
+def _partition_summary(pdf):
+    # the partition arrives as pandas with its own dtypes (a string column stays a string)
+    assert isinstance(pdf["s"].dtype, pd.StringDtype)
+    return len(pdf), set(pdf["s"])
+
+
+def _merge_summaries(parts):
+    return sum(p[0] for p in parts), set().union(*(p[1] for p in parts))
+
+
+@pytest.mark.parametrize("npartitions,split_every", [(1, 2), (7, 2), (20, 3), (5, 8)])
+def test_reduce_partitions_over_a_frame(npartitions, split_every):
+    import dask.dataframe as dd
+
+    pdf = pd.DataFrame({"s": pd.Series([f"v{i % 13}" for i in range(200)], dtype="str")})
+    ddf = dd.from_pandas(pdf, npartitions=npartitions)
+    n, values = reduce_partitions(
+        _partition_summary, ddf, combine=_merge_summaries, split_every=split_every
+    )
+    assert n == 200
+    assert values == set(pdf["s"])
+    with pytest.raises(ValueError, match="split_every"):
+        reduce_partitions(_partition_summary, ddf, combine=_merge_summaries, split_every=1)

@@ -261,3 +261,21 @@ def test_pickle_round_trip_and_lazy_output():
         out = clone.transform(Xd)
         assert isinstance(out, da.Array)
         np.testing.assert_array_equal(out.compute(), _np(est.transform(Xd)))
+
+
+@pytest.mark.parametrize("container", ["dask", "dask-frame"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_standard_scaler_transform_is_bitwise_sklearns(container, dtype):
+    # the fused per-block kernel subtracts then divides, in the input's precision, exactly
+    # as scikit-learn does: given the same statistics the outputs are identical
+    X = _data().astype(dtype)
+    for with_mean, with_std in [(True, True), (False, True), (True, False)]:
+        ref = skp.StandardScaler(with_mean=with_mean, with_std=with_std).fit(X)
+        ours = StandardScaler(with_mean=with_mean, with_std=with_std).fit(_as(X, container))
+        for attr in ("mean_", "var_", "scale_"):
+            setattr(ours, attr, getattr(ref, attr))
+        out = _np(ours.transform(_as(X, container)))
+        expected = ref.transform(X)
+        assert out.dtype == expected.dtype == dtype
+        np.testing.assert_array_equal(out.view(f"u{out.itemsize}"),
+                                      expected.view(f"u{out.itemsize}"))

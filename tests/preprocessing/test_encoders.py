@@ -181,3 +181,36 @@ def test_pickle():
         enc.fit(dd.from_pandas(frame, npartitions=2))
         again = pickle.loads(pickle.dumps(enc))
         np.testing.assert_array_equal(again.transform(frame), enc.transform(frame))
+
+
+@pytest.mark.parametrize("dtype", ["str", "string[python]", "string[pyarrow]", "category"])
+def test_one_hot_string_dtypes_match_sklearn_on_object_twin(dtype):
+    # each dtype is factorised on its own (Arrow hashing, categorical codes) in fit and
+    # transform; the result must be scikit-learn's on the same values as objects
+    rng = np.random.default_rng(3)
+    values = rng.choice(np.array(["b", "a", "cc", "d"], dtype=object), 80)
+    values[rng.random(80) < 0.15] = None
+    frame = pd.DataFrame({"s": pd.Series(values, dtype=dtype), "i": rng.integers(0, 3, 80)})
+    twin = frame.astype({"s": object}).fillna({"s": np.nan})
+    ref = skp.OneHotEncoder(sparse_output=False).fit(twin)
+    for X in (frame, dd.from_pandas(frame, npartitions=3)):
+        ours = OneHotEncoder().fit(X)
+        _categories_equal(ours.categories_, ref.categories_)
+        np.testing.assert_array_equal(_np(ours.transform(X)), ref.transform(twin))
+        ords = OrdinalEncoder().fit(X)
+        np.testing.assert_array_equal(_np(ords.transform(X)),
+                                      skp.OrdinalEncoder().fit(twin).transform(twin))
+
+
+def test_missing_value_unseen_in_fit_is_unknown():
+    train = pd.DataFrame({"a": pd.Series(["x", "y", "x"], dtype="str")})
+    test = dd.from_pandas(
+        pd.DataFrame({"a": pd.Series(["x", None, "w"], dtype="str")}), npartitions=1
+    )
+    enc = OneHotEncoder().fit(train)
+    with pytest.raises(ValueError, match=r"unknown categories \['nan', 'w'\] in column 0"):
+        enc.transform(test).compute()
+    out = OneHotEncoder(handle_unknown="ignore").fit(train).transform(test).compute()
+    np.testing.assert_array_equal(out.to_numpy(), [[1, 0], [0, 0], [0, 0]])
+    out = OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1).fit(train)
+    np.testing.assert_array_equal(_np(out.transform(test)), [[0], [-1], [-1]])
