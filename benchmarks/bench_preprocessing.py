@@ -32,14 +32,23 @@ import dask.array as da
 import dask.dataframe as dd
 import numpy as np
 import pandas as pd
+from _warm import add_warm_option, warm_memory
 
 
-def _time(run, repeat):
-    best, out = np.inf, None
+def _time(runs, repeat):
+    """Best wall time and last result of each contender, the contenders taken in turns.
+
+    Taking them in turns (rather than each ``repeat`` times in a row) spreads the machine's
+    noise, and the memory state left by the previous run, over all of them alike.
+    """
+    best = dict.fromkeys(runs, np.inf)
+    out = {}
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = run()
-        best = min(best, time.perf_counter() - t0)
+        for who, run in runs.items():
+            t0 = time.perf_counter()
+            out[who] = None
+            out[who] = run()
+            best[who] = min(best[who], time.perf_counter() - t0)
     return best, out
 
 
@@ -64,12 +73,11 @@ def _fit_only(est, X):
 def _row(name, times, diffs):
     base = times["dask_scale"]
     parts = [f"{name:<26}"]
-    for who in ("dask_scale", "scikit-learn", "dask-ml"):
-        if who in times:
-            parts.append(f"{who} {times[who]:7.3f}s")
-    for who in ("scikit-learn", "dask-ml"):
-        if who in times:
-            parts.append(f"{who}/dask_scale {times[who] / base:5.2f}x")
+    for who, t in times.items():
+        parts.append(f"{who} {t:7.3f}s")
+    for who, t in times.items():
+        if who != "dask_scale":
+            parts.append(f"{who}/dask_scale {t / base:5.2f}x")
     for who, d in diffs.items():
         parts.append(f"max|diff| vs sklearn ({who}) {d:.1e}")
     print("  ".join(parts))
@@ -79,10 +87,12 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=2_000_000)
     parser.add_argument("--partitions", type=int, default=8)
-    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--no-dask-ml", action="store_true")
+    add_warm_option(parser, 8.0)
     args = parser.parse_args(argv)
+    warm_memory(args.warm_gb)
     n = 200_000 if args.quick else args.rows
     parts = args.partitions
     warnings.simplefilter("ignore")
@@ -107,22 +117,27 @@ def main(argv=None):
     # -- StandardScaler ------------------------------------------------------------------
     X = rng.normal(size=(n, 20)) * rng.uniform(0.1, 10, 20) + rng.uniform(-5, 5, 20)
     Xd = da.from_array(X, chunks=(-(-n // parts), 20)).persist()
-    times, diffs = {}, {}
-    times["dask_scale"], (ours, _) = _time(_fit_transform(dsp.StandardScaler(), Xd), args.repeat)
-    times["scikit-learn"], (ref, _) = _time(_fit_transform(skp.StandardScaler(), X), args.repeat)
-    diffs["dask_scale"] = float(np.max(np.abs(ours.var_ / ref.var_ - 1)))
-    if dml is not None:
-        times["dask-ml"], (theirs, _) = _time(_fit_transform(dml.StandardScaler(), Xd), args.repeat)
-        diffs["dask-ml"] = float(np.max(np.abs(np.asarray(theirs.var_) / ref.var_ - 1)))
-    _row("StandardScaler (rel var)", times, diffs)
-    fit_times = {
-        "dask_scale": _time(_fit_only(dsp.StandardScaler(), Xd), args.repeat)[0],
-        "scikit-learn": _time(_fit_only(skp.StandardScaler(), X), args.repeat)[0],
+    runs = {
+        "dask_scale": _fit_transform(dsp.StandardScaler(), Xd),
+        "scikit-learn": _fit_transform(skp.StandardScaler(), X),
     }
     if dml is not None:
-        fit_times["dask-ml"] = _time(_fit_only(dml.StandardScaler(), Xd), args.repeat)[0]
-    _row("StandardScaler fit only", fit_times, {})
-    del X, Xd
+        runs["dask-ml"] = _fit_transform(dml.StandardScaler(), Xd)
+    times, outs = _time(runs, args.repeat)
+    ref = outs["scikit-learn"][0]
+    diffs = {
+        who: float(np.max(np.abs(np.asarray(outs[who][0].var_) / ref.var_ - 1)))
+        for who in runs if who != "scikit-learn"
+    }
+    _row("StandardScaler (rel var)", times, diffs)
+    runs = {
+        "dask_scale": _fit_only(dsp.StandardScaler(), Xd),
+        "scikit-learn": _fit_only(skp.StandardScaler(), X),
+    }
+    if dml is not None:
+        runs["dask-ml"] = _fit_only(dml.StandardScaler(), Xd)
+    _row("StandardScaler fit only", _time(runs, args.repeat)[0], {})
+    del X, Xd, runs, outs
 
     # -- OneHotEncoder -------------------------------------------------------------------
     sizes = [3, 6, 50, 50]
@@ -131,55 +146,53 @@ def main(argv=None):
         for j, k in enumerate(sizes)
     })
     dframe = dd.from_pandas(frame, npartitions=parts).persist()
-    times, diffs = {}, {}
-    times["dask_scale"], (ours, out) = _time(
-        _fit_transform(dsp.OneHotEncoder(), dframe), args.repeat
-    )
-    times["scikit-learn"], (ref, ref_out) = _time(
-        _fit_transform(skp.OneHotEncoder(sparse_output=False), frame), args.repeat
-    )
-    diffs["dask_scale"] = float(np.max(np.abs(out.to_numpy() - ref_out)))
-    if dml is not None:
-        try:
-            cat = dsp.Categorizer().fit_transform(dframe).persist()
-            times["dask-ml"], _ = _time(
-                _fit_transform(dml.OneHotEncoder(sparse_output=False), cat), args.repeat
-            )
-        except Exception as exc:  # dask-ml needs known categoricals; report, don't crash
-            print(f"  dask-ml OneHotEncoder failed: {type(exc).__name__}: {exc}"[:200])
-    _row("OneHotEncoder (dense)", times, diffs)
-    fit_times = {
-        "dask_scale": _time(_fit_only(dsp.OneHotEncoder(), dframe), args.repeat)[0],
-        "scikit-learn": _time(_fit_only(skp.OneHotEncoder(), frame), args.repeat)[0],
+    runs = {
+        "dask_scale": _fit_transform(dsp.OneHotEncoder(), dframe),
+        "scikit-learn": _fit_transform(skp.OneHotEncoder(sparse_output=False), frame),
     }
-    _row("OneHotEncoder fit only", fit_times, {})
-    del frame, dframe
+    if dml is not None:
+        # dask-ml needs known categoricals: the Categorizer pass is done before timing
+        cat = dsp.Categorizer().fit_transform(dframe).persist()
+        runs["dask-ml"] = _fit_transform(dml.OneHotEncoder(sparse_output=False), cat)
+    times, outs = _time(runs, args.repeat)
+    ref_out = outs["scikit-learn"][1]
+    diffs = {
+        who: float(np.max(np.abs(np.asarray(outs[who][1]) - ref_out)))
+        for who in runs if who != "scikit-learn"
+    }
+    _row("OneHotEncoder (dense)", times, diffs)
+    del outs, ref_out
+    runs = {
+        "dask_scale": _fit_only(dsp.OneHotEncoder(), dframe),
+        "scikit-learn": _fit_only(skp.OneHotEncoder(), frame),
+    }
+    if dml is not None:
+        runs["dask-ml (on categoricals)"] = _fit_only(dml.OneHotEncoder(), cat)
+    _row("OneHotEncoder fit only", _time(runs, args.repeat)[0], {})
+    del frame, dframe, runs
 
     # -- SimpleImputer -------------------------------------------------------------------
     X = rng.normal(size=(n, 10))
     X[rng.random(X.shape) < 0.1] = np.nan
     Xd = da.from_array(X, chunks=(-(-n // parts), 10)).persist()
     for strategy in ("mean", "median"):
-        times, diffs = {}, {}
-        times["dask_scale"], (ours, _) = _time(
-            _fit_transform(dsi.SimpleImputer(strategy=strategy), Xd), args.repeat
-        )
-        times["scikit-learn"], (ref, _) = _time(
-            _fit_transform(ski.SimpleImputer(strategy=strategy), X), args.repeat
-        )
-        diffs["dask_scale"] = float(np.max(np.abs(ours.statistics_ - ref.statistics_)))
+        runs = {
+            "dask_scale": _fit_transform(dsi.SimpleImputer(strategy=strategy), Xd),
+            "scikit-learn": _fit_transform(ski.SimpleImputer(strategy=strategy), X),
+        }
         if dmli is not None:
             try:
-                times["dask-ml"], (theirs, _) = _time(
-                    _fit_transform(dmli.SimpleImputer(strategy=strategy), Xd), args.repeat
-                )
-                diffs["dask-ml"] = float(
-                    np.max(np.abs(np.asarray(theirs.statistics_) - ref.statistics_))
-                )
-            except Exception as exc:
+                dmli.SimpleImputer(strategy=strategy).fit(Xd[:1000])
+                runs["dask-ml"] = _fit_transform(dmli.SimpleImputer(strategy=strategy), Xd)
+            except Exception as exc:  # dask-ml's median refuses dask arrays: report it
                 print(f"  dask-ml SimpleImputer({strategy}) failed: {type(exc).__name__}: {exc}"[:200])
+        times, outs = _time(runs, args.repeat)
+        ref = outs["scikit-learn"][0]
+        diffs = {
+            who: float(np.max(np.abs(np.asarray(outs[who][0].statistics_) - ref.statistics_)))
+            for who in runs if who != "scikit-learn"
+        }
         _row(f"SimpleImputer({strategy})", times, diffs)
-
 
 if __name__ == "__main__":
     with dask.config.set(scheduler="threads"):

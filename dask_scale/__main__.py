@@ -21,13 +21,46 @@ __all__ = ["main"]
 
 
 def _positive_int(text):
+    """A positive integer: ``1000000``, ``1_000_000`` or ``1e6`` (not ``1.5``)."""
     try:
-        value = int(float(text))
+        value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+        try:
+            number = float(text)
+        except ValueError:
+            number = float("nan")
+        if not number.is_integer():
+            raise argparse.ArgumentTypeError(
+                f"expected a positive integer, got {text!r}"
+            ) from None
+        value = int(number)
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
     return value
+
+
+def _memory_limit(text):
+    """``auto``, a size such as ``2GB`` / ``512MiB``, or a fraction of the machine's memory."""
+    if text == "auto":
+        return text
+    from dask.utils import parse_bytes
+
+    try:
+        number = float(text)
+    except ValueError:
+        number = None
+    if number is not None and 0 < number <= 1:
+        return number
+    try:
+        nbytes = parse_bytes(text)
+    except (ValueError, TypeError):
+        nbytes = None
+    if nbytes is None or nbytes < 1:
+        raise argparse.ArgumentTypeError(
+            f"expected 'auto', a size such as 2GB or 512MiB, or a fraction of the machine's "
+            f"memory in (0, 1], got {text!r}"
+        )
+    return nbytes
 
 
 def _scheduler_address(text):
@@ -74,6 +107,10 @@ def _parser():
         "(default: start a local cluster)",
     )
     demo.add_argument(
+        "--connect-timeout", type=float, default=10.0,
+        help="seconds to wait for --scheduler to answer (default: 10)",
+    )
+    demo.add_argument(
         "--workers", type=_positive_int, default=None,
         help="worker processes of the local cluster (default: number of cores, at most 4)",
     )
@@ -82,8 +119,9 @@ def _parser():
         help="threads per local worker (default: 1)",
     )
     demo.add_argument(
-        "--memory-limit", default="auto",
-        help="memory limit per local worker, e.g. 2GB (default: auto)",
+        "--memory-limit", type=_memory_limit, default="auto",
+        help="memory limit per local worker: a size such as 2GB, a fraction of the "
+        "machine's memory such as 0.25, or auto (default: auto, the memory shared out)",
     )
     demo.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     demo.add_argument(
@@ -157,7 +195,17 @@ def _demo(args):
     verbose = 0 if args.quiet else 1
     if args.scheduler:
         cluster = None
-        client = Client(args.scheduler)
+        try:
+            client = Client(args.scheduler, timeout=args.connect_timeout)
+        except (OSError, TimeoutError) as exc:
+            print(
+                f"error: could not connect to the dask scheduler at {args.scheduler} within "
+                f"{args.connect_timeout:g} s ({type(exc).__name__}: {exc}). Check the address "
+                "and that `dask scheduler` runs there, or leave out --scheduler to start a "
+                "local cluster.",
+                file=sys.stderr,
+            )
+            return 2
         where = f"scheduler {args.scheduler}"
     else:
         n_workers = args.workers or min(os.cpu_count() or 1, 4)
@@ -256,13 +304,20 @@ def _bench(args):
             )
         return 2
     sys.argv = [str(script), *args.args]
+    sys.path.insert(0, str(root))  # the scripts share helpers (benchmarks/_warm.py)
     runpy.run_path(str(script), run_name="__main__")
     return 0
 
 
 def main(argv=None):
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
     if args.command == "demo":
+        if args.rows < args.clusters:
+            parser.error(
+                f"--rows ({args.rows:,}) must be at least --clusters ({args.clusters}): "
+                "KMeans needs a sample per cluster"
+            )
         return _demo(args)
     return _bench(args)
 

@@ -22,7 +22,7 @@ def test_help_documents_every_option():
     assert res.returncode == 0
     for opt in ("--rows", "--features", "--chunk-rows", "--clusters", "--scheduler",
                 "--workers", "--threads-per-worker", "--memory-limit", "--seed", "--stream",
-                "--quiet"):
+                "--quiet", "--connect-timeout"):
         assert opt in res.stdout
 
 
@@ -31,6 +31,10 @@ def test_help_documents_every_option():
     [
         (["demo", "--rows", "-5"], "expected a positive integer"),
         (["demo", "--rows", "many"], "expected a positive integer"),
+        (["demo", "--rows", "1.5"], "expected a positive integer"),
+        (["demo", "--rows", "5"], "must be at least --clusters (8)"),
+        (["demo", "--memory-limit", "lots"], "expected 'auto', a size such as 2GB"),
+        (["demo", "--memory-limit=-1GB"], "expected 'auto', a size such as 2GB"),
         (["demo", "--scheduler", "localhost"], "scheduler address like tcp://"),
         (["demo", "--bogus"], "unrecognized arguments"),
         ([], "required"),
@@ -41,6 +45,33 @@ def test_bad_options_exit_non_zero_with_message(args, message, capsys):
         main(args)
     assert exc.value.code != 0
     assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text, value", [("1000", 1000), ("1_000", 1000), ("1e3", 1000)])
+def test_rows_accept_integer_spellings(text, value):
+    from dask_scale.__main__ import _parser
+
+    assert _parser().parse_args(["demo", "--rows", text]).rows == value
+
+
+@pytest.mark.parametrize("text, value", [("auto", "auto"), ("2GB", 2_000_000_000),
+                                         ("512MiB", 512 * 2**20), ("0.25", 0.25)])
+def test_memory_limit_spellings(text, value):
+    from dask_scale.__main__ import _parser
+
+    assert _parser().parse_args(["demo", "--memory-limit", text]).memory_limit == value
+
+
+def test_unreachable_scheduler_is_a_clear_error(capsys):
+    # nothing listens on this loopback port: the demo says so and exits 2
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    code = main(["demo", "--scheduler", f"tcp://127.0.0.1:{port}", "--connect-timeout", "2"])
+    assert code == 2
+    assert "could not connect to the dask scheduler" in capsys.readouterr().err
 
 
 def test_bench_unknown_name(capsys):
