@@ -24,6 +24,7 @@ from .reduction import (
     _param_node,
     _pool,
     _run_chunk,
+    finite_check,
     n_row_blocks,
     row_slices,
 )
@@ -68,8 +69,9 @@ def gather_blocks(
         as ``None``.
     params : sequence, default=()
         Small values passed to every call after the blocks (one broadcast key for dask input).
-    check_finite : sequence of int, default=()
-        Positions in ``arrays`` whose blocks are checked for NaN/inf before ``chunk`` runs.
+    check_finite : sequence of int or dict, default=()
+        Positions in ``arrays`` whose blocks are checked for NaN/inf before ``chunk`` runs
+        (a dict names them for the message, as in :func:`tree_reduce`).
     name : str, default="gather"
         Prefix of the graph keys.
     block_rows : int, default=65536
@@ -81,7 +83,7 @@ def gather_blocks(
         ``chunk``'s results, one per row block, in block order.
     """
     arrays = list(arrays)
-    check_finite = frozenset(check_finite)
+    check_finite = finite_check(check_finite)
     if any(isinstance(a, da.Array) for a in arrays):
         if not all(a is None or isinstance(a, da.Array) for a in arrays):
             raise TypeError("internal: mix of dask and non-dask inputs in one gather")

@@ -61,17 +61,36 @@ def sum_partials(parts):
     return out
 
 
-def _nonfinite_message(position, block_index):
+def _nonfinite_message(position, block_index, name=None):
+    if name in (None, "X"):
+        return (
+            f"Input {'X' if name else position} contains NaN or infinity (row block "
+            f"{block_index}). Remove or impute those values first, e.g. with "
+            "dask_scale.impute.SimpleImputer, or drop them with "
+            "`X[da.isfinite(X).all(axis=1)]`."
+        )
     return (
-        f"Input {position} contains NaN or infinity (row block {block_index}). "
-        "Remove or impute those values first, e.g. with dask_scale.impute.SimpleImputer, "
-        "or drop them with `X[da.isfinite(X).all(axis=1)]`."
+        f"Input {name} contains NaN or infinity (row block {block_index}). Drop those rows "
+        f"from X and {name} alike, e.g. `keep = da.isfinite({name})` then `X[keep]`, "
+        f"`{name}[keep]`."
     )
+
+
+def finite_check(check_finite):
+    """Normalise ``check_finite``: positions, or a mapping position -> input name.
+
+    Returns a frozenset of ``(position, name)`` pairs (``name`` None when not given), a form
+    that dask passes to tasks untouched.
+    """
+    if isinstance(check_finite, dict):
+        return frozenset((int(k), v) for k, v in check_finite.items())
+    return frozenset((int(k), None) for k in check_finite)
 
 
 def _run_chunk(chunk, check_finite, block_index, params, *blocks, pass_index=False):
     """Apply ``chunk`` to one row block after the cheap per-block checks."""
     n = None
+    names = dict(check_finite)
     for pos, b in enumerate(blocks):
         if b is None:
             continue
@@ -83,8 +102,8 @@ def _run_chunk(chunk, check_finite, block_index, params, *blocks, pass_index=Fal
                 f"({n} vs {b.shape[0]}): X, y and sample_weight must be partitioned alike. "
                 "Rechunk y/sample_weight to X's chunks, or build them from the same DataFrame."
             )
-        if pos in check_finite and b.dtype.kind in "fc" and not np.isfinite(b).all():
-            raise ValueError(_nonfinite_message(pos, block_index))
+        if pos in names and b.dtype.kind in "fc" and not np.isfinite(b).all():
+            raise ValueError(_nonfinite_message(pos, block_index, names[pos]))
     if pass_index:
         return chunk(block_index, *blocks, *params)
     return chunk(*blocks, *params)
@@ -163,9 +182,10 @@ def tree_reduce(
         Applied to the final partial.
     split_every : int, default=8
         Fan-in of each combine task.
-    check_finite : sequence of int, default=()
+    check_finite : sequence of int or dict, default=()
         Positions in ``arrays`` whose blocks are checked for NaN/inf before ``chunk`` runs
-        (a cheap in-memory check in the pass that reads the block anyway).
+        (a cheap in-memory check in the pass that reads the block anyway); a dict maps each
+        position to the input's name for the error message (e.g. ``{0: "y"}``).
     name : str, default="reduce"
         Prefix of the graph keys.
     block_index : bool, default=False
@@ -187,7 +207,7 @@ def tree_reduce(
     param_key = f"{prefix}-params"
     dsk[param_key] = _param_node(params)
     per_array = [_block_keys(a, nblocks) for a in arrays]
-    check_finite = frozenset(check_finite)
+    check_finite = finite_check(check_finite)
     level = []
     for i in range(nblocks):
         key = (f"{prefix}-chunk", i)
@@ -246,7 +266,7 @@ def _local_reduce(
         raise ValueError(f"Inputs have different numbers of rows: {sorted(lengths)}")
     n = lengths.pop()
     slices = row_slices(n, block_rows)
-    check_finite = frozenset(check_finite)
+    check_finite = finite_check(check_finite)
 
     def run(i):
         s = slices[i]

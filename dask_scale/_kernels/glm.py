@@ -32,7 +32,6 @@ __all__ = [
     "multinomial_loss",
     "multinomial_loss_grad",
     "multinomial_loss_grad_hess",
-    "target_stats",
 ]
 
 SQUARED = 0
@@ -303,27 +302,6 @@ def multinomial_loss_grad_hess(X, y, sw, coef, intercept, fit_intercept):
                     hess[q * p1 + j, k * p1 + m] = v
                     hess[q * p1 + m, k * p1 + j] = v
     return loss, grad, gb, hess
-
-
-@njit(nogil=True, cache=True)
-def target_stats(y, sw):
-    """Sum of weights, weighted sum of ``y``, and the minimum of ``y`` (for init and checks).
-
-    Returns
-    -------
-    sw_sum : float
-    swy_sum : float
-    y_min : float
-    """
-    s = 0.0
-    sy = 0.0
-    ymin = np.inf
-    for i in range(y.shape[0]):
-        s += sw[i]
-        sy += sw[i] * y[i]
-        if y[i] < ymin:
-            ymin = y[i]
-    return s, sy, ymin
 
 
 @njit(nogil=True, cache=True, fastmath=_FM)

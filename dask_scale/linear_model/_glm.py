@@ -499,7 +499,7 @@ class _GLMRegressor(RegressorMixin, _GLM):
         make_solver(self.solver, penalty, self.solver_kwargs)
         X, y, sw = self._validate_fit_input(X, y, sample_weight)
         if is_dask_array(y):
-            check = (0, 1) if sw is not None else (0,)
+            check = {0: "y", 1: "sample_weight"} if sw is not None else {0: "y"}
             n_rows, sw_sum, swy, y_min = reduce_blocks(
                 _target_stats_chunk,
                 [y, sw],
@@ -577,7 +577,7 @@ class _GLMRegressor(RegressorMixin, _GLM):
             _predict.regression_score_sums,
             [Xv, yv, sw],
             (self.coef_, float(self.intercept_), self._loss_family),
-            check_finite=(0, 1),
+            check_finite={0: "X", 1: "y"},
             name="glm-score",
         )
         return float(self._score_value(sums))

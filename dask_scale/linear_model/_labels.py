@@ -48,9 +48,9 @@ def find_classes(y, sample_weight=None):
     counts : ndarray of shape (n_classes,)
     """
     if is_dask_array(y):
-        check = (0, 1) if sample_weight is not None else (0,)
+        check = {0: "y", 1: "sample_weight"} if sample_weight is not None else {0: "y"}
         if y.dtype.kind not in "fc":
-            check = tuple(i for i in check if i != 0)
+            check.pop(0)
         classes, counts = reduce_blocks(
             _unique_chunk,
             [y, sample_weight],

@@ -13,6 +13,7 @@ import sklearn.linear_model as sk_lm
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.special import logsumexp
+from sklearn.base import clone
 from sklearn.datasets import load_digits, make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score, d2_tweedie_score, r2_score
@@ -528,6 +529,22 @@ def test_bad_input_raises_clear_errors(kind):
             LogisticRegression().fit(
                 da.from_array(X, chunks=(25, 6)), da.from_array(y[:90], chunks=30)
             )
+
+
+@pytest.mark.parametrize("est", [LogisticRegression(), LinearRegression(), PoissonRegression()])
+def test_nan_in_dask_y_or_weights_is_named_in_the_error(est):
+    X, y = _classification(n=100)
+    y = y.astype(float)
+    y_nan = y.copy()
+    y_nan[40] = np.nan
+    Xd, yd = _dask(X, y_nan, 25)
+    with pytest.raises(ValueError, match=r"Input y contains NaN or infinity \(row block 1\)"):
+        clone(est).fit(Xd, yd)
+    w = np.ones(100)
+    w[80] = np.inf
+    Xd, yd = _dask(X, y, 25)
+    with pytest.raises(ValueError, match="sample_weight contains NaN or infinity"):
+        clone(est).fit(Xd, yd, sample_weight=da.from_array(w, chunks=25))
 
 
 def test_categorical_column_suggests_encoders():
