@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dask.dataframe as dd
+import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 from sklearn.utils.validation import validate_data as _sk_validate_data
@@ -17,6 +18,32 @@ def _apply(block, func, kw_args):
     return func(block, **kw_args) if func is not None else block
 
 
+def _map_row_blocks(X, func, kw_args):
+    """``func`` on every row block of a dask array, each block holding all the columns.
+
+    Several column blocks are merged first, so a row-wise ``func`` sees whole rows. The
+    output's columns and dtype come from ``func`` on an empty block of the input's width,
+    so a ``func`` that changes the number of columns gives an array of the right shape.
+    """
+    if X.ndim == 2 and len(X.chunks[1]) > 1:
+        X = X.rechunk({1: -1})
+    try:
+        meta = np.asarray(_apply(np.empty((0,) + X.shape[1:], dtype=X.dtype), func, kw_args))
+    except Exception:  # func cannot run on an empty block: keep dask's own inference
+        return X.map_blocks(_apply, func, kw_args)
+    if meta.ndim == 2 and X.ndim == 2:
+        return X.map_blocks(
+            _apply, func, kw_args, chunks=(X.chunks[0], (meta.shape[1],)), dtype=meta.dtype,
+            meta=meta,
+        )
+    if meta.ndim == 1 and X.ndim == 2:
+        return X.map_blocks(
+            _apply, func, kw_args, chunks=(X.chunks[0],), drop_axis=1, dtype=meta.dtype,
+            meta=meta,
+        )
+    return X.map_blocks(_apply, func, kw_args, dtype=meta.dtype, meta=meta)
+
+
 class BlockTransformer(TransformerMixin, BaseEstimator):
     """Apply a function to each block of a dask array or partition of a dask DataFrame.
 
@@ -28,7 +55,9 @@ class BlockTransformer(TransformerMixin, BaseEstimator):
     ----------
     func : callable or None, default=None
         ``func(block, **kw_args)``: a NumPy block (or pandas partition) in, one with the
-        same number of rows out. None is the identity.
+        same number of rows out (any number of columns). None is the identity. A dask
+        array split into several column blocks is merged into one column block first, so
+        a row-wise ``func`` always sees whole rows.
     validate : bool, default=False
         Check that the input is numeric (and convert it to a float array) before calling
         ``func``; DataFrames then become arrays.
@@ -111,7 +140,7 @@ class BlockTransformer(TransformerMixin, BaseEstimator):
         if isinstance(X, dd.DataFrame):
             return X.map_partitions(_apply, self.func, kw_args)
         if is_dask_collection(X):
-            return X.map_blocks(_apply, self.func, kw_args)
+            return _map_row_blocks(X, self.func, kw_args)
         return _apply(X, self.func, kw_args)
 
     def __sklearn_tags__(self):

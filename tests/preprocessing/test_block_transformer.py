@@ -45,3 +45,28 @@ def test_containers():
         BlockTransformer(validate=True).fit(
             dd.from_pandas(pd.DataFrame({"s": ["a", "b"]}), npartitions=1)
         )
+
+
+def _row_normalise(block):
+    return block / block.sum(axis=1, keepdims=True)
+
+
+def _row_sums(block):
+    return block.sum(axis=1, keepdims=True)
+
+
+def _row_norms(block):
+    return np.sqrt((block**2).sum(axis=1))
+
+
+@pytest.mark.parametrize("validate", [False, True])
+def test_row_wise_functions_see_whole_rows_whatever_the_column_chunks(validate):
+    X = np.arange(1.0, 25.0).reshape(8, 3)
+    Xd = da.from_array(X, chunks=(3, 1))  # three column blocks
+    for func in (_row_normalise, _row_sums, _row_norms):
+        out = BlockTransformer(func, validate=validate).fit(Xd).transform(Xd)
+        expected = func(X)
+        assert out.shape == expected.shape  # known before compute, not guessed from the input
+        got = out.compute()
+        assert got.shape == expected.shape
+        np.testing.assert_allclose(got, expected, rtol=1e-15)
