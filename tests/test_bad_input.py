@@ -551,6 +551,63 @@ def _delayed_frame(part):
     return dask.delayed(part.copy)()
 
 
+@pytest.mark.parametrize("container", ["pandas", "dask"])
+@pytest.mark.parametrize("name", _names(domains=("frame",)))
+def test_dataframe_transformers_pass_nonfinite_numbers_through(name, container):
+    # documented: only the categorical (and, for the Categorizer, string) columns are
+    # transformed; numeric columns pass through untouched, NaN and inf included, and a
+    # missing category stays missing (no dummy column set)
+    frame, _ = _frame_data(name)
+    frame.loc[[3, 50], "f1"] = [np.nan, np.inf]
+    frame.loc[7, "f2"] = -np.inf
+    frame["word"] = frame["word"].astype(object)
+    frame.loc[9, "word"] = None
+    if name == "DummyEncoder":
+        frame["word"] = frame["word"].astype(pd.CategoricalDtype(["a", "b", "c"]))
+    X = frame if container == "pandas" else dd.from_pandas(frame, npartitions=3, sort=False)
+    est = _fit(_instance(name), X, None)
+    out = est.transform(X)
+    out = out.compute() if container == "dask" else out
+    for col in ("f0", "f1", "f2", "f3"):
+        np.testing.assert_array_equal(out[col].to_numpy(), frame[col].to_numpy())
+    if name == "Categorizer":
+        assert pd.isna(out["word"].iloc[9]) and isinstance(out["word"].dtype, pd.CategoricalDtype)
+        assert list(out["word"].cat.categories) == ["a", "b", "c"]
+    else:
+        assert out.filter(like="word_").iloc[9].sum() == 0
+        assert (out.filter(like="word_").drop(index=9).sum(axis=1) == 1).all()
+
+
+@pytest.mark.parametrize("name", _names(domains=("frame",)))
+def test_dataframe_transformers_with_no_rows(name):
+    frame, _ = _frame_data(name)
+    empty = frame.iloc[:0]
+    with pytest.raises(ValueError, match="0 sample"):
+        _instance(name).fit(empty)
+    dempty = dd.from_pandas(empty, npartitions=1)
+    if name == "Categorizer":
+        # the pass that finds the categories counts the rows too
+        with pytest.raises(ValueError, match="0 sample"):
+            _instance(name).fit(dempty)
+    else:
+        # documented: fitting on known categoricals reads only the dtypes (no pass), so
+        # an empty dask DataFrame fits and transforms to an empty frame with the columns
+        est = _instance(name).fit(dempty)
+        out = est.transform(dempty).compute()
+        assert out.shape == (0, len(est.transformed_columns_))
+
+
+def test_every_estimator_is_in_the_table():
+    # every public estimator has a domain with cases of its own: a new domain (or an
+    # estimator filed under none) would otherwise drop out of the table silently
+    assert set(INFO) == set(ESTIMATORS) and len(ESTIMATORS) >= 19
+    covered = {"float", "codes", "function", "frame", "target"}
+    assert {info["domain"] for info in INFO.values()} <= covered
+    generic = set(_names(domains=("float", "codes", "function")))
+    special = set(_names(domains=("frame", "target")))
+    assert generic | special == set(ESTIMATORS)
+
+
 # --------------------------------------------------------------------------------------------
 # label encoders: 1-D input
 # --------------------------------------------------------------------------------------------
@@ -599,6 +656,21 @@ def test_labels_unseen_at_transform(name, container):
     new = new if container == "numpy" else da.from_array(new, chunks=ROWS)
     with pytest.raises(ValueError, match="unseen|unknown|previously"):
         _computed(est.transform(new))
+
+
+@pytest.mark.parametrize("container", ["numpy", "dask"])
+@pytest.mark.parametrize("name", _names(domains=("target",)))
+def test_labels_nonfinite_and_empty_as_scikit_learn(name, container):
+    # scikit-learn's LabelEncoder takes NaN and inf as labels (sorted last) and fits an
+    # empty y to no classes; ours gives the same classes and codes
+    from sklearn import preprocessing as skp
+
+    wrap = (lambda a: a) if container == "numpy" else (lambda a: da.from_array(a, chunks=2))
+    for y in (np.array([1.0, np.nan, 2.0, 1.0, np.inf]), np.array([], dtype=float)):
+        ref = skp.LabelEncoder().fit(y)
+        est = _instance(name).fit(wrap(y))
+        np.testing.assert_array_equal(np.asarray(est.classes_), ref.classes_)
+        np.testing.assert_array_equal(_computed(est.transform(wrap(y))), ref.transform(y))
 
 
 @pytest.mark.parametrize("name", _names(domains=("target",)))

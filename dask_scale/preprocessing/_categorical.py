@@ -42,10 +42,7 @@ def _check_frame_or_numeric(est, X, *, reset):
         else:
             _sk_validate_data(est, X, reset=reset, skip_check_array=True)
             if X.shape[0] < 1:
-                raise ValueError(
-                    f"Found array with 0 sample(s) (shape={X.shape}) while a minimum of 1 "
-                    f"is required by {type(est).__name__}."
-                )
+                raise _no_samples(est, X.shape[1])
         return X
     if is_dask_frame(X) or hasattr(X, "dask"):
         raise TypeError(
@@ -86,15 +83,27 @@ def _needs_categories(dtype):
     return True
 
 
-def _observed_dtypes(X, columns):
-    """Categorical dtypes with the observed categories of ``columns`` (one pass for dask)."""
+def _no_samples(est, n_columns):
+    return ValueError(
+        f"Found array with 0 sample(s) (shape=(0, {n_columns})) while a minimum of 1 is "
+        f"required by {type(est).__name__}."
+    )
+
+
+def _observed_dtypes(est, X, columns):
+    """Categorical dtypes with the observed categories of ``columns`` (one pass for dask).
+
+    A dask DataFrame found to have no rows in that pass is refused, as pandas input is.
+    """
     todo = [c for c in columns if _needs_categories(X[c].dtype)]
     out = {c: X[c].dtype for c in columns if c not in todo}
     if not todo:
         return out
     sub = X[todo]
     if is_dask_frame(sub):
-        summaries, _ = frame_unique_summaries(sub)
+        summaries, n_rows = frame_unique_summaries(sub)
+        if n_rows == 0:
+            raise _no_samples(est, len(X.columns))
     else:
         arrays = [column_values(sub.iloc[:, j]) for j in range(len(todo))]
         summaries = reduce_blocks(
@@ -207,7 +216,7 @@ class Categorizer(TransformerMixin, BaseEstimator):
             if absent:
                 raise ValueError(f"Columns {absent} are not in X.")
         self.columns_ = pd.Index(columns)
-        self.categories_ = _observed_dtypes(X, columns)
+        self.categories_ = _observed_dtypes(self, X, columns)
         return self
 
     def transform(self, X, y=None):
@@ -345,7 +354,7 @@ class DummyEncoder(TransformerMixin, BaseEstimator):
         self.columns_ = X.columns
         self.categorical_columns_ = pd.Index(columns)
         self.non_categorical_columns_ = X.columns.drop(self.categorical_columns_)
-        self.dtypes_ = _observed_dtypes(X, columns)
+        self.dtypes_ = _observed_dtypes(self, X, columns)
         empty = X._meta if is_dask_frame(X) else X.iloc[:0]
         sample = pd.get_dummies(
             empty.astype(self.dtypes_), columns=columns, drop_first=self.drop_first
