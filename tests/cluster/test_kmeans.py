@@ -309,13 +309,28 @@ def test_pickle_round_trip(separated, kind):
     np.testing.assert_array_equal(labels, km.predict(X))
 
 
-def test_n_init_keeps_the_best_run(overlapping):
-    one = KMeans(6, init="random", n_init=1, random_state=0).fit(overlapping)
-    five = KMeans(6, init="random", n_init=5, random_state=0).fit(overlapping)
-    # the first of the five runs is the single run (same seed draw)
-    assert five.inertia_ <= one.inertia_
-    auto = KMeans(6, init="random", random_state=0).fit(overlapping)  # "auto": 10 runs
-    assert auto.inertia_ <= five.inertia_
+@pytest.mark.parametrize(
+    "init, n_init, runs",
+    [("random", 1, 1), ("random", 5, 5), ("random", "auto", 10), ("k-means++", "auto", 1),
+     ("k-means||", "auto", 1), ("k-means||", 3, 3)],
+)
+def test_n_init_runs_that_many_and_keeps_the_best(overlapping, monkeypatch, init, n_init, runs):
+    from dask_scale.cluster import _kmeans
+
+    inertias = []
+    original = _kmeans.lloyd
+
+    def recording(*args, **kwargs):
+        result = original(*args, **kwargs)
+        inertias.append(result.inertia)
+        return result
+
+    monkeypatch.setattr(_kmeans, "lloyd", recording)
+    km = KMeans(6, init=init, n_init=n_init, random_state=0).fit(overlapping)
+    assert len(inertias) == runs
+    assert km.inertia_ == min(inertias)
+    if runs > 1:
+        assert len(set(inertias)) > 1  # the runs are seeded differently
 
 
 def test_explicit_init_runs_once_with_warning(overlapping):
@@ -353,9 +368,10 @@ def test_kmeans_parallel_parameters_are_used(overlapping):
     X = da.from_array(overlapping, chunks=250)
     a = KMeans(6, init_max_iter=1, random_state=0, max_iter=1).fit(X).cluster_centers_
     b = KMeans(6, init_max_iter=4, random_state=0, max_iter=1).fit(X).cluster_centers_
+    d = KMeans(6, random_state=0, max_iter=1).fit(X).cluster_centers_
     c = KMeans(6, oversampling_factor=0.5, random_state=0, max_iter=1).fit(X).cluster_centers_
-    assert not np.array_equal(a, b)
-    assert not np.array_equal(b, c)
+    assert not np.array_equal(a, b)  # init_max_iter alone differs
+    assert not np.array_equal(d, c)  # oversampling_factor alone differs
 
 
 def test_verbose_reports_iterations(separated, capsys):
