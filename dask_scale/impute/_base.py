@@ -109,7 +109,8 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
       ``add_indicator``, the columns with missing values).
 
     Columns without any present value are dropped from the output (with scikit-learn's
-    warning) unless ``keep_empty_features`` is True or the strategy is ``"constant"``.
+    warning), whatever the strategy, ``"constant"`` included (as scikit-learn 1.9 does),
+    unless ``keep_empty_features`` is True.
     Strings (object, pandas ``str``/``string``, categoricals) work with ``"most_frequent"``
     and ``"constant"``.
 
