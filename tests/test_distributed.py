@@ -93,11 +93,18 @@ CASES = {
     "kmeans||": (_kmeans, lambda: (_blobs(SMALL),)),
     "logistic": (_logistic, lambda: _classification(SMALL)),
 }
-# the fit interrupted by a worker kill: overlapping blobs and 8 clusters, ~20-30 passes
-LONG = (
-    lambda: _kmeans(max_iter=30).set_params(n_clusters=8),
-    lambda: (_blobs(SMALL, cluster_std=4.0),),
-)
+# the fits interrupted by a worker kill: overlapping blobs and 8 clusters, ~20-30 passes;
+# plain gradient descent with tol=0, a fixed number of passes
+LONG = {
+    "kmeans-long": (
+        lambda: _kmeans(max_iter=30).set_params(n_clusters=8),
+        lambda: (_blobs(SMALL, cluster_std=4.0),),
+    ),
+    "logistic-long": (
+        lambda: LogisticRegression(C=0.5, solver="gradient_descent", max_iter=40, tol=0.0),
+        lambda: _classification(SMALL),
+    ),
+}
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +113,7 @@ def reference():
     with dask.config.set(scheduler="threads"):
         return {
             name: _fit(make(), *data())
-            for name, (make, data) in {**CASES, "kmeans-long": LONG}.items()
+            for name, (make, data) in {**CASES, **LONG}.items()
         }
 
 
@@ -202,9 +209,10 @@ class _FirstRecord(logging.Handler):
         self.seen.set()
 
 
-def test_fit_completes_after_a_worker_is_killed(client, reference):
-    make, data = LONG
-    (X,) = data()
+@pytest.mark.parametrize("case", list(LONG))
+def test_fit_completes_after_a_worker_is_killed(case, client, reference):
+    make, data = LONG[case]
+    arrays = data()
     logger = logging.getLogger("dask_scale")
     handler = _FirstRecord()
     old_level = logger.level
@@ -216,7 +224,7 @@ def test_fit_completes_after_a_worker_is_killed(client, reference):
     victim_pid = sorted(pids.items())[0][1]
 
     def kill_mid_fit():
-        # after the first progress line (the first k-means|| round), while the next pass
+        # after the first progress line (a k-means|| round, a gradient step), while the next pass
         # is running
         if not handler.seen.wait(60):
             return
@@ -228,7 +236,7 @@ def test_fit_completes_after_a_worker_is_killed(client, reference):
     try:
         killer.start()
         with _on(client), time_limit(80, "fit with a killed worker"):
-            model = _fit(make().set_params(verbose=1), X)
+            model = _fit(make().set_params(verbose=1), *arrays)
         fit_done.set()
         killer.join(5)
     finally:
@@ -242,7 +250,7 @@ def test_fit_completes_after_a_worker_is_killed(client, reference):
     assert victim_pid not in new_pids.values()
     assert len(new_pids) == 2
     assert_estimator_equal(
-        model, reference["kmeans-long"], exclude={"labels_"}, rtol=1e-8, atol=1e-10
+        model, reference[case], exclude={"labels_"}, rtol=1e-8, atol=1e-10
     )
 
 
