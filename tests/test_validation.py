@@ -237,3 +237,26 @@ def test_device_blocks_copied_to_host_when_read():
     blocks = out.compute()
     assert type(blocks) is np.ndarray
     np.testing.assert_array_equal(blocks, Xn)
+
+
+def test_validating_a_dask_frame_reads_no_partition():
+    # names, feature count, dtypes and the conversion to a lazy array come from the
+    # metadata: no partition is computed until the estimator's own pass
+    reads = []
+
+    def counted(pdf):
+        if len(pdf):
+            reads.append(len(pdf))
+        return pdf
+
+    pdf = pd.DataFrame({"a": np.arange(20.0), "b": np.arange(20.0) * 2})
+    ddf = dd.from_pandas(pdf, npartitions=4).map_partitions(counted, meta=pdf.iloc[:0])
+    est = Est()
+    X, y = validate_data(est, ddf, ddf["a"])
+    assert reads == []
+    assert list(est.feature_names_in_) == ["a", "b"] and est.n_features_in_ == 2
+    assert isinstance(X, da.Array) and np.isnan(X.shape[0])
+    validate_data(est, ddf, reset=False)
+    assert reads == []
+    np.testing.assert_array_equal(X.compute(), pdf.to_numpy())
+    assert reads  # the partitions are read when the data are used
