@@ -267,7 +267,9 @@ class Categorizer(TransformerMixin, BaseEstimator):
 
 def _dummies(pdf, dtypes, columns, drop_first, out_columns):
     pdf = pdf.astype(dtypes)
-    out = pd.get_dummies(pdf, columns=columns, drop_first=drop_first)
+    # dtype=bool: NumPy bool whatever the categories' dtype (pandas would otherwise give the
+    # nullable "boolean" for categories of string dtype, as dask's frames have)
+    out = pd.get_dummies(pdf, columns=columns, drop_first=drop_first, dtype=bool)
     return out[out_columns]
 
 
@@ -277,7 +279,9 @@ class DummyEncoder(TransformerMixin, BaseEstimator):
     Each categorical column ``c`` with categories ``k1..km`` becomes columns ``c_k1 .. c_km``
     (``pandas.get_dummies`` naming and order: the other columns first, then the dummy
     columns); the categories are the fitted ones, so unseen values give all-false rows and
-    every partition has the same columns. Use :class:`Categorizer` first to turn string
+    every partition has the same columns. The dummy columns are NumPy ``bool`` for pandas
+    and dask input alike, whatever the categories' dtype. Use :class:`Categorizer` first to
+    turn string
     columns into categoricals. Categorical columns of a dask DataFrame with unknown
     categories get them from one pass over the data.
 
@@ -357,7 +361,7 @@ class DummyEncoder(TransformerMixin, BaseEstimator):
         self.dtypes_ = _observed_dtypes(self, X, columns)
         empty = X._meta if is_dask_frame(X) else X.iloc[:0]
         sample = pd.get_dummies(
-            empty.astype(self.dtypes_), columns=columns, drop_first=self.drop_first
+            empty.astype(self.dtypes_), columns=columns, drop_first=self.drop_first, dtype=bool
         )
         self.transformed_columns_ = sample.columns
         return self

@@ -105,3 +105,18 @@ def test_pickle():
     ce = Categorizer().fit(dd.from_pandas(frame, npartitions=2))
     again = pickle.loads(pickle.dumps(ce))
     pd.testing.assert_frame_equal(again.transform(frame), ce.transform(frame))
+
+
+def test_dummy_columns_are_numpy_bool_for_pandas_and_dask_alike():
+    # dask turns object/str columns into "string" ones, whose categories would give
+    # pandas' nullable "boolean" dummies: the output dtypes must not depend on the input kind
+    frame = _frame()
+    pandas_out = DummyEncoder().fit_transform(Categorizer().fit_transform(frame))
+    dframe = dd.from_pandas(frame, npartitions=3)
+    dask_out = DummyEncoder().fit_transform(Categorizer().fit_transform(dframe))
+    assert dict(dask_out.dtypes) == dict(pandas_out.dtypes)
+    computed = dask_out.compute()
+    assert dict(computed.dtypes) == dict(pandas_out.dtypes)
+    dummies = [c for c in pandas_out.columns if c[:2] in ("s_", "t_")]
+    assert dummies and all(pandas_out[c].dtype == np.dtype(bool) for c in dummies)
+    np.testing.assert_array_equal(computed[dummies].to_numpy(), pandas_out[dummies].to_numpy())
