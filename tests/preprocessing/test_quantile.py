@@ -8,8 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 import sklearn.preprocessing as skp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dask_scale.preprocessing import QuantileTransformer
+from dask_scale.preprocessing._sketch import rank_error_bound
 
 
 def _data(n=1500, seed=0):
@@ -84,3 +87,31 @@ def test_pickle():
     est = QuantileTransformer(n_quantiles=50).fit(da.from_array(X, chunks=(500, 3)))
     again = pickle.loads(pickle.dumps(est))
     np.testing.assert_array_equal(again.transform(X), est.transform(X))
+
+
+_SKETCHED = np.random.default_rng(5).standard_exponential(size=(6000, 2))
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    cuts=st.lists(st.integers(1, 5999), min_size=1, max_size=40, unique=True),
+    frame=st.booleans(),
+)
+def test_any_chunking_keeps_sketched_quantiles_within_the_stated_bound(cuts, frame):
+    # above ``subsample`` rows the quantiles come from the compressed sketch: however the
+    # rows are split (arrays or DataFrame partitions), every quantile is within the
+    # documented rank error of the exact one
+    X = _SKETCHED
+    edges = [0, *sorted(cuts), X.shape[0]]
+    chunks = tuple(b - a for a, b in zip(edges[:-1], edges[1:], strict=True))
+    Xc = da.from_array(X, chunks=(chunks, 2))
+    if frame:
+        Xc = dd.from_dask_array(Xc, columns=["u", "v"])
+    ours = QuantileTransformer(n_quantiles=51, subsample=100).fit(Xc)
+    eps = rank_error_bound(len(chunks), 100)
+    n = X.shape[0]
+    for j in range(2):
+        x = X[:, j]
+        for p, q in zip(ours.references_, ours.quantiles_[:, j], strict=True):
+            assert np.count_nonzero(x < q) <= p * (n - 1) + eps * n + 1
+            assert np.count_nonzero(x <= q) >= p * (n - 1) - eps * n
