@@ -144,7 +144,7 @@ class Categorizer(TransformerMixin, BaseEstimator):
         Column name to ``pandas.CategoricalDtype``.
     n_features_in_ : int
         Number of columns seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names seen during fit, when they are all strings.
 
     Examples
@@ -306,7 +306,7 @@ class DummyEncoder(TransformerMixin, BaseEstimator):
         Columns of the output.
     n_features_in_ : int
         Number of columns seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names seen during fit, when they are all strings.
     """
 

@@ -266,7 +266,7 @@ class OneHotEncoder(_BaseEncoder):
         nothing is dropped); None when nothing is dropped at all.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when they are all strings.
 
     Examples
@@ -574,7 +574,7 @@ class OrdinalEncoder(_BaseEncoder):
         Categories of each feature (missing, if seen, last as ``nan``).
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when they are all strings.
     """
 

@@ -72,13 +72,13 @@ class PolynomialFeatures(TransformerMixin, BaseEstimator):
 
     Attributes
     ----------
-    powers_ : ndarray of shape (n_output_features_, n_features_in_)
+    powers_ : ndarray of shape (`n_output_features_`, `n_features_in_`)
         Exponent of each input feature in each output feature.
     n_output_features_ : int
         Number of output features.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when they are all strings.
     """
 
@@ -162,7 +162,7 @@ class PolynomialFeatures(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        XP : ndarray, dask array or dask DataFrame of shape (n_samples, n_output_features_)
+        XP : ndarray, dask array or dask DataFrame of shape (n_samples, `n_output_features_`)
         """
         check_is_fitted(self)
         X, frame = validate_numeric(self, X, reset=False, allow_nan=False, dtype=FLOAT_DTYPES)
