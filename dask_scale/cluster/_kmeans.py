@@ -24,6 +24,7 @@ from .._validation import (
     check_array,
     check_sample_weight,
     is_dask_array,
+    is_dask_frame,
     validate_data,
 )
 from ._kmeans_init import (
@@ -252,6 +253,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
 
     def _fit(self, X, sample_weight):
         self._validate_params()
+        frame = X if is_dask_frame(X) else None
         X = validate_data(self, X, dtype=_FLOATS, order="C")
         dask_in = is_dask_array(X)
         dtype = X.dtype
@@ -309,9 +311,8 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         self.inertia_ = best.inertia
         self.n_iter_ = best.n_iter
         self._n_features_out = k
-        self.labels_ = map_rows(
-            labels_chunk, X, self.cluster_centers_, out_dtype=np.int32, check_finite=False
-        )
+        # the data were checked in the first pass
+        self.labels_ = self._labels(X, self.cluster_centers_, frame, check_finite=False)
         return self
 
     def _tol_from_first_pass(self, moments):
@@ -344,8 +345,17 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
 
     def _check_test_data(self, X):
         check_is_fitted(self)
+        frame = X if is_dask_frame(X) else None
         X = validate_data(self, X, reset=False, dtype=_FLOATS, order="C")
-        return X, self.cluster_centers_.astype(X.dtype, copy=False)
+        return X, self.cluster_centers_.astype(X.dtype, copy=False), frame
+
+    def _labels(self, X, centres, frame, check_finite=True):
+        """Closest centre of every row: NumPy, a lazy dask array, or for a dask DataFrame a
+        lazy dask Series with its index (as the linear models and the wrappers give)."""
+        return map_rows(
+            labels_chunk, X, centres, out_dtype=np.int32, check_finite=check_finite,
+            frame=frame, in_dtype=X.dtype,
+        )
 
     def predict(self, X):
         """Index of the closest cluster centre for each sample.
@@ -356,11 +366,12 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
 
         Returns
         -------
-        labels : ndarray or dask array of shape (n_samples,), int32
-            A lazy dask array for dask input.
+        labels : ndarray, dask array or dask Series of shape (n_samples,), int32
+            A lazy dask array for a dask array, a lazy dask Series with the input's index
+            for a dask DataFrame.
         """
-        X, centres = self._check_test_data(X)
-        return map_rows(labels_chunk, X, centres, out_dtype=np.int32)
+        X, centres, frame = self._check_test_data(X)
+        return self._labels(X, centres, frame)
 
     def fit_predict(self, X, y=None, sample_weight=None):
         """Fit, then return ``labels_``.
@@ -386,11 +397,16 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
 
         Returns
         -------
-        distances : ndarray or dask array of shape (n_samples, n_clusters)
-            dtype of ``X`` (float32 stays float32); lazy for dask input.
+        distances : ndarray, dask array or dask DataFrame of shape (n_samples, n_clusters)
+            dtype of ``X`` (float32 stays float32); lazy for dask input; for a dask
+            DataFrame a dask DataFrame with the input's index and columns
+            ``get_feature_names_out()`` (``kmeans0``, ``kmeans1``, ...).
         """
-        X, centres = self._check_test_data(X)
-        return map_rows(distances_chunk, X, centres, out_dtype=X.dtype, n_out=self.n_clusters)
+        X, centres, frame = self._check_test_data(X)
+        return map_rows(
+            distances_chunk, X, centres, out_dtype=X.dtype, n_out=self.n_clusters,
+            frame=frame, in_dtype=X.dtype, columns=list(self.get_feature_names_out()),
+        )
 
     def fit_transform(self, X, y=None, sample_weight=None):
         """Fit, then return the distances of ``X`` to the cluster centres.
@@ -422,7 +438,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
             ``-sum(sample_weight * squared distance to the closest centre)``, computed now
             (one pass over dask input).
         """
-        X, centres = self._check_test_data(X)
+        X, centres, _ = self._check_test_data(X)
         w = None if sample_weight is None else check_sample_weight(sample_weight, X, dtype=X.dtype)
         sse = reduce_blocks(
             sse_chunk,

@@ -250,12 +250,21 @@ def test_input_kinds_agree(separated):
         assert km.n_features_in_ == 3
         np.testing.assert_allclose(km.cluster_centers_, fits[0].cluster_centers_, atol=1e-12)
         assert km.inertia_ == pytest.approx(ref.inertia_, rel=1e-9)
-        assert isinstance(km.labels_, da.Array)
-        assert adjusted_rand_score(km.labels_.compute(), ref.labels_) == 1.0
+        assert adjusted_rand_score(np.asarray(km.labels_.compute()), ref.labels_) == 1.0
+    assert isinstance(fits[0].labels_, da.Array) and isinstance(fits[1].labels_, da.Array)
     np.testing.assert_array_equal(fits[2].feature_names_in_, ["a", "b", "c"])
-    pred = fits[2].predict(frame)
-    assert isinstance(pred, da.Array)
-    np.testing.assert_array_equal(pred.compute(), fits[0].labels_.compute())
+    # a dask DataFrame gives dask Series / DataFrame output with its index, as the linear
+    # models and ParallelPostFit do
+    for labels in (fits[2].labels_, fits[2].predict(frame)):
+        assert isinstance(labels, dd.Series)
+        got = labels.compute()
+        pd.testing.assert_index_equal(got.index, frame.index.compute())
+        np.testing.assert_array_equal(got.to_numpy(), fits[0].labels_.compute())
+    dist = fits[2].transform(frame)
+    assert isinstance(dist, dd.DataFrame)
+    assert list(dist.columns) == [f"kmeans{i}" for i in range(4)]
+    np.testing.assert_allclose(dist.compute().to_numpy(), fits[0].transform(known).compute(),
+                               rtol=1e-12)
 
 
 def test_labels_are_lazy_for_dask_and_numpy_for_numpy(separated):
