@@ -107,9 +107,10 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
     ----------
     cluster_centers_ : ndarray of shape (n_clusters, n_features)
         Coordinates of cluster centres, dtype of the training data.
-    labels_ : ndarray or dask array of shape (n_samples,)
+    labels_ : ndarray, dask array or dask Series of shape (n_samples,)
         Label of each training sample (int32): a NumPy array for in-memory input, a lazy dask
-        array (computed from ``cluster_centers_`` when needed) for dask input.
+        array (computed from ``cluster_centers_`` when needed) for a dask array, a lazy dask
+        Series with the index of a dask DataFrame.
     inertia_ : float
         Weighted sum of squared distances of the training samples to their closest centre.
     n_iter_ : int
