@@ -183,6 +183,53 @@ def test_multinomial_matches_sklearn(solver):
     np.testing.assert_allclose(est.intercept_, sk.intercept_, atol=1e-5)
 
 
+@pytest.mark.parametrize("solver", L1_SOLVERS)
+@pytest.mark.parametrize("penalty, l1_ratio", [("l1", None), ("elasticnet", 0.5)])
+def test_multinomial_l1_and_elasticnet_match_saga(solver, penalty, l1_ratio):
+    X, y = _classification(n=450, classes=3)
+    C = 0.05
+    sk = _sk_logistic(penalty, C, l1_ratio, tol=1e-12, max_iter=100_000).fit(X, y)
+    est = LogisticRegression(
+        penalty=penalty, l1_ratio=l1_ratio, C=C, solver=solver, tol=1e-9, max_iter=20_000
+    ).fit(*_dask(X, y, 150))
+    l1 = 1.0 if penalty == "l1" else l1_ratio
+    f_sk = logistic_objective(sk.coef_, sk.intercept_, X, y, C, l1, 1.0 - l1)
+    f = logistic_objective(est.coef_, est.intercept_, X, y, C, l1, 1.0 - l1)
+    assert f == pytest.approx(f_sk, rel=1e-8)
+    np.testing.assert_allclose(est.coef_, sk.coef_, atol=1e-5)
+    # the L1 part zeroes some coefficients: exactly where saga does
+    np.testing.assert_array_equal(est.coef_ == 0, sk.coef_ == 0)
+    assert (sk.coef_ == 0).sum() >= 1
+
+
+@pytest.mark.parametrize("penalty, l1_ratio", [("l1", None), ("elasticnet", 0.5)])
+def test_poisson_l1_and_elasticnet_solvers_agree(penalty, l1_ratio):
+    # scikit-learn has no L1-penalised Poisson regression: the two L1 solvers, different
+    # algorithms, must reach the same optimum (1e-6) with the same exact zeros, and it
+    # must beat the smooth part's own optimum on the full objective
+    X, y = _counts(p=4)
+    C = 0.01
+    fits = [
+        PoissonRegression(penalty=penalty, l1_ratio=l1_ratio, C=C, solver=solver, tol=1e-10,
+                          max_iter=20_000).fit(*_dask(X, y, 100))
+        for solver in L1_SOLVERS
+    ]
+    np.testing.assert_allclose(fits[0].coef_, fits[1].coef_, atol=1e-6)
+    assert fits[0].intercept_ == pytest.approx(fits[1].intercept_, abs=1e-6)
+    np.testing.assert_array_equal(fits[0].coef_ == 0, fits[1].coef_ == 0)
+    assert (fits[0].coef_ == 0).sum() >= 1  # the 0.0 true coefficient is dropped
+
+    l1 = 1.0 if penalty == "l1" else l1_ratio
+
+    def objective(coef, intercept):
+        eta = X @ coef + intercept
+        return C * float(np.sum(np.exp(eta) - y * eta)) + l1 * np.abs(coef).sum() + 0.5 * (
+            1.0 - l1) * float(coef @ coef)
+
+    ridge = PoissonRegression(C=C, tol=1e-10, max_iter=10_000).fit(X, y)
+    assert objective(fits[0].coef_, fits[0].intercept_) < objective(ridge.coef_, ridge.intercept_)
+
+
 def test_multinomial_digits_accuracy_within_one_percent_of_sklearn():
     X, y = load_digits(return_X_y=True)
     X = StandardScaler().fit_transform(X)
@@ -272,7 +319,7 @@ def test_sample_weight_two_equals_duplicated_rows(solver):
     np.testing.assert_allclose(a.intercept_, b.intercept_, atol=1e-6)
 
 
-@pytest.mark.parametrize("solver", ["lbfgs", "admm"])
+@pytest.mark.parametrize("solver", SOLVERS)
 def test_class_weight_matches_sklearn(solver):
     X, y = _classification(n=400, classes=3)
     y = np.where(y == 2, 1, y)  # imbalanced binary: about 1/3 zeros
