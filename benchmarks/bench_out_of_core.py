@@ -8,6 +8,12 @@ one file per block (a dask computation that writes block after block, never hold
 data), and the fit reads it back block by block: ``dask.dataframe.read_parquet``, or one
 ``numpy.load(mmap_mode="r")`` per ``.npy`` block wrapped in ``dask.array.from_delayed``.
 
+``--estimators pipeline`` fits ``Pipeline([ColumnTransformer(StandardScaler on the numeric
+columns, OneHotEncoder on the categorical ones), LogisticRegression])`` on a dask DataFrame
+generated lazily by ``make_classification_df`` (``--features`` float64 columns and 4
+categorical columns of 8 categories): the preprocessing and the model stream over the same
+partitions, regenerated in every pass.
+
 For every fit the script prints:
 
 - the data size (GB of float64 features),
@@ -57,7 +63,10 @@ import threading
 import time
 import uuid
 
-ESTIMATORS = ("kmeans", "logistic")
+ESTIMATORS = ("kmeans", "logistic", "pipeline")
+# the pipeline fits a dask DataFrame with categorical columns (make_classification_df)
+PIPELINE_CATEGORICAL = 4
+PIPELINE_CATEGORIES = 8
 SOURCES = ("generate", "parquet", "npy")
 GB = 1e9
 
@@ -132,6 +141,18 @@ def generate(estimator, rows, features, chunk_rows, seed=0):
     if estimator == "kmeans":
         return make_blobs(
             n_samples=rows, n_features=features, centers=8, random_state=seed, chunks=chunk_rows
+        )
+    if estimator == "pipeline":
+        from dask_scale.datasets import make_classification_df
+
+        return make_classification_df(
+            n_samples=rows,
+            n_features=features,
+            n_informative=min(10, features),
+            n_categorical=PIPELINE_CATEGORICAL,
+            n_categories=PIPELINE_CATEGORIES,
+            random_state=seed,
+            chunks=chunk_rows,
         )
     return make_classification(
         n_samples=rows,
@@ -256,6 +277,25 @@ def data_dir(args, estimator, rows):
 
 
 def make_estimator(estimator, max_iter, verbose):
+    if estimator == "pipeline":
+        from sklearn.pipeline import Pipeline
+
+        from dask_scale.compose import make_column_transformer
+        from dask_scale.linear_model import LogisticRegression
+        from dask_scale.preprocessing import OneHotEncoder, StandardScaler
+
+        def numeric(frame):
+            return [c for c in frame.columns if c.startswith("num_")]
+
+        def categorical(frame):
+            return [c for c in frame.columns if c.startswith("cat_")]
+
+        pre = make_column_transformer(
+            (StandardScaler(), numeric), (OneHotEncoder(handle_unknown="ignore"), categorical)
+        )
+        return Pipeline(
+            [("pre", pre), ("model", LogisticRegression(max_iter=max_iter, verbose=verbose))]
+        )
     if estimator == "kmeans":
         from dask_scale.cluster import KMeans
 
@@ -299,7 +339,13 @@ def fit_child(args, estimator, rows):
     import numpy as np
 
     counter = ReadCounter()
-    if args.source == "generate":
+    if estimator == "pipeline":
+        if args.source != "generate":
+            raise SystemExit("the pipeline benchmark generates its DataFrame: --source generate")
+        X, y = generate(estimator, rows, args.features, args.chunk_rows)
+        n_blocks = X.npartitions
+        X = X.map_partitions(counter, meta=X._meta)
+    elif args.source == "generate":
         X, y = generate(estimator, rows, args.features, args.chunk_rows)
         n_blocks = len(X.chunks[0])
         X = X.map_blocks(counter, dtype=X.dtype, meta=X._meta, name="counted-X")
@@ -311,7 +357,7 @@ def fit_child(args, estimator, rows):
     # Warm-up: compile (or load from numba's cache) the kernels on a tiny problem so that the
     # fit time is the fit's, and the baseline RSS already holds the compiled code.
     small = generate(estimator, 2_000, args.features, 1_000)
-    make_estimator(estimator, 2, 0).fit(*(small if estimator == "logistic" else small[:1]))
+    make_estimator(estimator, 2, 0).fit(*(small if estimator != "kmeans" else small[:1]))
     counter.reads = 0
 
     with dask.config.set(scheduler="threads", num_workers=args.threads), PeakRSS() as mem:
@@ -321,22 +367,28 @@ def fit_child(args, estimator, rows):
         else:
             model.fit(X, y)
         elapsed = time.perf_counter() - t0
+    last = model[-1] if estimator == "pipeline" else model
     summary = (
         float(model.inertia_)
         if estimator == "kmeans"
-        else float(np.abs(np.asarray(model.coef_)).sum())
+        else float(np.abs(np.asarray(last.coef_)).sum())
     )
+    # the features as float64 (for the pipeline: the numeric columns, the categorical
+    # columns as int8 codes, the int64 index and labels)
+    data_bytes = rows * args.features * 8
+    if estimator == "pipeline":
+        data_bytes += rows * (PIPELINE_CATEGORICAL + 16)
     return {
         "estimator": estimator,
         "source": args.source,
         "rows": rows,
         "features": args.features,
-        "data_gb": rows * args.features * 8 / GB,
+        "data_gb": data_bytes / GB,
         "n_blocks": n_blocks,
         "threads": args.threads,
         "fit_s": elapsed,
         "passes": counter.reads / n_blocks,
-        "n_iter": int(np.max(model.n_iter_)),
+        "n_iter": int(np.max(last.n_iter_)),
         "baseline_rss_gb": mem.start_rss / GB,
         "peak_rss_gb": mem.peak / GB,
         "ru_maxrss_gb": ru_maxrss_bytes() / GB,
@@ -405,7 +457,10 @@ def parse_args(argv=None):
     p.add_argument("--source", choices=SOURCES, default="generate")
     p.add_argument("--dir", default=None, help="directory for --source parquet/npy files")
     p.add_argument("--keep", action="store_true", help="keep the files written under --dir")
-    p.add_argument("--estimators", default=",".join(ESTIMATORS), help="comma-separated list")
+    p.add_argument(
+        "--estimators", default="kmeans,logistic",
+        help=f"comma-separated list from {','.join(ESTIMATORS)} (default: kmeans,logistic)",
+    )
     p.add_argument("--max-iter", type=int, default=10, help="max_iter of both estimators")
     p.add_argument(
         "--threads", type=int, default=os.cpu_count(), help="threads of the dask scheduler"
