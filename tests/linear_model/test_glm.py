@@ -531,6 +531,33 @@ def test_one_graph_submission_per_function_evaluation():
     assert len(calls) == 3
 
 
+@pytest.mark.parametrize("solver", ["lbfgs", "gradient_descent", "proximal_grad"])
+def test_one_graph_submission_per_pass_for_every_solver(solver):
+    # every loss (+ gradient) evaluation is one pass over the blocks, submitted as one graph;
+    # the only other submission is the pass that finds the classes
+    from dask_scale.linear_model._solvers._objective import GLMObjective
+
+    X, y = _classification(n=400)
+    Xd, yd = _dask(X, y, 100)
+    calls, passes = [], []
+    original, original_pass = dask.compute, GLMObjective._pass
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    def counted_pass(self, w, mode):
+        passes.append(mode)
+        return original_pass(self, w, mode)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(dask, "compute", counting)
+        mp.setattr(GLMObjective, "_pass", counted_pass)
+        LogisticRegression(solver=solver).fit(Xd, yd)
+    assert len(passes) >= 2
+    assert len(calls) == len(passes) + 1
+
+
 def test_pickle_round_trip_and_determinism():
     X, y = _classification(n=200, classes=3)
     est = LogisticRegression(solver="admm").fit(*_dask(X, y, 50))
