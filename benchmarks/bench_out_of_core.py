@@ -26,11 +26,12 @@ For every fit the script prints:
 
 Peak memory does not depend on the data size but on the scheduler's threads: each thread
 holds a block in flight (a 100 MB block of 250,000 x 50 plus the generator's temporaries).
-Measured on 2026-11-22 with 2 threads: KMeans 0.57 GB at 10M rows and 0.59 GB at 40M rows
-(16 GB of data), LogisticRegression 0.81 / 0.82 GB; from Parquet 1.71 / 1.73 GB (pyarrow's
-buffers and the conversion to NumPy add two block copies). Before make_blobs stopped
-building a block-sized temporary, 4M rows took 0.78 GB with 2 threads, 1.22 GB with 4,
-1.94 GB with 8 and 3.4-3.6 GB with 16 threads: ``--threads`` bounds it.
+Measured on 2026-12-01 with 2 threads (docs/benchmarks.rst has the tables): KMeans 0.58 GB
+at 10M rows and 0.59 GB at 40M rows (16 GB of data), LogisticRegression 0.82 / 0.83 GB; from
+Parquet 1.52 / 1.69 GB and 1.61 / 1.65 GB (pyarrow's buffers and the conversion to NumPy
+add block copies). Before make_blobs stopped building a block-sized temporary, 4M rows
+took 0.78 GB with 2 threads, 1.22 GB with 4, 1.94 GB with 8 and 3.4-3.6 GB with 16
+threads: ``--threads`` bounds it.
 
 Each fit runs in a fresh subprocess so that the peaks of one fit (or of writing the files)
 do not leak into the next. ``--compare-sizes`` fits at a quarter of ``--rows`` and at
