@@ -1024,19 +1024,30 @@ def _classification_df_partition(block_index, p):
         numeric[:, n_inf:] = rng.standard_normal((n, p.n_numeric - n_inf))
     # categorical codes drawn from the class's own distribution over the categories: the
     # code is the number of cumulative probabilities (of the row's class) <= a uniform draw
-    n_categorical, _, n_categories = p.category_cdf.shape
+    # (a binary search per class: the cumulative probabilities are sorted)
+    n_categorical, n_classes, n_categories = p.category_cdf.shape
     codes = np.empty((n_categorical, n), dtype=np.int8 if n_categories <= 127 else np.int32)
     draws = rng.random((n_categorical, n))
     for j in range(n_categorical):
-        codes[j] = (draws[j][:, None] >= p.category_cdf[j][label]).sum(axis=1)
+        for c in range(n_classes):
+            rows = label == c
+            codes[j, rows] = np.searchsorted(p.category_cdf[j, c], draws[j, rows], side="right")
     y = _flip(rng, label, 1.0 - p.predictability, p.n_classes)
     order = rng.permutation(n)
     dtype = _category_dtype(n_categories)
-    data = {f"num_{j}": numeric[order, j] for j in range(p.n_numeric)}
-    for j in range(n_categorical):
-        data[f"cat_{j}"] = pd.Categorical.from_codes(codes[j][order], dtype=dtype)
-    data["target"] = y[order]
-    return pd.DataFrame(data, index=pd.RangeIndex(start, start + n))
+    # the numeric columns as one 2-D block (rows gathered once, no per-column copies)
+    frame = pd.DataFrame(
+        numeric[order],
+        columns=[f"num_{j}" for j in range(p.n_numeric)],
+        index=pd.RangeIndex(start, start + n),
+        copy=False,
+    )
+    extra = {
+        f"cat_{j}": pd.Categorical.from_codes(codes[j][order], dtype=dtype)
+        for j in range(n_categorical)
+    }
+    extra["target"] = y[order]
+    return frame.assign(**extra)
 
 
 def make_classification_df(
