@@ -55,8 +55,9 @@ def _kind(x):
 
 
 def _non_numeric_columns(frame):
-    dtypes = frame.dtypes if isinstance(frame, dd.DataFrame) else pd.Series([frame.dtype])
-    names = frame.columns if isinstance(frame, dd.DataFrame) else [frame.name]
+    frames = (dd.DataFrame, pd.DataFrame)
+    dtypes = frame.dtypes if isinstance(frame, frames) else pd.Series([frame.dtype])
+    names = frame.columns if isinstance(frame, frames) else [frame.name]
     bad = []
     for name, dt in zip(names, dtypes, strict=False):
         if not (pd.api.types.is_numeric_dtype(dt) or pd.api.types.is_bool_dtype(dt)):
@@ -70,16 +71,28 @@ def as_dask_array(frame, *, input_name="X", numeric=True):
     Non-numeric columns raise a clear error when ``numeric`` is true.
     """
     if numeric:
-        bad = _non_numeric_columns(frame)
-        if bad:
-            raise ValueError(
-                f"{input_name} has non-numeric columns {bad[:10]!r} (dtypes "
-                f"{[str(frame.dtypes[c]) for c in bad[:10]] if isinstance(frame, dd.DataFrame) else str(frame.dtype)}). "
-                "Encode them first, e.g. with dask_scale.preprocessing.Categorizer followed by "
-                "DummyEncoder/OneHotEncoder, or select numeric columns with "
-                "dask_scale.compose.ColumnTransformer."
-            )
+        message = non_numeric_message(frame, input_name)
+        if message:
+            raise ValueError(message)
     return frame_to_dask_array(frame)
+
+
+def non_numeric_message(frame, input_name="X"):
+    """The error for the non-numeric columns of a (dask or pandas) frame, or None."""
+    bad = _non_numeric_columns(frame)
+    if not bad:
+        return None
+    frames = (dd.DataFrame, pd.DataFrame)
+    if isinstance(frame, frames):
+        dtypes = [str(frame.dtypes[c]) for c in bad[:10]]
+    else:
+        dtypes = str(frame.dtype)
+    return (
+        f"{input_name} has non-numeric columns {bad[:10]!r} (dtypes {dtypes}). "
+        "Encode them first, e.g. with dask_scale.preprocessing.Categorizer followed by "
+        "DummyEncoder/OneHotEncoder, or select numeric columns with "
+        "dask_scale.compose.ColumnTransformer."
+    )
 
 
 def frame_to_dask_array(frame):
@@ -479,7 +492,19 @@ def validate_data(
         )
         if not no_y:
             kwargs.update(y_numeric=y_numeric, multi_output=multi_output)
-        return _sk_validate_data(estimator, X, y, **kwargs)
+        try:
+            return _sk_validate_data(estimator, X, y, **kwargs)
+        except ValueError as exc:
+            # scikit-learn's "could not convert string to float" does not say which column
+            # or what to do: for a pandas frame with category/string columns, say both
+            message = (
+                non_numeric_message(X)
+                if isinstance(X, pd.DataFrame) and dtype is not None and dtype is not object
+                else None
+            )
+            if message is None:
+                raise
+            raise ValueError(message) from exc
     if no_x:
         raise ValueError("validate_data needs X with dask input")
     if not is_dask_collection(X):

@@ -260,3 +260,15 @@ def test_validating_a_dask_frame_reads_no_partition():
     assert reads == []
     np.testing.assert_array_equal(X.compute(), pdf.to_numpy())
     assert reads  # the partitions are read when the data are used
+
+
+@pytest.mark.parametrize("dtype", ["category", "str", object])
+def test_pandas_frame_with_non_numeric_columns_says_which_and_how_to_encode(dtype):
+    # scikit-learn alone says "could not convert string to float"; the column, its dtype
+    # and the encoders to use are named, for pandas as for dask DataFrames
+    pdf = pd.DataFrame({"a": np.arange(6.0), "b": pd.Series(list("xyzxyz"), dtype=dtype)})
+    with pytest.raises(ValueError, match=r"non-numeric columns \['b'\].*OneHotEncoder"):
+        validate_data(Est(), pdf)
+    # object columns holding numbers are converted as scikit-learn converts them
+    ok = pd.DataFrame({"a": np.arange(6.0), "b": pd.Series(list(range(6)), dtype=object)})
+    np.testing.assert_array_equal(validate_data(Est(), ok), np.c_[np.arange(6.0), np.arange(6)])
