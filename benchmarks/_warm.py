@@ -24,9 +24,18 @@ def add_warm_option(parser, default_gb):
 
 
 def warm_memory(gb):
-    """Fill ``gb`` GB of fresh memory in 256 MB pieces, free it, and return the seconds taken."""
+    """Fill ``gb`` GB of fresh memory in 256 MB pieces, free it, and return the seconds taken.
+
+    Never more than half of the memory available now, so a small machine does not swap.
+    """
     if gb <= 0:
         return 0.0
+    try:
+        import psutil
+
+        gb = min(gb, 0.5 * psutil.virtual_memory().available / 1e9)
+    except ImportError:  # psutil comes with distributed; without it, trust the caller
+        pass
     t0 = time.perf_counter()
     piece = 1 << 25  # float64 entries: 256 MB
     pieces = []
@@ -36,5 +45,5 @@ def warm_memory(gb):
         pieces.append(buf)
     del pieces
     seconds = time.perf_counter() - t0
-    print(f"warmed {gb:g} GB of memory in {seconds:.1f} s (see benchmarks/_warm.py)")
+    print(f"warmed {gb:.1f} GB of memory in {seconds:.1f} s (see benchmarks/_warm.py)")
     return seconds
