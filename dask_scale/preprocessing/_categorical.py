@@ -21,10 +21,9 @@ from sklearn.utils.validation import check_array as _sk_check_array
 from sklearn.utils.validation import check_is_fitted
 from sklearn.utils.validation import validate_data as _sk_validate_data
 
-from .._graph import reduce_blocks
 from .._validation import _check_feature_names, _check_n_features, is_dask_frame
 from ._base import check_input_features
-from ._columns import column_values, frame_unique_summaries, merge_summaries, unique_summary
+from ._columns import frame_unique_summaries
 
 __all__ = ["Categorizer", "DummyEncoder"]
 
@@ -69,14 +68,6 @@ def _check_frame_or_numeric(est, X, *, reset):
     return checked
 
 
-def _uniques_chunk(*columns):
-    return [unique_summary(c) for c in columns]
-
-
-def _uniques_combine(parts):
-    return [merge_summaries([p[j] for p in parts]) for j in range(len(parts[0]))]
-
-
 def _needs_categories(dtype):
     if isinstance(dtype, pd.CategoricalDtype):
         return dtype.categories is None or "__UNKNOWN_CATEGORIES__" in list(dtype.categories)
@@ -93,22 +84,15 @@ def _no_samples(est, n_columns):
 def _observed_dtypes(est, X, columns):
     """Categorical dtypes with the observed categories of ``columns`` (one pass for dask).
 
-    A dask DataFrame found to have no rows in that pass is refused, as pandas input is.
+    A frame found to have no rows in that pass is refused.
     """
     todo = [c for c in columns if _needs_categories(X[c].dtype)]
     out = {c: X[c].dtype for c in columns if c not in todo}
     if not todo:
         return out
-    sub = X[todo]
-    if is_dask_frame(sub):
-        summaries, n_rows = frame_unique_summaries(sub)
-        if n_rows == 0:
-            raise _no_samples(est, len(X.columns))
-    else:
-        arrays = [column_values(sub.iloc[:, j]) for j in range(len(todo))]
-        summaries = reduce_blocks(
-            _uniques_chunk, arrays, combine=_uniques_combine, name="categorizer"
-        )
+    summaries, n_rows = frame_unique_summaries(X[todo])
+    if n_rows == 0:
+        raise _no_samples(est, len(X.columns))
     for c, (uniques, _) in zip(todo, summaries, strict=True):
         dtype = X[c].dtype
         if isinstance(dtype, pd.CategoricalDtype):

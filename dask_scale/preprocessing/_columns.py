@@ -256,10 +256,10 @@ def _merge_partition_summaries(parts):
 
 
 def frame_unique_summaries(frame, *, split_every=8):
-    """Distinct values of every column of a dask DataFrame, in one pass.
+    """Distinct values of every column of a pandas or dask DataFrame, in one pass.
 
-    Each partition gives ``unique_summary`` of each of its columns and its row count; a tree
-    of merges (at most ``split_every`` summaries each) combines them.
+    Each partition (a pandas frame is one) gives ``unique_summary`` of each of its columns and
+    its row count; a tree of merges (at most ``split_every`` summaries each) combines them.
 
     Returns
     -------
@@ -268,6 +268,8 @@ def frame_unique_summaries(frame, *, split_every=8):
     n_rows : int
         Number of rows of the frame.
     """
+    if isinstance(frame, pd.DataFrame):
+        return _partition_summaries(frame)
     return reduce_partitions(
         _partition_summaries, frame, combine=_merge_partition_summaries, split_every=split_every
     )
