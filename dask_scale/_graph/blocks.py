@@ -33,14 +33,14 @@ import uuid
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 
-import dask
 import numpy as np
 from dask.base import collections_to_expr
 from dask.core import flatten, get_dependencies
 from dask.delayed import Delayed
 
-from .._validation import is_dask_array, is_dask_frame
+from .._types import is_dask_array, is_dask_frame
 from .client import get_client
+from .compute import compute
 
 __all__ = ["count_row_blocks", "fold_blocks"]
 
@@ -161,7 +161,7 @@ def _apply(func, acc, params, *blocks):
 
 def _fold_local(func, acc, blocks, order, params, prefetch):
     def load(i):
-        return blocks.assemble(dask.compute(*blocks.delayed(i), optimize_graph=False))
+        return blocks.assemble(compute(*blocks.delayed(i), optimize_graph=False))
 
     if prefetch == 0:
         for i in order:

@@ -8,17 +8,15 @@ import dask.array as da
 import numpy as np
 import pandas as pd
 
-from .._validation import is_dask_frame
+from .._types import is_dask_frame
+from .reduction import nonfinite_message
 
 __all__ = ["map_rows"]
 
 
 def _checked(func, check_finite, block, *args):
     if check_finite and block.dtype.kind in "fc" and block.size and not np.isfinite(block).all():
-        raise ValueError(
-            "Input contains NaN or infinity. Remove or impute those values first, "
-            "e.g. with dask_scale.impute.SimpleImputer."
-        )
+        raise ValueError(nonfinite_message("X"))
     return func(block, *args)
 
 

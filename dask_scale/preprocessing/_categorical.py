@@ -13,7 +13,6 @@ dtype needs a DataFrame to live in).
 
 from __future__ import annotations
 
-import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -21,20 +20,17 @@ from sklearn.utils.validation import check_array as _sk_check_array
 from sklearn.utils.validation import check_is_fitted
 from sklearn.utils.validation import validate_data as _sk_validate_data
 
-from .._validation import _check_feature_names, _check_n_features, is_dask_frame
+from .._types import is_dask_frame, is_frame
+from .._validation import _check_feature_names, _check_n_features
 from ._base import check_input_features
 from ._columns import frame_unique_summaries
 
 __all__ = ["Categorizer", "DummyEncoder"]
 
 
-def _is_frame(X):
-    return isinstance(X, pd.DataFrame) or isinstance(X, dd.DataFrame)
-
-
 def _check_frame_or_numeric(est, X, *, reset):
     """Set/check feature names and counts; return ``X`` (numeric arrays checked)."""
-    if _is_frame(X):
+    if is_frame(X):
         if is_dask_frame(X):
             _check_feature_names(est, X, reset)
             _check_n_features(est, len(X.columns), reset)
@@ -171,7 +167,7 @@ class Categorizer(TransformerMixin, BaseEstimator):
                 "categorise from the data), not both."
             )
         X = _check_frame_or_numeric(self, X, reset=True)
-        if not _is_frame(X):
+        if not is_frame(X):
             self.columns_ = pd.Index([])
             self.categories_ = {}
             return self
@@ -218,7 +214,7 @@ class Categorizer(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self, "categories_")
         X = _check_frame_or_numeric(self, X, reset=False)
-        if not _is_frame(X):
+        if not is_frame(X):
             return X.copy()
         absent = [c for c in self.columns_ if c not in X.columns]
         if absent:
@@ -318,7 +314,7 @@ class DummyEncoder(TransformerMixin, BaseEstimator):
         """
         self._validate_params()
         X = _check_frame_or_numeric(self, X, reset=True)
-        if not _is_frame(X):
+        if not is_frame(X):
             names = pd.Index([f"x{i}" for i in range(X.shape[1])])
             self.columns_ = names
             self.categorical_columns_ = pd.Index([])
@@ -365,7 +361,7 @@ class DummyEncoder(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self, "transformed_columns_")
         X = _check_frame_or_numeric(self, X, reset=False)
-        if not _is_frame(X):
+        if not is_frame(X):
             return X.copy()
         if not X.columns.equals(self.columns_):
             raise ValueError(
@@ -394,7 +390,7 @@ class DummyEncoder(TransformerMixin, BaseEstimator):
         X_original : pandas or dask DataFrame with ``columns_``
         """
         check_is_fitted(self, "transformed_columns_")
-        if not _is_frame(X):
+        if not is_frame(X):
             X = np.asarray(X)
             if X.ndim != 2 or X.shape[1] != len(self.transformed_columns_):
                 raise ValueError(
