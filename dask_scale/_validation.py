@@ -21,6 +21,9 @@ import pandas as pd
 from sklearn.utils.validation import check_array as _sk_check_array
 from sklearn.utils.validation import validate_data as _sk_validate_data
 
+from ._graph.compute import scheduler_pool
+from ._types import is_dask_array, is_dask_collection, is_dask_frame
+
 __all__ = [
     "as_dask_array",
     "check_array",
@@ -36,18 +39,6 @@ __all__ = [
 ]
 
 FLOAT_DTYPES = (np.float64, np.float32)
-
-
-def is_dask_array(x):
-    return isinstance(x, da.Array)
-
-
-def is_dask_frame(x):
-    return isinstance(x, (dd.DataFrame, dd.Series))
-
-
-def is_dask_collection(x):
-    return is_dask_array(x) or is_dask_frame(x)
 
 
 def _kind(x):
@@ -103,14 +94,50 @@ def frame_to_dask_array(frame):
     ``read_parquet`` would become arrays with different row blocks (and could not be
     matched). The conversion keeps the partitions as ``frame.npartitions`` lists them.
     """
+    target = _numeric_frame_dtype(frame)
+    if target is not None:
+        frame = frame.astype(target)
     with dask.config.set({"optimization.tune.active": False}):
         return frame.to_dask_array()
+
+
+def _numeric_frame_dtype(frame):
+    """The NumPy dtype scikit-learn gives a numeric frame whose pandas dtype would be object.
+
+    pandas turns a frame of float and ``bool`` columns, or one with nullable ``Int64`` /
+    ``Float64`` / ``boolean`` columns, into an object array; scikit-learn converts it column
+    by column instead (nullable columns to float, ``pd.NA`` to NaN). Returns that dtype, or
+    None where the frame converts as it is (or has non-numeric columns, refused elsewhere).
+    """
+    dtypes = list(frame.dtypes) if isinstance(frame, dd.DataFrame) else [frame.dtype]
+    converted = []
+    needs = False
+    for dt in dtypes:
+        if pd.api.types.is_extension_array_dtype(dt):
+            numpy_dtype = getattr(dt, "numpy_dtype", None)
+            if numpy_dtype is None or not (
+                pd.api.types.is_numeric_dtype(dt) or pd.api.types.is_bool_dtype(dt)
+            ):
+                return None
+            # a nullable column may hold pd.NA, which only a float can carry (as NaN)
+            converted.append(numpy_dtype if numpy_dtype.kind == "f" else np.dtype(np.float64))
+            needs = True
+        elif isinstance(dt, np.dtype) and dt.kind in "biuf":
+            converted.append(dt)
+            needs = needs or dt.kind == "b"
+        else:
+            return None
+    if not needs:
+        return None
+    target = np.result_type(*converted)
+    return None if target.kind == "b" else target
 
 
 def ensure_known_chunks(arr):
     """Return ``arr`` with known row chunk sizes, computing them (one cheap pass) if needed."""
     if is_dask_array(arr) and any(np.isnan(c) for c in arr.chunks[0]):
-        arr = arr.compute_chunk_sizes()
+        with scheduler_pool():
+            arr = arr.compute_chunk_sizes()
     return arr
 
 
@@ -338,6 +365,11 @@ def check_y(y, *, y_numeric=False, input_name="y", estimator=None):
             y = y.rechunk({1: -1})[:, 0]
         if y.ndim != 1:
             raise ValueError(f"{input_name} must be 1-D, got shape {y.shape}.")
+        if y.dtype.kind == "c":
+            raise ValueError(
+                f"Complex data not supported: {input_name} has dtype {y.dtype}. Pass its real "
+                f"part ({input_name}.real) or its magnitude (abs({input_name})) if that is meant."
+            )
         if y_numeric and y.dtype.kind == "O":
             y = y.astype(np.float64)
         return y
@@ -389,6 +421,15 @@ def check_consistent_rows(X, y, *, names=("X", "y")):
     if len(X.chunks[0]) == len(y.chunks[0]):
         # Unknown sizes: assumed partitioned alike; each block is checked when it is read.
         return y
+    if x_known:
+        # only y's block lengths are unknown (e.g. a dask Series): a pass over y alone
+        # finds them, then y is split as X is
+        y = ensure_known_chunks(y)
+        if y.shape[0] != nx:
+            raise ValueError(
+                f"Found input variables with inconsistent numbers of samples: [{nx}, {y.shape[0]}]"
+            )
+        return y.rechunk({0: X.chunks[0]})
     raise ValueError(
         f"{names[0]} and {names[1]} have unknown chunk sizes and different numbers of blocks "
         f"({len(X.chunks[0])} vs {len(y.chunks[0])}). Build them from the same DataFrame, or "
@@ -452,6 +493,29 @@ def _check_weights_block(sw):
     return sw
 
 
+def _in_memory_x_for_dask_y(X, y, estimator, dtype):
+    """NumPy/pandas ``X`` as a dask array with the row blocks of the dask target ``y``.
+
+    ``y``'s block lengths are needed to split ``X`` alike; where they are unknown (a dask
+    Series, a filtered array) they are computed, a pass over ``y`` alone.
+    """
+    X = _sk_check_array(
+        X, dtype=dtype, ensure_all_finite=False, ensure_min_samples=0, estimator=estimator
+    )
+    yt = y
+    if isinstance(yt, dd.DataFrame) and len(yt.columns) == 1:
+        yt = yt[yt.columns[0]]
+    if is_dask_frame(yt):
+        yt = frame_to_dask_array(yt)
+    yt = ensure_known_chunks(yt)
+    if yt.shape[0] != X.shape[0]:
+        raise ValueError(
+            "Found input variables with inconsistent numbers of samples: "
+            f"[{X.shape[0]}, {yt.shape[0]}]"
+        )
+    return da.from_array(X, chunks=(yt.chunks[0],) + X.shape[1:])
+
+
 def validate_data(
     estimator,
     X="no_validation",
@@ -507,9 +571,9 @@ def validate_data(
             raise ValueError(message) from exc
     if no_x:
         raise ValueError("validate_data needs X with dask input")
-    if not is_dask_collection(X):
-        X = da.from_array(np.asarray(X), chunks=y.chunks[0] if is_dask_array(y) else "auto")
     _check_feature_names(estimator, X, reset)
+    if not is_dask_collection(X):
+        X = _in_memory_x_for_dask_y(X, y, estimator, dtype)
     Xa = check_array(
         X,
         dtype=dtype,

@@ -109,7 +109,7 @@ def test_nan_in_dask_input_is_caught_in_first_pass_not_at_validation():
     out = validate_data(Est(), X)
     assert calls == []  # validation read nothing
     with pytest.raises(ValueError, match="NaN or infinity"):
-        reduce_blocks(lambda b: b.sum(), [out], check_finite=[0])
+        reduce_blocks(lambda b: b.sum(), [out], check_finite={0: "X"})
 
 
 def test_y_alignment_and_lengths():

@@ -13,16 +13,15 @@ from __future__ import annotations
 import functools
 import uuid
 
-import dask
 import dask.array as da
 from dask.delayed import Delayed
 from dask.highlevelgraph import HighLevelGraph
 
+from .compute import compute, local_map
 from .reduction import (
     LOCAL_BLOCK_ROWS,
     _block_keys,
     _param_node,
-    _pool,
     _run_chunk,
     finite_check,
     n_row_blocks,
@@ -54,7 +53,7 @@ def gather_blocks(
     arrays,
     params=(),
     *,
-    check_finite=(),
+    check_finite=None,
     name="gather",
     block_rows=LOCAL_BLOCK_ROWS,
 ):
@@ -69,9 +68,9 @@ def gather_blocks(
         as ``None``.
     params : sequence, default=()
         Small values passed to every call after the blocks (one broadcast key for dask input).
-    check_finite : sequence of int or dict, default=()
-        Positions in ``arrays`` whose blocks are checked for NaN/inf before ``chunk`` runs
-        (a dict names them for the message, as in :func:`tree_reduce`).
+    check_finite : dict, default={}
+        Positions in ``arrays`` whose blocks are checked for NaN/inf before ``chunk`` runs,
+        each mapped to the input's name for the message, as in :func:`tree_reduce`.
     name : str, default="gather"
         Prefix of the graph keys.
     block_rows : int, default=65536
@@ -83,7 +82,7 @@ def gather_blocks(
         ``chunk``'s results, one per row block, in block order.
     """
     arrays = list(arrays)
-    check_finite = finite_check(check_finite)
+    check_finite = finite_check(check_finite or {})
     if any(isinstance(a, da.Array) for a in arrays):
         if not all(a is None or isinstance(a, da.Array) for a in arrays):
             raise TypeError("internal: mix of dask and non-dask inputs in one gather")
@@ -108,7 +107,7 @@ def gather_blocks(
         dsk[final] = (_as_list, *keys)
         deps = [a for a in arrays if a is not None]
         graph = HighLevelGraph.from_collections(final, dsk, dependencies=deps)
-        (result,) = dask.compute(Delayed(final, graph), optimize_graph=False)
+        (result,) = compute(Delayed(final, graph), optimize_graph=False)
         return result
 
     lengths = {a.shape[0] for a in arrays if a is not None}
@@ -124,6 +123,4 @@ def gather_blocks(
             functools.partial(_with_index, chunk, i), check_finite, i, params, *blocks
         )
 
-    if len(slices) == 1:
-        return [run(0)]
-    return list(_pool().map(run, range(len(slices))))
+    return local_map(run, range(len(slices)))

@@ -12,18 +12,15 @@ A reduction is three plain functions:
 Dask input is wired into one graph (chunk tasks, then ``combine`` levels of at most
 ``split_every`` partials, then ``aggregate``) that is submitted once. Small parameters are a
 single key of that graph, so each worker fetches them once however many blocks it holds.
-NumPy input runs the same functions over row slices on a shared thread pool (the numba kernels
-release the GIL), with the same combine tree, so results do not depend on the input kind
+NumPy input runs the same functions over row slices on a thread pool (the numba kernels
+release the GIL; see :func:`dask_scale._graph.compute.local_map`), with the same combine tree, so results do not depend on the input kind
 beyond the block boundaries.
 """
 
 from __future__ import annotations
 
 import math
-import os
-import threading
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 
 import dask
 import dask.array as da
@@ -32,6 +29,7 @@ from dask.delayed import Delayed
 from dask.highlevelgraph import HighLevelGraph
 
 from .client import get_client
+from .compute import compute, local_map
 
 __all__ = [
     "n_row_blocks",
@@ -61,30 +59,36 @@ def sum_partials(parts):
     return out
 
 
-def _nonfinite_message(position, block_index, name=None):
-    if name in (None, "X"):
+def nonfinite_message(name, block_index=None):
+    """The error for NaN/inf found in (row block ``block_index`` of) the input ``name``."""
+    where = "" if block_index is None else f" (row block {block_index})"
+    if name == "X":
         return (
-            f"Input {'X' if name else position} contains NaN or infinity (row block "
-            f"{block_index}). Remove or impute those values first, e.g. with "
-            "dask_scale.impute.SimpleImputer, or drop them with "
-            "`X[da.isfinite(X).all(axis=1)]`."
+            f"Input X contains NaN or infinity{where}. Remove or impute "
+            "those values first, e.g. with dask_scale.impute.SimpleImputer, or drop them "
+            "with `X[da.isfinite(X).all(axis=1)]`."
         )
     return (
-        f"Input {name} contains NaN or infinity (row block {block_index}). Drop those rows "
+        f"Input {name} contains NaN or infinity{where}. Drop those rows "
         f"from X and {name} alike, e.g. `keep = da.isfinite({name})` then `X[keep]`, "
         f"`{name}[keep]`."
     )
 
 
 def finite_check(check_finite):
-    """Normalise ``check_finite``: positions, or a mapping position -> input name.
+    """Normalise ``check_finite``, a mapping position -> input name (the user's, e.g. "X").
 
-    Returns a frozenset of ``(position, name)`` pairs (``name`` None when not given), a form
-    that dask passes to tasks untouched.
+    Returns a frozenset of ``(position, name)`` pairs, a form that dask passes to tasks
+    untouched. Positions alone are refused: an error must name the input the user passed.
     """
-    if isinstance(check_finite, dict):
-        return frozenset((int(k), v) for k, v in check_finite.items())
-    return frozenset((int(k), None) for k in check_finite)
+    if isinstance(check_finite, frozenset):
+        return check_finite
+    if not isinstance(check_finite, dict):
+        raise TypeError(
+            "internal: check_finite maps input positions to the names users know them by, "
+            f"e.g. {{0: 'X'}}; got {check_finite!r}"
+        )
+    return frozenset((int(k), str(v)) for k, v in check_finite.items())
 
 
 def _run_chunk(chunk, check_finite, block_index, params, *blocks, pass_index=False):
@@ -103,7 +107,7 @@ def _run_chunk(chunk, check_finite, block_index, params, *blocks, pass_index=Fal
                 "Rechunk y/sample_weight to X's chunks, or build them from the same DataFrame."
             )
         if pos in names and b.dtype.kind in "fc" and not np.isfinite(b).all():
-            raise ValueError(_nonfinite_message(pos, block_index, names[pos]))
+            raise ValueError(nonfinite_message(names[pos], block_index))
     if pass_index:
         return chunk(block_index, *blocks, *params)
     return chunk(*blocks, *params)
@@ -161,7 +165,7 @@ def tree_reduce(
     combine=sum_partials,
     aggregate=None,
     split_every=8,
-    check_finite=(),
+    check_finite=None,
     name="reduce",
     block_index=False,
 ):
@@ -182,10 +186,10 @@ def tree_reduce(
         Applied to the final partial.
     split_every : int, default=8
         Fan-in of each combine task.
-    check_finite : sequence of int or dict, default=()
+    check_finite : dict, default={}
         Positions in ``arrays`` whose blocks are checked for NaN/inf before ``chunk`` runs
-        (a cheap in-memory check in the pass that reads the block anyway); a dict maps each
-        position to the input's name for the error message (e.g. ``{0: "y"}``).
+        (a cheap in-memory check in the pass that reads the block anyway), each mapped to
+        the input's name for the error message (e.g. ``{0: "X", 1: "y"}``).
     name : str, default="reduce"
         Prefix of the graph keys.
     block_index : bool, default=False
@@ -207,7 +211,7 @@ def tree_reduce(
     param_key = f"{prefix}-params"
     dsk[param_key] = _param_node(params)
     per_array = [_block_keys(a, nblocks) for a in arrays]
-    check_finite = finite_check(check_finite)
+    check_finite = finite_check(check_finite or {})
     level = []
     for i in range(nblocks):
         key = (f"{prefix}-chunk", i)
@@ -239,18 +243,6 @@ def tree_reduce(
     return Delayed(final, graph)
 
 
-_POOL = None
-_POOL_LOCK = threading.Lock()
-
-
-def _pool():
-    global _POOL
-    with _POOL_LOCK:
-        if _POOL is None:
-            _POOL = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="dask_scale")
-        return _POOL
-
-
 def row_slices(n_rows, block_rows=LOCAL_BLOCK_ROWS):
     """Row slices that split ``n_rows`` into near-equal blocks of at most ``block_rows``."""
     nblocks = max(1, math.ceil(n_rows / block_rows))
@@ -266,17 +258,14 @@ def _local_reduce(
         raise ValueError(f"Inputs have different numbers of rows: {sorted(lengths)}")
     n = lengths.pop()
     slices = row_slices(n, block_rows)
-    check_finite = finite_check(check_finite)
+    check_finite = finite_check(check_finite or {})
 
     def run(i):
         s = slices[i]
         blocks = [None if a is None else a[s] for a in arrays]
         return _run_chunk(chunk, check_finite, i, tuple(params), *blocks, pass_index=block_index)
 
-    if len(slices) == 1:
-        parts = [run(0)]
-    else:
-        parts = list(_pool().map(run, range(len(slices))))
+    parts = local_map(run, range(len(slices)))
     while len(parts) > 1:
         parts = [combine(parts[j : j + split_every]) for j in range(0, len(parts), split_every)]
     out = parts[0]
@@ -291,7 +280,7 @@ def reduce_blocks(
     combine=sum_partials,
     aggregate=None,
     split_every=8,
-    check_finite=(),
+    check_finite=None,
     name="reduce",
     block_rows=LOCAL_BLOCK_ROWS,
     block_index=False,
@@ -318,7 +307,7 @@ def reduce_blocks(
             name=name,
             block_index=block_index,
         )
-        (result,) = dask.compute(lazy, optimize_graph=False)
+        (result,) = compute(lazy, optimize_graph=False)
         return result
     return _local_reduce(
         chunk,
@@ -351,5 +340,5 @@ def reduce_partitions(chunk, frame, *, combine, split_every=8):
             dask.delayed(_apply_combine, pure=True)(combine, *level[j : j + split_every])
             for j in range(0, len(level), split_every)
         ]
-    (result,) = dask.compute(level[0])
+    (result,) = compute(level[0])
     return result

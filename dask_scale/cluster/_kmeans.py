@@ -270,7 +270,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
             init_centres = self._check_init_array(X.shape[1], dtype)
         n_runs = self._n_runs()
         rs = check_random_state(self.random_state)
-        check_finite = (0,) if dask_in else ()
+        check_finite = {0: "X"} if dask_in else {}
         tol = None
         log = IterationLog(type(self).__name__, self.verbose, what="inertia")
         best = None
@@ -445,7 +445,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
             sse_chunk,
             [X, w],
             (centres,),
-            check_finite=(0,) if is_dask_array(X) else (),
+            check_finite={0: "X"} if is_dask_array(X) else {},
             name="kmeans-score",
         )
         return -float(sse)

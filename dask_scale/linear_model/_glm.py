@@ -455,7 +455,7 @@ class LogisticRegression(ClassifierMixin, _GLM):
             _predict.accuracy_sums,
             [Xv, yv, sw],
             (self.coef_, self.intercept_, self.classes_),
-            check_finite=(0,),
+            check_finite={0: "X"},
             name="glm-accuracy",
         )
         return float(correct / total)

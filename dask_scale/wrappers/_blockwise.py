@@ -19,13 +19,13 @@ import functools
 import uuid
 import warnings
 
-import dask
 import dask.array as da
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from dask.delayed import delayed
 
+from .._graph.compute import compute as _graph_compute
 from .._validation import is_dask_array, is_dask_frame
 
 __all__ = ["compute", "map_method", "output_meta"]
@@ -45,7 +45,7 @@ def compute(*values):
     and array (graph) collections, e.g. X as a dask DataFrame and y as a dask array."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Computing mixed collections", category=UserWarning)
-        return dask.compute(*values)
+        return _graph_compute(*values)
 
 
 def _empty_of(out):
@@ -183,12 +183,40 @@ def _frame_meta(meta, estimator, method):
 
 def _mismatch(estimator, method, got, meta):
     param = META_PARAMS.get(method)
-    fix = f" Pass {param}= with the right shape." if param else ""
+    fix = f" Pass {param}= with the right shape and dtype." if param else ""
+    trailing = "".join(f", {d}" for d in getattr(meta, "shape", ())[1:]) or ","
+    dtype = getattr(meta, "dtype", None)
+    dtype = f"dtype {dtype}, " if dtype is not None and not isinstance(meta, pd.DataFrame) else ""
     return ValueError(
         f"{type(estimator).__name__}.{method} returned {got} on a block, which does not match "
-        f"the expected output {type(meta).__name__} of shape (n, {', '.join(map(str, getattr(meta, 'shape', ())[1:]))})."
-        + fix
+        f"the expected output {type(meta).__name__} of {dtype}shape (n{trailing})." + fix
     )
+
+
+def _castable(got, expected):
+    """Whether a block's output dtype may be cast to the meta's without changing values.
+
+    Numbers go to numbers of the same kind or wider (int -> float, float64 -> float32), text
+    to text at least as wide, anything to object; text to numbers, numbers to text, floats
+    to integers or a narrower string contradict the meta.
+    """
+    got, expected = np.dtype(got), np.dtype(expected)
+    if got == expected or expected.kind == "O":
+        return True
+    if got.kind in "biuf" and expected.kind in "biuf":
+        return np.can_cast(got, expected, "same_kind")
+    if got.kind in "US" and expected.kind in "US":
+        return np.can_cast(got, expected, "safe")
+    return False
+
+
+def _cast_to_meta(out, meta, estimator, method):
+    """``out`` with the meta's dtype; a contradicting dtype raises (no silent cast)."""
+    if out.dtype == meta.dtype:
+        return out
+    if not _castable(out.dtype, meta.dtype):
+        raise _mismatch(estimator, method, f"dtype {out.dtype}", meta)
+    return out.astype(meta.dtype)
 
 
 def _check_rows(out, n, estimator, method):
@@ -209,7 +237,7 @@ def _apply_array_block(block, estimator, *, method, meta):
         out = sp.csr_matrix(out) if not sp.issparse(out) else out
         out = out.asformat(meta.format)
         _check_rows(out, n, estimator, method)
-        return out if out.dtype == meta.dtype else out.astype(meta.dtype)
+        return _cast_to_meta(out, meta, estimator, method)
     if n == 0:
         return np.empty((0,) + meta.shape[1:], dtype=meta.dtype)
     out = getattr(estimator, method)(block)
@@ -221,7 +249,7 @@ def _apply_array_block(block, estimator, *, method, meta):
         out = out[:, 0]
     if out.ndim != meta.ndim or (meta.ndim > 1 and out.shape[1:] != meta.shape[1:]):
         raise _mismatch(estimator, method, f"shape {out.shape}", meta)
-    return out if out.dtype == meta.dtype else out.astype(meta.dtype)
+    return _cast_to_meta(out, meta, estimator, method)
 
 
 def _apply_frame_partition(part, estimator, *, method, meta):
@@ -240,6 +268,7 @@ def _apply_frame_partition(part, estimator, *, method, meta):
             raise _mismatch(estimator, method, f"shape {values.shape}", meta)
         _check_rows(values, n, estimator, method)
         res = pd.Series(values, index=part.index, name=meta.name)
+        _check_frame_dtypes([res.dtype], [meta.dtype], estimator, method, meta)
         return res if res.dtype == meta.dtype else res.astype(meta.dtype)
     if isinstance(out, pd.DataFrame):
         _check_rows(out, n, estimator, method)
@@ -255,8 +284,16 @@ def _apply_frame_partition(part, estimator, *, method, meta):
         _check_rows(values, n, estimator, method)
         res = pd.DataFrame(values, index=part.index, columns=meta.columns)
     if not res.dtypes.equals(meta.dtypes):
+        _check_frame_dtypes(res.dtypes, meta.dtypes, estimator, method, meta)
         res = res.astype(meta.dtypes.to_dict())
     return res
+
+
+def _check_frame_dtypes(got, expected, estimator, method, meta):
+    """NumPy column dtypes of a partition checked against the meta's (see :func:`_castable`)."""
+    for g, e in zip(got, expected, strict=True):
+        if isinstance(g, np.dtype) and isinstance(e, np.dtype) and not _castable(g, e):
+            raise _mismatch(estimator, method, f"dtype {g}", meta)
 
 
 def _map_array(X, est_node, method, meta, name):

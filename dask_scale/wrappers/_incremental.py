@@ -13,7 +13,7 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import check_classification_targets
 
 from .._graph import count_row_blocks, fold_blocks
-from .._validation import is_dask_array, is_dask_collection, is_dask_frame
+from .._validation import ensure_known_chunks, is_dask_array, is_dask_collection, is_dask_frame
 from ._blockwise import compute
 from ._parallel_post_fit import ParallelPostFit
 
@@ -82,8 +82,10 @@ def _count_rows(coll):
             lambda b: np.array([b.shape[0]]), chunks=((1,) * len(coll.chunks[0]),),
             drop_axis=list(range(1, coll.ndim)), dtype=np.int64,
         )
-        return tuple(int(s) for s in sizes.compute())
-    return tuple(int(s) for s in coll.map_partitions(len).compute())
+        (sizes,) = compute(sizes)
+        return tuple(int(s) for s in sizes)
+    (sizes,) = compute(coll.map_partitions(len))
+    return tuple(int(s) for s in sizes)
 
 
 def _as_row_array(coll):
@@ -261,8 +263,7 @@ class Incremental(ParallelPostFit):
         if lx == lv and same_count:
             return value
         value = _as_row_array(value)
-        if _known_row_chunks(value) is None:
-            value = value.compute_chunk_sizes()
+        value = ensure_known_chunks(value)
         return value.rechunk({0: lx})
 
     def _prepare(self, X, y, fit_params):

@@ -181,7 +181,7 @@ def _reduce_metric(metric, pred, y, sample_weight):
     y = check_consistent_rows(pred, y)
     if sample_weight is not None:
         sample_weight = check_sample_weight(sample_weight, pred)
-    kwargs = {"aggregate": aggregate, "check_finite": (0, 1) if finite else ()}
+    kwargs = {"aggregate": aggregate, "check_finite": {0: "the predictions", 1: "y"} if finite else {}}
     if combine is not None:
         kwargs["combine"] = combine
     return reduce_blocks(chunk, [pred, y, sample_weight], name=f"score-{metric}", **kwargs)

@@ -51,6 +51,6 @@ def test_gather_blocks_is_one_graph_and_checks_finite():
     assert len(calls) == 1
     X[25, 1] = np.inf
     with pytest.raises(ValueError, match="row block 2"):
-        gather_blocks(lambda i, b: i, [da.from_array(X, chunks=(10, 2))], check_finite=[0])
+        gather_blocks(lambda i, b: i, [da.from_array(X, chunks=(10, 2))], check_finite={0: "X"})
     with pytest.raises(ValueError, match="NaN or infinity"):
-        gather_blocks(lambda i, b: i, [X], check_finite=[0])
+        gather_blocks(lambda i, b: i, [X], check_finite={0: "X"})

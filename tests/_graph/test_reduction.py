@@ -67,11 +67,25 @@ def test_check_finite_raises_clear_error():
     X = np.ones((10, 2))
     X[7, 1] = np.nan
     with pytest.raises(ValueError, match="NaN or infinity"):
-        reduce_blocks(lambda b: b.sum(), [da.from_array(X, chunks=5)], check_finite=[0])
+        reduce_blocks(lambda b: b.sum(), [da.from_array(X, chunks=5)], check_finite={0: "X"})
     with pytest.raises(ValueError, match="NaN or infinity"):
-        reduce_blocks(lambda b: b.sum(), [X], check_finite=[0])
+        reduce_blocks(lambda b: b.sum(), [X], check_finite={0: "X"})
     # not checked when not asked
     assert np.isnan(reduce_blocks(lambda b: b.sum(), [X]))
+
+
+@pytest.mark.parametrize("container", ["numpy", "dask"])
+def test_nonfinite_error_names_the_input_never_a_position(container):
+    X = np.ones((10, 2))
+    y = np.ones(10)
+    y[3] = np.inf
+    arrays = [X, y] if container == "numpy" else [da.from_array(X, chunks=5), da.from_array(y, chunks=5)]
+    with pytest.raises(ValueError, match=r"^Input y contains NaN or infinity") as info:
+        reduce_blocks(lambda b, t: b.sum(), arrays, check_finite={0: "X", 1: "y"})
+    assert "Input 1" not in str(info.value)
+    # positions without names are refused: every message must name what the user passed
+    with pytest.raises(TypeError, match="names users know them by"):
+        reduce_blocks(lambda b, t: b.sum(), arrays, check_finite=(0, 1))
 
 
 def test_misaligned_blocks_detected_when_read():

@@ -246,8 +246,8 @@ class GLMObjective:
         return [self.X, self.y, self.sample_weight]
 
     def take_finite_check(self):
-        """Positions to check for NaN/inf in the next pass (only the first pass checks)."""
-        check = (0,) if self._check_finite else ()
+        """Inputs to check for NaN/inf in the next pass (only the first pass checks)."""
+        check = {0: "X"} if self._check_finite else {}
         self._check_finite = False
         return check
 
