@@ -101,7 +101,7 @@ def merge_moments(a, b):
     nb, sb, ob, qb = b
     n = na + nb
     with np.errstate(divide="ignore", invalid="ignore"):
-        frac = np.where(n > 0, nb / n, 0.0)
+        frac = np.where(n != 0, nb / n, 0.0)
         delta = (sb - sa) + (ob - oa)
         offset = oa + delta * frac
         m2 = qa + qb + delta * delta * na * frac

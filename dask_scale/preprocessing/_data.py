@@ -213,8 +213,10 @@ class StandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             prev = (seen.astype(np.float64), prev_mean, zeros, prev_var * seen)
             total, shift, offset, m2 = merge_moments(prev, part)
         with np.errstate(invalid="ignore"):
-            # a feature without any value has an undefined mean (NaN, as scikit-learn)
-            mean = np.where(total > 0, shift + offset, np.nan)
+            # a feature without any value has an undefined mean (NaN, as scikit-learn);
+            # negative weights are taken as scikit-learn takes them (all negative: the
+            # weighted mean and variance of their magnitudes)
+            mean = np.where(total != 0, shift + offset, np.nan)
         if weighted or not prev_int:
             seen = total.astype(np.float64)
         else:
