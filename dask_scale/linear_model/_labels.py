@@ -90,6 +90,12 @@ def class_weight_vector(class_weight, classes, counts):
             return counts.sum() / (len(classes) * counts)
     weights = np.ones(len(classes))
     keys = {_label_key(k): v for k, v in class_weight.items()}
+    bad = {k: v for k, v in keys.items() if not _valid_weight(v)}
+    if bad:
+        raise ValueError(
+            f"class_weight must map each class to a finite, non-negative number; got {bad}. "
+            "Give a smaller (or zero) weight to a class to count it less."
+        )
     missing = []
     for i, c in enumerate(classes):
         key = _label_key(c)
@@ -105,6 +111,14 @@ def class_weight_vector(class_weight, classes, counts):
             f"(classes: {[_label_key(c) for c in classes]})."
         )
     return weights
+
+
+def _valid_weight(value):
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return False
+    return np.isfinite(value) and value >= 0.0
 
 
 def encode_labels(y, classes, binary):

@@ -23,17 +23,19 @@ from . import lbfgs as _lbfgs
 from . import newton as _newton
 from . import proximal_grad as _prox
 from ._objective import GLMObjective, Penalty
+from ._options import check_option
 from ._result import SolverResult
 
 __all__ = ["GLMObjective", "Penalty", "SOLVERS", "SolverResult", "make_solver"]
 
-# name -> (function, default keyword arguments, handles an L1 term)
+# name -> (solver module, handles an L1 term); each module has the solver function of its
+# name, DEFAULTS (its options) and OPTIONS (a check per option, see _options.py)
 SOLVERS = {
-    "lbfgs": (_lbfgs.lbfgs, _lbfgs.DEFAULTS, False),
-    "newton": (_newton.newton, _newton.DEFAULTS, False),
-    "gradient_descent": (_gd.gradient_descent, _gd.DEFAULTS, False),
-    "proximal_grad": (_prox.proximal_grad, _prox.DEFAULTS, True),
-    "admm": (_admm.admm, _admm.DEFAULTS, True),
+    "lbfgs": (_lbfgs, False),
+    "newton": (_newton, False),
+    "gradient_descent": (_gd, False),
+    "proximal_grad": (_prox, True),
+    "admm": (_admm, True),
 }
 
 
@@ -53,7 +55,8 @@ def make_solver(name, penalty, solver_kwargs):
     callable
         ``solve(obj, w0, *, max_iter, tol, log) -> SolverResult``.
     """
-    func, defaults, handles_l1 = SOLVERS[name]
+    module, handles_l1 = SOLVERS[name]
+    func, defaults = getattr(module, name), module.DEFAULTS
     if penalty.l1 > 0 and not handles_l1:
         raise ValueError(
             f"solver={name!r} cannot handle penalty={penalty.name!r}: its L1 term is not "
@@ -67,4 +70,6 @@ def make_solver(name, penalty, solver_kwargs):
             f"Unknown solver_kwargs {unknown} for solver={name!r}; accepted keys are "
             f"{sorted(defaults)}."
         )
+    for key, value in kwargs.items():
+        check_option(name, key, value, module.OPTIONS[key])
     return functools.partial(func, **kwargs)

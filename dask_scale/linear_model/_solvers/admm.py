@@ -32,6 +32,13 @@ import numpy as np
 from ..._graph import gather_blocks
 from ._linalg import newton_direction
 from ._objective import GRAD, HESS, block_eval, block_inputs, flat_grad, split_flat
+from ._options import (
+    OPTIONAL_NON_NEGATIVE,
+    OPTIONAL_POSITIVE,
+    POSITIVE,
+    POSITIVE_INT,
+    open_interval,
+)
 from ._result import SolverResult
 
 __all__ = ["admm"]
@@ -44,6 +51,15 @@ DEFAULTS = {
     "mu": 10.0,
     "tau": 2.0,
     "local_max_iter": 10,
+}
+OPTIONS = {
+    "rho": OPTIONAL_POSITIVE,
+    "over_relax": open_interval(0, 2),
+    "abstol": OPTIONAL_NON_NEGATIVE,
+    "reltol": OPTIONAL_NON_NEGATIVE,
+    "mu": POSITIVE,
+    "tau": POSITIVE,
+    "local_max_iter": POSITIVE_INT,
 }
 
 # Per-block caches of the Hessian are broadcast each iteration; above this size they are
@@ -180,10 +196,6 @@ def admm(
     -------
     SolverResult
     """
-    if not 0.0 < over_relax < 2.0:
-        raise ValueError(f"over_relax must be in (0, 2), got {over_relax}")
-    if rho is not None and not rho > 0:
-        raise ValueError(f"rho must be positive, got {rho}")
     residual_rule = abstol is not None or reltol is not None
     abstol = 0.0 if abstol is None else float(abstol)
     reltol = 0.0 if reltol is None else float(reltol)

@@ -10,11 +10,13 @@ from collections import deque
 
 import numpy as np
 
+from ._options import POSITIVE_INT, open_interval
 from ._result import SolverResult
 
 __all__ = ["gradient_descent"]
 
 DEFAULTS = {"maxls": 30, "memory": 10, "armijo": 1e-4}
+OPTIONS = {"maxls": POSITIVE_INT, "memory": POSITIVE_INT, "armijo": open_interval(0, 1)}
 
 
 def gradient_descent(obj, w0, *, max_iter, tol, log, maxls=30, memory=10, armijo=1e-4):

@@ -5,11 +5,13 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import minimize
 
+from ._options import NON_NEGATIVE, POSITIVE_INT
 from ._result import SolverResult
 
 __all__ = ["lbfgs"]
 
 DEFAULTS = {"maxcor": 10, "maxls": 50, "ftol": 64 * np.finfo(float).eps}
+OPTIONS = {"maxcor": POSITIVE_INT, "maxls": POSITIVE_INT, "ftol": NON_NEGATIVE}
 
 
 def lbfgs(obj, w0, *, max_iter, tol, log, maxcor=10, maxls=50, ftol=DEFAULTS["ftol"]):

@@ -9,11 +9,13 @@ from __future__ import annotations
 import numpy as np
 
 from ._linalg import newton_direction
+from ._options import POSITIVE_INT, open_interval
 from ._result import SolverResult
 
 __all__ = ["newton"]
 
 DEFAULTS = {"maxls": 30, "armijo": 1e-4}
+OPTIONS = {"maxls": POSITIVE_INT, "armijo": open_interval(0, 1)}
 
 
 def newton(obj, w0, *, max_iter, tol, log, maxls=30, armijo=1e-4):

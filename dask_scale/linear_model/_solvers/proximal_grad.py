@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._options import BOOLEAN, POSITIVE, POSITIVE_INT
 from ._result import SolverResult
 
 __all__ = ["proximal_grad"]
 
 DEFAULTS = {"maxls": 30, "restart": True, "step": 1.0}
+OPTIONS = {"maxls": POSITIVE_INT, "restart": BOOLEAN, "step": POSITIVE}
 
 
 def proximal_grad(obj, w0, *, max_iter, tol, log, maxls=30, restart=True, step=1.0):
