@@ -18,30 +18,85 @@ def _apply(block, func, kw_args):
     return func(block, **kw_args) if func is not None else block
 
 
+def _describe(out, rows=None):
+    shape = getattr(out, "shape", None)
+    if rows is not None and shape:
+        shape = "(" + ", ".join([rows, *map(str, shape[1:])]) + ("," if len(shape) == 1 else "") + ")"
+    dtype = getattr(out, "dtype", None)
+    if dtype is None and hasattr(out, "dtypes"):
+        dtype = "columns " + ", ".join(map(str, out.dtypes.unique()))
+    return f"{type(out).__name__} of shape {shape} and dtype {dtype}"
+
+
+def _apply_checked(block, func, kw_args, meta, guessed):
+    """``func`` on one block, its output checked against what the lazy result promised.
+
+    The same number of rows, and (for arrays) the trailing shape and dtype of ``meta``: the
+    output of ``func`` on an empty block, or, when ``guessed``, the input's own (``func``
+    could not run on an empty block).
+    """
+    out = _apply(block, func, kw_args)
+    n_in, n_out = len(block), len(out) if hasattr(out, "__len__") else None
+    problem = None
+    if n_out != n_in:
+        problem = f"{n_out} rows for a block of {n_in} rows (it must keep the rows)"
+    elif isinstance(meta, np.ndarray):
+        out = np.asarray(out) if not hasattr(out, "dtype") else out
+        if getattr(out, "shape", (None,))[1:] != meta.shape[1:] or out.dtype != meta.dtype:
+            problem = _describe(out)
+    if problem is not None:
+        told = (
+            "the input's shape and dtype, since func raised on an empty block"
+            if guessed
+            else "what func returned on an empty block"
+        )
+        raise ValueError(
+            f"BlockTransformer: func returned {problem}, where {_describe(meta, 'n')} was "
+            f"expected ({told}). func must map a block to one with the same rows and the "
+            "same columns and dtype for every block."
+        )
+    return out
+
+
+def _output_meta(meta_in, func, kw_args):
+    """The output of ``func`` on the input's empty meta, or (the input's meta, True)."""
+    try:
+        out = _apply(meta_in, func, kw_args)
+    except Exception:  # noqa: BLE001 - func may refuse an empty block; checked per block
+        return meta_in, True
+    return out, False
+
+
 def _map_row_blocks(X, func, kw_args):
     """``func`` on every row block of a dask array, each block holding all the columns.
 
     Several column blocks are merged first, so a row-wise ``func`` sees whole rows. The
     output's columns and dtype come from ``func`` on an empty block of the input's width,
-    so a ``func`` that changes the number of columns gives an array of the right shape.
+    so a ``func`` that changes the number of columns gives an array of the right shape;
+    every block's output is checked against them when it is computed.
     """
     if X.ndim == 2 and len(X.chunks[1]) > 1:
         X = X.rechunk({1: -1})
-    try:
-        meta = np.asarray(_apply(np.empty((0,) + X.shape[1:], dtype=X.dtype), func, kw_args))
-    except Exception:  # func cannot run on an empty block: keep dask's own inference
-        return X.map_blocks(_apply, func, kw_args)
+    meta, guessed = _output_meta(np.empty((0,) + X.shape[1:], dtype=X.dtype), func, kw_args)
+    meta = np.asarray(meta)
+    args = (_apply_checked, func, kw_args, meta, guessed)
     if meta.ndim == 2 and X.ndim == 2:
         return X.map_blocks(
-            _apply, func, kw_args, chunks=(X.chunks[0], (meta.shape[1],)), dtype=meta.dtype,
-            meta=meta,
+            *args, chunks=(X.chunks[0], (meta.shape[1],)), dtype=meta.dtype, meta=meta
         )
     if meta.ndim == 1 and X.ndim == 2:
         return X.map_blocks(
-            _apply, func, kw_args, chunks=(X.chunks[0],), drop_axis=1, dtype=meta.dtype,
-            meta=meta,
+            *args, chunks=(X.chunks[0],), drop_axis=1, dtype=meta.dtype, meta=meta
         )
-    return X.map_blocks(_apply, func, kw_args, dtype=meta.dtype, meta=meta)
+    return X.map_blocks(*args, dtype=meta.dtype, meta=meta)
+
+
+def _map_partitions(X, func, kw_args):
+    """``func`` on every partition of a dask DataFrame, each output checked for its rows."""
+    meta, guessed = _output_meta(X._meta, func, kw_args)
+    return X.map_partitions(
+        _apply_checked, func, kw_args, meta, guessed, meta=meta, enforce_metadata=False
+    )
 
 
 class BlockTransformer(TransformerMixin, BaseEstimator):
@@ -138,7 +193,7 @@ class BlockTransformer(TransformerMixin, BaseEstimator):
         X = self._check(X, reset=False)
         kw_args = self.kw_args or {}
         if isinstance(X, dd.DataFrame):
-            return X.map_partitions(_apply, self.func, kw_args)
+            return _map_partitions(X, self.func, kw_args)
         if is_dask_collection(X):
             return _map_row_blocks(X, self.func, kw_args)
         return _apply(X, self.func, kw_args)
