@@ -9,13 +9,19 @@ import pandas as pd
 import pytest
 import sklearn.compose as skc
 import sklearn.preprocessing as skp
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.compose import make_column_selector
 from sklearn.linear_model import LogisticRegression as SkLogisticRegression
-from sklearn.pipeline import Pipeline
+from sklearn.pipeline import Pipeline, make_pipeline
 
 from dask_scale.compose import ColumnTransformer, make_column_transformer
 from dask_scale.impute import SimpleImputer
-from dask_scale.preprocessing import MinMaxScaler, OneHotEncoder, StandardScaler
+from dask_scale.preprocessing import (
+    BlockTransformer,
+    MinMaxScaler,
+    OneHotEncoder,
+    StandardScaler,
+)
 
 
 def _frame(n=90, seed=0):
@@ -231,3 +237,110 @@ def test_on_a_distributed_client(client):
     out = _preprocessor().fit(dframe).transform(dframe).compute()
     np.testing.assert_allclose(out.to_numpy(), _preprocessor().fit(frame).transform(frame),
                                rtol=1e-12)
+
+
+# -- transformers without get_feature_names_out ------------------------------------------
+
+
+class _Doubler(TransformerMixin, BaseEstimator):
+    """A transformer with fit/transform only (no get_feature_names_out)."""
+
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        return X * 2
+
+
+class _ArrayDoubler(_Doubler):
+    """Returns a NumPy array whatever the input (so a DataFrame output cannot be named)."""
+
+    def transform(self, X):
+        return np.asarray(X) * 2
+
+
+NAMELESS = {
+    # ours, its scikit-learn twin (same values), its make_column_transformer name
+    "block": (lambda: BlockTransformer(np.abs), lambda: skp.FunctionTransformer(np.abs),
+              "blocktransformer"),
+    "function": (lambda: skp.FunctionTransformer(np.abs),
+                 lambda: skp.FunctionTransformer(np.abs), "functiontransformer"),
+    "custom": (_Doubler, _Doubler, "_doubler"),
+    # a Pipeline has get_feature_names_out, which fails for a step without one
+    "pipeline": (lambda: make_pipeline(BlockTransformer(np.abs)),
+                 lambda: make_pipeline(skp.FunctionTransformer(np.abs)), "pipeline"),
+}
+
+
+def _two_columns(n=60, seed=1):
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({"a": rng.normal(size=n), "b": rng.normal(size=n) * 3 + 1})
+
+
+def _as_input(frame, kind):
+    if kind == "pandas":
+        return frame, (["a"], ["b"])
+    if kind == "dask_frame":
+        return dd.from_pandas(frame, npartitions=3), (["a"], ["b"])
+    if kind == "numpy":
+        return frame.to_numpy(), ([0], [1])
+    return da.from_array(frame.to_numpy(), chunks=(25, 2)), ([0], [1])
+
+
+@pytest.mark.parametrize("kind", ["pandas", "numpy", "dask_array", "dask_frame"])
+@pytest.mark.parametrize("nameless", list(NAMELESS))
+def test_transformers_without_feature_names(kind, nameless):
+    make_ours, make_ref, name = NAMELESS[nameless]
+    frame = _two_columns()
+    X, (first, second) = _as_input(frame, kind)
+    ref = skc.make_column_transformer((make_ref(), first), (skp.StandardScaler(), second))
+    ref_X = frame if kind in ("pandas", "dask_frame") else frame.to_numpy()
+    expected = ref.fit_transform(ref_X)
+    assert expected.shape == (len(frame), 2)
+
+    for preserve in (True, False):
+        ours = make_column_transformer((make_ours(), first), (StandardScaler(), second),
+                                       preserve_dataframe=preserve)
+        out = ours.fit_transform(X)
+        np.testing.assert_allclose(_np(out), expected, rtol=1e-12)
+        assert list(ours.output_indices_.values()) == list(ref.output_indices_.values())
+        # fit then transform (for dask input, fit alone must find the output widths)
+        ours = make_column_transformer((make_ours(), first), (StandardScaler(), second),
+                                       preserve_dataframe=preserve)
+        ours.fit(X)
+        assert list(ours.output_indices_.values()) == list(ref.output_indices_.values())
+        out = ours.transform(X)
+        np.testing.assert_allclose(_np(out), expected, rtol=1e-12)
+        if kind == "dask_frame" and preserve:
+            # every part is a dask DataFrame, so the output is one, named by the parts' columns
+            assert isinstance(out, dd.DataFrame)
+            assert list(out.columns) == [f"{name}__a", "standardscaler__b"]
+            assert list(ours.get_feature_names_out()) == list(out.columns)
+        elif kind in ("dask_array", "dask_frame"):
+            assert isinstance(out, da.Array)
+        else:
+            assert isinstance(out, np.ndarray)
+    if kind in ("numpy", "dask_array"):
+        # names are asked for: the error names the transformer and says what to do
+        with pytest.raises(AttributeError, match=f"Transformer {name} .*get_feature_names_out"):
+            ours.get_feature_names_out()
+
+
+def test_dataframe_output_needs_names_only_when_asked_for():
+    frame = _two_columns()
+    # set_output("pandas"): parts that are DataFrames name the columns ...
+    ours = make_column_transformer((BlockTransformer(np.abs), ["a"]), (StandardScaler(), ["b"]))
+    out = ours.set_output(transform="pandas").fit_transform(frame)
+    ref = skc.make_column_transformer((skp.FunctionTransformer(np.abs), ["a"]),
+                                      (skp.StandardScaler(), ["b"])).set_output(transform="pandas")
+    expected = ref.fit_transform(frame)
+    pd.testing.assert_frame_equal(out, expected.rename(
+        columns={"functiontransformer__a": "blocktransformer__a"}))
+    # ... a NumPy part of a transformer without names cannot be named: a clear error
+    ours = make_column_transformer((_ArrayDoubler(), ["a"]), (StandardScaler(), ["b"]))
+    np.testing.assert_allclose(ours.fit_transform(frame),
+                               np.c_[frame["a"] * 2, expected["standardscaler__b"]])
+    ours.set_output(transform="pandas")
+    with pytest.raises(AttributeError, match=r"_arraydoubler .*get_feature_names_out.*"
+                                             r"set_output\(transform='default'\)"):
+        ours.fit_transform(frame)
