@@ -37,6 +37,8 @@ from sklearn.utils.validation import check_is_fitted
 from .._validation import (
     _check_feature_names,
     _check_n_features,
+    check_consistent_rows,
+    frame_to_dask_array,
     is_dask_array,
     is_dask_collection,
     is_dask_frame,
@@ -150,6 +152,12 @@ def _as_2d(Xt):
     if not sp.issparse(Xt) and getattr(Xt, "ndim", 2) == 1:
         return Xt.reshape(-1, 1)
     return Xt
+
+
+def _row_blocks(X):
+    """An empty (n_samples, 0) dask array with the row blocks of dask input ``X``."""
+    arr = frame_to_dask_array(X) if is_dask_frame(X) else X
+    return arr[:, :0]
 
 
 def _concat_partitions(names, *parts):
@@ -567,8 +575,7 @@ class ColumnTransformer(TransformerMixin, BaseEstimator):
         parts = [_as_2d(self._weighted(name, Xt)) for name, Xt in outputs]
         if not parts:
             if is_dask_collection(X):
-                arr = X.to_dask_array() if is_dask_frame(X) else X
-                return arr[:, :0]
+                return _row_blocks(X)
             return np.zeros((X.shape[0], 0))
         dask_parts = [is_dask_collection(p) for p in parts]
         if any(dask_parts):
@@ -579,7 +586,7 @@ class ColumnTransformer(TransformerMixin, BaseEstimator):
                     "dask_scale transformers, or wrap scikit-learn ones with "
                     "dask_scale.wrappers.ParallelPostFit."
                 )
-            return self._stack_dask(parts)
+            return self._stack_dask(parts, [name for name, _ in outputs], _row_blocks(X))
         if self.sparse_output_:
             return sp.hstack([sp.csr_matrix(p) for p in parts]).tocsr()
         parts = [p.toarray() if sp.issparse(p) else p for p in parts]
@@ -593,15 +600,17 @@ class ColumnTransformer(TransformerMixin, BaseEstimator):
             self.get_feature_names_out()
         return np.hstack([np.asarray(p) for p in parts])
 
-    def _stack_dask(self, parts):
+    def _stack_dask(self, parts, part_names, rows):
+        """Join dask outputs: DataFrames partition by partition, or arrays with the row
+        blocks of ``rows`` (the input's, as an empty array)."""
         frames = [is_dask_frame(p) for p in parts]
-        nblocks = {p.npartitions if f else len(p.chunks[0]) for p, f in zip(parts, frames, strict=True)}
-        if len(nblocks) != 1:
-            raise ValueError(
-                "The transformers' outputs have different numbers of row blocks "
-                f"({sorted(nblocks)}); they must be partitioned like the input."
-            )
         if self.preserve_dataframe and all(frames):
+            nblocks = {p.npartitions for p in parts}
+            if len(nblocks) != 1:
+                raise ValueError(
+                    "The transformers' outputs have different numbers of partitions "
+                    f"({sorted(nblocks)}); they must be partitioned like the input."
+                )
             names = list(self.get_feature_names_out())
             if len(parts) == 1:
                 out = parts[0]
@@ -612,12 +621,18 @@ class ColumnTransformer(TransformerMixin, BaseEstimator):
             )
         arrays = []
         for p, f in zip(parts, frames, strict=True):
-            a = p.to_dask_array() if f else p
+            # one row block per partition, however many columns the part keeps (dask would
+            # fuse the partitions of a projection of a Parquet read by its width)
+            a = frame_to_dask_array(p) if f else p
             if a.ndim == 1:
                 a = a[:, None]
             if len(a.chunks[1]) > 1:
                 a = a.rechunk({1: -1})
             arrays.append(a)
+        arrays = [
+            check_consistent_rows(rows, a, names=("X", f"the output of {name}"))
+            for name, a in zip(part_names, arrays, strict=True)
+        ]
         if len(arrays) == 1:
             return arrays[0]
         return da.concatenate(arrays, axis=1, allow_unknown_chunksizes=True)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import sklearn.compose as skc
 import sklearn.preprocessing as skp
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.compose import make_column_selector
 from sklearn.linear_model import LogisticRegression as SkLogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
@@ -344,3 +344,67 @@ def test_dataframe_output_needs_names_only_when_asked_for():
     with pytest.raises(AttributeError, match=r"_arraydoubler .*get_feature_names_out.*"
                                              r"set_output\(transform='default'\)"):
         ours.fit_transform(frame)
+
+
+# -- a projection of a Parquet read ------------------------------------------------------
+
+
+@pytest.mark.parametrize("preserve", [False, True])
+def test_parquet_projection_with_passthrough(tmp_path, preserve):
+    # dask fuses the partitions of a Parquet read by how many columns a projection keeps,
+    # so the columns a transformer gets and the passthrough columns must be converted with
+    # the same row blocks
+    pytest.importorskip("pyarrow")
+    rng = np.random.default_rng(0)
+    n = 4000
+    frame = pd.DataFrame({c: rng.normal(size=n) * (i + 1) for i, c in enumerate("abcdef")})
+    frame["y"] = rng.normal(size=n)
+    frame.to_parquet(tmp_path / "data.parquet", row_group_size=200)
+    df = dd.read_parquet(tmp_path / "data.parquet", split_row_groups=True)
+    assert df.npartitions == 20
+    columns = ["a", "b", "c", "d", "e"]
+    X = df[columns]
+    ours = ColumnTransformer([("s", StandardScaler(), ["a"]), ("m", MinMaxScaler(), ["b"])],
+                             remainder="passthrough", preserve_dataframe=preserve)
+    ref = skc.ColumnTransformer([("s", skp.StandardScaler(), ["a"]),
+                                 ("m", skp.MinMaxScaler(), ["b"])], remainder="passthrough")
+    expected = ref.fit_transform(frame[columns])
+    out = ours.fit(X).transform(X)
+    assert isinstance(out, dd.DataFrame if preserve else da.Array)
+    np.testing.assert_allclose(_np(out), expected, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(_np(ours.fit_transform(X)), expected, rtol=1e-12, atol=1e-12)
+    # and next to y of the same read, in a Pipeline ending in a dask_scale model: the same
+    # model as on the pandas frame
+    from dask_scale.linear_model import LinearRegression
+
+    pipe = Pipeline([("pre", ours), ("model", LinearRegression(tol=1e-10, max_iter=1000))])
+    in_memory = clone(pipe).fit(frame[columns], frame["y"])
+    pipe.fit(X, df["y"])
+    np.testing.assert_allclose(pipe.named_steps["model"].coef_,
+                               in_memory.named_steps["model"].coef_, rtol=1e-6, atol=1e-9)
+
+
+class _Rechunker(_Doubler):
+    def transform(self, X):
+        return X.rechunk({0: 7}) * 2
+
+
+def test_dask_outputs_with_other_row_blocks_are_matched():
+    frame = _two_columns()
+    X = da.from_array(frame.to_numpy(), chunks=(25, 2))
+    ours = make_column_transformer((_Rechunker(), [0]), (StandardScaler(), [1]))
+    out = ours.fit_transform(X)
+    assert out.chunks[0] == X.chunks[0]
+    expected = skc.make_column_transformer(
+        (_Doubler(), [0]), (skp.StandardScaler(), [1])).fit_transform(frame.to_numpy())
+    np.testing.assert_allclose(out.compute(), expected, rtol=1e-12)
+    # unknown row blocks cannot be matched when their numbers differ
+    Xu = dd.from_pandas(frame, npartitions=3).to_dask_array()
+    ours = make_column_transformer((_BlockDropper(), [0]), (StandardScaler(), [1]))
+    with pytest.raises(ValueError, match="different numbers of blocks"):
+        ours.fit_transform(Xu)
+
+
+class _BlockDropper(_Doubler):
+    def transform(self, X):
+        return X.blocks[:-1]
