@@ -150,7 +150,7 @@ def _as_2d(Xt):
     if isinstance(Xt, (pd.Series, dd.Series)):
         return Xt.to_frame()
     if not sp.issparse(Xt) and getattr(Xt, "ndim", 2) == 1:
-        return Xt.reshape(-1, 1)
+        return Xt[:, None]  # not reshape: a dask array's row chunks may be unknown
     return Xt
 
 

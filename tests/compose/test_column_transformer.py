@@ -408,3 +408,14 @@ def test_dask_outputs_with_other_row_blocks_are_matched():
 class _BlockDropper(_Doubler):
     def transform(self, X):
         return X.blocks[:-1]
+
+
+def test_scalar_column_of_a_dask_array_with_unknown_chunks():
+    frame = _two_columns()
+    Xu = dd.from_pandas(frame, npartitions=3).to_dask_array()
+    ours = ColumnTransformer([("p", "passthrough", 0), ("s", StandardScaler(), [1])])
+    # (scikit-learn wants 2-D outputs, so its twin selects [0])
+    ref = skc.ColumnTransformer([("p", "passthrough", [0]), ("s", skp.StandardScaler(), [1])])
+    out = ours.fit_transform(Xu)
+    assert ours.output_indices_ == ref.fit(frame.to_numpy()).output_indices_
+    np.testing.assert_allclose(out.compute(), ref.transform(frame.to_numpy()), rtol=1e-12)
