@@ -9,7 +9,10 @@ dtypes, so scikit-learn's ``make_column_selector`` works) or the array.
 Outputs are stacked side by side: when every part is a DataFrame (and
 ``preserve_dataframe``), the result is a DataFrame (dask DataFrames are joined partition by
 partition) with ``get_feature_names_out`` column names; otherwise an array (a lazy dask
-array for dask input).
+array for dask input). The output widths (``output_indices_``) come from the outputs
+themselves (their metadata, for dask), so feature names are read only for a DataFrame
+output (or ``get_feature_names_out()``): a transformer without ``get_feature_names_out``
+works for array outputs, and is named by the columns of its DataFrame output otherwise.
 """
 
 from __future__ import annotations
@@ -27,12 +30,15 @@ from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.utils import Bunch
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils._set_output import _get_output_config
 from sklearn.utils.validation import check_array as _sk_check_array
 from sklearn.utils.validation import check_is_fitted
 
 from .._validation import (
     _check_feature_names,
     _check_n_features,
+    check_consistent_rows,
+    frame_to_dask_array,
     is_dask_array,
     is_dask_collection,
     is_dask_frame,
@@ -125,19 +131,33 @@ def _select(X, positions, scalar):
 
 
 def _n_out(Xt):
+    """Number of output columns of a (2-D) transformer output, or None when unknown."""
     if _is_frame(Xt):
         return len(Xt.columns)
-    if Xt.ndim == 1:
-        return 1
-    return Xt.shape[1]
+    width = Xt.shape[1]
+    return None if np.isnan(width) else int(width)
+
+
+def _frame_columns(Xt):
+    """The column names of a DataFrame output (all str), else None."""
+    if not _is_frame(Xt):
+        return None
+    columns = list(Xt.columns)
+    return columns if all(isinstance(c, str) for c in columns) else None
 
 
 def _as_2d(Xt):
     if isinstance(Xt, (pd.Series, dd.Series)):
         return Xt.to_frame()
     if not sp.issparse(Xt) and getattr(Xt, "ndim", 2) == 1:
-        return Xt.reshape(-1, 1)
+        return Xt[:, None]  # not reshape: a dask array's row chunks may be unknown
     return Xt
+
+
+def _row_blocks(X):
+    """An empty (n_samples, 0) dask array with the row blocks of dask input ``X``."""
+    arr = frame_to_dask_array(X) if is_dask_frame(X) else X
+    return arr[:, :0]
 
 
 def _concat_partitions(names, *parts):
@@ -147,16 +167,12 @@ def _concat_partitions(names, *parts):
     return out
 
 
-def _fit_one(transformer, X, y, name, index, total, verbose, transform):
+def _fit_one(transformer, X, y, name, index, total, verbose):
     start = time.time()
-    if transform:
-        if hasattr(transformer, "fit_transform"):
-            Xt = transformer.fit_transform(X, y)
-        else:
-            Xt = transformer.fit(X, y).transform(X)
+    if hasattr(transformer, "fit_transform"):
+        Xt = transformer.fit_transform(X, y)
     else:
-        transformer.fit(X, y)
-        Xt = None
+        Xt = transformer.fit(X, y).transform(X)
     if verbose:
         print(
             f"[ColumnTransformer] ... ({index} of {total}) Processing {name}, "
@@ -191,7 +207,9 @@ class ColumnTransformer(TransformerMixin, BaseEstimator):
         Prefix output feature names with the transformer name (``"name__feature"``).
     preserve_dataframe : bool, default=True
         Return a DataFrame when every part of the output is a DataFrame (dask-ml's
-        parameter); False always gives an array.
+        parameter); False always gives an array. Its columns are named by
+        ``get_feature_names_out``; a transformer without that method is named by the
+        columns of its output.
 
     Attributes
     ----------
@@ -401,10 +419,9 @@ class ColumnTransformer(TransformerMixin, BaseEstimator):
         -------
         self : object
         """
-        if is_dask_collection(X):
-            self._fit(X, y, params, transform=False)
-            return self
-        self.fit_transform(X, y, **params)
+        # Dask outputs are lazy: transforming here only builds their graphs, whose metadata
+        # gives the output widths (``output_indices_``).
+        self._fit(X, y, params)
         return self
 
     def fit_transform(self, X, y=None, **params):
@@ -421,10 +438,10 @@ class ColumnTransformer(TransformerMixin, BaseEstimator):
         -------
         X_t : ndarray, sparse matrix, DataFrame, dask array or dask DataFrame
         """
-        outputs = self._fit(X, y, params, transform=True)
+        outputs = self._fit(X, y, params)
         return self._stack(outputs, X)
 
-    def _fit(self, X, y, params, transform):
+    def _fit(self, X, y, params):
         self._validate_params()
         if params:
             raise ValueError(
@@ -440,7 +457,7 @@ class ColumnTransformer(TransformerMixin, BaseEstimator):
                 continue
             jobs.append((name, clone(trans), _select(X, positions, scalar)))
         results = Parallel(n_jobs=self.n_jobs, prefer="threads")(
-            delayed(_fit_one)(trans, Xs, y, name, i + 1, len(jobs), self.verbose, transform)
+            delayed(_fit_one)(trans, Xs, y, name, i + 1, len(jobs), self.verbose)
             for i, (name, trans, Xs) in enumerate(jobs)
         )
         fitted = {name: res for (name, _, _), res in zip(jobs, results, strict=True)}
@@ -450,23 +467,25 @@ class ColumnTransformer(TransformerMixin, BaseEstimator):
             if name in fitted:
                 est, Xt = fitted[name]
                 transformers_.append((name, est, key))
-                if transform:
-                    outputs.append((name, Xt))
+                outputs.append((name, Xt))
             elif trans == "passthrough" and positions:
                 transformers_.append((name, trans, key))
-                if transform:
-                    outputs.append((name, _select(X, positions, scalar)))
+                outputs.append((name, _select(X, positions, scalar)))
             else:
                 transformers_.append((name, trans, key))
         if "remainder" not in [t[0] for t in transformers_]:
             transformers_.append(("remainder", self.remainder, []))
         self.transformers_ = transformers_
         self._positions = {s[0]: (s[3], s[4]) for s in specs}
-        widths = {name: _n_out(_as_2d(Xt)) for name, Xt in outputs} if transform else None
-        self._set_output_indices(widths)
-        self.sparse_output_ = False
-        if transform:
-            self.sparse_output_ = self._decide_sparse([Xt for _, Xt in outputs])
+        # Column names of DataFrame outputs, for transformers without get_feature_names_out
+        # (as scikit-learn names them under set_output).
+        self._output_columns = {
+            name: columns
+            for name, (_, Xt) in fitted.items()
+            if (columns := _frame_columns(_as_2d(Xt))) is not None
+        }
+        self._set_output_indices({name: _n_out(_as_2d(Xt)) for name, Xt in outputs})
+        self.sparse_output_ = self._decide_sparse([Xt for _, Xt in outputs])
         return outputs
 
     def _decide_sparse(self, parts):
@@ -478,18 +497,25 @@ class ColumnTransformer(TransformerMixin, BaseEstimator):
         return density < self.sparse_threshold
 
     def _set_output_indices(self, widths):
-        """Output column slice of every transformer (from the outputs, else their names)."""
-        names_in = self._input_names()
+        """Output column slice of every transformer, from the widths of its output.
+
+        A dask array output with an unknown number of columns is measured by the
+        transformer's feature names instead.
+        """
         indices = {}
         start = 0
         for name, trans, _ in self.transformers_:
-            if widths is not None:
-                width = widths.get(name, 0)
-            else:
+            width = widths.get(name, 0)
+            if width is None:
                 try:
-                    width = len(self._part_names(name, trans, names_in))
-                except AttributeError:
-                    width = 0
+                    width = len(self._part_names(name, trans, self._input_names()))
+                except AttributeError as exc:
+                    raise ValueError(
+                        f"The output of transformer {name} (type {type(trans).__name__}) has "
+                        "an unknown number of columns and the transformer has no "
+                        "get_feature_names_out to count them. Have it return a dask array "
+                        "with known column chunks (pass chunks= or meta= to map_blocks)."
+                    ) from exc
             indices[name] = slice(start, start + width) if width else slice(0, 0)
             start += width
         for name, *_ in self.transformers:
@@ -545,14 +571,12 @@ class ColumnTransformer(TransformerMixin, BaseEstimator):
         return Xt * weights[name]
 
     def _stack(self, outputs, X):
+        """Stack the outputs side by side; feature names are read only for a DataFrame."""
         parts = [_as_2d(self._weighted(name, Xt)) for name, Xt in outputs]
-        names = self.get_feature_names_out() if parts else np.asarray([], dtype=object)
         if not parts:
-            n = X.shape[0]
             if is_dask_collection(X):
-                arr = X.to_dask_array() if is_dask_frame(X) else X
-                return arr[:, :0]
-            return np.zeros((n, 0))
+                return _row_blocks(X)
+            return np.zeros((X.shape[0], 0))
         dask_parts = [is_dask_collection(p) for p in parts]
         if any(dask_parts):
             if not all(dask_parts):
@@ -562,25 +586,32 @@ class ColumnTransformer(TransformerMixin, BaseEstimator):
                     "dask_scale transformers, or wrap scikit-learn ones with "
                     "dask_scale.wrappers.ParallelPostFit."
                 )
-            return self._stack_dask(parts, list(names))
+            return self._stack_dask(parts, [name for name, _ in outputs], _row_blocks(X))
         if self.sparse_output_:
             return sp.hstack([sp.csr_matrix(p) for p in parts]).tocsr()
         parts = [p.toarray() if sp.issparse(p) else p for p in parts]
         if self.preserve_dataframe and all(isinstance(p, pd.DataFrame) for p in parts):
             out = pd.concat(parts, axis=1)
-            out.columns = list(names)
+            out.columns = list(self.get_feature_names_out())
             return out
+        if _get_output_config("transform", self)["dense"] != "default":
+            # set_output's wrapper names the columns with get_feature_names_out, and would
+            # silently fall back to numbers where a transformer has no names: fail clearly.
+            self.get_feature_names_out()
         return np.hstack([np.asarray(p) for p in parts])
 
-    def _stack_dask(self, parts, names):
+    def _stack_dask(self, parts, part_names, rows):
+        """Join dask outputs: DataFrames partition by partition, or arrays with the row
+        blocks of ``rows`` (the input's, as an empty array)."""
         frames = [is_dask_frame(p) for p in parts]
-        nblocks = {p.npartitions if f else len(p.chunks[0]) for p, f in zip(parts, frames, strict=True)}
-        if len(nblocks) != 1:
-            raise ValueError(
-                "The transformers' outputs have different numbers of row blocks "
-                f"({sorted(nblocks)}); they must be partitioned like the input."
-            )
         if self.preserve_dataframe and all(frames):
+            nblocks = {p.npartitions for p in parts}
+            if len(nblocks) != 1:
+                raise ValueError(
+                    "The transformers' outputs have different numbers of partitions "
+                    f"({sorted(nblocks)}); they must be partitioned like the input."
+                )
+            names = list(self.get_feature_names_out())
             if len(parts) == 1:
                 out = parts[0]
                 return out.rename(columns=dict(zip(out.columns, names, strict=True)))
@@ -590,12 +621,18 @@ class ColumnTransformer(TransformerMixin, BaseEstimator):
             )
         arrays = []
         for p, f in zip(parts, frames, strict=True):
-            a = p.to_dask_array() if f else p
+            # one row block per partition, however many columns the part keeps (dask would
+            # fuse the partitions of a projection of a Parquet read by its width)
+            a = frame_to_dask_array(p) if f else p
             if a.ndim == 1:
                 a = a[:, None]
             if len(a.chunks[1]) > 1:
                 a = a.rechunk({1: -1})
             arrays.append(a)
+        arrays = [
+            check_consistent_rows(rows, a, names=("X", f"the output of {name}"))
+            for name, a in zip(part_names, arrays, strict=True)
+        ]
         if len(arrays) == 1:
             return arrays[0]
         return da.concatenate(arrays, axis=1, allow_unknown_chunksizes=True)
@@ -615,12 +652,22 @@ class ColumnTransformer(TransformerMixin, BaseEstimator):
         selected = names_in[positions]
         if isinstance(trans, str):
             return list(selected)
-        if not hasattr(trans, "get_feature_names_out"):
-            raise AttributeError(
-                f"Transformer {name} (type {type(trans).__name__}) does not provide "
-                "get_feature_names_out."
-            )
-        return list(trans.get_feature_names_out(selected))
+        try:
+            return list(trans.get_feature_names_out(selected))
+        except AttributeError as exc:
+            # no such method, or a Pipeline with a step without one
+            missing = exc
+        columns = getattr(self, "_output_columns", {}).get(name)
+        if columns is not None:
+            return list(columns)
+        raise AttributeError(
+            f"Transformer {name} (type {type(trans).__name__}) does not provide "
+            "get_feature_names_out, and its output in fit was not a DataFrame, so its output "
+            "columns have no names. Give it a get_feature_names_out method (for a "
+            "FunctionTransformer: feature_names_out='one-to-one' or a callable), or have it "
+            "return a DataFrame; or ask for an array output: preserve_dataframe=False, "
+            "set_output(transform='default')."
+        ) from missing
 
     def get_feature_names_out(self, input_features=None):
         """Output feature names (``"name__feature"`` with ``verbose_feature_names_out``).

@@ -9,13 +9,19 @@ import pandas as pd
 import pytest
 import sklearn.compose as skc
 import sklearn.preprocessing as skp
+from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.compose import make_column_selector
 from sklearn.linear_model import LogisticRegression as SkLogisticRegression
-from sklearn.pipeline import Pipeline
+from sklearn.pipeline import Pipeline, make_pipeline
 
 from dask_scale.compose import ColumnTransformer, make_column_transformer
 from dask_scale.impute import SimpleImputer
-from dask_scale.preprocessing import MinMaxScaler, OneHotEncoder, StandardScaler
+from dask_scale.preprocessing import (
+    BlockTransformer,
+    MinMaxScaler,
+    OneHotEncoder,
+    StandardScaler,
+)
 
 
 def _frame(n=90, seed=0):
@@ -231,3 +237,185 @@ def test_on_a_distributed_client(client):
     out = _preprocessor().fit(dframe).transform(dframe).compute()
     np.testing.assert_allclose(out.to_numpy(), _preprocessor().fit(frame).transform(frame),
                                rtol=1e-12)
+
+
+# -- transformers without get_feature_names_out ------------------------------------------
+
+
+class _Doubler(TransformerMixin, BaseEstimator):
+    """A transformer with fit/transform only (no get_feature_names_out)."""
+
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        return X * 2
+
+
+class _ArrayDoubler(_Doubler):
+    """Returns a NumPy array whatever the input (so a DataFrame output cannot be named)."""
+
+    def transform(self, X):
+        return np.asarray(X) * 2
+
+
+NAMELESS = {
+    # ours, its scikit-learn twin (same values), its make_column_transformer name
+    "block": (lambda: BlockTransformer(np.abs), lambda: skp.FunctionTransformer(np.abs),
+              "blocktransformer"),
+    "function": (lambda: skp.FunctionTransformer(np.abs),
+                 lambda: skp.FunctionTransformer(np.abs), "functiontransformer"),
+    "custom": (_Doubler, _Doubler, "_doubler"),
+    # a Pipeline has get_feature_names_out, which fails for a step without one
+    "pipeline": (lambda: make_pipeline(BlockTransformer(np.abs)),
+                 lambda: make_pipeline(skp.FunctionTransformer(np.abs)), "pipeline"),
+}
+
+
+def _two_columns(n=60, seed=1):
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({"a": rng.normal(size=n), "b": rng.normal(size=n) * 3 + 1})
+
+
+def _as_input(frame, kind):
+    if kind == "pandas":
+        return frame, (["a"], ["b"])
+    if kind == "dask_frame":
+        return dd.from_pandas(frame, npartitions=3), (["a"], ["b"])
+    if kind == "numpy":
+        return frame.to_numpy(), ([0], [1])
+    return da.from_array(frame.to_numpy(), chunks=(25, 2)), ([0], [1])
+
+
+@pytest.mark.parametrize("kind", ["pandas", "numpy", "dask_array", "dask_frame"])
+@pytest.mark.parametrize("nameless", list(NAMELESS))
+def test_transformers_without_feature_names(kind, nameless):
+    make_ours, make_ref, name = NAMELESS[nameless]
+    frame = _two_columns()
+    X, (first, second) = _as_input(frame, kind)
+    ref = skc.make_column_transformer((make_ref(), first), (skp.StandardScaler(), second))
+    ref_X = frame if kind in ("pandas", "dask_frame") else frame.to_numpy()
+    expected = ref.fit_transform(ref_X)
+    assert expected.shape == (len(frame), 2)
+
+    for preserve in (True, False):
+        ours = make_column_transformer((make_ours(), first), (StandardScaler(), second),
+                                       preserve_dataframe=preserve)
+        out = ours.fit_transform(X)
+        np.testing.assert_allclose(_np(out), expected, rtol=1e-12)
+        assert list(ours.output_indices_.values()) == list(ref.output_indices_.values())
+        # fit then transform (for dask input, fit alone must find the output widths)
+        ours = make_column_transformer((make_ours(), first), (StandardScaler(), second),
+                                       preserve_dataframe=preserve)
+        ours.fit(X)
+        assert list(ours.output_indices_.values()) == list(ref.output_indices_.values())
+        out = ours.transform(X)
+        np.testing.assert_allclose(_np(out), expected, rtol=1e-12)
+        if kind == "dask_frame" and preserve:
+            # every part is a dask DataFrame, so the output is one, named by the parts' columns
+            assert isinstance(out, dd.DataFrame)
+            assert list(out.columns) == [f"{name}__a", "standardscaler__b"]
+            assert list(ours.get_feature_names_out()) == list(out.columns)
+        elif kind in ("dask_array", "dask_frame"):
+            assert isinstance(out, da.Array)
+        else:
+            assert isinstance(out, np.ndarray)
+    if kind in ("numpy", "dask_array"):
+        # names are asked for: the error names the transformer and says what to do
+        with pytest.raises(AttributeError, match=f"Transformer {name} .*get_feature_names_out"):
+            ours.get_feature_names_out()
+
+
+def test_dataframe_output_needs_names_only_when_asked_for():
+    frame = _two_columns()
+    # set_output("pandas"): parts that are DataFrames name the columns ...
+    ours = make_column_transformer((BlockTransformer(np.abs), ["a"]), (StandardScaler(), ["b"]))
+    out = ours.set_output(transform="pandas").fit_transform(frame)
+    ref = skc.make_column_transformer((skp.FunctionTransformer(np.abs), ["a"]),
+                                      (skp.StandardScaler(), ["b"])).set_output(transform="pandas")
+    expected = ref.fit_transform(frame)
+    pd.testing.assert_frame_equal(out, expected.rename(
+        columns={"functiontransformer__a": "blocktransformer__a"}))
+    # ... a NumPy part of a transformer without names cannot be named: a clear error
+    ours = make_column_transformer((_ArrayDoubler(), ["a"]), (StandardScaler(), ["b"]))
+    np.testing.assert_allclose(ours.fit_transform(frame),
+                               np.c_[frame["a"] * 2, expected["standardscaler__b"]])
+    ours.set_output(transform="pandas")
+    with pytest.raises(AttributeError, match=r"_arraydoubler .*get_feature_names_out.*"
+                                             r"set_output\(transform='default'\)"):
+        ours.fit_transform(frame)
+
+
+# -- a projection of a Parquet read ------------------------------------------------------
+
+
+@pytest.mark.parametrize("preserve", [False, True])
+def test_parquet_projection_with_passthrough(tmp_path, preserve):
+    # dask fuses the partitions of a Parquet read by how many columns a projection keeps,
+    # so the columns a transformer gets and the passthrough columns must be converted with
+    # the same row blocks
+    pytest.importorskip("pyarrow")
+    rng = np.random.default_rng(0)
+    n = 4000
+    frame = pd.DataFrame({c: rng.normal(size=n) * (i + 1) for i, c in enumerate("abcdef")})
+    frame["y"] = rng.normal(size=n)
+    frame.to_parquet(tmp_path / "data.parquet", row_group_size=200)
+    df = dd.read_parquet(tmp_path / "data.parquet", split_row_groups=True)
+    assert df.npartitions == 20
+    columns = ["a", "b", "c", "d", "e"]
+    X = df[columns]
+    ours = ColumnTransformer([("s", StandardScaler(), ["a"]), ("m", MinMaxScaler(), ["b"])],
+                             remainder="passthrough", preserve_dataframe=preserve)
+    ref = skc.ColumnTransformer([("s", skp.StandardScaler(), ["a"]),
+                                 ("m", skp.MinMaxScaler(), ["b"])], remainder="passthrough")
+    expected = ref.fit_transform(frame[columns])
+    out = ours.fit(X).transform(X)
+    assert isinstance(out, dd.DataFrame if preserve else da.Array)
+    np.testing.assert_allclose(_np(out), expected, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(_np(ours.fit_transform(X)), expected, rtol=1e-12, atol=1e-12)
+    # and next to y of the same read, in a Pipeline ending in a dask_scale model: the same
+    # model as on the pandas frame
+    from dask_scale.linear_model import LinearRegression
+
+    pipe = Pipeline([("pre", ours), ("model", LinearRegression(tol=1e-10, max_iter=1000))])
+    in_memory = clone(pipe).fit(frame[columns], frame["y"])
+    pipe.fit(X, df["y"])
+    np.testing.assert_allclose(pipe.named_steps["model"].coef_,
+                               in_memory.named_steps["model"].coef_, rtol=1e-6, atol=1e-9)
+
+
+class _Rechunker(_Doubler):
+    def transform(self, X):
+        return X.rechunk({0: 7}) * 2
+
+
+def test_dask_outputs_with_other_row_blocks_are_matched():
+    frame = _two_columns()
+    X = da.from_array(frame.to_numpy(), chunks=(25, 2))
+    ours = make_column_transformer((_Rechunker(), [0]), (StandardScaler(), [1]))
+    out = ours.fit_transform(X)
+    assert out.chunks[0] == X.chunks[0]
+    expected = skc.make_column_transformer(
+        (_Doubler(), [0]), (skp.StandardScaler(), [1])).fit_transform(frame.to_numpy())
+    np.testing.assert_allclose(out.compute(), expected, rtol=1e-12)
+    # unknown row blocks cannot be matched when their numbers differ
+    Xu = dd.from_pandas(frame, npartitions=3).to_dask_array()
+    ours = make_column_transformer((_BlockDropper(), [0]), (StandardScaler(), [1]))
+    with pytest.raises(ValueError, match="different numbers of blocks"):
+        ours.fit_transform(Xu)
+
+
+class _BlockDropper(_Doubler):
+    def transform(self, X):
+        return X.blocks[:-1]
+
+
+def test_scalar_column_of_a_dask_array_with_unknown_chunks():
+    frame = _two_columns()
+    Xu = dd.from_pandas(frame, npartitions=3).to_dask_array()
+    ours = ColumnTransformer([("p", "passthrough", 0), ("s", StandardScaler(), [1])])
+    # (scikit-learn wants 2-D outputs, so its twin selects [0])
+    ref = skc.ColumnTransformer([("p", "passthrough", [0]), ("s", skp.StandardScaler(), [1])])
+    out = ours.fit_transform(Xu)
+    assert ours.output_indices_ == ref.fit(frame.to_numpy()).output_indices_
+    np.testing.assert_allclose(out.compute(), ref.transform(frame.to_numpy()), rtol=1e-12)
