@@ -34,6 +34,7 @@ from sklearn.utils._set_output import _get_output_config
 from sklearn.utils.validation import check_array as _sk_check_array
 from sklearn.utils.validation import check_is_fitted
 
+from .._types import is_frame
 from .._validation import (
     _check_feature_names,
     _check_n_features,
@@ -47,16 +48,12 @@ from .._validation import (
 __all__ = ["ColumnTransformer", "make_column_transformer"]
 
 
-def _is_frame(X):
-    return isinstance(X, pd.DataFrame) or isinstance(X, dd.DataFrame)
-
-
 def _columns_of(X):
-    return X.columns if _is_frame(X) else None
+    return X.columns if is_frame(X) else None
 
 
 def _n_columns(X):
-    return len(X.columns) if _is_frame(X) else X.shape[1]
+    return len(X.columns) if is_frame(X) else X.shape[1]
 
 
 def _is_scalar_key(key):
@@ -122,7 +119,7 @@ def _column_positions(X, key):
 
 def _select(X, positions, scalar):
     """The columns at ``positions`` (1-D when the selection was a scalar key)."""
-    if _is_frame(X):
+    if is_frame(X):
         out = X.iloc[:, positions[0]] if scalar else X.iloc[:, list(positions)]
         return out
     if scalar:
@@ -132,7 +129,7 @@ def _select(X, positions, scalar):
 
 def _n_out(Xt):
     """Number of output columns of a (2-D) transformer output, or None when unknown."""
-    if _is_frame(Xt):
+    if is_frame(Xt):
         return len(Xt.columns)
     width = Xt.shape[1]
     return None if np.isnan(width) else int(width)
@@ -140,7 +137,7 @@ def _n_out(Xt):
 
 def _frame_columns(Xt):
     """The column names of a DataFrame output (all str), else None."""
-    if not _is_frame(Xt):
+    if not is_frame(Xt):
         return None
     columns = list(Xt.columns)
     return columns if all(isinstance(c, str) for c in columns) else None
@@ -546,7 +543,7 @@ class ColumnTransformer(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "transformers_")
         if params:
             raise ValueError("metadata routing is not supported; pass no extra parameters.")
-        if _is_frame(X) and getattr(self, "feature_names_in_", None) is not None:
+        if is_frame(X) and getattr(self, "feature_names_in_", None) is not None:
             missing = [c for c in self.feature_names_in_ if c not in X.columns]
             if missing:
                 raise ValueError(f"columns are missing: {set(missing)}")
