@@ -678,3 +678,83 @@ def test_labels_of_the_wrong_shape(name):
     y = _labels()
     with pytest.raises(ValueError, match="1d|1-D|1D"):
         _instance(name).fit(da.from_array(np.c_[y, y], chunks=ROWS))
+
+
+# --------------------------------------------------------------------------------------------
+# containers mixed, odd dtypes, and what the errors call the inputs
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("variant", ["dask-array", "dask-series", "unknown-chunks"])
+@pytest.mark.parametrize("name", _names(supervised=True))
+def test_numpy_x_with_a_dask_y(name, variant):
+    # valid input: the fit equals the NumPy fit, whatever y's blocks (4 here, so a
+    # per-axis chunk spec cannot be mistaken for y's row chunks)
+    X, y = _numpy_data(name)
+    if variant == "dask-series":
+        yv = dd.from_pandas(pd.Series(y), npartitions=4, sort=False)
+    else:
+        yv = da.from_array(y, chunks=N // 4)
+        if variant == "unknown-chunks":
+            yv = _unknown_chunks(yv)
+    got = _fit(_instance(name), X, yv)
+    _assert_same_fit(name, got, _fit(_instance(name), X, y), X)
+    if hasattr(got, "score"):
+        np.testing.assert_allclose(got.score(X, yv), got.score(X, y), rtol=1e-9)
+
+
+@pytest.mark.parametrize("name", _names(supervised=True))
+def test_numpy_x_with_a_dask_y_of_another_length(name):
+    X, y = _numpy_data(name)
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        _fit(_instance(name), X, da.from_array(y[:-7], chunks=N // 4))
+
+
+@pytest.mark.parametrize("container", ["numpy", "dask"])
+@pytest.mark.parametrize("name", _names(supervised=True, type_="regressor"))
+def test_complex_y_is_refused(name, container):
+    X, y = _numpy_data(name)
+    yc = y + 1j
+    Xa, ya = (X, yc) if container == "numpy" else _dask(X, yc)
+    with pytest.raises(ValueError, match="[Cc]omplex data not supported"):
+        _fit(_instance(name), Xa, ya)
+
+
+@pytest.mark.parametrize("name", _names(domains=("float",)))
+def test_dask_dataframe_with_bool_and_nullable_columns(name):
+    # converted column by column as scikit-learn converts the pandas frame: bool to 0/1,
+    # nullable Int64/Float64 to float (pandas' own conversion gives an object array)
+    X, y = _numpy_data(name)
+    frame = pd.DataFrame(
+        {
+            "f0": X[:, 0],
+            "f1": pd.array(X[:, 1], dtype="Float64"),
+            "f2": pd.array(np.round(X[:, 2]).astype(int), dtype="Int64"),
+            "f3": X[:, 3] > 0,
+        }
+    )
+    plain = frame.astype(np.float64)
+    ys = None if y is None else pd.Series(y, name="y")
+    dframe = dd.from_pandas(frame, npartitions=3, sort=False)
+    dy = None if ys is None else dd.from_pandas(ys, npartitions=3, sort=False)
+    got = _fit(_instance(name), dframe, dy)
+    # against the same partitions of the plain float frame (Incremental sees the blocks)
+    dplain = dd.from_pandas(plain, npartitions=3, sort=False)
+    _assert_same_fit(name, got, _fit(_instance(name), dplain, dy), plain)
+
+
+@pytest.mark.parametrize("name", [n for n in _names() if not INFO[n]["allow_nan"]])
+def test_nonfinite_errors_name_x(name):
+    # the message names the input the user passed ("X"), never a position ("Input 0")
+    X, y = _numpy_data(name)
+    X = X.copy()
+    X[77, 2] = np.inf
+    if INFO[name]["domain"] == "function":
+        return
+    Xa, ya = _dask(X, y)
+    with pytest.raises(ValueError, match=NONFINITE) as info:
+        if name in METADATA_FIT:
+            _output(_fit(_instance(name), Xa, ya), Xa)
+        else:
+            _fit(_instance(name), Xa, ya)
+    assert "Input 0" not in str(info.value) and "X" in str(info.value)

@@ -22,6 +22,7 @@ from .._validation import (
     is_dask_array,
     is_dask_collection,
     is_dask_frame,
+    non_numeric_message,
     validate_data,
 )
 from ..preprocessing._base import check_input_features, check_n_rows
@@ -44,13 +45,6 @@ def _is_nan_like(value):
     if value is pd.NA:
         return True
     return bool(isinstance(value, numbers.Real) and np.isnan(value))
-
-
-def _numeric_frame(X):
-    return all(
-        pd.api.types.is_numeric_dtype(dt) and not pd.api.types.is_bool_dtype(dt)
-        for dt in X.dtypes
-    )
 
 
 def _impute_numeric_block(X, fill, valid, missing_values, nan_missing, indicator, check):
@@ -211,7 +205,7 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
     def _validate_dask(self, X, in_fit, numeric_strategy):
         if isinstance(X, dd.Series):
             raise ValueError("Expected a 2D input, got a dask Series; use X.to_frame().")
-        numeric = _numeric_frame(X) if is_dask_frame(X) else X.dtype.kind in "iuf"
+        numeric = non_numeric_message(X) is None if is_dask_frame(X) else X.dtype.kind in "iuf"
         if not in_fit and self._fit_dtype.kind == "O":
             numeric = False
         if numeric:

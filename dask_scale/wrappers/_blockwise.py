@@ -193,30 +193,44 @@ def _mismatch(estimator, method, got, meta):
     )
 
 
-def _castable(got, expected):
-    """Whether a block's output dtype may be cast to the meta's without changing values.
+def _cast_keeps_values(values, expected):
+    """``values`` cast to the meta's dtype ``expected``, or None if that changes a value.
 
-    Numbers go to numbers of the same kind or wider (int -> float, float64 -> float32), text
-    to text at least as wide, anything to object; text to numbers, numbers to text, floats
-    to integers or a narrower string contradict the meta.
+    A cast the user's meta asks for is made when it keeps the values: numbers to numbers
+    that hold them (int64 labels as int32 or float64; float64 as float32 changes only the
+    precision), text to text as wide, anything to object. Numbers to text or text to
+    numbers, a label that wraps around or is truncated, contradict the meta.
     """
-    got, expected = np.dtype(got), np.dtype(expected)
+    got, expected = values.dtype, np.dtype(expected)
     if got == expected or expected.kind == "O":
-        return True
-    if got.kind in "biuf" and expected.kind in "biuf":
-        return np.can_cast(got, expected, "same_kind")
-    if got.kind in "US" and expected.kind in "US":
-        return np.can_cast(got, expected, "safe")
-    return False
+        return values.astype(expected, copy=False)
+    numeric = "biuf"
+    if not (
+        (got.kind in numeric and expected.kind in numeric)
+        or (got.kind in "US" and expected.kind in "US")
+    ):
+        return None
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cast = values.astype(expected)
+    if got.kind == expected.kind == "f" or np.can_cast(got, expected, "safe"):
+        return cast
+    # e.g. int64 -> int8, float -> int, str -> narrower str: made if nothing changes
+    return cast if np.array_equal(cast.astype(got), values) else None
 
 
 def _cast_to_meta(out, meta, estimator, method):
-    """``out`` with the meta's dtype; a contradicting dtype raises (no silent cast)."""
+    """``out`` with the meta's dtype; a cast that would change values raises."""
     if out.dtype == meta.dtype:
         return out
-    if not _castable(out.dtype, meta.dtype):
+    cast = _cast_keeps_values(out.data if sp.issparse(out) else out, meta.dtype)
+    if cast is None:
         raise _mismatch(estimator, method, f"dtype {out.dtype}", meta)
-    return out.astype(meta.dtype)
+    if sp.issparse(out):
+        out = out.copy()
+        out.data = cast
+        return out
+    return cast
 
 
 def _check_rows(out, n, estimator, method):
@@ -267,8 +281,9 @@ def _apply_frame_partition(part, estimator, *, method, meta):
         if values.ndim != 1:
             raise _mismatch(estimator, method, f"shape {values.shape}", meta)
         _check_rows(values, n, estimator, method)
+        if isinstance(values, np.ndarray) and isinstance(meta.dtype, np.dtype):
+            values = _cast_to_meta(values, meta, estimator, method)
         res = pd.Series(values, index=part.index, name=meta.name)
-        _check_frame_dtypes([res.dtype], [meta.dtype], estimator, method, meta)
         return res if res.dtype == meta.dtype else res.astype(meta.dtype)
     if isinstance(out, pd.DataFrame):
         _check_rows(out, n, estimator, method)
@@ -284,16 +299,13 @@ def _apply_frame_partition(part, estimator, *, method, meta):
         _check_rows(values, n, estimator, method)
         res = pd.DataFrame(values, index=part.index, columns=meta.columns)
     if not res.dtypes.equals(meta.dtypes):
-        _check_frame_dtypes(res.dtypes, meta.dtypes, estimator, method, meta)
+        for col, dt in zip(res.columns, meta.dtypes, strict=True):
+            values = res[col].to_numpy()
+            if isinstance(dt, np.dtype) and values.dtype != dt:
+                if _cast_keeps_values(values, dt) is None:
+                    raise _mismatch(estimator, method, f"dtype {values.dtype}", meta)
         res = res.astype(meta.dtypes.to_dict())
     return res
-
-
-def _check_frame_dtypes(got, expected, estimator, method, meta):
-    """NumPy column dtypes of a partition checked against the meta's (see :func:`_castable`)."""
-    for g, e in zip(got, expected, strict=True):
-        if isinstance(g, np.dtype) and isinstance(e, np.dtype) and not _castable(g, e):
-            raise _mismatch(estimator, method, f"dtype {g}", meta)
 
 
 def _map_array(X, est_node, method, meta, name):

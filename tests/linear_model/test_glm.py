@@ -608,3 +608,45 @@ def test_categorical_column_suggests_encoders():
     ddf = dd.from_pandas(pdf, npartitions=2)
     with pytest.raises(ValueError, match="non-numeric columns.*Categorizer|OneHotEncoder"):
         LogisticRegression().fit(ddf, dd.from_pandas(pd.Series(np.arange(20) % 2), npartitions=2))
+
+
+@pytest.mark.parametrize("class_weight", [{0: -0.5, 1: 1.0}, {0: np.nan, 1: 1.0}, {0: np.inf, 1: 1}])
+@pytest.mark.parametrize("container", ["numpy", "dask"])
+def test_class_weight_must_be_finite_and_non_negative(class_weight, container):
+    X, y = make_classification(n_samples=200, n_features=4, random_state=0)
+    if container == "dask":
+        X, y = da.from_array(X, chunks=50), da.from_array(y, chunks=50)
+    with pytest.raises(ValueError, match="class_weight must map each class to a finite, non-negative"):
+        LogisticRegression(class_weight=class_weight).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "solver, kwargs",
+    [
+        ("proximal_grad", {"step": -1.0}),
+        ("proximal_grad", {"step": 0}),
+        ("proximal_grad", {"maxls": 0}),
+        ("proximal_grad", {"restart": "yes"}),
+        ("admm", {"rho": -1.0}),
+        ("admm", {"over_relax": 2.0}),
+        ("admm", {"local_max_iter": 0}),
+        ("lbfgs", {"maxls": 0}),
+        ("lbfgs", {"maxcor": 2.5}),
+        ("lbfgs", {"ftol": -1e-9}),
+        ("newton", {"armijo": 1.5}),
+        ("gradient_descent", {"memory": 0}),
+    ],
+)
+def test_solver_kwargs_that_cannot_work_are_refused_before_reading_data(solver, kwargs):
+    (key,) = kwargs
+    X, y = make_classification(n_samples=100, n_features=4, random_state=0)
+    penalty = "l1" if solver in L1_SOLVERS else "l2"
+    est = LogisticRegression(solver=solver, penalty=penalty, solver_kwargs=kwargs)
+    # refused with the option's name, before a pass: a dask X that cannot be read is fine
+    unreadable = da.from_array(X, chunks=50).map_blocks(_fail_if_read, dtype=X.dtype)
+    with pytest.raises(ValueError, match=rf"solver_kwargs\['{key}'\] for solver='{solver}'"):
+        est.fit(unreadable, da.from_array(y, chunks=50))
+
+
+def _fail_if_read(block):
+    raise AssertionError("the data was read")

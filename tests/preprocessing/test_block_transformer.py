@@ -70,3 +70,44 @@ def test_row_wise_functions_see_whole_rows_whatever_the_column_chunks(validate):
         got = out.compute()
         assert got.shape == expected.shape
         np.testing.assert_allclose(got, expected, rtol=1e-15)
+
+
+def _boom(block):
+    raise RuntimeError("boom in func")
+
+
+@pytest.mark.parametrize("container", ["dask", "frame"])
+def test_a_func_that_drops_rows_raises(container):
+    X = np.arange(200.0).reshape(100, 2)
+    Xd = (
+        da.from_array(X, chunks=10)
+        if container == "dask"
+        else dd.from_pandas(pd.DataFrame(X, columns=["a", "b"]), npartitions=4)
+    )
+    out = BlockTransformer(lambda b: b[:5]).fit_transform(Xd)
+    with pytest.raises(ValueError, match=r"5 rows for a block of \d+ rows.*must keep the rows"):
+        out.compute()
+
+
+def test_a_dtype_that_contradicts_the_lazy_one_raises():
+    X = da.from_array(np.arange(200.0).reshape(100, 2), chunks=10)
+    # float on an empty block (what the lazy result promises), int on real blocks
+    func = lambda b: b.astype(np.int64) if len(b) else b  # noqa: E731
+    out = BlockTransformer(func).fit_transform(X)
+    assert out.dtype == np.float64
+    with pytest.raises(ValueError, match="dtype int64.*dtype float64 was expected"):
+        out.compute()
+
+
+@pytest.mark.parametrize("container", ["dask", "frame"])
+def test_the_error_of_func_is_the_one_users_see(container):
+    # not dask's advice to pass a `dtype` keyword, which BlockTransformer does not have
+    X = np.ones((20, 2))
+    Xd = (
+        da.from_array(X, chunks=10)
+        if container == "dask"
+        else dd.from_pandas(pd.DataFrame(X, columns=["a", "b"]), npartitions=2)
+    )
+    out = BlockTransformer(_boom).fit_transform(Xd)
+    with pytest.raises(RuntimeError, match="^boom in func$"):
+        out.compute()

@@ -91,6 +91,21 @@ def test_standard_scaler_all_zero_weights_raise():
         StandardScaler().fit(_as(X, "dask"), sample_weight=da.zeros(300, chunks=70))
 
 
+@pytest.mark.parametrize("container", ["numpy", "dask"])
+@pytest.mark.parametrize("weights", ["all-negative", "mixed-signs"])
+def test_standard_scaler_negative_weights_as_sklearn(container, weights):
+    # scikit-learn takes negative weights as they are; with all of them negative the
+    # moments are those of the magnitudes (NaN before, across several blocks)
+    X = _data()
+    w = np.random.default_rng(2).uniform(0.1, 3, size=X.shape[0])
+    w = -w if weights == "all-negative" else np.where(np.arange(X.shape[0]) < 60, -w, 2 * w)
+    sw = w if container == "numpy" else da.from_array(w, chunks=70)
+    ours = StandardScaler().fit(_as(X, container), sample_weight=sw)
+    ref = skp.StandardScaler().fit(X, sample_weight=w)
+    assert np.isfinite(ours.mean_).all()
+    _assert_attrs(ours, ref, ["mean_", "var_", "scale_", "n_samples_seen_"], rtol=1e-10)
+
+
 def test_standard_scaler_partial_fit_matches_sklearn():
     X = _data()
     ours, ref = StandardScaler(), skp.StandardScaler()

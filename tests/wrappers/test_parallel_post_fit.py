@@ -274,6 +274,42 @@ def test_output_that_contradicts_the_meta_raises(clf_data):
         wrapper.predict_proba(da.from_array(X, chunks=200)).compute()
 
 
+@pytest.mark.parametrize("meta_dtype", ["U1", "int8", "bool"])
+def test_a_meta_dtype_that_would_change_the_values_raises(clf_data, meta_dtype):
+    # int64 labels are not cast silently to strings, to booleans, or to an integer that
+    # wraps them around (labels 0, 100, 200 in int8); a cast that keeps them is made
+    X, y = clf_data
+    y = y * 100
+    wrapper = ParallelPostFit(LogisticRegression(), predict_meta=np.array([], dtype=meta_dtype))
+    wrapper.fit(X, y)
+    with pytest.raises(ValueError, match=f"dtype int64.*dtype {np.dtype(meta_dtype)}.*predict_meta"):
+        wrapper.predict(da.from_array(X, chunks=200)).compute()
+    if meta_dtype == "U1":
+        return  # a pandas Series of strings has object dtype: any label fits it
+    frame = dd.from_pandas(pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])]), 2)
+    wrapper = ParallelPostFit(
+        LogisticRegression(), predict_meta=pd.Series([], dtype=meta_dtype)
+    ).fit(frame.compute(), y)
+    with pytest.raises(ValueError, match="predict_meta"):
+        wrapper.predict(frame).compute()
+
+
+def test_a_meta_of_a_wider_kind_keeps_the_values(clf_data):
+    # widening casts keep every value: int labels as float64, float64 probabilities as
+    # float32 (a precision the user asked for)
+    X, y = clf_data
+    Xd = da.from_array(X, chunks=200)
+    wrapper = ParallelPostFit(
+        LogisticRegression(),
+        predict_meta=np.array([], dtype=np.float64),
+        predict_proba_meta=np.empty((0, 3), dtype=np.float32),
+    ).fit(X, y)
+    pred = wrapper.predict(Xd).compute()
+    assert pred.dtype == np.float64
+    np.testing.assert_array_equal(pred, wrapper.estimator_.predict(X))
+    assert wrapper.predict_proba(Xd).compute().dtype == np.float32
+
+
 # -- score -----------------------------------------------------------------------------------
 
 
@@ -426,3 +462,11 @@ def test_chunking_does_not_change_predictions(sizes):
         np.testing.assert_allclose(
             wrapper.predict_proba(Xd).compute(), wrapper.predict_proba(Xs), rtol=1e-12
         )
+
+
+def test_a_narrower_integer_meta_that_holds_the_labels_is_honoured(clf_data):
+    X, y = clf_data
+    wrapper = ParallelPostFit(LogisticRegression(), predict_meta=np.array([], dtype="int8"))
+    pred = wrapper.fit(X, y).predict(da.from_array(X, chunks=200)).compute()
+    assert pred.dtype == np.int8
+    np.testing.assert_array_equal(pred, wrapper.estimator_.predict(X))
