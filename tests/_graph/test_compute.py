@@ -29,9 +29,9 @@ def test_the_processes_scheduler_keeps_one_pool_across_calls():
         (pool,) = graph_compute._PROCESS_POOL.values()
         (second,) = compute(_pids(X))
         assert list(graph_compute._PROCESS_POOL.values()) == [pool]
-    # the same two worker processes ran both calls (dask alone starts new ones for each)
+    # the same worker processes ran both calls (dask alone starts new ones for each call)
     workers = set(pool._processes)
-    assert len(workers) == 2 and set(first) | set(second) <= workers
+    assert 1 <= len(workers) <= 2 and set(first) | set(second) <= workers
 
 
 def test_a_pool_the_user_configured_is_left_alone():
