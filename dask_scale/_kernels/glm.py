@@ -21,6 +21,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .stats import half_poisson_deviance
+
 __all__ = [
     "BINOMIAL",
     "POISSON",
@@ -306,31 +308,25 @@ def multinomial_loss_grad_hess(X, y, sw, coef, intercept, fit_intercept):
 
 @njit(nogil=True, cache=True, fastmath=_FM)
 def glm_score_sums(X, y, sw, coef, intercept, family):
-    """Weighted sums for R² (squared) or D² (Poisson) of a fitted single-output GLM, one pass.
+    """Weighted residual deviance of a fitted single-output GLM on one block, one pass.
 
     Returns
     -------
-    sums : ndarray of shape (5,)
-        ``[sum w, sum w*y, sum w*y**2, sum w*dev(y, pred), sum w*y*log(y)]`` where ``dev`` is
-        the squared error (``SQUARED``) or the unit Poisson deviance without its
-        ``y*log(y)`` part divided by 2 (``POISSON``: ``mu - y*eta - y``).
+    dev : float
+        ``sum w * r**2`` (``SQUARED``) or ``sum w * (y*log(y/mu) - y + mu)`` (``POISSON``,
+        half the unit Poisson deviance, each term computed on its own so that large counts
+        do not cancel).
     """
     n, p = X.shape
-    out = np.zeros(5)
+    dev = 0.0
     for i in range(n):
         eta = intercept
         for j in range(p):
             eta += X[i, j] * coef[j]
-        w = sw[i]
         yi = y[i]
-        out[0] += w
-        out[1] += w * yi
-        out[2] += w * yi * yi
         if family == SQUARED:
             r = yi - eta
-            out[3] += w * r * r
+            dev += sw[i] * r * r
         else:
-            out[3] += w * (np.exp(eta) - yi * eta - yi)
-            if yi > 0.0:
-                out[4] += w * yi * np.log(yi)
-    return out
+            dev += sw[i] * half_poisson_deviance(yi, np.exp(eta))
+    return dev

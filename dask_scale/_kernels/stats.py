@@ -30,6 +30,9 @@ __all__ = [
     "float_keys",
     "keys_to_float",
     "merge_moments",
+    "block_poisson_null",
+    "half_poisson_deviance",
+    "merge_poisson_null",
 ]
 
 
@@ -111,6 +114,58 @@ def merge_moments(a, b):
     offset = np.where(a_empty, ob, np.where(b_empty, oa, offset))
     m2 = np.where(a_empty, qb, np.where(b_empty, qa, m2))
     return n, shift, offset, m2
+
+
+@njit(nogil=True, cache=True)
+def half_poisson_deviance(y, mu):
+    """``y*log(y/mu) - y + mu``, without cancellation when ``y`` is close to a large ``mu``.
+
+    Written ``mu * ((1 + d) * log1p(d) - d)`` with ``d = (y - mu) / mu``.
+    """
+    if y <= 0.0:
+        return mu
+    d = (y - mu) / mu
+    return mu * ((1.0 + d) * np.log1p(d) - d)
+
+
+@njit(nogil=True, cache=True)
+def block_poisson_null(y, w):
+    """``(sum w, weighted mean m, sum w*(y*log(y/m) - y + m))`` of one block of counts.
+
+    The half Poisson deviance of the block around its own mean; :func:`merge_poisson_null`
+    moves it to the mean of merged blocks without cancellation (a null model's deviance for
+    D², whatever the size of the counts).
+    """
+    total = 0.0
+    s = 0.0
+    for i in range(y.shape[0]):
+        total += w[i]
+        s += w[i] * y[i]
+    mean = s / total if total != 0.0 else 0.0
+    dev = 0.0
+    if mean > 0.0:
+        for i in range(y.shape[0]):
+            dev += w[i] * half_poisson_deviance(y[i], mean)
+    return total, mean, dev
+
+
+def _poisson_shift(weight, mean, new_mean):
+    # sum over a group of w*(y*log(m/M) - (m - M)), given sum w*y = weight*m: the group's
+    # deviance moves from its own mean m to the merged mean M by weight * dev(m, M)
+    return weight * half_poisson_deviance(mean, new_mean)
+
+
+def merge_poisson_null(a, b):
+    """Merge two :func:`block_poisson_null` summaries into that of their union."""
+    wa, ma, da = a
+    wb, mb, db = b
+    w = wa + wb
+    if w == 0.0:
+        return 0.0, 0.0, 0.0
+    m = (wa * ma + wb * mb) / w
+    if m <= 0.0:
+        return w, m, 0.0
+    return w, m, da + db + _poisson_shift(wa, ma, m) + _poisson_shift(wb, mb, m)
 
 
 @njit(nogil=True, cache=True)

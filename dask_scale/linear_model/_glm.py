@@ -577,6 +577,7 @@ class _GLMRegressor(RegressorMixin, _GLM):
             _predict.regression_score_sums,
             [Xv, yv, sw],
             (self.coef_, float(self.intercept_), self._loss_family),
+            combine=_predict.merge_score_sums,
             check_finite={0: "X", 1: "y"},
             name="glm-score",
         )
@@ -625,8 +626,8 @@ class LinearRegression(_GLMRegressor):
         return float(r2_score(y, pred, sample_weight=sample_weight))
 
     def _score_value(self, sums):
-        sw_sum, swy, swy2, ss_res, _ = sums
-        ss_tot = swy2 - swy * swy / sw_sum
+        ss_res, (_, _, _, m2) = sums
+        ss_tot = float(m2[0])
         if ss_tot <= 0:
             return 1.0 if ss_res == 0 else 0.0
         return 1.0 - ss_res / ss_tot
@@ -684,10 +685,7 @@ class PoissonRegression(_GLMRegressor):
         return float(d2_tweedie_score(y, pred, sample_weight=sample_weight, power=1))
 
     def _score_value(self, sums):
-        sw_sum, swy, _, dev_part, ylogy = sums
-        dev = 2.0 * (ylogy + dev_part)
-        mean = swy / sw_sum
-        null = 2.0 * (ylogy - np.log(mean) * swy) if mean > 0 else 0.0
+        dev, (_, _, null) = sums
         if null <= 0:
             return 1.0 if dev == 0 else 0.0
         return 1.0 - dev / null

@@ -10,6 +10,7 @@ import numpy as np
 from scipy.special import log_expit, logsumexp
 
 from .._kernels.glm import POISSON, SQUARED, glm_score_sums
+from .._kernels.stats import block_moments, block_poisson_null, merge_moments, merge_poisson_null
 
 __all__ = [
     "binary_decision",
@@ -95,8 +96,22 @@ def accuracy_sums(Xb, yb, swb, coef, intercept, classes):
 
 
 def regression_score_sums(Xb, yb, swb, coef, intercept, family):
-    """Weighted sums from which R² (squared) or D² (Poisson) follows, for one block."""
+    """What R² (squared) or D² (Poisson) needs of one block: the residual deviance and a
+    summary of ``y`` around its own mean (merged by :func:`merge_score_sums`)."""
     X = np.ascontiguousarray(_as_float(Xb))
     y = np.ascontiguousarray(yb, dtype=np.float64)
     sw = np.ones(X.shape[0]) if swb is None else np.ascontiguousarray(swb, dtype=np.float64)
-    return glm_score_sums(X, y, sw, coef, float(intercept), family)
+    dev = glm_score_sums(X, y, sw, coef, float(intercept), family)
+    if family == SQUARED:
+        return dev, block_moments(y[:, None], sw, True)
+    return dev, block_poisson_null(y, sw)
+
+
+def merge_score_sums(parts):
+    """Merge :func:`regression_score_sums` partials (stable merges of the ``y`` summaries)."""
+    dev, summary = parts[0]
+    merge = merge_moments if len(summary) == 4 else merge_poisson_null
+    for d, other in parts[1:]:
+        dev += d
+        summary = merge(summary, other)
+    return dev, summary

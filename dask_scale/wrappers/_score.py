@@ -28,9 +28,11 @@ from sklearn.utils import get_tags
 from sklearn.utils.metaestimators import available_if
 
 from .._graph import reduce_blocks
+from .._kernels.stats import block_moments, merge_moments
 from .._validation import (
     check_consistent_rows,
     check_sample_weight,
+    frame_to_dask_array,
     is_dask_collection,
     is_dask_frame,
 )
@@ -75,44 +77,29 @@ def _neg_mean_aggregate(parts):
 
 
 def _r2_chunk(pred, y, w):
-    """(weight, weighted mean of y, weighted sum of squares around it, residual SS, rows)."""
+    """(moments of y around its block mean, residual sum of squares, rows) of one block."""
     n = pred.shape[0]
     y2 = _as_2d_float(y, n)
     p2 = _as_2d_float(pred, n)
     if y2.shape != p2.shape:
         raise ValueError(f"y has shape {y2.shape} but the predictions have shape {p2.shape}.")
     w = np.ones(n) if w is None else np.asarray(w, dtype=np.float64)
-    total = float(w.sum())
-    if total == 0.0:
-        zeros = np.zeros(y2.shape[1])
-        return 0.0, zeros, zeros, zeros, n
-    mean = (w @ y2) / total
-    m2 = w @ (y2 - mean) ** 2
-    ss_res = w @ (y2 - p2) ** 2
-    return total, mean, m2, ss_res, n
+    moments = block_moments(np.ascontiguousarray(y2), w, True)
+    return moments, w @ (y2 - p2) ** 2, n
 
 
 def _r2_combine(parts):
-    """Merge partials with the parallel (Chan et al.) update of mean and sum of squares."""
-    total, mean, m2, ss_res, n = parts[0]
-    for t_b, mean_b, m2_b, res_b, n_b in parts[1:]:
-        n += n_b
+    """Merge partials: the moments with the library's stable merge, the rest summed."""
+    moments, ss_res, n = parts[0]
+    for moments_b, res_b, n_b in parts[1:]:
+        moments = merge_moments(moments, moments_b)
         ss_res = ss_res + res_b
-        if t_b == 0.0:
-            continue
-        if total == 0.0:
-            total, mean, m2 = t_b, mean_b, m2_b
-            continue
-        both = total + t_b
-        delta = mean_b - mean
-        mean = mean + delta * (t_b / both)
-        m2 = m2 + m2_b + delta**2 * (total * t_b / both)
-        total = both
-    return total, mean, m2, ss_res, n
+        n += n_b
+    return moments, ss_res, n
 
 
 def _r2_aggregate(parts):
-    _, _, denominator, numerator, n = parts
+    (_, _, _, denominator), numerator, n = parts
     if n < 2:
         warnings.warn(
             "R^2 score is not well-defined with less than two samples.", UndefinedMetricWarning
@@ -163,7 +150,7 @@ def _rows_array(obj, name):
         with warnings.catch_warnings():
             # Extension dtypes (pandas strings) become object arrays: what the metrics need.
             warnings.filterwarnings("ignore", message="Dask currently has limited support")
-            obj = obj.to_dask_array()
+            obj = frame_to_dask_array(obj)
     if obj.ndim == 2 and len(obj.chunks[1]) > 1:
         obj = obj.rechunk({1: -1})
     if obj.ndim > 2:

@@ -650,3 +650,37 @@ def test_solver_kwargs_that_cannot_work_are_refused_before_reading_data(solver, 
 
 def _fail_if_read(block):
     raise AssertionError("the data was read")
+
+
+@pytest.mark.parametrize("container", ["dask", "frame"])
+def test_scores_of_a_target_with_a_large_mean_equal_sklearn(container):
+    # R² = 0.75 around a mean of 1e8: the one-pass sum-of-squares formula gave 0.88; the
+    # blocks' moments are now merged stably (as the scalers' are)
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(20_000, 3))
+    y = 1e8 + X @ np.array([1.0, 0.5, -0.8]) + rng.normal(scale=0.7, size=20_000)
+    w = rng.uniform(0.5, 2.0, size=20_000)
+    model = LinearRegression(penalty=None).fit(X, y)
+    if container == "dask":
+        Xd, yd, wd = (da.from_array(a, chunks=1_000) for a in (X, y, w))
+    else:
+        Xd = dd.from_pandas(pd.DataFrame(X, columns=list("abc")), npartitions=20)
+        yd = dd.from_pandas(pd.Series(y), npartitions=20)
+        wd = dd.from_pandas(pd.Series(w), npartitions=20)
+        model = LinearRegression(penalty=None).fit(pd.DataFrame(X, columns=list("abc")), y)
+    expected = r2_score(y, model.predict(X if container == "dask" else Xd.compute()))
+    assert 0.5 < expected < 0.9
+    assert model.score(Xd, yd) == pytest.approx(expected, rel=1e-9)
+    expected_w = r2_score(y, model.predict(X if container == "dask" else Xd.compute()), sample_weight=w)
+    assert model.score(Xd, yd, sample_weight=wd) == pytest.approx(expected_w, rel=1e-9)
+
+
+def test_d2_of_large_counts_equals_sklearn():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(20_000, 2))
+    y = rng.poisson(1e8 * np.exp(X @ np.array([1e-4, -2e-4]))).astype(np.float64)
+    model = PoissonRegression(penalty=None).fit(X, y)
+    expected = d2_tweedie_score(y, model.predict(X), power=1)
+    assert 0.5 < expected < 0.95
+    got = model.score(da.from_array(X, chunks=1_000), da.from_array(y, chunks=1_000))
+    assert got == pytest.approx(expected, rel=1e-9)

@@ -470,3 +470,18 @@ def test_a_narrower_integer_meta_that_holds_the_labels_is_honoured(clf_data):
     pred = wrapper.fit(X, y).predict(da.from_array(X, chunks=200)).compute()
     assert pred.dtype == np.int8
     np.testing.assert_array_equal(pred, wrapper.estimator_.predict(X))
+
+
+def test_blockwise_r2_of_a_target_with_a_large_mean_equals_sklearn():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(20_000, 3))
+    y = 1e8 + X @ np.array([1.0, 0.5, -0.8]) + rng.normal(scale=0.7, size=20_000)
+    wrapper = ParallelPostFit(LinearRegression()).fit(X, y)
+    expected = wrapper.estimator_.score(X, y)
+    assert 0.5 < expected < 0.9
+    Xd, yd = da.from_array(X, chunks=1_000), da.from_array(y, chunks=1_000)
+    assert wrapper.score(Xd, yd) == pytest.approx(expected, rel=1e-9)
+    frame = dd.from_pandas(pd.DataFrame(X), npartitions=20)
+    assert wrapper.score(frame, dd.from_pandas(pd.Series(y), npartitions=20)) == pytest.approx(
+        expected, rel=1e-9
+    )
