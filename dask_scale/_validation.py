@@ -13,7 +13,6 @@ from __future__ import annotations
 import numbers
 import warnings
 
-import dask
 import dask.array as da
 import dask.dataframe as dd
 import numpy as np
@@ -21,7 +20,7 @@ import pandas as pd
 from sklearn.utils.validation import check_array as _sk_check_array
 from sklearn.utils.validation import validate_data as _sk_validate_data
 
-from ._graph.compute import scheduler_pool
+from ._graph.compute import keep_partitions, scheduler_pool
 from ._types import is_dask_array, is_dask_collection, is_dask_frame
 
 __all__ = [
@@ -89,15 +88,14 @@ def non_numeric_message(frame, input_name="X"):
 def frame_to_dask_array(frame):
     """A dask array with one row block per partition of the dask DataFrame/Series ``frame``.
 
-    dask-expr's optimizer fuses the partitions of a column projection of a Parquet read by how
-    much the projection shrinks them, so ``df[features]`` and ``df["y"]`` of the same
-    ``read_parquet`` would become arrays with different row blocks (and could not be
-    matched). The conversion keeps the partitions as ``frame.npartitions`` lists them.
+    The conversion keeps the partitions as ``frame.npartitions`` lists them (see
+    :func:`dask_scale._graph.compute.keep_partitions`), so that ``df[features]`` and
+    ``df["y"]`` of one Parquet read get the same row blocks.
     """
     target = _numeric_frame_dtype(frame)
     if target is not None:
         frame = frame.astype(target)
-    with dask.config.set({"optimization.tune.active": False}):
+    with keep_partitions():
         return frame.to_dask_array()
 
 

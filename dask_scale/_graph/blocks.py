@@ -40,7 +40,7 @@ from dask.delayed import Delayed
 
 from .._types import is_dask_array, is_dask_frame
 from .client import get_client
-from .compute import compute
+from .compute import compute, keep_partitions
 
 __all__ = ["count_row_blocks", "fold_blocks"]
 
@@ -134,7 +134,8 @@ class _Blocks:
         ):
             if not group:
                 continue
-            expr = collections_to_expr(group, optimize_graph=True).optimize()
+            with keep_partitions():
+                expr = collections_to_expr(group, optimize_graph=True).optimize()
             self.graph.update(expr.__dask_graph__())
             for c, keys in zip(group, expr.__dask_keys__(), strict=True):
                 found[id(c)] = _ordered_block_keys(list(flatten(keys)), n_blocks)

@@ -5,6 +5,7 @@
   of processes for every call; an iterative fit makes dozens, which made such fits 100x
   slower than on threads. :func:`scheduler_pool` lends the ``processes`` scheduler one pool,
   kept for later calls (and later fits), replaced after a ``fork`` or when a worker died.
+- :func:`keep_partitions`: optimisation that keeps a DataFrame's partitions as they are.
 - :func:`local_map`: the map that NumPy input runs its row slices with: a thread pool sized
   by dask's ``num_workers`` setting (else the number of cores), made anew in a forked child,
   and serial inside a dask task (a worker thread of dask's threaded scheduler or of a
@@ -24,7 +25,7 @@ import dask
 import dask.multiprocessing
 import dask.threaded
 
-__all__ = ["compute", "local_map", "scheduler_pool"]
+__all__ = ["compute", "keep_partitions", "local_map", "scheduler_pool"]
 
 _LOCK = threading.Lock()
 _PROCESS_POOL = {}  # (pid, workers, context, initializer) -> ProcessPoolExecutor
@@ -70,6 +71,18 @@ def scheduler_pool():
         return
     with dask.config.set(pool=_shared_process_pool()):
         yield
+
+
+def keep_partitions():
+    """Optimise dask DataFrames without fusing their partitions (a context manager).
+
+    dask's optimiser fuses the partitions of a column projection of a Parquet read by how
+    much the projection shrinks them, so ``df[features]`` and ``df["y"]`` of the same read
+    would get different partitions (20 vs 4) and could not be matched row block for row
+    block. Every conversion or optimisation of the library's that must keep the partitions
+    as ``npartitions`` lists them runs inside this context.
+    """
+    return dask.config.set({"optimization.tune.active": False})
 
 
 def compute(*collections, **kwargs):

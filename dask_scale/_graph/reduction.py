@@ -29,7 +29,7 @@ from dask.delayed import Delayed
 from dask.highlevelgraph import HighLevelGraph
 
 from .client import get_client
-from .compute import compute, local_map
+from .compute import compute, keep_partitions, local_map
 
 __all__ = [
     "n_row_blocks",
@@ -332,9 +332,9 @@ def reduce_partitions(chunk, frame, *, combine, split_every=8):
     """
     if split_every < 2:
         raise ValueError(f"split_every must be at least 2, got {split_every}")
-    level = [
-        dask.delayed(chunk, pure=True)(part) for part in frame.to_delayed()
-    ]
+    with keep_partitions():
+        parts = frame.to_delayed()
+    level = [dask.delayed(chunk, pure=True)(part) for part in parts]
     while len(level) > 1:
         level = [
             dask.delayed(_apply_combine, pure=True)(combine, *level[j : j + split_every])

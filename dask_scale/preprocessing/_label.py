@@ -10,7 +10,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from .._graph import reduce_blocks
-from .._validation import is_dask_collection
+from .._validation import frame_to_dask_array, is_dask_collection
 from ._columns import column_values, merge_summaries, sort_uniques, unique_summary
 
 __all__ = ["LabelEncoder"]
@@ -178,7 +178,7 @@ class LabelEncoder(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self, "classes_")
         if is_dask_collection(y):
-            y = y.to_dask_array() if isinstance(y, dd.Series) else y
+            y = frame_to_dask_array(y) if isinstance(y, dd.Series) else y
             return y.map_blocks(
                 _labels_block,
                 self.classes_,

@@ -13,7 +13,13 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import check_classification_targets
 
 from .._graph import count_row_blocks, fold_blocks
-from .._validation import ensure_known_chunks, is_dask_array, is_dask_collection, is_dask_frame
+from .._validation import (
+    ensure_known_chunks,
+    frame_to_dask_array,
+    is_dask_array,
+    is_dask_collection,
+    is_dask_frame,
+)
 from ._blockwise import compute
 from ._parallel_post_fit import ParallelPostFit
 
@@ -90,7 +96,7 @@ def _count_rows(coll):
 
 def _as_row_array(coll):
     if is_dask_frame(coll):
-        coll = coll.to_dask_array()
+        coll = frame_to_dask_array(coll)
     return coll
 
 
