@@ -29,8 +29,14 @@ from dask.utils import parse_bytes
 from sklearn.exceptions import ConvergenceWarning
 
 from dask_scale.cluster import KMeans
-from dask_scale.datasets import make_blobs, make_classification
-from dask_scale.linear_model import LogisticRegression
+from dask_scale.datasets import (
+    make_blobs,
+    make_classification,
+    make_classification_df,
+    make_counts,
+    make_regression,
+)
+from dask_scale.linear_model import LinearRegression, LogisticRegression, PoissonRegression
 from dask_scale.utils import assert_estimator_equal
 
 distributed = pytest.importorskip("distributed")
@@ -280,3 +286,65 @@ def test_fitted_models_pickle_and_predict_on_workers(kind, fit_on, client):
     # sent to a worker process (pickled on the way) and used there
     on_worker = client.submit(_predict, model, X, pure=False).result()
     np.testing.assert_array_equal(on_worker, expected)
+
+
+# --------------------------------------------------------------------------------------------
+# graph keys: a collection's keys name one task in every graph it is part of
+# --------------------------------------------------------------------------------------------
+
+
+def _frame_logistic(X, y):
+    numeric = [c for c in X.columns if c.startswith("num_")]
+    return LogisticRegression(max_iter=5).fit(X[numeric], y)
+
+
+def _user_array():
+    # a plain dask collection with a chain of blockwise layers, which dask's optimisation
+    # fuses when the array is computed by itself
+    rs = da.random.RandomState(0)
+    return (rs.normal(size=(400, 5), chunks=(50, 5)) * 2.0 + 1.0,)
+
+
+KEY_CASES = {
+    # name: (data factory, fit)
+    "make_classification-logistic": (
+        lambda: make_classification(n_samples=400, chunks=50, random_state=0),
+        lambda X, y: LogisticRegression().fit(X, y),
+    ),
+    "make_blobs-kmeans": (
+        lambda: make_blobs(n_samples=400, chunks=50, random_state=0),
+        lambda X, y: KMeans(n_clusters=3, random_state=0).fit(X),
+    ),
+    "make_regression-linear": (
+        lambda: make_regression(n_samples=400, n_features=5, chunks=50, random_state=0),
+        lambda X, y: LinearRegression().fit(X, y),
+    ),
+    "make_counts-poisson": (
+        lambda: make_counts(n_samples=400, n_features=5, chunks=50, random_state=0),
+        lambda X, y: PoissonRegression(max_iter=5).fit(X, y),
+    ),
+    "make_classification_df-logistic": (
+        lambda: make_classification_df(n_samples=400, chunks=50, random_state=0),
+        _frame_logistic,
+    ),
+    "user-array-kmeans": (
+        _user_array,
+        lambda X, *_: KMeans(n_clusters=3, random_state=0).fit(X),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(KEY_CASES))
+def test_keys_name_one_task_across_fits_and_computes(case, client, unique_task_keys):
+    """The user's sequence that made the scheduler warn "Detected different `run_spec`":
+    fit on generated (or plain dask) data, then compute the data, alone and together."""
+    make, fit = KEY_CASES[case]
+    data = make()
+    with _on(client), time_limit(60, f"{case} fits and computes"):
+        fit(*data)
+        data[0].compute()
+        unique_task_keys.check()
+        dask.compute(*data)
+        data[-1].compute()
+        fit(*data)
+        data[0].compute()
