@@ -316,7 +316,9 @@ KEY_CASES = {
         lambda X, y: KMeans(n_clusters=3, random_state=0).fit(X),
     ),
     "make_regression-linear": (
-        lambda: make_regression(n_samples=400, n_features=5, chunks=50, random_state=0),
+        lambda: make_regression(
+            n_samples=400, n_features=5, n_informative=3, chunks=50, random_state=0
+        ),
         lambda X, y: LinearRegression().fit(X, y),
     ),
     "make_counts-poisson": (
