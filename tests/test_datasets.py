@@ -138,7 +138,7 @@ def _assert_same(left, right):
 
 
 @pytest.mark.distributed
-def test_same_data_whatever_the_scheduler():
+def test_same_data_whatever_the_scheduler(unique_task_keys):
     from distributed import Client, LocalCluster
 
     reference = {

@@ -7,6 +7,8 @@
   regenerated (every block is a deterministic function of its index) and the fit ends with
   the same model as an uninterrupted fit.
 - Fitted models pickle (pickle, cloudpickle), predict identically, and predict on workers.
+- A fit, then computing its data (alone, with y, again after another fit), never sends the
+  scheduler a key with another task than before (``unique_task_keys``, on every test here).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import pytest
 from _helpers import time_limit
 from dask.utils import parse_bytes
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import SGDClassifier
 
 from dask_scale.cluster import KMeans
 from dask_scale.datasets import (
@@ -38,10 +41,12 @@ from dask_scale.datasets import (
 )
 from dask_scale.linear_model import LinearRegression, LogisticRegression, PoissonRegression
 from dask_scale.utils import assert_estimator_equal
+from dask_scale.wrappers import Incremental
 
 distributed = pytest.importorskip("distributed")
 
-pytestmark = pytest.mark.distributed
+# every test also fails if a graph key reaches the scheduler with two different tasks
+pytestmark = [pytest.mark.distributed, pytest.mark.usefixtures("unique_task_keys")]
 
 # A worker process holds ~300 MB once numba, scikit-learn and the kernels are loaded, and
 # peaked at ~385 MB in these fits (a few 10 MB blocks in flight): a 650 MB limit keeps it
@@ -295,7 +300,7 @@ def test_fitted_models_pickle_and_predict_on_workers(kind, fit_on, client):
 
 def _frame_logistic(X, y):
     numeric = [c for c in X.columns if c.startswith("num_")]
-    return LogisticRegression(max_iter=5).fit(X[numeric], y)
+    return _fit(LogisticRegression(max_iter=5), X[numeric], y)
 
 
 def _user_array():
@@ -309,7 +314,11 @@ KEY_CASES = {
     # name: (data factory, fit)
     "make_classification-logistic": (
         lambda: make_classification(n_samples=400, chunks=50, random_state=0),
-        lambda X, y: LogisticRegression().fit(X, y),
+        lambda X, y: _fit(LogisticRegression(), X, y),
+    ),
+    "make_classification-incremental": (  # blocks folded on the workers (fold_blocks)
+        lambda: make_classification(n_samples=400, chunks=50, random_state=0),
+        lambda X, y: Incremental(SGDClassifier(random_state=0)).fit(X, y),
     ),
     "make_blobs-kmeans": (
         lambda: make_blobs(n_samples=400, chunks=50, random_state=0),
@@ -323,7 +332,7 @@ KEY_CASES = {
     ),
     "make_counts-poisson": (
         lambda: make_counts(n_samples=400, n_features=5, chunks=50, random_state=0),
-        lambda X, y: PoissonRegression(max_iter=5).fit(X, y),
+        lambda X, y: _fit(PoissonRegression(max_iter=5), X, y),
     ),
     "make_classification_df-logistic": (
         lambda: make_classification_df(n_samples=400, chunks=50, random_state=0),
