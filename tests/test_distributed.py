@@ -40,6 +40,7 @@ from dask_scale.datasets import (
     make_regression,
 )
 from dask_scale.linear_model import LinearRegression, LogisticRegression, PoissonRegression
+from dask_scale.preprocessing import OrdinalEncoder
 from dask_scale.utils import assert_estimator_equal
 from dask_scale.wrappers import Incremental
 
@@ -338,6 +339,10 @@ KEY_CASES = {
         lambda: make_classification_df(n_samples=400, chunks=50, random_state=0),
         _frame_logistic,
     ),
+    "make_classification_df-ordinal": (  # a reduction over the pandas partitions
+        lambda: make_classification_df(n_samples=400, chunks=50, random_state=0),
+        lambda X, y: OrdinalEncoder().fit(X),
+    ),
     "user-array-kmeans": (
         _user_array,
         lambda X, *_: KMeans(n_clusters=3, random_state=0).fit(X),
@@ -348,14 +353,21 @@ KEY_CASES = {
 @pytest.mark.parametrize("case", list(KEY_CASES))
 def test_keys_name_one_task_across_fits_and_computes(case, client, unique_task_keys):
     """The user's sequence that made the scheduler warn "Detected different `run_spec`":
-    fit on generated (or plain dask) data, then compute the data, alone and together."""
+    fit on generated (or plain dask) data, then compute the data, alone and together, and
+    lazy predictions on it."""
     make, fit = KEY_CASES[case]
     data = make()
+    X = data[0]
     with _on(client), time_limit(60, f"{case} fits and computes"):
-        fit(*data)
-        data[0].compute()
+        model = fit(*data)
+        X.compute()
         unique_task_keys.check()
         dask.compute(*data)
         data[-1].compute()
+        if isinstance(X, da.Array) and hasattr(model, "predict"):
+            # (not with X in one compute: dask itself gives a collection computed with one
+            # derived from it other tasks than when computed alone, whatever built them)
+            model.predict(X).compute()
+            X.compute()
         fit(*data)
-        data[0].compute()
+        X.compute()
