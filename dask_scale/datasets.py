@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import operator
 
 import dask.array as da
 import dask.dataframe as dd
@@ -268,11 +267,26 @@ def _allocate(totals, rows, shuffle, rng):
 # --------------------------------------------------------------------------------------------
 
 
+def _block_output(block, params, j):
+    """Output ``j`` of a generated block (``params`` is a dependency only, see below)."""
+    return block[j]
+
+
 def _block_arrays(label, block_fn, params, outputs):
     """Dask arrays whose row block ``i`` is output ``j`` of ``block_fn(params, i)``.
 
     ``params.rows`` holds the row-block sizes; ``outputs`` lists ``(n_columns or None,
     dtype)`` per output (None: 1-D).
+
+    The graph: one key for ``params``, one generating task per block (its outputs as a
+    tuple), and per output one task per block that takes its element. Every key is named by
+    the token of all the parameters, and each names one task in every graph it is part of:
+    the output tasks depend on the ``params`` key as well as on the generating task, so
+    dask's linear fusion (which only merges chains of single-dependency tasks) never folds a
+    generating task into an output's key. Without that, computing ``X`` alone would give
+    ``X``'s keys another task (an alias of a fused key) than a graph holding both ``X`` and
+    ``y``, and a distributed scheduler still holding one would receive the other (its
+    "Detected different `run_spec`" warning, a source of failures and deadlocks).
     """
     rows = params.rows
     gen = f"{label}-blocks-{params.token}"
@@ -283,12 +297,14 @@ def _block_arrays(label, block_fn, params, outputs):
     arrays = []
     for j, (n_columns, dtype) in enumerate(outputs):
         name = f"{label}-{j}-{params.token}"
+        index = (0,) if n_columns is not None else ()
+        layer = {
+            (name, i, *index): (_block_output, (gen, i), param_key, j) for i in range(len(rows))
+        }
         if n_columns is None:
-            layer = {(name, i): (operator.getitem, (gen, i), j) for i in range(len(rows))}
             chunks = (rows,)
             meta = np.empty((0,), dtype=dtype)
         else:
-            layer = {(name, i, 0): (operator.getitem, (gen, i), j) for i in range(len(rows))}
             chunks = (rows, (n_columns,))
             meta = np.empty((0, 0), dtype=dtype)
         graph = HighLevelGraph({gen: gen_layer, name: layer}, {gen: set(), name: {gen}})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 
 import dask
@@ -137,7 +138,7 @@ def _assert_same(left, right):
 
 
 @pytest.mark.distributed
-def test_same_data_whatever_the_scheduler():
+def test_same_data_whatever_the_scheduler(unique_task_keys):
     from distributed import Client, LocalCluster
 
     reference = {
@@ -164,7 +165,12 @@ def test_blocks_are_independent(name):
         block = X.blocks[i]
         # the graph of one block holds a single generating task
         (graph,) = dask.optimize(block)
-        generating = [k for k in dict(graph.__dask_graph__()) if "-blocks-" in str(k)]
+        token = X.name.rsplit("-", 1)[1]
+        generating = [
+            k
+            for k in dict(graph.__dask_graph__())
+            if isinstance(k, tuple) and k[0].endswith(f"-blocks-{token}")
+        ]
         assert len(generating) == 1
         np.testing.assert_array_equal(block.compute(), Xc[edges[i] : edges[i + 1]])
         np.testing.assert_array_equal(y.blocks[i].compute(), yc[edges[i] : edges[i + 1]])
@@ -221,6 +227,88 @@ def test_same_call_gives_same_keys():
     X1, _ = make_classification(n_samples=50, random_state=0, chunks=20)
     X2, _ = make_classification(n_samples=50, random_state=1, chunks=20)
     assert X0.name == X1.name != X2.name
+
+
+def _digest(a):
+    a = np.ascontiguousarray(np.asarray(a))
+    return f"{a.dtype.str}{a.shape}{hashlib.sha256(a.tobytes()).hexdigest()[:16]}"
+
+
+def test_data_unchanged():
+    # Digests of data generated before the graphs were rebuilt (values computed by element-
+    # wise arithmetic and integer draws only, so they do not depend on the BLAS).
+    with dask.config.set(scheduler="sync"):
+        X, y = make_blobs(n_samples=1000, n_features=5, centers=3, random_state=0, chunks=300)
+        assert _digest(X.compute()) == "<f8(1000, 5)bc37c9ee9d48de68"
+        assert _digest(y.compute()) == "<i8(1000,)f2efc82b4716fe3d"
+        X, y = make_blobs(
+            n_samples=500, centers=4, random_state=7, chunks=(100, 400), shuffle=False
+        )
+        assert _digest(X.compute()) == "<f8(500, 2)645df1de9a60b367"
+        assert _digest(y.compute()) == "<i8(500,)1c90c501904dfe70"
+        _, y = make_classification(n_samples=400, chunks=50, random_state=0)
+        assert _digest(y.compute()) == "<i8(400,)7e804ccd684761d5"
+        X, _ = make_regression(
+            n_samples=600, n_features=6, n_informative=3, random_state=1, chunks=200
+        )
+        assert _digest(X.compute()) == "<f8(600, 6)4c943dbb3bd0fc94"
+        X, _ = make_counts(n_samples=700, n_features=7, random_state=2, chunks=250)
+        assert _digest(X.compute()) == "<f8(700, 7)68760c49eb9fb9b9"
+        X, y = dask.compute(*make_classification_df(n_samples=1000, random_state=0, chunks=250))
+    assert [_digest(X[f"num_{j}"]) for j in (0, 4)] == [
+        "<f8(1000,)76e58fe2243d892c",
+        "<f8(1000,)033bbc07dd97e8d9",
+    ]
+    assert [_digest(X[f"cat_{j}"].cat.codes) for j in (0, 1)] == [
+        "|i1(1000,)cb5cc99e00b78fe1",
+        "|i1(1000,)c098732f3433f16b",
+    ]
+    assert _digest(y) == "<i8(1000,)fe377329c4eb7a45"
+    assert _digest(y.index.values) == "<i8(1000,)702746827e553786"
+
+
+def _key_dependencies(*collections, optimize=True):
+    """{key: its dependencies} of the graph dask submits for ``collections``."""
+    from dask._task_spec import convert_legacy_graph
+    from dask.base import collections_to_expr
+
+    expr = collections_to_expr(list(collections), optimize_graph=optimize)
+    if optimize:
+        expr = expr.optimize()
+    graph = convert_legacy_graph(dict(expr.__dask_graph__()))
+    return {k: frozenset(v.dependencies) for k, v in graph.items()}
+
+
+@pytest.mark.parametrize("name", [*sorted(ARRAY_CASES), "classification_df"])
+def test_every_key_names_one_task_in_every_graph(name):
+    # The graphs dask submits for the data alone, for X or y alone, for both, for a block,
+    # for a computation on X and unoptimised: a key they share has the same dependencies
+    # in all (a distributed scheduler receiving a key it holds with another task warns
+    # "Detected different `run_spec`", a source of failures and deadlocks).
+    if name == "classification_df":
+        X, y = make_classification_df(n_samples=103, n_features=3, random_state=0, chunks=30)
+        derived = [X.num_0 + 1.0, X.to_dask_array(lengths=True)]
+    else:
+        X, y = _call(name, random_state=0, chunks=30)
+        derived = [X + 1.0, X.blocks[1], X[:, 0]]
+    graphs = [
+        _key_dependencies(X),
+        _key_dependencies(y),
+        _key_dependencies(X, y),
+        _key_dependencies(y, X),
+        *[_key_dependencies(d) for d in derived],
+        # with y, when of the same kind (arrays, or frames: dask computes a mix apart)
+        *[_key_dependencies(d, y) for d in derived if type(d) is type(y)],
+    ]
+    if name != "classification_df":  # dask-expr names each unoptimised expression apart
+        graphs.append(_key_dependencies(X, y, optimize=False))
+    seen = {}
+    for graph in graphs:
+        for key, deps in graph.items():
+            assert seen.setdefault(key, deps) == deps, (key, seen[key], deps)
+    # the collections' own keys are in the graphs that compute them
+    for c in (X, y):
+        assert set(dask.core.flatten(c.__dask_keys__())) <= set(seen)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

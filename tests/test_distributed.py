@@ -7,6 +7,8 @@
   regenerated (every block is a deterministic function of its index) and the fit ends with
   the same model as an uninterrupted fit.
 - Fitted models pickle (pickle, cloudpickle), predict identically, and predict on workers.
+- A fit, then computing its data (alone, with y, again after another fit), never sends the
+  scheduler a key with another task than before (``unique_task_keys``, on every test here).
 """
 
 from __future__ import annotations
@@ -27,15 +29,25 @@ import pytest
 from _helpers import time_limit
 from dask.utils import parse_bytes
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import SGDClassifier
 
 from dask_scale.cluster import KMeans
-from dask_scale.datasets import make_blobs, make_classification
-from dask_scale.linear_model import LogisticRegression
+from dask_scale.datasets import (
+    make_blobs,
+    make_classification,
+    make_classification_df,
+    make_counts,
+    make_regression,
+)
+from dask_scale.linear_model import LinearRegression, LogisticRegression, PoissonRegression
+from dask_scale.preprocessing import OrdinalEncoder
 from dask_scale.utils import assert_estimator_equal
+from dask_scale.wrappers import Incremental
 
 distributed = pytest.importorskip("distributed")
 
-pytestmark = pytest.mark.distributed
+# every test also fails if a graph key reaches the scheduler with two different tasks
+pytestmark = [pytest.mark.distributed, pytest.mark.usefixtures("unique_task_keys")]
 
 # A worker process holds ~300 MB once numba, scikit-learn and the kernels are loaded, and
 # peaked at ~385 MB in these fits (a few 10 MB blocks in flight): a 650 MB limit keeps it
@@ -280,3 +292,82 @@ def test_fitted_models_pickle_and_predict_on_workers(kind, fit_on, client):
     # sent to a worker process (pickled on the way) and used there
     on_worker = client.submit(_predict, model, X, pure=False).result()
     np.testing.assert_array_equal(on_worker, expected)
+
+
+# --------------------------------------------------------------------------------------------
+# graph keys: a collection's keys name one task in every graph it is part of
+# --------------------------------------------------------------------------------------------
+
+
+def _frame_logistic(X, y):
+    numeric = [c for c in X.columns if c.startswith("num_")]
+    return _fit(LogisticRegression(max_iter=5), X[numeric], y)
+
+
+def _user_array():
+    # a plain dask collection with a chain of blockwise layers, which dask's optimisation
+    # fuses when the array is computed by itself
+    rs = da.random.RandomState(0)
+    return (rs.normal(size=(400, 5), chunks=(50, 5)) * 2.0 + 1.0,)
+
+
+KEY_CASES = {
+    # name: (data factory, fit)
+    "make_classification-logistic": (
+        lambda: make_classification(n_samples=400, chunks=50, random_state=0),
+        lambda X, y: _fit(LogisticRegression(), X, y),
+    ),
+    "make_classification-incremental": (  # blocks folded on the workers (fold_blocks)
+        lambda: make_classification(n_samples=400, chunks=50, random_state=0),
+        lambda X, y: Incremental(SGDClassifier(random_state=0)).fit(X, y),
+    ),
+    "make_blobs-kmeans": (
+        lambda: make_blobs(n_samples=400, chunks=50, random_state=0),
+        lambda X, y: KMeans(n_clusters=3, random_state=0).fit(X),
+    ),
+    "make_regression-linear": (
+        lambda: make_regression(
+            n_samples=400, n_features=5, n_informative=3, chunks=50, random_state=0
+        ),
+        lambda X, y: LinearRegression().fit(X, y),
+    ),
+    "make_counts-poisson": (
+        lambda: make_counts(n_samples=400, n_features=5, chunks=50, random_state=0),
+        lambda X, y: _fit(PoissonRegression(max_iter=5), X, y),
+    ),
+    "make_classification_df-logistic": (
+        lambda: make_classification_df(n_samples=400, chunks=50, random_state=0),
+        _frame_logistic,
+    ),
+    "make_classification_df-ordinal": (  # a reduction over the pandas partitions
+        lambda: make_classification_df(n_samples=400, chunks=50, random_state=0),
+        lambda X, y: OrdinalEncoder().fit(X),
+    ),
+    "user-array-kmeans": (
+        _user_array,
+        lambda X, *_: KMeans(n_clusters=3, random_state=0).fit(X),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(KEY_CASES))
+def test_keys_name_one_task_across_fits_and_computes(case, client, unique_task_keys):
+    """The user's sequence that made the scheduler warn "Detected different `run_spec`":
+    fit on generated (or plain dask) data, then compute the data, alone and together, and
+    lazy predictions on it."""
+    make, fit = KEY_CASES[case]
+    data = make()
+    X = data[0]
+    with _on(client), time_limit(60, f"{case} fits and computes"):
+        model = fit(*data)
+        X.compute()
+        unique_task_keys.check()
+        dask.compute(*data)
+        data[-1].compute()
+        if isinstance(X, da.Array) and hasattr(model, "predict"):
+            # (not with X in one compute: dask itself gives a collection computed with one
+            # derived from it other tasks than when computed alone, whatever built them)
+            model.predict(X).compute()
+            X.compute()
+        fit(*data)
+        X.compute()

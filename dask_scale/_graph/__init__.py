@@ -8,6 +8,11 @@
 - :func:`gather_blocks`: ``chunk(block_index, *blocks, *params)`` on every row block, the list
   of per-block results back in block order (one graph submission); for algorithms with
   per-block state such as consensus ADMM. :func:`n_blocks_of` says how many blocks it uses.
+- :func:`fold_blocks`: a function folded over the row blocks, a bounded number at a time.
+
+The graphs these build take the caller's blocks by the keys of their *optimised* graph
+(:mod:`dask_scale._graph.keys`), so the keys they submit name the same tasks as a
+``dask.compute`` of those collections would.
 """
 
 from .blocks import count_row_blocks, fold_blocks

@@ -34,13 +34,13 @@ from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from dask.base import collections_to_expr
-from dask.core import flatten, get_dependencies
+from dask.core import get_dependencies
 from dask.delayed import Delayed
 
 from .._types import is_dask_array, is_dask_frame
 from .client import get_client
-from .compute import compute, keep_partitions
+from .compute import compute
+from .keys import optimized_row_blocks
 
 __all__ = ["count_row_blocks", "fold_blocks"]
 
@@ -99,26 +99,13 @@ def _cull(graph, keys):
     return out
 
 
-def _ordered_block_keys(keys, n_blocks):
-    """The output keys of one collection, in row-block order (checked, not assumed)."""
-    if len(keys) != n_blocks or not all(isinstance(k, tuple) and len(k) >= 2 for k in keys):
-        raise RuntimeError(
-            f"internal: expected {n_blocks} block keys, got {keys[:3]}... from dask's graph"
-        )
-    keys = sorted(keys, key=lambda k: k[1:])
-    if len({k[0] for k in keys}) != 1 or [k[1] for k in keys] != list(range(n_blocks)):
-        raise RuntimeError(f"internal: unexpected block keys from dask's graph: {keys[:3]}...")
-    return keys
-
-
 class _Blocks:
     """Per-step access to the aligned row blocks of several collections.
 
-    DataFrames are optimised together, and arrays together, once, as one ``dask.compute``
-    call would optimise them, so work they share (a partition both X and y are selected
-    from) stays one task; each step then submits the part of the graph its blocks need.
-    (The two kinds are optimised apart: dask cannot share work between them anyway, and
-    optimising a mix returns the DataFrame's keys in no particular order.)
+    The collections are optimised once, as one ``dask.compute`` call would optimise them
+    (:func:`~dask_scale._graph.keys.optimized_row_blocks`), so work they share (a partition
+    both X and y are selected from) stays one task; each step then submits the part of the
+    graph its blocks need.
     """
 
     def __init__(self, collections):
@@ -126,22 +113,9 @@ class _Blocks:
             _merge_inner_chunks(c) if is_dask_array(c) else c for c in collections
         ]
         n_blocks = count_row_blocks(collections)
-        self.graph = {}
-        found = {}
-        for group in (
-            [c for c in collections if is_dask_frame(c)],
-            [c for c in collections if is_dask_array(c)],
-        ):
-            if not group:
-                continue
-            with keep_partitions():
-                expr = collections_to_expr(group, optimize_graph=True).optimize()
-            self.graph.update(expr.__dask_graph__())
-            for c, keys in zip(group, expr.__dask_keys__(), strict=True):
-                found[id(c)] = _ordered_block_keys(list(flatten(keys)), n_blocks)
-        self.keys = [None if c is None else found[id(c)] for c in collections]
-        # Keys missing from the graph are persisted data held by futures of these
-        # collections: keep them alive for the whole fold.
+        self.graph, self.keys = optimized_row_blocks(collections, n_blocks)
+        # Persisted blocks are held by futures of these collections: keep them alive for
+        # the whole fold.
         self._collections = [c for c in collections if c is not None]
 
     def delayed(self, i):

@@ -15,15 +15,14 @@ import uuid
 
 import dask.array as da
 from dask.delayed import Delayed
-from dask.highlevelgraph import HighLevelGraph
 
 from .compute import compute, local_map
 from .reduction import (
     LOCAL_BLOCK_ROWS,
-    _block_keys,
     _param_node,
     _run_chunk,
     finite_check,
+    input_blocks,
     n_row_blocks,
     row_slices,
 )
@@ -89,8 +88,8 @@ def gather_blocks(
         nblocks = n_row_blocks(arrays)
         prefix = f"{name}-{uuid.uuid4().hex}"
         param_key = f"{prefix}-params"
-        dsk = {param_key: _param_node(params)}
-        per_array = [_block_keys(a, nblocks) for a in arrays]
+        dsk, per_array = input_blocks(arrays, nblocks)
+        dsk[param_key] = _param_node(params)
         keys = []
         for i in range(nblocks):
             key = (f"{prefix}-block", i)
@@ -105,9 +104,7 @@ def gather_blocks(
             keys.append(key)
         final = f"{prefix}-result"
         dsk[final] = (_as_list, *keys)
-        deps = [a for a in arrays if a is not None]
-        graph = HighLevelGraph.from_collections(final, dsk, dependencies=deps)
-        (result,) = compute(Delayed(final, graph), optimize_graph=False)
+        (result,) = compute(Delayed(final, dsk), optimize_graph=False)
         return result
 
     lengths = {a.shape[0] for a in arrays if a is not None}

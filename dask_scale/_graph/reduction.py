@@ -26,10 +26,10 @@ import dask
 import dask.array as da
 import numpy as np
 from dask.delayed import Delayed
-from dask.highlevelgraph import HighLevelGraph
 
 from .client import get_client
 from .compute import compute, keep_partitions, local_map
+from .keys import optimized_row_blocks
 
 __all__ = [
     "n_row_blocks",
@@ -132,18 +132,20 @@ def n_row_blocks(arrays):
     return counts.pop()
 
 
-def _block_keys(a, nblocks):
-    if a is None:
-        return [None] * nblocks
-    if a.ndim == 2 and len(a.chunks[1]) != 1:
-        raise ValueError(
-            "internal: a 2-D input reached a reduction with several column blocks; "
-            "validate it with dask_scale._validation first"
-        )
-    keys = a.__dask_keys__()
-    if a.ndim == 1:
-        return list(keys)
-    return [row[0] for row in keys]
+def input_blocks(arrays, nblocks):
+    """The optimised graph of the input arrays and, per input, its row-block keys.
+
+    ``None`` inputs get ``None`` for every block. See :mod:`dask_scale._graph.keys` for why
+    the graphs built here reference the optimised keys.
+    """
+    for a in arrays:
+        if a is not None and a.ndim == 2 and len(a.chunks[1]) != 1:
+            raise ValueError(
+                "internal: a 2-D input reached a reduction with several column blocks; "
+                "validate it with dask_scale._validation first"
+            )
+    graph, keys = optimized_row_blocks(arrays, nblocks)
+    return graph, [[None] * nblocks if k is None else k for k in keys]
 
 
 def _param_node(params):
@@ -200,6 +202,8 @@ def tree_reduce(
     Returns
     -------
     dask.delayed.Delayed
+        Its graph holds the inputs' graph already optimised (see :mod:`dask_scale._graph.keys`):
+        compute it with ``optimize_graph=False``, as :func:`reduce_blocks` does.
     """
     if split_every < 2:
         raise ValueError(f"split_every must be at least 2, got {split_every}")
@@ -207,10 +211,9 @@ def tree_reduce(
     nblocks = n_row_blocks(arrays)
     token = uuid.uuid4().hex
     prefix = f"{name}-{token}"
-    dsk = {}
+    dsk, per_array = input_blocks(arrays, nblocks)
     param_key = f"{prefix}-params"
     dsk[param_key] = _param_node(params)
-    per_array = [_block_keys(a, nblocks) for a in arrays]
     check_finite = finite_check(check_finite or {})
     level = []
     for i in range(nblocks):
@@ -238,9 +241,7 @@ def tree_reduce(
         dsk[final] = level[0]
     else:
         dsk[final] = (aggregate, level[0])
-    deps = [a for a in arrays if a is not None]
-    graph = HighLevelGraph.from_collections(final, dsk, dependencies=deps)
-    return Delayed(final, graph)
+    return Delayed(final, dsk)
 
 
 def row_slices(n_rows, block_rows=LOCAL_BLOCK_ROWS):

@@ -213,15 +213,3 @@ def test_dataframe_and_array_blocks_stay_aligned():
     same = fold_blocks(lambda acc, a, b: acc + [int(a[0]) - int(b[0])], [], [y, y])
     assert same == [0] * 6
 
-
-def test_block_keys_are_put_in_order_and_checked():
-    from dask_scale._graph.blocks import _ordered_block_keys
-
-    keys = [("x", 2, 0), ("x", 0, 0), ("x", 1, 0)]
-    assert _ordered_block_keys(keys, 3) == [("x", 0, 0), ("x", 1, 0), ("x", 2, 0)]
-    with pytest.raises(RuntimeError, match="internal"):
-        _ordered_block_keys([("x", 0), ("y", 1)], 2)
-    with pytest.raises(RuntimeError, match="internal"):
-        _ordered_block_keys([("x", 0), ("x", 2)], 2)
-    with pytest.raises(RuntimeError, match="internal"):
-        _ordered_block_keys([("x", 0)], 2)

@@ -186,3 +186,17 @@ def test_reduce_partitions_over_a_frame(npartitions, split_every):
     assert values == set(pdf["s"])
     with pytest.raises(ValueError, match="split_every"):
         reduce_partitions(_partition_summary, ddf, combine=_merge_summaries, split_every=1)
+
+
+@pytest.mark.distributed
+def test_reduce_on_distributed_client_persisted_and_lazy_inputs(client, unique_task_keys):
+    # persisted blocks are read where they are; a lazy chain is computed in the reduction's
+    # graph with the same keys and tasks as when it is computed alone (no key given two tasks)
+    X = da.random.default_rng(2).normal(size=(200, 3), chunks=(50, 3)) * 2.0 + 1.0
+    expected = X.compute().sum(axis=0)
+    Xp = X.persist()
+    for data in (Xp, X, Xp + 0.0):
+        got = reduce_blocks(lambda b: b.sum(axis=0), [data])
+        np.testing.assert_allclose(got, expected, rtol=1e-12)
+        np.testing.assert_allclose(data.compute().sum(axis=0), expected, rtol=1e-12)
+    unique_task_keys.check()

@@ -1,0 +1,86 @@
+"""The row-block keys of the caller's collections, as the graphs built here reference them.
+
+Reductions, per-block maps and folds are graphs of their own whose tasks take the blocks of
+the caller's collections by key. They take the keys of the *optimised* graph of those
+collections (optimised together, once, as one ``dask.compute`` call would), never those of
+the raw graphs: dask's optimisation fuses tasks, which gives a raw key another task (a fused
+blockwise chain, or an alias of a renamed fused key). A fit submitting a collection's raw keys
+and a later ``X.compute()`` would then send the same key with two different tasks, which a
+distributed scheduler still holding the first warns about ("Detected different `run_spec`",
+a source of failures and deadlocks).
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import dask.array as da
+from dask.base import collections_to_expr
+from dask.core import flatten
+
+from .compute import keep_partitions
+
+__all__ = ["optimized_row_blocks"]
+
+
+def _ordered_block_keys(keys, n_blocks):
+    """The output keys of one collection, in row-block order (checked, not assumed)."""
+    if len(keys) != n_blocks or not all(isinstance(k, tuple) and len(k) >= 2 for k in keys):
+        raise RuntimeError(
+            f"internal: expected {n_blocks} block keys, got {keys[:3]}... from dask's graph"
+        )
+    keys = sorted(keys, key=lambda k: k[1:])
+    if len({k[0] for k in keys}) != 1 or [k[1] for k in keys] != list(range(n_blocks)):
+        raise RuntimeError(f"internal: unexpected block keys from dask's graph: {keys[:3]}...")
+    return keys
+
+
+def optimized_row_blocks(collections, n_blocks):
+    """The optimised graph of ``collections`` and the keys of their row blocks.
+
+    Parameters
+    ----------
+    collections : sequence of dask arrays, DataFrames, Series or None (any dask collection
+        that is not an array counts as a DataFrame)
+        Aligned inputs with ``n_blocks`` row blocks each; arrays must have a single block
+        along every other axis.
+    n_blocks : int
+        Their number of row blocks.
+
+    Returns
+    -------
+    graph : dict
+        Key -> task of the optimised graph. DataFrames are optimised together, and arrays
+        together, as one ``dask.compute`` call would, so work they share (a partition both
+        X and y are selected from) stays one task. (The two kinds are optimised apart: dask
+        cannot share work between them anyway, and optimising a mix returns the
+        DataFrame's keys in no particular order.) Blocks persisted on a distributed cluster
+        are in it as the futures of the collection's own graph.
+    keys : list
+        Per collection, the keys of its row blocks in order (None for a None entry).
+    """
+    graph = {}
+    found = {}
+    present = [c for c in collections if c is not None]
+    for group, context in (
+        # frames keep their partitions (a projection's would be fused otherwise); the
+        # setting would also stop arrays' blockwise fusion, so arrays are optimised apart
+        ([c for c in present if not isinstance(c, da.Array)], keep_partitions),
+        ([c for c in present if isinstance(c, da.Array)], contextlib.nullcontext),
+    ):
+        if not group:
+            continue
+        with context():
+            expr = collections_to_expr(group, optimize_graph=True).optimize()
+        graph.update(expr.__dask_graph__())
+        for c, keys in zip(group, expr.__dask_keys__(), strict=True):
+            found[id(c)] = _ordered_block_keys(list(flatten(keys)), n_blocks)
+    # Optimisation drops the keys of persisted blocks (held by futures): put the futures back,
+    # so the graph references them (and keeps them alive while it runs).
+    for c in present:
+        missing = [k for k in found[id(c)] if k not in graph]
+        if missing:
+            raw = c.__dask_graph__()
+            graph.update({k: raw[k] for k in missing if k in raw})
+    keys = [None if c is None else found[id(c)] for c in collections]
+    return graph, keys
