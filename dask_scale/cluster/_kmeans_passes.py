@@ -33,6 +33,7 @@ from .._kernels.kmeans import (
 __all__ = [
     "UNIFORM",
     "EXPONENTIAL",
+    "TINY",
     "block_rng",
     "combine_first",
     "combine_lloyd",
@@ -52,8 +53,8 @@ __all__ = [
 UNIFORM = 0  # r uniform on (0, 1]: Bernoulli thresholding (k-means|| rounds)
 EXPONENTIAL = 1  # r standard exponential: draws proportional to the score (k-means++)
 
-# Smallest exponential draw used (a draw of exactly 0 would give an infinite key).
-_TINY = np.finfo(np.float64).tiny
+#: Smallest exponential draw used (a draw of exactly 0 would give an infinite key).
+TINY = np.finfo(np.float64).tiny
 
 
 def block_rng(seed, stage, block_index):
@@ -147,7 +148,7 @@ def first_chunk(block_index, X, w, seed, stage, n_keep):
     """Moments of the block and its ``n_keep`` rows of largest key ``w / Exp(1)``."""
     X = _contiguous(X)
     r = block_rng(seed, stage, block_index).standard_exponential(X.shape[0])
-    np.maximum(r, _TINY, out=r)
+    np.maximum(r, TINY, out=r)
     total, hkey, hrow, hslot, size, px = weighted_sample_block(X, _weights(w), r, n_keep)
     return moments_block(X), total, _top(hkey, hrow, hslot, size, px)
 
@@ -174,7 +175,7 @@ def sample_chunk(block_index, X, w, C, shift, scale, seed, stage, law, n_keep):
         r = 1.0 - block_rng(seed, stage, block_index).random(n)
     else:
         r = block_rng(seed, stage, block_index).standard_exponential(n)
-        np.maximum(r, _TINY, out=r)
+        np.maximum(r, TINY, out=r)
     phi, attracted, hkey, hrow, hslot, size, px = sample_block(
         X, _weights(w), r, C, shift, scale, n_keep
     )

@@ -554,3 +554,31 @@ def test_bad_sample_weight(overlapping):
         KMeans(6).fit(da.from_array(X, 200), sample_weight=da.zeros(1000, chunks=200))
     with pytest.raises(ValueError, match="sums to zero"):
         KMeans(6, init=X[:6]).fit(da.from_array(X, 200), sample_weight=da.zeros(1000, chunks=200))
+
+
+# --------------------------------------------------------------------------------------------
+# overflow
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.filterwarnings("ignore:(overflow|invalid value) encountered:RuntimeWarning")
+@pytest.mark.filterwarnings("ignore:Number of distinct clusters:sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("init", ["k-means||", "k-means++", "random"])
+@pytest.mark.parametrize("kind", ["numpy", "dask"])
+@pytest.mark.parametrize("factor, dtype", [(1e19, np.float32), (1e170, np.float64)])
+def test_overflowing_distances_complete_with_infinite_inertia(init, kind, factor, dtype):
+    # data whose squared distances overflow their dtype: scikit-learn's fit completes with
+    # inertia_ = inf, and so does every init here (the sampling probabilities are computed on
+    # standardised coordinates, never from overflowed distances)
+    X, _ = _blobs(n=600, centers=3, n_features=2, seed=0)
+    X = (X * factor).astype(dtype)
+    sk_init = "k-means++" if init == "k-means||" else init
+    sk = SkKMeans(3, init=sk_init, n_init=1, random_state=0).fit(X)
+    assert sk.inertia_ == np.inf
+    data = X if kind == "numpy" else da.from_array(X, chunks=150)
+    km = KMeans(3, init=init, random_state=0).fit(data)
+    assert km.inertia_ == np.inf
+    assert km.cluster_centers_.shape == (3, 2) and km.cluster_centers_.dtype == dtype
+    assert np.isfinite(km.cluster_centers_).all()
+    labels = np.asarray(km.predict(data))
+    assert labels.shape == (600,) and ((labels >= 0) & (labels < 3)).all()
