@@ -48,7 +48,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
     assigns every row to its nearest centre and reduces the block to per-cluster weighted sums
     and weights and its SSE; the blocks are merged by a tree reduction and the driver computes
     the new centres. The default initialisation, k-means|| (Bahmani et al., 2012), needs
-    ``init_max_iter + 2`` passes instead of the ``n_clusters`` passes of k-means++. NumPy
+    ``init_max_iter + 2`` passes instead of the ``n_clusters + 1`` of k-means++. NumPy
     input runs the same kernels in-process on a thread pool; dask arrays (known or unknown
     chunk sizes) and dask DataFrames are read block by block and never persisted by the fit.
 
@@ -71,7 +71,9 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
           points, weighted by the sample weight of the points closest to them, are reduced to
           ``n_clusters`` centres in memory by greedy weighted k-means++ and weighted Lloyd
           iterations.
-        - "k-means++": classic k-means++ seeding, one pass over the data per centre.
+        - "k-means++": scikit-learn's greedy k-means++: each next centre is the best, by the
+          cost it leaves, of ``2 + int(log(n_clusters))`` points drawn with probability
+          proportional to ``sample_weight * d2``; ``n_clusters + 1`` passes over the data.
         - "random": ``n_clusters`` rows drawn without replacement, with probability
           proportional to their sample weight.
         - an array: the initial centres.

@@ -33,9 +33,10 @@ whose squared distances overflow their dtype are seeded as well by every ``init`
 passes then report ``inertia_ = inf``, as scikit-learn does). Lloyd iterations always use the
 exact distances in the data's dtype.
 
-k-means++ over the data is the classic sequential seeding: ``n_clusters - 1`` passes, each
-drawing one point with probability proportional to ``w * d2`` (the point with the largest
-``w * d2 / E`` for standard exponential draws ``E``).
+k-means++ over the data is scikit-learn's greedy seeding (:func:`kmeans_plusplus`): each step
+draws ``n_local_trials`` distinct points with probability proportional to ``w * d2`` (the
+points with the largest ``w * d2 / E`` for standard exponential draws ``E``) and keeps the one
+that lowers the cost most; ``n_clusters`` passes after the first.
 """
 
 from __future__ import annotations
@@ -129,19 +130,26 @@ def sampling_frame(moments):
     return mean, scale
 
 
-def _sample_pass(X, w, C, frame, seed, stage, law, n_keep):
-    """One sampling pass; ``phi`` is returned in standardised units (see sampling_frame)."""
+def _sample_pass(X, w, C, frame, seed, stage, law, n_keep, trials=None):
+    """One sampling pass; ``phi`` (per outcome) is in standardised units (see sampling_frame).
+
+    Returns ``(phi, attracted, tops)``: ``phi`` and ``tops`` (top lists ``(keys, rows)``)
+    have one entry per row of ``trials``, or one (``C`` itself) when there are none.
+    """
     shift, scale = frame
-    C32 = ((C.astype(np.float64) - shift) * scale).astype(np.float32)
-    phi, attracted, (keys, rows) = reduce_blocks(
+
+    def standardised(P):
+        return ((P.astype(np.float64) - shift) * scale).astype(np.float32)
+
+    T = C[:0] if trials is None else trials
+    return reduce_blocks(
         sample_chunk,
         [X, w],
-        (C32, shift, scale, seed, stage, law, n_keep),
+        (standardised(C), standardised(T), shift, scale, seed, stage, law, n_keep),
         combine=functools.partial(combine_sample, n_keep=n_keep),
         block_index=True,
         name="kmeans-init",
     )
-    return phi, attracted, keys, rows
 
 
 def kmeans_parallel(
@@ -157,7 +165,8 @@ def kmeans_parallel(
     C = first
     attracted = None
     for rnd in range(1, n_rounds + 1):
-        phi, attracted, keys, rows = _sample_pass(X, w, C, frame, seed, rnd, UNIFORM, n_keep)
+        phi, attracted, tops = _sample_pass(X, w, C, frame, seed, rnd, UNIFORM, n_keep)
+        phi, (keys, rows) = phi[0], tops[0]
         if log is not None:
             log(rnd, phi / frame[1] ** 2, candidates=C.shape[0])
         if phi <= 0.0:
@@ -168,19 +177,38 @@ def kmeans_parallel(
             attracted = None
     if attracted is None:
         # weighting pass: the weight attracted by each candidate (no sampling)
-        _, attracted, _, _ = _sample_pass(X, w, C, frame, seed, 0, UNIFORM, 0)
+        _, attracted, _ = _sample_pass(X, w, C, frame, seed, 0, UNIFORM, 0)
     return reduce_candidates(C, attracted, n_clusters, seed, frame)
 
 
 def kmeans_plusplus(X, w, first, moments, n_clusters, seed, log=None):
-    """Sequential k-means++ over the data: one pass per centre after the first."""
+    """Greedy k-means++ over the data (scikit-learn's): one pass per centre after the first.
+
+    Each step draws ``n_local_trials(n_clusters)`` distinct trial centres with probability
+    proportional to ``w * d2`` and keeps the one that lowers the cost ``sum w * d2`` most. One
+    pass does both halves of consecutive steps: it measures the cost of every trial of this
+    step and, with the same per-row draws, samples the next step's trials for each possible
+    winner (:func:`dask_scale._kernels.kmeans.sample_block`). The first trials need their own
+    pass, so ``n_clusters`` passes follow the first pass. ``moments`` are the data's
+    ``(n, mean, m2)`` from :func:`first_pass`.
+    """
     frame = sampling_frame(moments)
+    n_trials = n_local_trials(n_clusters)
     C = first
+    if n_clusters == 1:
+        return C
+    _, _, tops = _sample_pass(X, w, C, frame, seed, 1, EXPONENTIAL, n_trials)
+    trials = tops[0][1]
     for step in range(1, n_clusters):
-        phi, _, _, rows = _sample_pass(X, w, C, frame, seed, step, EXPONENTIAL, 1)
+        n_keep = n_trials if step < n_clusters - 1 else 0
+        phi, _, tops = _sample_pass(
+            X, w, C, frame, seed, step + 1, EXPONENTIAL, n_keep, trials=trials
+        )
+        best = int(np.argmin(phi))
         if log is not None:
-            log(step, phi / frame[1] ** 2, candidates=C.shape[0])
-        C = np.concatenate([C, rows[:1]])
+            log(step, phi[best] / frame[1] ** 2, candidates=C.shape[0] + 1)
+        C = np.concatenate([C, trials[best : best + 1]])
+        trials = tops[best][1]
     return C
 
 

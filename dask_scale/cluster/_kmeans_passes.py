@@ -161,11 +161,14 @@ def combine_first(parts, n_keep):
     )
 
 
-def sample_chunk(block_index, X, w, C, shift, scale, seed, stage, law, n_keep):
+def sample_chunk(block_index, X, w, C, T, shift, scale, seed, stage, law, n_keep):
     """Cost, attracted weights and best ``w * d2 / r`` scores of a block against ``C``.
 
-    ``C`` holds the candidates in the standardised float32 coordinates ``(c - shift) * scale``
-    (see :func:`dask_scale._kernels.kmeans.sample_block`).
+    ``C`` (and the trial centres ``T`` of a greedy k-means++ step, possibly empty) hold
+    centres in the standardised coordinates ``(c - shift) * scale`` (see
+    :func:`dask_scale._kernels.kmeans.sample_block`). Returns ``(phi, attracted, tops)``
+    with ``phi`` and ``tops`` (a list of top lists ``(keys, rows)``) per outcome: one per
+    trial, or one for ``C`` itself when ``T`` is empty.
     """
     X = _contiguous(X)
     n = X.shape[0]
@@ -177,20 +180,20 @@ def sample_chunk(block_index, X, w, C, shift, scale, seed, stage, law, n_keep):
         r = block_rng(seed, stage, block_index).standard_exponential(n)
         np.maximum(r, TINY, out=r)
     phi, attracted, hkey, hrow, hslot, size, px = sample_block(
-        X, _weights(w), r, C, shift, scale, n_keep
+        X, _weights(w), r, C, T, shift, scale, n_keep
     )
-    return phi, attracted, _top(hkey, hrow, hslot, size, px)
+    tops = [_top(hkey[o], hrow[o], hslot[o], size[o], px[o]) for o in range(phi.shape[0])]
+    return phi, attracted, tops
 
 
 def combine_sample(parts, n_keep):
+    phi = parts[0][0].copy()
     attracted = parts[0][1].copy()
     for p in parts[1:]:
+        phi += p[0]
         attracted += p[1]
-    return (
-        sum(p[0] for p in parts),
-        attracted,
-        merge_top([p[2] for p in parts], n_keep),
-    )
+    tops = [merge_top([p[2][o] for p in parts], n_keep) for o in range(phi.shape[0])]
+    return phi, attracted, tops
 
 
 # --------------------------------------------------------------------------------------------

@@ -441,23 +441,48 @@ def test_sample_kernel_keeps_best_scores():
     r = 1.0 - rng.random(700)
     C = X[:4].copy()
     phi, attracted, hkey, hrow, hslot, size, px = kern.sample_block(
-        X, w, r, C, np.zeros(3), 1.0, 20
+        X, w, r, C, C[:0], np.zeros(3), 1.0, 20
     )
     d2 = ((X[:, None, :] - C[None]) ** 2).sum(-1)
-    assert phi == pytest.approx((w * d2.min(1)).sum(), rel=1e-12)
+    assert phi.shape == (1,)
+    assert phi[0] == pytest.approx((w * d2.min(1)).sum(), rel=1e-12)
     np.testing.assert_allclose(attracted, np.bincount(d2.argmin(1), weights=w, minlength=4))
-    slots, keys, rows = kern.heap_order(hkey, hrow, hslot, size)
+    slots, keys, rows = kern.heap_order(hkey[0], hrow[0], hslot[0], size[0])
     score = w * d2.min(1) / r
     best = np.argsort(-score, kind="stable")[:20]
     np.testing.assert_array_equal(rows, best)
-    np.testing.assert_array_equal(px[slots], X[best])
+    np.testing.assert_array_equal(px[0][slots], X[best])
     # float32 standardised coordinates (the sampling passes of fit): the same cost in units of
     # scale**2, to float32 rounding, and the same nearest candidates
     shift, scale = X.mean(0), 0.37
     C32 = ((C - shift) * scale).astype(np.float32)
-    phi32, attracted32, *_ = kern.sample_block(X, w, r, C32, shift, scale, 20)
-    assert phi32 == pytest.approx(phi * scale**2, rel=1e-5)
+    phi32, attracted32, *_ = kern.sample_block(X, w, r, C32, C32[:0], shift, scale, 20)
+    assert phi32[0] == pytest.approx(phi[0] * scale**2, rel=1e-5)
     np.testing.assert_allclose(attracted32, attracted, rtol=1e-12)
+
+
+def test_sample_kernel_measures_every_trial():
+    # greedy k-means++ step: for each trial t, the cost of C + {t} and the best scores
+    # against C + {t}, with the same draws for every trial
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(500, 4))
+    w = rng.uniform(0, 2, 500)
+    r = rng.standard_exponential(500)
+    C = X[:3].copy()
+    T = X[[10, 20, 30, 40]].copy()
+    phi, attracted, hkey, hrow, hslot, size, px = kern.sample_block(
+        X, w, r, C, T, np.zeros(4), 1.0, 5
+    )
+    d2 = ((X[:, None, :] - C[None]) ** 2).sum(-1)
+    np.testing.assert_allclose(attracted, np.bincount(d2.argmin(1), weights=w, minlength=3))
+    assert phi.shape == (4,) and size.tolist() == [5] * 4
+    for o in range(4):
+        d2_o = np.minimum(d2.min(1), ((X - T[o]) ** 2).sum(1))
+        assert phi[o] == pytest.approx((w * d2_o).sum(), rel=1e-12)
+        slots, keys, rows = kern.heap_order(hkey[o], hrow[o], hslot[o], size[o])
+        best = np.argsort(-(w * d2_o / r), kind="stable")[:5]
+        np.testing.assert_array_equal(rows, best)
+        np.testing.assert_array_equal(px[o][slots], X[best])
 
 
 def test_first_centre_drawn_proportionally_to_weight():
@@ -582,3 +607,80 @@ def test_overflowing_distances_complete_with_infinite_inertia(init, kind, factor
     assert np.isfinite(km.cluster_centers_).all()
     labels = np.asarray(km.predict(data))
     assert labels.shape == (600,) and ((labels >= 0) & (labels < 3)).all()
+
+
+# --------------------------------------------------------------------------------------------
+# k-means++ quality
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def six_blobs():
+    """60,000 x 8, six well-separated blobs: unit variance, centres at least 15 apart."""
+    rng = np.random.default_rng(0)
+    while True:
+        centres = rng.normal(size=(6, 8)) * 8.0
+        gaps = np.sqrt(((centres[:, None] - centres[None]) ** 2).sum(-1))
+        if gaps[np.triu_indices(6, 1)].min() > 15.0:
+            break
+    X = centres[rng.integers(0, 6, 60_000)] + rng.normal(size=(60_000, 8))
+    w = rng.uniform(0.2, 2.0, 60_000)
+    return X, w
+
+
+@pytest.fixture(scope="module")
+def six_blobs_sklearn(six_blobs):
+    """scikit-learn's inertias with k-means++ for seeds 0..11, unweighted and weighted."""
+    X, w = six_blobs
+    return {
+        weighted: np.array([
+            SkKMeans(6, init="k-means++", n_init=1, random_state=s)
+            .fit(X, sample_weight=w if weighted else None)
+            .inertia_
+            for s in range(12)
+        ])
+        for weighted in (False, True)
+    }
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("kind", ["numpy", "dask"])
+def test_kmeanspp_as_good_as_sklearns_greedy_kmeanspp(
+    six_blobs, six_blobs_sklearn, kind, weighted
+):
+    # scikit-learn's greedy k-means++ (best of 2 + log(k) trials per step) reaches the optimum
+    # of well-separated blobs for nearly every seed (all of 100 here); single-trial k-means++
+    # puts two seeds in one blob for about one seed in eight, and Lloyd stays in that local
+    # optimum (5.5 times the optimal inertia for seeds 6 and 7)
+    X, w = six_blobs
+    w = w if weighted else None
+    data, sw = X, w
+    if kind == "dask":
+        data = da.from_array(X, chunks=15_000)
+        sw = None if w is None else da.from_array(w, chunks=15_000)
+    ours = np.array([
+        KMeans(6, init="k-means++", n_init=1, random_state=s).fit(data, sample_weight=sw).inertia_
+        for s in range(12)
+    ])
+    sk = six_blobs_sklearn[weighted]
+    best = min(ours.min(), sk.min())
+    assert (sk <= best * (1 + 1e-6)).sum() >= 9  # the data show the difference
+    ratios = ours / best
+    assert (ratios <= 1 + 1e-6).sum() >= 9, ratios
+    assert ratios.max() <= 1.7, ratios
+
+
+def test_kmeanspp_never_seeds_on_zero_weight_rows(six_blobs):
+    from dask_scale.cluster._kmeans_init import kmeans_plusplus
+
+    X, w = six_blobs
+    X = X[:6000]
+    w = w[:6000].copy()
+    far = np.arange(6000) % 3 == 0
+    X[far] += 1000.0  # far from the rest, the D^2 draws would take them all, were w used
+    w[far] = 0.0
+    for seed in range(5):
+        moments, _, first = first_pass(X, w, seed, 1)
+        C = kmeans_plusplus(X, w, first, moments, 6, seed)
+        assert C.shape == (6, 8)
+        assert (np.abs(C).max(1) < 500.0).all()
