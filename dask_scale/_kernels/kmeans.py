@@ -178,7 +178,7 @@ def heap_order(hkey, hrow, hslot, size):
 
 
 @njit(nogil=True, cache=True)
-def lloyd_block(X, w, C, n_far):
+def lloyd_block(X, w, C, n_far, labels=None):
     """One Lloyd pass over a block: assignment, weighted per-cluster sums, SSE, far points.
 
     Parameters
@@ -191,6 +191,8 @@ def lloyd_block(X, w, C, n_far):
     n_far : int
         How many of the block's points farthest from their centre to return (for relocating
         empty clusters). Only points with positive weight are candidates.
+    labels : ndarray of shape (n,), int32, or None
+        When given, filled with the nearest centre of every row (the final E-step's labels).
 
     Returns
     -------
@@ -235,6 +237,8 @@ def lloyd_block(X, w, C, n_far):
             r = start + i
             wi = 1.0 if w is None else np.float64(w[r])
             lab = label[i]
+            if labels is not None:
+                labels[r] = lab
             bi = np.float64(best[i])
             weight[lab] += wi
             for f in range(d):

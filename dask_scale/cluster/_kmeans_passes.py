@@ -37,12 +37,14 @@ __all__ = [
     "block_rng",
     "combine_first",
     "combine_lloyd",
+    "combine_lloyd_labels",
     "combine_lloyd_moments",
     "combine_sample",
     "distances_chunk",
     "first_chunk",
     "labels_chunk",
     "lloyd_chunk",
+    "lloyd_labels_chunk",
     "lloyd_moments_chunk",
     "merge_moments",
     "sample_chunk",
@@ -120,6 +122,24 @@ def combine_lloyd(parts, n_far):
         weight += p[1]
         sse += p[2]
     return sums, weight, sse, merge_top([p[3] for p in parts], n_far)
+
+
+def lloyd_labels_chunk(X, w, C, n_far):
+    """A Lloyd pass that also returns the block's labels (int32), for the final E-step."""
+    X = _contiguous(X)
+    labels = np.empty(X.shape[0], dtype=np.int32)
+    sums, weight, sse, fkey, frow, fslot, fsize, fx, fw, flab = lloyd_block(
+        X, _weights(w), C, n_far, labels
+    )
+    return (sums, weight, sse, _top(fkey, frow, fslot, fsize, fx, fw, flab)), labels
+
+
+def combine_lloyd_labels(parts, n_far):
+    """Merge Lloyd partials; the labels of consecutive blocks are concatenated in order."""
+    return (
+        combine_lloyd([p[0] for p in parts], n_far),
+        np.concatenate([p[1] for p in parts]),
+    )
 
 
 def lloyd_moments_chunk(X, w, C, n_far):

@@ -106,7 +106,7 @@ def test_same_init_runs_sklearns_algorithm(overlapping, tol, weighted):
         np.testing.assert_allclose(est.cluster_centers_, sk.cluster_centers_, atol=1e-10)
         assert est.inertia_ == pytest.approx(sk.inertia_, rel=1e-10)
     np.testing.assert_array_equal(km.labels_, sk.labels_)
-    np.testing.assert_array_equal(kd.labels_.compute(), sk.labels_)
+    np.testing.assert_array_equal(kd.labels_, sk.labels_)
 
 
 def test_empty_clusters_relocated_like_sklearn(overlapping):
@@ -163,7 +163,7 @@ def test_inertia_is_weighted_sse_of_final_centres(overlapping, kind):
     km = KMeans(6, random_state=0, tol=1e-2).fit(data, sample_weight=sw)
     # the sum of *squared* distances, weighted, of the final centres (not dask-ml's unsquared)
     assert km.inertia_ == pytest.approx(_sse(X, km.cluster_centers_, w), rel=1e-12)
-    labels = km.labels_ if kind == "numpy" else km.labels_.compute()
+    labels = km.labels_
     d2 = ((X[:, None, :] - km.cluster_centers_[None]) ** 2).sum(-1)
     np.testing.assert_array_equal(labels, d2.argmin(1))
 
@@ -200,7 +200,7 @@ def test_chunking_does_not_change_result_with_fixed_init(cuts):
     assert km.n_iter_ == ref.n_iter_
     np.testing.assert_allclose(km.cluster_centers_, ref.cluster_centers_, rtol=0, atol=1e-8)
     assert km.inertia_ == pytest.approx(ref.inertia_, rel=1e-8)
-    np.testing.assert_array_equal(km.labels_.compute(), ref.labels_)
+    np.testing.assert_array_equal(km.labels_, ref.labels_)
 
 
 @pytest.mark.parametrize("init", ["k-means||", "k-means++", "random"])
@@ -250,16 +250,18 @@ def test_input_kinds_agree(separated):
         assert km.n_features_in_ == 3
         np.testing.assert_allclose(km.cluster_centers_, fits[0].cluster_centers_, atol=1e-12)
         assert km.inertia_ == pytest.approx(ref.inertia_, rel=1e-9)
-        assert adjusted_rand_score(np.asarray(km.labels_.compute()), ref.labels_) == 1.0
-    assert isinstance(fits[0].labels_, da.Array) and isinstance(fits[1].labels_, da.Array)
+        # labels_ is concrete NumPy (in partition order for a DataFrame), as scikit-learn's
+        assert isinstance(km.labels_, np.ndarray) and km.labels_.dtype == np.int32
+        assert adjusted_rand_score(km.labels_, ref.labels_) == 1.0
+        np.testing.assert_array_equal(km.labels_, fits[0].labels_)
     np.testing.assert_array_equal(fits[2].feature_names_in_, ["a", "b", "c"])
-    # a dask DataFrame gives dask Series / DataFrame output with its index, as the linear
-    # models and ParallelPostFit do
-    for labels in (fits[2].labels_, fits[2].predict(frame)):
+    # predict (and fit_predict) on a dask DataFrame give a lazy dask Series with its index,
+    # as the linear models and ParallelPostFit do
+    for labels in (fits[2].predict(frame), KMeans(4, random_state=0).fit_predict(frame)):
         assert isinstance(labels, dd.Series)
         got = labels.compute()
         pd.testing.assert_index_equal(got.index, frame.index.compute())
-        np.testing.assert_array_equal(got.to_numpy(), fits[0].labels_.compute())
+        np.testing.assert_array_equal(got.to_numpy(), fits[0].labels_)
     dist = fits[2].transform(frame)
     assert isinstance(dist, dd.DataFrame)
     assert list(dist.columns) == [f"kmeans{i}" for i in range(4)]
@@ -267,14 +269,19 @@ def test_input_kinds_agree(separated):
                                rtol=1e-12)
 
 
-def test_labels_are_lazy_for_dask_and_numpy_for_numpy(separated):
+def test_labels_are_numpy_and_predict_is_lazy_for_dask(separated):
     X, _ = separated
     km = KMeans(4, random_state=0).fit(X)
     assert isinstance(km.labels_, np.ndarray) and km.labels_.dtype == np.int32
-    kd = KMeans(4, random_state=0).fit(da.from_array(X, chunks=200))
-    assert isinstance(kd.labels_, da.Array) and kd.labels_.dtype == np.int32
+    Xd = da.from_array(X, chunks=200)
+    kd = KMeans(4, random_state=0).fit(Xd)
+    assert isinstance(kd.labels_, np.ndarray) and kd.labels_.dtype == np.int32
     assert isinstance(kd.cluster_centers_, np.ndarray)
     assert isinstance(kd.inertia_, float)
+    for lazy in (kd.predict(Xd), KMeans(4, random_state=0).fit_predict(Xd)):
+        assert isinstance(lazy, da.Array) and lazy.dtype == np.int32
+        assert lazy.chunks == (Xd.chunks[0],)
+        np.testing.assert_array_equal(lazy.compute(), kd.labels_)
 
 
 @pytest.mark.parametrize("kind", ["numpy", "dask"])
@@ -314,8 +321,62 @@ def test_pickle_round_trip(separated, kind):
     np.testing.assert_array_equal(back.cluster_centers_, km.cluster_centers_)
     assert back.inertia_ == km.inertia_ and back.n_iter_ == km.n_iter_
     np.testing.assert_array_equal(back.predict(X), km.predict(X))
-    labels = back.labels_ if kind == "numpy" else back.labels_.compute()
+    labels = back.labels_
     np.testing.assert_array_equal(labels, km.predict(X))
+
+
+def test_fitted_model_pickles_without_its_training_data():
+    # 100 MB of float64 (125,000 x 100) inside the graph of a da.from_array: the fitted model
+    # keeps no graph nor data, only labels_ (125,000 int32 = 0.5 MB) and small arrays
+    X = np.random.default_rng(0).normal(size=(125_000, 100))
+    km = KMeans(3, random_state=0, max_iter=3).fit(da.from_array(X, chunks=25_000))
+    blob = pickle.dumps(km)
+    assert len(blob) < 1_000_000, len(blob)
+    back = pickle.loads(blob)
+    assert isinstance(back.labels_, np.ndarray) and back.labels_.shape == (125_000,)
+    np.testing.assert_array_equal(back.labels_, km.predict(X))
+
+
+_USE_IN_A_NEW_PROCESS = """
+import pickle, sys
+import numpy as np
+km = pickle.loads(open(sys.argv[1], "rb").read())
+X = np.load(sys.argv[2])
+np.save(sys.argv[3], np.stack([np.asarray(km.labels_), np.asarray(km.predict(X))]))
+"""
+
+
+@pytest.mark.distributed
+def test_model_fitted_on_a_cluster_works_in_a_new_process(separated, tmp_path):
+    # fitted on data persisted on worker processes; pickled, the cluster closed, then
+    # unpickled in a fresh interpreter: labels_ and predict work there (no key of the
+    # cluster's data inside the model)
+    import os
+    import subprocess
+    import sys
+
+    distributed = pytest.importorskip("distributed")
+    X, _ = separated
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster, distributed.Client(cluster):
+        Xd = da.from_array(X, chunks=200).persist()
+        km = KMeans(4, random_state=0).fit(Xd)
+        (tmp_path / "km.pkl").write_bytes(pickle.dumps(km))
+    np.save(tmp_path / "X.npy", X)
+    import dask_scale
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(dask_scale.__file__)))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([root, os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.run(
+        [sys.executable, "-c", _USE_IN_A_NEW_PROCESS, str(tmp_path / "km.pkl"),
+         str(tmp_path / "X.npy"), str(tmp_path / "out.npy")],
+        env=env, timeout=120, capture_output=True, text=True,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    labels, predicted = np.load(tmp_path / "out.npy")
+    np.testing.assert_array_equal(labels, km.predict(X))
+    np.testing.assert_array_equal(predicted, km.predict(X))
 
 
 @pytest.mark.parametrize(
@@ -368,9 +429,19 @@ def test_one_pass_per_iteration_and_data_not_persisted(overlapping):
     X = da.from_array(overlapping, chunks=200).map_blocks(count, dtype=float, meta=np.empty((0, 0)))
     with dask.config.set(scheduler="sync"):
         km = KMeans(6, init=overlapping[:6], max_iter=3, tol=0.0).fit(X)
-    # 3 Lloyd passes + the final E-step; every block read once per pass, labels_ still lazy
+    # 3 Lloyd passes + the final E-step, which gathers labels_; every block read once a pass
     assert km.n_iter_ == 3
     np.testing.assert_array_equal(counts, 4)
+    np.testing.assert_array_equal(km.labels_, km.predict(overlapping))
+    # run to convergence (the last pass leaves the centres unchanged): that pass measured
+    # the final centres, and one more pass gathers their labels
+    counts[:] = 0
+    with dask.config.set(scheduler="sync"):
+        km = KMeans(6, init=overlapping[:6], tol=0.0).fit(X)
+    assert 3 < km.n_iter_ < 300
+    np.testing.assert_array_equal(counts, km.n_iter_ + 1)
+    np.testing.assert_array_equal(km.labels_, km.predict(overlapping))
+    assert km.inertia_ == pytest.approx(_sse(overlapping, km.cluster_centers_), rel=1e-12)
 
 
 def test_kmeans_parallel_parameters_are_used(overlapping):
