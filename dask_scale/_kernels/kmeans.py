@@ -178,7 +178,7 @@ def heap_order(hkey, hrow, hslot, size):
 
 
 @njit(nogil=True, cache=True)
-def lloyd_block(X, w, C, n_far):
+def lloyd_block(X, w, C, n_far, labels=None):
     """One Lloyd pass over a block: assignment, weighted per-cluster sums, SSE, far points.
 
     Parameters
@@ -191,6 +191,8 @@ def lloyd_block(X, w, C, n_far):
     n_far : int
         How many of the block's points farthest from their centre to return (for relocating
         empty clusters). Only points with positive weight are candidates.
+    labels : ndarray of shape (n,), int32, or None
+        When given, filled with the nearest centre of every row (the final E-step's labels).
 
     Returns
     -------
@@ -235,6 +237,8 @@ def lloyd_block(X, w, C, n_far):
             r = start + i
             wi = 1.0 if w is None else np.float64(w[r])
             lab = label[i]
+            if labels is not None:
+                labels[r] = lab
             bi = np.float64(best[i])
             weight[lab] += wi
             for f in range(d):
@@ -398,68 +402,88 @@ def _load_tile_scaled(X, start, m, shift, scale, Xt):
 
 
 @njit(nogil=True, cache=True)
-def sample_block(X, w, r, C, shift, scale, n_keep):
+def sample_block(X, w, r, C, T, shift, scale, n_keep):
     """One pass of D^2 sampling against the candidate set ``C`` (k-means|| and k-means++).
 
     For each row: squared distance ``d2`` to its nearest row of ``C``, the cost
     ``phi = sum w * d2``, the weight attracted by each row of ``C``, and the score
     ``w * d2 / r`` kept for the ``n_keep`` best rows.
 
+    ``T`` holds trial centres for a greedy k-means++ step. With ``T`` empty there is one
+    outcome, ``C`` itself, as above. Otherwise there is one outcome per trial ``t``: the set
+    ``C + {t}``, whose squared distance is ``min(d2, |x - t|^2)``; its cost and its best
+    scores (the same draws ``r`` for every outcome) are returned for each trial, so one pass
+    both measures every trial and samples the next step's trials for whichever wins.
+
     Distances are computed in the dtype of ``C`` on standardised coordinates: each row is
     mapped to ``(x - shift) * scale`` (float64 arithmetic, then rounded to ``C``'s dtype) and
-    ``C`` must hold the candidates mapped the same way. Sampling probabilities are invariant
-    to that map (``phi`` scales like every ``d2``), so float32 ``C`` gives the sampling
-    passes float32 speed on float64 data without overflow or underflow for any data scale;
-    the sampled rows themselves are returned exactly.
+    ``C`` and ``T`` must hold the centres mapped the same way. Sampling probabilities are
+    invariant to that map (``phi`` scales like every ``d2``), so float32 ``C`` gives the
+    sampling passes float32 speed on float64 data without overflow or underflow for any data
+    scale; the sampled rows themselves are returned exactly.
 
     With ``r`` uniform on (0, 1] the rows whose score exceeds ``phi / l`` are exactly those a
     Bernoulli draw with probability ``min(1, l * w * d2 / phi)`` selects (k-means|| round);
     ``phi`` is only known after the pass, so blocks keep their best scores and the caller
-    applies the threshold. With ``r`` standard exponential, the best score over all blocks is
-    a draw with probability proportional to ``w * d2`` (k-means++ step). With ``n_keep == 0``
-    nothing is sampled and ``r`` is not read (weighting pass).
+    applies the threshold. With ``r`` standard exponential, the ``m`` best scores over all
+    blocks are a sample of ``m`` distinct rows drawn with probability proportional to
+    ``w * d2`` (k-means++ trials). With ``n_keep == 0`` nothing is sampled and ``r`` is not
+    read (weighting pass, or the last k-means++ step).
 
     Returns
     -------
-    phi : float
+    phi : ndarray of shape (n_out,), float64
+        Cost of each outcome; ``n_out`` is ``len(T)``, or 1 when ``T`` is empty.
     attracted : ndarray of shape (len(C),), float64
-        Total weight of the rows whose nearest candidate is each row of ``C``.
-    key, row, slot : ndarrays of shape (n_keep,); size : int
-        Heap of the best scores.
-    x : ndarray of shape (n_keep, d)
-        The kept rows (payload).
+        Total weight of the rows whose nearest row of ``C`` is each row of ``C``.
+    key, row, slot : ndarrays of shape (n_out, n_keep); size : ndarray of shape (n_out,)
+        Heap of the best scores of each outcome.
+    x : ndarray of shape (n_out, n_keep, d)
+        The kept rows (payload) of each outcome.
     """
     n, d = X.shape
     kc = C.shape[0]
+    nt = T.shape[0]
+    n_out = max(nt, 1)
     attracted = np.zeros(kc)
-    phi = 0.0
-    hkey = np.empty(n_keep)
-    hrow = np.empty(n_keep, dtype=np.int64)
-    hslot = np.empty(n_keep, dtype=np.int64)
-    px = np.zeros((n_keep, d), dtype=X.dtype)
-    size = 0
-    floor = -1.0
+    phi = np.zeros(n_out)
+    hkey = np.empty((n_out, n_keep))
+    hrow = np.empty((n_out, n_keep), dtype=np.int64)
+    hslot = np.empty((n_out, n_keep), dtype=np.int64)
+    px = np.zeros((n_out, n_keep, d), dtype=X.dtype)
+    size = np.zeros(n_out, dtype=np.int64)
+    floor = np.full(n_out, -1.0)
     Xt = np.empty((d, TILE_ROWS), dtype=C.dtype)
     dist = np.empty(TILE_ROWS, dtype=C.dtype)
     best = np.empty(TILE_ROWS, dtype=C.dtype)
     label = np.empty(TILE_ROWS, dtype=np.int64)
+    wt = np.empty(TILE_ROWS)
     for start in range(0, n, TILE_ROWS):
         m = min(TILE_ROWS, n - start)
         _load_tile_scaled(X, start, m, shift, scale, Xt)
         _nearest_tile(Xt, m, C, dist, best, label)
         for i in range(m):
-            row = start + i
-            wi = 1.0 if w is None else np.float64(w[row])
-            cost = wi * np.float64(best[i])
-            phi += cost
-            attracted[label[i]] += wi
-            if n_keep > 0:
-                key = cost / r[row]
-                if key >= floor:
-                    size, slot = _heap_offer(hkey, hrow, hslot, size, key, row)
-                    if slot >= 0:
-                        for f in range(d):
-                            px[slot, f] = X[row, f]
-                        if size == n_keep:
-                            floor = hkey[0]
+            wt[i] = 1.0 if w is None else np.float64(w[start + i])
+            attracted[label[i]] += wt[i]
+        for o in range(n_out):
+            if nt > 0:
+                _sqdist_tile(Xt, m, T, o, dist)
+            for i in range(m):
+                d2 = best[i]
+                if nt > 0 and dist[i] < d2:
+                    d2 = dist[i]
+                row = start + i
+                cost = wt[i] * np.float64(d2)
+                phi[o] += cost
+                if n_keep > 0:
+                    key = cost / r[row]
+                    if key >= floor[o]:
+                        size[o], slot = _heap_offer(
+                            hkey[o], hrow[o], hslot[o], size[o], key, row
+                        )
+                        if slot >= 0:
+                            for f in range(d):
+                                px[o, slot, f] = X[row, f]
+                            if size[o] == n_keep:
+                                floor[o] = hkey[o, 0]
     return phi, attracted, hkey, hrow, hslot, size, px

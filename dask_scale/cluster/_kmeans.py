@@ -33,7 +33,7 @@ from ._kmeans_init import (
     kmeans_parallel,
     kmeans_plusplus,
 )
-from ._kmeans_lloyd import lloyd
+from ._kmeans_lloyd import e_step, lloyd
 from ._kmeans_passes import distances_chunk, labels_chunk, sse_chunk
 
 __all__ = ["KMeans"]
@@ -48,7 +48,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
     assigns every row to its nearest centre and reduces the block to per-cluster weighted sums
     and weights and its SSE; the blocks are merged by a tree reduction and the driver computes
     the new centres. The default initialisation, k-means|| (Bahmani et al., 2012), needs
-    ``init_max_iter + 2`` passes instead of the ``n_clusters`` passes of k-means++. NumPy
+    ``init_max_iter + 2`` passes instead of the ``n_clusters + 1`` of k-means++. NumPy
     input runs the same kernels in-process on a thread pool; dask arrays (known or unknown
     chunk sizes) and dask DataFrames are read block by block and never persisted by the fit.
 
@@ -71,7 +71,9 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
           points, weighted by the sample weight of the points closest to them, are reduced to
           ``n_clusters`` centres in memory by greedy weighted k-means++ and weighted Lloyd
           iterations.
-        - "k-means++": classic k-means++ seeding, one pass over the data per centre.
+        - "k-means++": scikit-learn's greedy k-means++: each next centre is the best, by the
+          cost it leaves, of ``2 + int(log(n_clusters))`` points drawn with probability
+          proportional to ``sample_weight * d2``; ``n_clusters + 1`` passes over the data.
         - "random": ``n_clusters`` rows drawn without replacement, with probability
           proportional to their sample weight.
         - an array: the initial centres.
@@ -107,10 +109,12 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
     ----------
     cluster_centers_ : ndarray of shape (n_clusters, n_features)
         Coordinates of cluster centres, dtype of the training data.
-    labels_ : ndarray, dask array or dask Series of shape (n_samples,)
-        Label of each training sample (int32): a NumPy array for in-memory input, a lazy dask
-        array (computed from ``cluster_centers_`` when needed) for a dask array, a lazy dask
-        Series with the index of a dask DataFrame.
+    labels_ : ndarray of shape (n_samples,)
+        Label of each training sample (int32), a NumPy array whatever the input (for a dask
+        DataFrame, in the order of its partitions), as in scikit-learn. It is gathered in the
+        fit's final pass (4 bytes a row on the driver), so a fitted model holds no graph and
+        no data: it pickles small and works in any process. ``predict`` gives lazy labels
+        for dask input instead.
     inertia_ : float
         Weighted sum of squared distances of the training samples to their closest centre.
     n_iter_ : int
@@ -254,7 +258,6 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
 
     def _fit(self, X, sample_weight):
         self._validate_params()
-        frame = X if is_dask_frame(X) else None
         X = validate_data(self, X, dtype=_FLOATS, order="C")
         dask_in = is_dask_array(X)
         dtype = X.dtype
@@ -292,6 +295,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
                 moments_to_tol=self._tol_from_first_pass,
                 check_finite=check_finite,
                 log=log if self.verbose else None,
+                labels=True,
             )
             check_finite = ()
             if not result.cluster_weight.sum() > 0.0:
@@ -312,8 +316,12 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         self.inertia_ = best.inertia
         self.n_iter_ = best.n_iter
         self._n_features_out = k
-        # the data were checked in the first pass
-        self.labels_ = self._labels(X, self.cluster_centers_, frame, check_finite=False)
+        labels = best.labels
+        if labels is None:
+            # the last iteration left the centres unchanged: its pass measured the final
+            # centres but did not keep the labels (that would cost every pass 4 bytes a row)
+            _, labels = e_step(X, w, best.centres, labels=True)
+        self.labels_ = labels
         return self
 
     def _tol_from_first_pass(self, moments):
@@ -350,12 +358,11 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         X = validate_data(self, X, reset=False, dtype=_FLOATS, order="C")
         return X, self.cluster_centers_.astype(X.dtype, copy=False), frame
 
-    def _labels(self, X, centres, frame, check_finite=True):
+    def _labels(self, X, centres, frame):
         """Closest centre of every row: NumPy, a lazy dask array, or for a dask DataFrame a
         lazy dask Series with its index (as the linear models and the wrappers give)."""
         return map_rows(
-            labels_chunk, X, centres, out_dtype=np.int32, check_finite=check_finite,
-            frame=frame, in_dtype=X.dtype,
+            labels_chunk, X, centres, out_dtype=np.int32, frame=frame, in_dtype=X.dtype
         )
 
     def predict(self, X):
@@ -375,7 +382,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         return self._labels(X, centres, frame)
 
     def fit_predict(self, X, y=None, sample_weight=None):
-        """Fit, then return ``labels_``.
+        """Fit, then return the labels of ``X``.
 
         Parameters
         ----------
@@ -385,9 +392,14 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
 
         Returns
         -------
-        labels : ndarray or dask array of shape (n_samples,), int32
+        labels : ndarray, dask array or dask Series of shape (n_samples,), int32
+            ``labels_`` for in-memory input; for dask input ``predict(X)``: lazy, the kind
+            ``predict`` gives, with the same values as ``labels_``.
         """
-        return self.fit(X, sample_weight=sample_weight).labels_
+        self.fit(X, sample_weight=sample_weight)
+        if is_dask_array(X) or is_dask_frame(X):
+            return self.predict(X)
+        return self.labels_
 
     def transform(self, X):
         """Euclidean distances of each sample to every cluster centre.

@@ -21,17 +21,22 @@ A block keeps at most ``l + 6 sqrt(l) + 10`` scores, more than the sample size (
 total sample weight of the points closest to it; the weighted candidates are then reduced to
 ``n_clusters`` centres in memory (:func:`reduce_candidates`): duplicates merged and candidates
 put in a canonical order, greedy weighted k-means++, then weighted Lloyd iterations on the
-candidates, best of ``CANDIDATE_RESTARTS`` restarts. The reduction only depends on the weighted candidate set, not on the order in
-which the blocks produced it.
+candidates, best of ``CANDIDATE_RESTARTS`` restarts, in float64 on standardised coordinates.
+The reduction only depends on the weighted candidate set and the data's moments, not on the
+order in which the blocks produced them.
 
 The sampling passes only need approximate squared distances: they run in float32 on
 standardised coordinates (``(x - mean) * scale`` with ``scale`` one over the root mean
 variance, see :func:`sampling_frame`), which is almost twice as fast as float64 and safe for
-any data scale. Lloyd iterations always use the exact distances in the data's dtype.
+any data scale: no sampling probability is ever computed from an overflowed distance, so data
+whose squared distances overflow their dtype are seeded as well by every ``init`` (the Lloyd
+passes then report ``inertia_ = inf``, as scikit-learn does). Lloyd iterations always use the
+exact distances in the data's dtype.
 
-k-means++ over the data is the classic sequential seeding: ``n_clusters - 1`` passes, each
-drawing one point with probability proportional to ``w * d2`` (the point with the largest
-``w * d2 / E`` for standard exponential draws ``E``).
+k-means++ over the data is scikit-learn's greedy seeding (:func:`kmeans_plusplus`): each step
+draws ``n_local_trials`` distinct points with probability proportional to ``w * d2`` (the
+points with the largest ``w * d2 / E`` for standard exponential draws ``E``) and keeps the one
+that lowers the cost most; ``n_clusters`` passes after the first.
 """
 
 from __future__ import annotations
@@ -46,6 +51,7 @@ from .._kernels.kmeans import sqdist_block
 from ._kmeans_lloyd import lloyd
 from ._kmeans_passes import (
     EXPONENTIAL,
+    TINY,
     UNIFORM,
     combine_first,
     combine_sample,
@@ -58,6 +64,7 @@ __all__ = [
     "first_pass",
     "kmeans_parallel",
     "kmeans_plusplus",
+    "n_local_trials",
     "reduce_candidates",
     "sampling_frame",
     "weighted_kmeanspp",
@@ -102,6 +109,14 @@ def first_pass(X, w, seed, n_keep, *, check_finite=()):
     return moments, total, rows
 
 
+def n_local_trials(n_clusters):
+    """Candidates drawn per greedy k-means++ step: ``2 + floor(log(n_clusters))``.
+
+    The number scikit-learn uses (Arthur and Vassilvitskii's suggestion).
+    """
+    return 2 + int(math.log(n_clusters))
+
+
 def sampling_frame(moments):
     """``(shift, scale)`` standardising the data for the float32 sampling passes.
 
@@ -115,19 +130,26 @@ def sampling_frame(moments):
     return mean, scale
 
 
-def _sample_pass(X, w, C, frame, seed, stage, law, n_keep):
-    """One sampling pass; ``phi`` is returned in standardised units (see sampling_frame)."""
+def _sample_pass(X, w, C, frame, seed, stage, law, n_keep, trials=None):
+    """One sampling pass; ``phi`` (per outcome) is in standardised units (see sampling_frame).
+
+    Returns ``(phi, attracted, tops)``: ``phi`` and ``tops`` (top lists ``(keys, rows)``)
+    have one entry per row of ``trials``, or one (``C`` itself) when there are none.
+    """
     shift, scale = frame
-    C32 = ((C.astype(np.float64) - shift) * scale).astype(np.float32)
-    phi, attracted, (keys, rows) = reduce_blocks(
+
+    def standardised(P):
+        return ((P.astype(np.float64) - shift) * scale).astype(np.float32)
+
+    T = C[:0] if trials is None else trials
+    return reduce_blocks(
         sample_chunk,
         [X, w],
-        (C32, shift, scale, seed, stage, law, n_keep),
+        (standardised(C), standardised(T), shift, scale, seed, stage, law, n_keep),
         combine=functools.partial(combine_sample, n_keep=n_keep),
         block_index=True,
         name="kmeans-init",
     )
-    return phi, attracted, keys, rows
 
 
 def kmeans_parallel(
@@ -143,7 +165,8 @@ def kmeans_parallel(
     C = first
     attracted = None
     for rnd in range(1, n_rounds + 1):
-        phi, attracted, keys, rows = _sample_pass(X, w, C, frame, seed, rnd, UNIFORM, n_keep)
+        phi, attracted, tops = _sample_pass(X, w, C, frame, seed, rnd, UNIFORM, n_keep)
+        phi, (keys, rows) = phi[0], tops[0]
         if log is not None:
             log(rnd, phi / frame[1] ** 2, candidates=C.shape[0])
         if phi <= 0.0:
@@ -154,19 +177,38 @@ def kmeans_parallel(
             attracted = None
     if attracted is None:
         # weighting pass: the weight attracted by each candidate (no sampling)
-        _, attracted, _, _ = _sample_pass(X, w, C, frame, seed, 0, UNIFORM, 0)
-    return reduce_candidates(C, attracted, n_clusters, seed)
+        _, attracted, _ = _sample_pass(X, w, C, frame, seed, 0, UNIFORM, 0)
+    return reduce_candidates(C, attracted, n_clusters, seed, frame)
 
 
 def kmeans_plusplus(X, w, first, moments, n_clusters, seed, log=None):
-    """Sequential k-means++ over the data: one pass per centre after the first."""
+    """Greedy k-means++ over the data (scikit-learn's): one pass per centre after the first.
+
+    Each step draws ``n_local_trials(n_clusters)`` distinct trial centres with probability
+    proportional to ``w * d2`` and keeps the one that lowers the cost ``sum w * d2`` most. One
+    pass does both halves of consecutive steps: it measures the cost of every trial of this
+    step and, with the same per-row draws, samples the next step's trials for each possible
+    winner (:func:`dask_scale._kernels.kmeans.sample_block`). The first trials need their own
+    pass, so ``n_clusters`` passes follow the first pass. ``moments`` are the data's
+    ``(n, mean, m2)`` from :func:`first_pass`.
+    """
     frame = sampling_frame(moments)
+    n_trials = n_local_trials(n_clusters)
     C = first
+    if n_clusters == 1:
+        return C
+    _, _, tops = _sample_pass(X, w, C, frame, seed, 1, EXPONENTIAL, n_trials)
+    trials = tops[0][1]
     for step in range(1, n_clusters):
-        phi, _, _, rows = _sample_pass(X, w, C, frame, seed, step, EXPONENTIAL, 1)
+        n_keep = n_trials if step < n_clusters - 1 else 0
+        phi, _, tops = _sample_pass(
+            X, w, C, frame, seed, step + 1, EXPONENTIAL, n_keep, trials=trials
+        )
+        best = int(np.argmin(phi))
         if log is not None:
-            log(step, phi / frame[1] ** 2, candidates=C.shape[0])
-        C = np.concatenate([C, rows[:1]])
+            log(step, phi[best] / frame[1] ** 2, candidates=C.shape[0] + 1)
+        C = np.concatenate([C, trials[best : best + 1]])
+        trials = tops[best][1]
     return C
 
 
@@ -174,25 +216,28 @@ def weighted_kmeanspp(P, weights, n_clusters, rng):
     """Indices of ``n_clusters`` rows of ``P`` chosen by greedy weighted k-means++.
 
     The first row is drawn with probability proportional to its weight; each next one is the
-    best (lowest weighted cost) of ``2 + floor(log(n_clusters))`` rows drawn with probability
-    proportional to ``weight * d2``. Requires more rows of positive weight than clusters, all
-    rows distinct.
+    best (lowest weighted cost) of ``n_local_trials(n_clusters)`` distinct rows drawn with
+    probability proportional to ``weight * d2`` (the largest keys ``weight * d2 / E`` for
+    standard exponential draws ``E``, as the passes over the data draw them). Requires more
+    rows of positive weight than clusters, all rows distinct. ``P`` should be in standardised
+    coordinates (see :func:`sampling_frame`) so that its squared distances cannot overflow.
     """
     n = P.shape[0]
     weights = np.asarray(weights, dtype=np.float64)
-    n_trials = 2 + int(np.log(n_clusters))
+    n_trials = n_local_trials(n_clusters)
     first = rng.choice(n, p=weights / weights.sum())
     chosen = [first]
     closest = sqdist_block(P, P[first : first + 1])[:, 0].astype(np.float64)
     for _ in range(1, n_clusters):
         prob = weights * closest
-        total = prob.sum()
-        if total <= 0.0:
+        if not prob.max() > 0.0:
             # all remaining weight sits on chosen rows: take unchosen rows in order
             rest = np.setdiff1d(np.arange(n), chosen)
             chosen.extend(rest[: n_clusters - len(chosen)].tolist())
             break
-        trials = rng.choice(n, size=n_trials, p=prob / total)
+        keys = prob / np.maximum(rng.standard_exponential(n), TINY)
+        trials = np.argsort(-keys, kind="stable")[:n_trials]
+        trials = trials[prob[trials] > 0.0]
         dist = sqdist_block(P, P[trials]).astype(np.float64)
         np.minimum(dist, closest[:, None], out=dist)
         cost = weights @ dist
@@ -202,7 +247,7 @@ def weighted_kmeanspp(P, weights, n_clusters, rng):
     return np.asarray(chosen[:n_clusters])
 
 
-def reduce_candidates(candidates, weights, n_clusters, seed):
+def reduce_candidates(candidates, weights, n_clusters, seed, frame):
     """Reduce weighted candidates to ``n_clusters`` centres, in memory.
 
     Identical candidates are merged (weights added) and the distinct ones sorted
@@ -211,7 +256,10 @@ def reduce_candidates(candidates, weights, n_clusters, seed):
     ``n_clusters`` rows (Lloyd's empty-cluster relocation then spreads them over the data).
     Otherwise greedy weighted k-means++ picks the centres and weighted Lloyd iterations on the
     candidates refine them; this is repeated ``CANDIDATE_RESTARTS`` times and the centres of
-    lowest weighted cost on the candidates are kept.
+    lowest weighted cost on the candidates are kept. Both run in float64 on the standardised
+    coordinates of ``frame`` (see :func:`sampling_frame`), so that squared distances (and the
+    sampling probabilities made of them) do not overflow whatever the scale of the data; the
+    centres are mapped back to the data's coordinates and dtype.
     """
     uniq, inverse = np.unique(candidates, axis=0, return_inverse=True)
     merged = np.bincount(inverse.ravel(), weights=weights, minlength=uniq.shape[0])
@@ -220,11 +268,13 @@ def reduce_candidates(candidates, weights, n_clusters, seed):
         uniq, merged = uniq[keep], merged[keep]
     if uniq.shape[0] <= n_clusters:
         return np.resize(uniq, (n_clusters, uniq.shape[1])).astype(candidates.dtype)
+    shift, scale = frame
+    P = (uniq.astype(np.float64) - shift) * scale
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(STAGE_REDUCE,)))
     best = None
     for _ in range(CANDIDATE_RESTARTS):
-        idx = weighted_kmeanspp(uniq, merged, n_clusters, rng)
-        result = lloyd(uniq, merged, uniq[idx], max_iter=CANDIDATE_LLOYD_ITER, tol=0.0)
+        idx = weighted_kmeanspp(P, merged, n_clusters, rng)
+        result = lloyd(P, merged, P[idx], max_iter=CANDIDATE_LLOYD_ITER, tol=0.0)
         if best is None or result.inertia < best.inertia:
             best = result
-    return best.centres
+    return (best.centres / scale + shift).astype(candidates.dtype)

@@ -17,12 +17,14 @@ import numpy as np
 from .._graph import reduce_blocks
 from ._kmeans_passes import (
     combine_lloyd,
+    combine_lloyd_labels,
     combine_lloyd_moments,
     lloyd_chunk,
+    lloyd_labels_chunk,
     lloyd_moments_chunk,
 )
 
-__all__ = ["LloydResult", "lloyd", "update_centres"]
+__all__ = ["LloydResult", "e_step", "lloyd", "update_centres"]
 
 
 @dataclass
@@ -30,7 +32,9 @@ class LloydResult:
     """Outcome of :func:`lloyd`.
 
     ``inertia`` and ``cluster_weight`` are those of ``centres`` themselves (labels computed
-    from the final centres, as scikit-learn's final E-step gives them).
+    from the final centres, as scikit-learn's final E-step gives them). ``labels`` are the
+    labels of ``centres`` (int32, one per row) when the final E-step collected them, else
+    None.
     """
 
     centres: np.ndarray
@@ -38,6 +42,35 @@ class LloydResult:
     n_iter: int
     cluster_weight: np.ndarray
     moments: tuple | None
+    labels: np.ndarray | None = None
+
+
+def e_step(X, w, centres, *, labels=False, check_finite=()):
+    """One pass assigning the data to ``centres``: the Lloyd partial, and the labels.
+
+    Returns ``(partial, labels)``: ``partial`` as :func:`update_centres` takes it, ``labels``
+    the nearest centre (int32) of every row, in row order, when ``labels`` is true, else
+    None. The labels travel up the same reduction tree as the partial (4 bytes a row).
+    """
+    k = centres.shape[0]
+    if not labels:
+        partial = reduce_blocks(
+            lloyd_chunk,
+            [X, w],
+            (centres, k),
+            combine=functools.partial(combine_lloyd, n_far=k),
+            check_finite=check_finite,
+            name="kmeans-inertia",
+        )
+        return partial, None
+    return reduce_blocks(
+        lloyd_labels_chunk,
+        [X, w],
+        (centres, k),
+        combine=functools.partial(combine_lloyd_labels, n_far=k),
+        check_finite=check_finite,
+        name="kmeans-labels",
+    )
 
 
 def update_centres(partial, centres):
@@ -105,6 +138,7 @@ def lloyd(
     moments_to_tol=None,
     check_finite=(),
     log=None,
+    labels=False,
 ):
     """Run Lloyd iterations from ``centres`` until the centre shift is at most ``tol``.
 
@@ -126,6 +160,10 @@ def lloyd(
         Passed to the first pass (NaN/inf check of dask input).
     log : callable or None
         ``log(iteration, sse, center_shift=...)`` after each iteration.
+    labels : bool, default=False
+        Collect the labels of the final centres in the final E-step. That pass only runs
+        when the last iteration moved the centres; when it did not, the result's ``labels``
+        are None (:func:`e_step` gives them in one more pass).
 
     Returns
     -------
@@ -166,20 +204,16 @@ def lloyd(
         n_iter = it + 1
         if shift <= tol:
             break
+    final_labels = None
     if shift > 0.0:
         # Final E-step: labels and inertia of the final centres (the last pass measured the
         # previous ones).
-        partial = reduce_blocks(
-            lloyd_chunk,
-            arrays,
-            (centres, k),
-            combine=functools.partial(combine_lloyd, n_far=k),
-            name="kmeans-inertia",
-        )
+        partial, final_labels = e_step(X, w, centres, labels=labels)
     return LloydResult(
         centres=centres,
         inertia=float(partial[2]),
         n_iter=n_iter,
         cluster_weight=partial[1],
         moments=moments,
+        labels=final_labels,
     )

@@ -33,15 +33,18 @@ from .._kernels.kmeans import (
 __all__ = [
     "UNIFORM",
     "EXPONENTIAL",
+    "TINY",
     "block_rng",
     "combine_first",
     "combine_lloyd",
+    "combine_lloyd_labels",
     "combine_lloyd_moments",
     "combine_sample",
     "distances_chunk",
     "first_chunk",
     "labels_chunk",
     "lloyd_chunk",
+    "lloyd_labels_chunk",
     "lloyd_moments_chunk",
     "merge_moments",
     "sample_chunk",
@@ -52,8 +55,8 @@ __all__ = [
 UNIFORM = 0  # r uniform on (0, 1]: Bernoulli thresholding (k-means|| rounds)
 EXPONENTIAL = 1  # r standard exponential: draws proportional to the score (k-means++)
 
-# Smallest exponential draw used (a draw of exactly 0 would give an infinite key).
-_TINY = np.finfo(np.float64).tiny
+#: Smallest exponential draw used (a draw of exactly 0 would give an infinite key).
+TINY = np.finfo(np.float64).tiny
 
 
 def block_rng(seed, stage, block_index):
@@ -121,6 +124,24 @@ def combine_lloyd(parts, n_far):
     return sums, weight, sse, merge_top([p[3] for p in parts], n_far)
 
 
+def lloyd_labels_chunk(X, w, C, n_far):
+    """A Lloyd pass that also returns the block's labels (int32), for the final E-step."""
+    X = _contiguous(X)
+    labels = np.empty(X.shape[0], dtype=np.int32)
+    sums, weight, sse, fkey, frow, fslot, fsize, fx, fw, flab = lloyd_block(
+        X, _weights(w), C, n_far, labels
+    )
+    return (sums, weight, sse, _top(fkey, frow, fslot, fsize, fx, fw, flab)), labels
+
+
+def combine_lloyd_labels(parts, n_far):
+    """Merge Lloyd partials; the labels of consecutive blocks are concatenated in order."""
+    return (
+        combine_lloyd([p[0] for p in parts], n_far),
+        np.concatenate([p[1] for p in parts]),
+    )
+
+
 def lloyd_moments_chunk(X, w, C, n_far):
     """A Lloyd pass fused with the per-feature moments (for ``tol``) of the data."""
     X = _contiguous(X)
@@ -147,7 +168,7 @@ def first_chunk(block_index, X, w, seed, stage, n_keep):
     """Moments of the block and its ``n_keep`` rows of largest key ``w / Exp(1)``."""
     X = _contiguous(X)
     r = block_rng(seed, stage, block_index).standard_exponential(X.shape[0])
-    np.maximum(r, _TINY, out=r)
+    np.maximum(r, TINY, out=r)
     total, hkey, hrow, hslot, size, px = weighted_sample_block(X, _weights(w), r, n_keep)
     return moments_block(X), total, _top(hkey, hrow, hslot, size, px)
 
@@ -160,11 +181,14 @@ def combine_first(parts, n_keep):
     )
 
 
-def sample_chunk(block_index, X, w, C, shift, scale, seed, stage, law, n_keep):
+def sample_chunk(block_index, X, w, C, T, shift, scale, seed, stage, law, n_keep):
     """Cost, attracted weights and best ``w * d2 / r`` scores of a block against ``C``.
 
-    ``C`` holds the candidates in the standardised float32 coordinates ``(c - shift) * scale``
-    (see :func:`dask_scale._kernels.kmeans.sample_block`).
+    ``C`` (and the trial centres ``T`` of a greedy k-means++ step, possibly empty) hold
+    centres in the standardised coordinates ``(c - shift) * scale`` (see
+    :func:`dask_scale._kernels.kmeans.sample_block`). Returns ``(phi, attracted, tops)``
+    with ``phi`` and ``tops`` (a list of top lists ``(keys, rows)``) per outcome: one per
+    trial, or one for ``C`` itself when ``T`` is empty.
     """
     X = _contiguous(X)
     n = X.shape[0]
@@ -174,22 +198,22 @@ def sample_chunk(block_index, X, w, C, shift, scale, seed, stage, law, n_keep):
         r = 1.0 - block_rng(seed, stage, block_index).random(n)
     else:
         r = block_rng(seed, stage, block_index).standard_exponential(n)
-        np.maximum(r, _TINY, out=r)
+        np.maximum(r, TINY, out=r)
     phi, attracted, hkey, hrow, hslot, size, px = sample_block(
-        X, _weights(w), r, C, shift, scale, n_keep
+        X, _weights(w), r, C, T, shift, scale, n_keep
     )
-    return phi, attracted, _top(hkey, hrow, hslot, size, px)
+    tops = [_top(hkey[o], hrow[o], hslot[o], size[o], px[o]) for o in range(phi.shape[0])]
+    return phi, attracted, tops
 
 
 def combine_sample(parts, n_keep):
+    phi = parts[0][0].copy()
     attracted = parts[0][1].copy()
     for p in parts[1:]:
+        phi += p[0]
         attracted += p[1]
-    return (
-        sum(p[0] for p in parts),
-        attracted,
-        merge_top([p[2] for p in parts], n_keep),
-    )
+    tops = [merge_top([p[2][o] for p in parts], n_keep) for o in range(phi.shape[0])]
+    return phi, attracted, tops
 
 
 # --------------------------------------------------------------------------------------------
