@@ -89,7 +89,7 @@ def map_rows(
         part = functools.partial(_checked, func, check_finite)
         if n_out is None:
             # A partial of module-level functions (not a lambda) keeps the lazy result
-            # picklable, e.g. inside a fitted estimator's ``labels_``.
+            # picklable (e.g. a prediction sent to another process).
             return X.map_blocks(
                 part,
                 *args,
