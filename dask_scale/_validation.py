@@ -17,6 +17,8 @@ import dask.array as da
 import dask.dataframe as dd
 import numpy as np
 import pandas as pd
+from dask.base import tokenize
+from dask.highlevelgraph import HighLevelGraph
 from sklearn.utils.validation import check_array as _sk_check_array
 from sklearn.utils.validation import validate_data as _sk_validate_data
 
@@ -31,6 +33,7 @@ __all__ = [
     "check_y",
     "ensure_known_chunks",
     "frame_to_dask_array",
+    "frames_to_dask_arrays",
     "is_dask_array",
     "is_dask_collection",
     "is_dask_frame",
@@ -97,6 +100,75 @@ def frame_to_dask_array(frame):
         frame = frame.astype(target)
     with keep_partitions():
         return frame.to_dask_array()
+
+
+def _block_of(part, dtype):
+    """One pandas partition (or its projection) as the NumPy block of its dask array."""
+    return (part if dtype is None else part.astype(dtype)).to_numpy()
+
+
+def _join_partitions(*parts):
+    return tuple(parts)
+
+
+def _split_partition(joined, spec):
+    return tuple(_block_of(part, dtype) for part, dtype in zip(joined, spec, strict=True))
+
+
+def _pick(split, spec, j):
+    # ``spec`` is an argument only so that this task has two dependencies: dask's linear
+    # fusion then never merges it with the split, so its key names one task for good
+    return split[j]
+
+
+def frames_to_dask_arrays(*frames):
+    """Dask arrays of several dask frames of one fit (X, y, weights), from one graph.
+
+    Converted one by one, ``df[features]`` and ``df["y"]`` each get the graph of ``df``:
+    every partition of the source is read (and every step upstream of the selection run)
+    once for X and again for y, in every pass. Here each partition of the frames is
+    computed once, in one task, and split into the NumPy blocks of every array (numeric
+    columns converted as :func:`frame_to_dask_array` does). Frames with different numbers
+    of partitions, or a single frame, are converted one by one. ``None`` entries stay None.
+    """
+    present = [f for f in frames if f is not None]
+    if len(present) < 2 or len({f.npartitions for f in present}) != 1:
+        return [None if f is None else frame_to_dask_array(f) for f in frames]
+    spec = tuple(_numeric_frame_dtype(f) for f in present)
+    metas = [_block_of(f._meta, dt) for f, dt in zip(present, spec, strict=True)]
+    with keep_partitions():
+        joined = dd.map_partitions(
+            _join_partitions,
+            *present,
+            align_dataframes=False,
+            enforce_metadata=False,
+            transform_divisions=False,
+            meta=present[0]._meta,
+        )
+        parts = joined.to_delayed()
+    token = tokenize(*[p.key for p in parts], spec)
+    split, spec_key = f"frame-split-{token}", f"frame-split-spec-{token}"
+    dsk = {spec_key: spec}
+    for i, part in enumerate(parts):
+        dsk[(split, i)] = (_split_partition, part.key, spec_key)
+    n = len(parts)
+    arrays = iter(range(len(present)))
+    out = []
+    for f in frames:
+        if f is None:
+            out.append(None)
+            continue
+        j = next(arrays)
+        meta = metas[j]
+        name = f"frame-array-{j}-{token}"
+        layer = {}
+        for i in range(n):
+            key = (name, i) if meta.ndim == 1 else (name, i, 0)
+            layer[key] = (_pick, (split, i), spec_key, j)
+        graph = HighLevelGraph.from_collections(name, {**layer, **dsk}, dependencies=parts)
+        chunks = ((np.nan,) * n,) + tuple((s,) for s in meta.shape[1:])
+        out.append(da.Array(graph, name, chunks, meta=meta))
+    return out
 
 
 def _numeric_frame_dtype(frame):
@@ -527,6 +599,7 @@ def validate_data(
     y_numeric=False,
     multi_output=False,
     copy=False,
+    sample_weight="no_validation",
     **check_params,
 ):
     """Validate ``X`` (and ``y``) and set or check ``n_features_in_``/``feature_names_in_``.
@@ -534,11 +607,20 @@ def validate_data(
     NumPy/pandas input is delegated to :func:`sklearn.utils.validation.validate_data`; dask
     input is checked lazily with the same messages.
 
+    ``sample_weight``, when passed (None included), is validated with
+    :func:`check_sample_weight` and returned as well; dask frames ``X``, ``y`` and
+    ``sample_weight`` of one fit are converted from one graph (:func:`frames_to_dask_arrays`).
+
     Returns
     -------
-    X, or (X, y) when ``y`` is given. Dask input returns dask arrays (row chunks of ``y``
-    aligned with ``X``).
+    X, or (X, y) when ``y`` is given, or (X, y, sample_weight) when ``sample_weight`` is
+    passed. Dask input returns dask arrays (row chunks of ``y`` aligned with ``X``).
     """
+    with_weights = not (isinstance(sample_weight, str) and sample_weight == "no_validation")
+    if not with_weights:
+        sample_weight = None
+    elif isinstance(y, str) and y == "no_validation":
+        raise TypeError("internal: validate_data returns sample_weight only with y")
     no_x = isinstance(X, str) and X == "no_validation"
     no_y = y is None or (isinstance(y, str) and y == "no_validation")
     dask_in = (not no_x and is_dask_collection(X)) or (not no_y and is_dask_collection(y))
@@ -555,7 +637,7 @@ def validate_data(
         if not no_y:
             kwargs.update(y_numeric=y_numeric, multi_output=multi_output)
         try:
-            return _sk_validate_data(estimator, X, y, **kwargs)
+            out = _sk_validate_data(estimator, X, y, **kwargs)
         except ValueError as exc:
             # scikit-learn's "could not convert string to float" does not say which column
             # or what to do: for a pandas frame with category/string columns, say both
@@ -567,11 +649,24 @@ def validate_data(
             if message is None:
                 raise
             raise ValueError(message) from exc
+        return (*out, _weights_or_none(sample_weight, out[0])) if with_weights else out
     if no_x:
         raise ValueError("validate_data needs X with dask input")
     _check_feature_names(estimator, X, reset)
     if not is_dask_collection(X):
         X = _in_memory_x_for_dask_y(X, y, estimator, dtype)
+    if isinstance(X, dd.DataFrame) and not no_y and is_dask_frame(y):
+        # X and y of one frame: one task per partition feeds both (see frames_to_dask_arrays)
+        message = non_numeric_message(X)
+        if message:
+            raise ValueError(message)
+        if isinstance(y, dd.DataFrame) and len(y.columns) == 1:
+            y = y[y.columns[0]]
+        if isinstance(y, dd.Series):
+            weights = sample_weight if is_dask_frame(sample_weight) else None
+            X, y, weights = frames_to_dask_arrays(X, y, weights)
+            if weights is not None:
+                sample_weight = weights
     Xa = check_array(
         X,
         dtype=dtype,
@@ -591,4 +686,12 @@ def validate_data(
     else:
         ya = check_y(y, y_numeric=y_numeric, estimator=estimator)
     ya = check_consistent_rows(Xa, ya)
+    if with_weights:
+        return Xa, ya, _weights_or_none(sample_weight, Xa)
     return Xa, ya
+
+
+def _weights_or_none(sample_weight, X):
+    if sample_weight is None:
+        return None
+    return check_sample_weight(sample_weight, X, dtype=np.float64)

@@ -1,5 +1,6 @@
 import warnings
 
+import dask
 import dask.array as da
 import dask.dataframe as dd
 import numpy as np
@@ -272,3 +273,61 @@ def test_pandas_frame_with_non_numeric_columns_says_which_and_how_to_encode(dtyp
     # object columns holding numbers are converted as scikit-learn converts them
     ok = pd.DataFrame({"a": np.arange(6.0), "b": pd.Series(list(range(6)), dtype=object)})
     np.testing.assert_array_equal(validate_data(Est(), ok), np.c_[np.arange(6.0), np.arange(6)])
+
+
+# --------------------------------------------------------------------------------------------
+# X, y and sample_weight of one frame: each source partition computed once per pass
+# --------------------------------------------------------------------------------------------
+
+_SOURCE_READS = []
+
+
+def _counted(part):
+    # a step upstream of the selection (e.g. feature engineering after read_parquet)
+    if len(part):
+        _SOURCE_READS.append(int(part.index[0]))
+    return part.assign(f0=part["f0"] * 2.0)
+
+
+def _source_frame():
+    import dask.dataframe as dd
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    pdf = pd.DataFrame(rng.normal(size=(400, 3)), columns=["f0", "f1", "f2"])
+    pdf["y"] = (pdf["f0"] + rng.normal(scale=0.5, size=400) > 0).astype(int)
+    pdf["w"] = rng.uniform(0.5, 2.0, size=400)
+    df = dd.from_pandas(pdf, npartitions=4).map_partitions(_counted)
+    return df[df["f1"] > -100.0]
+
+
+@pytest.mark.parametrize("weights", [False, True])
+@pytest.mark.parametrize("model", ["logistic", "linear"])
+def test_each_source_partition_is_computed_once_per_pass(model, weights, monkeypatch):
+    from dask_scale.linear_model import LinearRegression, LogisticRegression
+
+    est = (
+        LogisticRegression(solver="gradient_descent", max_iter=3, tol=0.0)
+        if model == "logistic"
+        else LinearRegression(solver="gradient_descent", max_iter=3, tol=0.0)
+    )
+    df = _source_frame()
+    y = df["y"] if model == "logistic" else df["f2"]
+    kwargs = {"sample_weight": df["w"]} if weights else {}
+    submissions = []
+    compute = dask.compute
+
+    def counting(*args, **kw):
+        submissions.append(1)
+        return compute(*args, **kw)
+
+    monkeypatch.setattr(dask, "compute", counting)
+    _SOURCE_READS.clear()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        est.fit(df[["f0", "f1"]], y, **kwargs)
+    reads = np.bincount(np.unique(_SOURCE_READS, return_inverse=True)[1])
+    # every graph the fit submits is one pass over the data; in each, every partition of
+    # the source is computed once, for X, y and the weights together (twice or thrice before)
+    assert len(submissions) >= 4
+    np.testing.assert_array_equal(reads, [len(submissions)] * 4)

@@ -137,12 +137,15 @@ class _GLM(BaseEstimator):
 
     # -- fitting --------------------------------------------------------------------------
     def _validate_fit_input(self, X, y, sample_weight):
-        X, y = validate_data(
-            self, X, y, dtype=_FLOATS, order="C", y_numeric=self._family != "classifier"
+        return validate_data(
+            self,
+            X,
+            y,
+            dtype=_FLOATS,
+            order="C",
+            y_numeric=self._family != "classifier",
+            sample_weight=sample_weight,
         )
-        if sample_weight is not None:
-            sample_weight = check_sample_weight(sample_weight, X, dtype=np.float64)
-        return X, y, sample_weight
 
     def _warm_start_w(self, obj):
         if not self.warm_start or not hasattr(self, "coef_"):
