@@ -758,3 +758,68 @@ def test_nonfinite_errors_name_x(name):
         else:
             _fit(_instance(name), Xa, ya)
     assert "Input 0" not in str(info.value) and "X" in str(info.value)
+
+
+def _takes(name, param):
+    return param in _instance(name).get_params(deep=False)
+
+
+def _fit_takes_sample_weight(name):
+    import inspect
+
+    return "sample_weight" in inspect.signature(ESTIMATORS[name].fit).parameters
+
+
+@pytest.mark.parametrize("container", ["numpy", "dask"])
+@pytest.mark.parametrize("value", [-0.5, np.nan, np.inf], ids=["negative", "nan", "inf"])
+@pytest.mark.parametrize("name", [n for n in _names(type_="classifier") if _takes(n, "class_weight")])
+def test_class_weight_that_is_not_a_weight_is_refused(name, value, container):
+    X, y = _numpy_data(name)
+    Xa, ya = (X, y) if container == "numpy" else _dask(X, y)
+    est = _instance(name).set_params(class_weight={0: value, 1: 1.0})
+    with pytest.raises(ValueError, match="class_weight must map each class to a finite, non-negative"):
+        _fit(est, Xa, ya)
+
+
+@pytest.mark.parametrize("name", [n for n in _names() if _takes(n, "solver_kwargs")])
+def test_a_negative_step_is_refused(name):
+    X, y = _numpy_data(name)
+    est = _instance(name).set_params(
+        solver="proximal_grad", penalty="l1", solver_kwargs={"step": -1.0}
+    )
+    with pytest.raises(ValueError, match=r"solver_kwargs\['step'\].*> 0"):
+        _fit(est, *_dask(X, y))
+
+
+@pytest.mark.parametrize("container", ["numpy", "dask"])
+@pytest.mark.parametrize("name", [n for n in _names() if _fit_takes_sample_weight(n)])
+def test_all_negative_sample_weights(name, container):
+    # either refused with a message about negative weights, or taken as scikit-learn takes
+    # them: never a silent NaN model
+    X, y = _numpy_data(name)
+    w = -np.linspace(0.5, 2.0, N)
+    Xa, ya = (X, y) if container == "numpy" else _dask(X, y)
+    wa = w if container == "numpy" else da.from_array(w, chunks=ROWS)
+    est = _instance(name)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            est.fit(Xa, ya, sample_weight=wa) if ya is not None else est.fit(Xa, sample_weight=wa)
+    except ValueError as exc:
+        assert "egative" in str(exc)
+        return
+    for attr in ("mean_", "scale_", "coef_", "cluster_centers_"):
+        if hasattr(est, attr) and getattr(est, attr) is not None:
+            assert np.isfinite(np.asarray(getattr(est, attr), dtype=float)).all(), attr
+
+
+@pytest.mark.parametrize("container", ["numpy", "dask"])
+@pytest.mark.parametrize("name", _names(type_="clusterer"))
+def test_distances_that_overflow_give_infinite_inertia(name, container):
+    # as scikit-learn: the fit completes, inertia_ is inf (float32 squares overflow)
+    X, _ = _numpy_data(name)
+    Xo = (X * 1e19).astype(np.float32)
+    Xa = Xo if container == "numpy" else da.from_array(Xo, chunks=(ROWS, D))
+    est = _fit(_instance(name), Xa, None)
+    assert np.isinf(est.inertia_)
+    assert np.isfinite(est.cluster_centers_).all()
