@@ -24,6 +24,7 @@ from dask_scale.datasets import (
     make_counts,
     make_regression,
 )
+from dask_scale.datasets._common import _allocate
 
 # Small calls of every array generator: (function, kwargs, n_features of X, y ndim, y dtype).
 ARRAY_CASES = {
@@ -352,12 +353,12 @@ def test_allocation_margins_exact_above_numpy_limit():
     totals = np.array([1_500_000_000, 700_000_000, 3, 0, 800_000_000])
     rows = (10**9, 5, 2 * 10**9 - 2)  # sums to totals.sum()
     for shuffle in (True, False):
-        table = datasets._allocate(totals, rows, shuffle, rng)
+        table = _allocate(totals, rows, shuffle, rng)
         assert (table >= 0).all()
         np.testing.assert_array_equal(table.sum(axis=0), totals)
         np.testing.assert_array_equal(table.sum(axis=1), rows)
     # without shuffling, groups are laid out in order
-    table = datasets._allocate(np.array([3, 4]), (2, 2, 3), False, rng)
+    table = _allocate(np.array([3, 4]), (2, 2, 3), False, rng)
     np.testing.assert_array_equal(table, [[2, 0], [1, 1], [0, 3]])
 
 

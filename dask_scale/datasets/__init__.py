@@ -1,0 +1,41 @@
+"""Reproducible, chunked random data generators.
+
+Every generator returns lazy dask collections whose row blocks are produced by one task each.
+Nothing is ever materialised as a whole: block ``i`` is generated from its own random stream,
+derived from ``random_state`` and ``i``, so
+
+- the same call gives the same data whatever the scheduler (threads, synchronous,
+  processes, dask.distributed) and whichever blocks are computed, in whatever order;
+- computing block ``i`` alone (``X.blocks[i]``) never needs any other block.
+
+The small global structure of a problem (cluster centres, coefficients, per-class cluster
+sizes, the split of those sizes over the blocks) is drawn once, on the client, from the same
+``random_state`` and embedded in the graph.
+
+Because each block has its own stream, the data depend on the chunking: the same
+``random_state`` with different ``chunks`` gives different (but equally distributed) data.
+
+``chunks`` is the number of rows per block (an int), the size of every row block (a tuple
+of ints summing to ``n_samples``; a dask-style ``((rows, ...), (n_features,))`` is accepted
+too) or None for blocks of 100_000 rows. Columns always form a single block.
+
+``random_state`` follows scikit-learn: ``None`` draws from NumPy's global random state, an
+int is a seed, and a ``numpy.random.RandomState`` or ``numpy.random.Generator`` is used to
+draw a base seed (advancing it once).
+"""
+
+
+from __future__ import annotations
+
+from ._blobs import make_blobs
+from ._classification import make_classification
+from ._frames import make_classification_df
+from ._regression import make_counts, make_regression
+
+__all__ = [
+    "make_blobs",
+    "make_classification",
+    "make_classification_df",
+    "make_counts",
+    "make_regression",
+]
