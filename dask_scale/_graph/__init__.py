@@ -8,6 +8,8 @@
 - :func:`gather_blocks`: ``chunk(block_index, *blocks, *params)`` on every row block, the list
   of per-block results back in block order (one graph submission); for algorithms with
   per-block state such as consensus ADMM. :func:`n_blocks_of` says how many blocks it uses.
+- :func:`param_nbytes`: the size of a parameter, nested containers included, by which
+  parameters are judged small (in the graph) or large (scattered).
 - :func:`fold_blocks`: a function folded over the row blocks, a bounded number at a time.
 
 The graphs these build take the caller's blocks by the keys of their *optimised* graph
@@ -21,6 +23,7 @@ from .client import get_client
 from .gather import gather_blocks, n_blocks_of
 from .reduction import (
     n_row_blocks,
+    param_nbytes,
     reduce_blocks,
     reduce_partitions,
     row_slices,
@@ -36,6 +39,7 @@ __all__ = [
     "map_rows",
     "n_blocks_of",
     "n_row_blocks",
+    "param_nbytes",
     "reduce_blocks",
     "reduce_partitions",
     "row_slices",
