@@ -5,9 +5,14 @@
   :func:`reduce_partitions` the same over the pandas partitions of a dask DataFrame.
 - :func:`map_rows`: row-block maps for predict/transform keeping the container kind.
 - :func:`get_client`: the active distributed Client or None.
-- :func:`gather_blocks`: ``chunk(block_index, *blocks, *params)`` on every row block, the list
-  of per-block results back in block order (one graph submission); for algorithms with
-  per-block state such as consensus ADMM. :func:`n_blocks_of` says how many blocks it uses.
+- :class:`BlockStates`: per-block state kept where its row block is processed (on the
+  block's worker with a distributed Client, in the driver's memory otherwise); each
+  ``step`` runs ``func(block_index, state, *blocks, *params) -> (state, summary)`` on every
+  row block in one graph submission and brings back only the summaries (consensus ADMM).
+  :func:`gather_blocks` is its stateless case, the list of per-block results in block
+  order; :func:`n_blocks_of` says how many blocks they use.
+- :func:`param_nbytes`: the size of a parameter, nested containers included, by which
+  parameters are judged small (in the graph) or large (scattered).
 - :func:`fold_blocks`: a function folded over the row blocks, a bounded number at a time.
 
 The graphs these build take the caller's blocks by the keys of their *optimised* graph
@@ -18,9 +23,10 @@ The graphs these build take the caller's blocks by the keys of their *optimised*
 from .blocks import count_row_blocks, fold_blocks
 from .blockwise import map_rows
 from .client import get_client
-from .gather import gather_blocks, n_blocks_of
+from .gather import BlockStates, gather_blocks, n_blocks_of
 from .reduction import (
     n_row_blocks,
+    param_nbytes,
     reduce_blocks,
     reduce_partitions,
     row_slices,
@@ -29,6 +35,7 @@ from .reduction import (
 )
 
 __all__ = [
+    "BlockStates",
     "count_row_blocks",
     "fold_blocks",
     "gather_blocks",
@@ -36,6 +43,7 @@ __all__ = [
     "map_rows",
     "n_blocks_of",
     "n_row_blocks",
+    "param_nbytes",
     "reduce_blocks",
     "reduce_partitions",
     "row_slices",

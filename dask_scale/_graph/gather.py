@@ -1,21 +1,51 @@
-"""Per-block results without a reduction: one small result per row block, in block order.
+"""Per-block results, and per-block state kept where its row block is processed.
 
-Algorithms that keep per-block state between passes (the local variables of consensus ADMM,
-for instance) need to know which block they are working on and need every block's result,
-not their sum. :func:`gather_blocks` runs ``chunk(block_index, *blocks, *params)`` on every row
-block of aligned inputs and returns the list of results. Like :func:`reduce_blocks` it submits
-one graph for dask input (parameters as a single broadcast key) and runs row slices on the
-shared thread pool for NumPy input.
+Algorithms that keep per-block state between passes (the local variables of consensus ADMM
+and their Hessians, for instance) need to know which block they are working on, and their
+state must not travel: only a small summary of each block comes back per pass.
+:class:`BlockStates` runs, once per :meth:`~BlockStates.step`::
+
+    state_i, summary_i = func(i, state_i, *blocks_i, *params)      # for every row block i
+
+and returns the summaries in block order. ``state_i`` is ``None`` at the first step. Where the
+states live:
+
+- **NumPy input and dask's local schedulers**: in a list in the driver's memory; on threads a
+  task gets its block's state and returns the new one without a copy (dask's ``processes``
+  scheduler pickles a block's state to the process that runs its task and back).
+- **a distributed Client**: as futures on the worker that ran the block's step. Each later
+  step of block ``i`` is pinned to that worker, with the tasks that read block ``i`` (those no
+  other block needs), and reads the state there from the worker's memory, so neither the
+  state nor the block moves (pinned tasks are never moved to another worker to balance the
+  load); blocks persisted on the cluster fix the worker from the first step. The state is
+  handed to the next step by reference, not as a dependency, so the scheduler keeps no
+  lineage of earlier steps (it would grow with every step). Each step is one graph
+  submission; only the summaries are gathered, in one round trip, and the previous states
+  are released once the steps that read them are done. If a worker leaves the cluster, the
+  blocks pinned to it move to where their states went (a worker retired gracefully hands
+  its data over); a worker that died took its blocks' states with it, and the step fails
+  with an error that says so.
+
+Parameters are one key of each step's graph (scattered when large, see
+:func:`~dask_scale._graph.reduction.param_nbytes`), so each worker fetches them once. The
+block functions run the same arithmetic on the same inputs whatever the scheduler, so the
+results are the same on threads and on a cluster.
+
+:func:`gather_blocks` is the stateless case: one step, the results back.
 """
 
 from __future__ import annotations
 
 import functools
+import operator
 import uuid
+from collections import Counter
 
 import dask.array as da
+from dask.core import get_dependencies
 from dask.delayed import Delayed
 
+from .client import get_client
 from .compute import compute, local_map
 from .reduction import (
     LOCAL_BLOCK_ROWS,
@@ -27,19 +57,371 @@ from .reduction import (
     row_slices,
 )
 
-__all__ = ["gather_blocks", "n_blocks_of"]
+__all__ = ["BlockStates", "gather_blocks", "n_blocks_of"]
+
+_SHARED = object()
+# While a step runs on a cluster, how often (seconds) to check that its workers are alive.
+_WATCH_SECONDS = 2.0
 
 
-def _with_index(chunk, block_index, *args):
-    return chunk(block_index, *args)
+class _Held:
+    """A driver-side state inside a local graph: opaque to dask, which never traverses it."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+
+def _run_step(func, check_finite, block_index, params, state, *blocks):
+    """One block's step: the per-block checks, then ``func(i, state, *blocks, *params)``."""
+    if isinstance(state, _Held):
+        state = state.value
+    out = _run_chunk(
+        functools.partial(func, block_index, state), check_finite, block_index, params, *blocks
+    )
+    if not (isinstance(out, tuple) and len(out) == 2):
+        raise TypeError(
+            "internal: a block step returns (state, summary); "
+            f"{getattr(func, '__name__', func)!r} returned {type(out).__name__}"
+        )
+    return out
+
+
+class _OnWorker:
+    """A block's state held in a worker's memory under ``key``, by reference.
+
+    Passed to the block's next step as a plain value, not as a dependency: the scheduler
+    would otherwise keep every earlier step's task (released) as the lineage of the new
+    state, a chain that grows by a few tasks per block and step for the whole fit. The step
+    is pinned to the worker holding ``key`` and reads it from that worker's memory; should
+    it run elsewhere, it fetches the state, and fails if the state is gone.
+    """
+
+    __slots__ = ("key",)
+
+    def __init__(self, key):
+        self.key = key
+
+    def load(self, block_index):
+        from distributed import Future, get_worker, worker_client
+
+        try:
+            return get_worker().data[self.key]
+        except KeyError:
+            pass
+        with worker_client() as client:
+            future = Future(self.key, client)
+            if not client.who_has([future]).get(self.key):
+                raise RuntimeError(
+                    f"The state of row block {block_index} was lost with the worker that "
+                    "held it; this fit cannot go on without it. Fit again."
+                )
+            return future.result()
+
+
+def _run_step_on_worker(func, check_finite, block_index, params, state, *blocks):
+    """A block's step on a distributed worker; its summary comes with the worker's address."""
+    from distributed import get_worker
+
+    if isinstance(state, _OnWorker):
+        state = state.load(block_index)
+    new_state, summary = _run_step(func, check_finite, block_index, params, state, *blocks)
+    return new_state, (summary, get_worker().address)
+
+
+def _summary(out, state):
+    return out[1]
 
 
 def _as_list(*parts):
     return list(parts)
 
 
+def _block_owners(graph, block_keys):
+    """Per row block, the keys of ``graph`` that only that block's step needs.
+
+    Each key is marked with the block that first reaches it, or as shared once a second one
+    does (and so are its dependencies); a key changes mark at most twice. Persisted blocks
+    (futures) are nobody's: they are where they are.
+    """
+    mark = {}
+    for i, keys in enumerate(block_keys):
+        stack = [(k, i) for k in keys if k is not None]
+        while stack:
+            key, m = stack.pop()
+            if key not in graph or _is_future(graph[key]):
+                continue  # held on the cluster already (persisted): nothing to run
+            old = mark.get(key)
+            new = m if old is None or old == m else _SHARED
+            if new == old:
+                continue
+            mark[key] = new
+            stack.extend((dep, new) for dep in get_dependencies(graph, task=graph[key]))
+    owned = [[] for _ in block_keys]
+    for key, m in mark.items():
+        if m is not _SHARED:
+            owned[m].append(key)
+    return owned
+
+
+def _is_future(value):
+    try:
+        from distributed import Future
+    except ImportError:  # pragma: no cover - distributed is a dependency
+        return False
+    return isinstance(value, Future)
+
+
+class BlockStates:
+    """State per row block, kept where the block is processed, across steps.
+
+    Parameters
+    ----------
+    arrays : sequence of dask arrays, NumPy arrays or None
+        Inputs split alike along axis 0 (all dask or all NumPy); ``None`` entries are passed
+        as ``None``. 2-D dask inputs must have a single column block.
+    name : str, default="state"
+        Prefix of the graph keys.
+    block_rows : int, default=65536
+        Rows per block for NumPy input (see :func:`row_slices`).
+
+    Use as a context manager (or call :meth:`close`) so the states are released at the end.
+    """
+
+    def __init__(self, arrays, *, name="state", block_rows=LOCAL_BLOCK_ROWS):
+        self.arrays = list(arrays)
+        self.name = name
+        self._client = None
+        self._kind = "numpy"
+        if any(isinstance(a, da.Array) for a in self.arrays):
+            if not all(a is None or isinstance(a, da.Array) for a in self.arrays):
+                raise TypeError("internal: mix of dask and non-dask inputs in one block map")
+            self._kind = "dask"
+            self.n_blocks = n_row_blocks(self.arrays)
+            graph, per_array = input_blocks(self.arrays, self.n_blocks)
+            self._graph = graph
+            self._block_keys = [[k[i] for k in per_array] for i in range(self.n_blocks)]
+            self._client = get_client()
+            if self._client is not None:
+                self._owned = _block_owners(graph, self._block_keys)
+                owned = {k for keys in self._owned for k in keys}
+                self._shared = {k: v for k, v in graph.items() if k not in owned}
+                self._homes = self._persisted_homes()
+        else:
+            lengths = {a.shape[0] for a in self.arrays if a is not None}
+            if len(lengths) != 1:
+                raise ValueError(f"Inputs have different numbers of rows: {sorted(lengths)}")
+            self._slices = row_slices(lengths.pop(), block_rows)
+            self.n_blocks = len(self._slices)
+        self._states = [None] * self.n_blocks
+
+    # -- distributed placement ------------------------------------------------------------
+    def _persisted_homes(self):
+        """Per block, the worker holding most of its persisted input blocks (or None)."""
+        futures = {
+            i: [self._graph[k] for k in keys if k is not None and _is_future(self._graph.get(k))]
+            for i, keys in enumerate(self._block_keys)
+        }
+        wanted = [f for fs in futures.values() for f in fs]
+        if not wanted:
+            return [None] * self.n_blocks
+        who = self._client.who_has(wanted)
+        homes = []
+        for i in range(self.n_blocks):
+            counts = Counter(w for f in futures[i] for w in who.get(f.key, ()))
+            homes.append(min(counts, key=lambda w: (-counts[w], w)) if counts else None)
+        return homes
+
+    def _step_distributed(self, func, params, check_finite):
+        client = self._client
+        prefix = f"{self.name}-{uuid.uuid4().hex}"
+        param_key = f"{prefix}-params"
+        shared = dict(self._shared)
+        shared[param_key] = _param_node(params)
+        pinned = {}  # worker address -> the tasks pinned to it
+        state_keys, summary_keys = [], []
+        for i in range(self.n_blocks):
+            home = self._homes[i]
+            layer = shared if home is None else pinned.setdefault(home, {})
+            layer.update((k, self._graph[k]) for k in self._owned[i])
+            state = self._states[i]
+            step = (f"{prefix}-step", i)
+            layer[step] = (
+                _run_step_on_worker,
+                func,
+                check_finite,
+                i,
+                param_key,
+                None if state is None else _OnWorker(state.key),
+                *self._block_keys[i],
+            )
+            state_keys.append((f"{prefix}-state", i))
+            summary_keys.append((f"{prefix}-summary", i))
+            layer[state_keys[-1]] = (operator.getitem, step, 0)
+            # the summary waits for the state: once it is gathered, the state is in memory
+            layer[summary_keys[-1]] = (_summary, step, state_keys[-1])
+        futures = client.get(_pinned_graph(shared, pinned), state_keys + summary_keys, sync=False)
+        states, summaries = futures[: self.n_blocks], futures[self.n_blocks :]
+        del futures
+        if not self._wait_while_homes_live(summaries):
+            # a worker left with pinned tasks: they went where the states are now; again
+            del states, summaries
+            return self._step_distributed(func, params, check_finite)
+        gathered = client.gather(summaries)
+        # each block's next step goes where its state now is; the previous states can go:
+        # the steps that read them are done
+        self._homes = [address for _, address in gathered]
+        self._states = states
+        return [summary for summary, _ in gathered]
+
+    def _wait_while_homes_live(self, futures):
+        """Wait for ``futures``; False if a worker some were pinned to left (re-homed).
+
+        Tasks pinned to a worker that is gone would wait for it for ever: while they run,
+        the workers are checked every :data:`_WATCH_SECONDS`.
+        """
+        from distributed import wait
+
+        pinned = {h for h in self._homes if h is not None}
+        while pinned:
+            try:
+                wait(futures, timeout=_WATCH_SECONDS)
+                return True
+            except TimeoutError:
+                gone = pinned - set(self._client.scheduler_info(n_workers=-1)["workers"])
+                if gone:
+                    self._rehome(gone)
+                    return False
+        return True
+
+    def _rehome(self, gone):
+        """Pin the blocks of the workers in ``gone`` to where their states are now.
+
+        A worker retired gracefully hands its data to the others; one that died took its
+        blocks' states with it, and the fit cannot go on.
+        """
+        moved = [i for i, h in enumerate(self._homes) if h in gone]
+        held = [self._states[i] for i in moved if self._states[i] is not None]
+        who = self._client.who_has(held) if held else {}
+        lost = []
+        for i in moved:
+            state = self._states[i]
+            if state is None:
+                self._homes[i] = None  # no state yet: anywhere will do
+            elif who.get(state.key):
+                self._homes[i] = min(who[state.key])
+            else:
+                lost.append(i)
+        if lost:
+            raise RuntimeError(
+                f"The worker(s) {sorted(gone)} left the cluster with the state of row "
+                f"block(s) {lost[:10]}{'...' if len(lost) > 10 else ''}; this fit cannot go "
+                "on without them. Fit again."
+            )
+
+    # -- local ----------------------------------------------------------------------------
+    def _step_local_dask(self, func, params, check_finite):
+        prefix = f"{self.name}-{uuid.uuid4().hex}"
+        param_key = f"{prefix}-params"
+        dsk = dict(self._graph)
+        dsk[param_key] = _param_node(params)
+        keys = []
+        for i in range(self.n_blocks):
+            key = (f"{prefix}-step", i)
+            dsk[key] = (
+                _run_step,
+                func,
+                check_finite,
+                i,
+                param_key,
+                _Held(self._states[i]),
+                *self._block_keys[i],
+            )
+            keys.append(key)
+        final = f"{prefix}-result"
+        dsk[final] = (_as_list, *keys)
+        (out,) = compute(Delayed(final, dsk), optimize_graph=False)
+        return out
+
+    def _step_numpy(self, func, params, check_finite):
+        params = tuple(params)
+
+        def run(i):
+            s = self._slices[i]
+            blocks = [None if a is None else a[s] for a in self.arrays]
+            return _run_step(func, check_finite, i, params, self._states[i], *blocks)
+
+        return local_map(run, range(self.n_blocks))
+
+    # -- public ---------------------------------------------------------------------------
+    def step(self, func, params=(), *, check_finite=None):
+        """Run ``func(i, state_i, *blocks_i, *params) -> (state, summary)`` on every block.
+
+        Parameters
+        ----------
+        func : callable
+            Called once per row block with the block's index (0-based, in row order), its
+            state from the previous step (``None`` at the first), its blocks and ``params``;
+            returns the block's new state (kept) and its summary (returned). It must not
+            modify the state it is given in place (on a cluster that copy is the worker's;
+            locally it is the driver's). On a cluster it runs on a worker: picklable.
+        params : sequence, default=()
+            Small values passed to every call after the blocks (one key of the graph,
+            scattered when large on a distributed Client).
+        check_finite : dict, default={}
+            Positions in ``arrays`` whose blocks are checked for NaN/inf before ``func``
+            runs, each mapped to the input's name for the message, as in
+            :func:`tree_reduce`.
+
+        Returns
+        -------
+        list
+            The summaries, one per row block, in block order. If a block's step raises, the
+            error propagates and the states stay those of the previous step.
+        """
+        check_finite = finite_check(check_finite or {})
+        if self._client is not None:
+            return self._step_distributed(func, params, check_finite)
+        if self._kind == "dask":
+            out = self._step_local_dask(func, params, check_finite)
+        else:
+            out = self._step_numpy(func, params, check_finite)
+        self._states = [state for state, _ in out]
+        return [summary for _, summary in out]
+
+    def close(self):
+        """Release the states (on a cluster, their futures)."""
+        self._states = [None] * self.n_blocks
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def _pinned_graph(shared, pinned):
+    """A graph of one unrestricted layer and one layer per worker its tasks are pinned to."""
+    from dask.highlevelgraph import HighLevelGraph, MaterializedLayer
+
+    layers = {"shared": MaterializedLayer(shared)}
+    dependencies = {"shared": set()}
+    for n, (worker, tasks) in enumerate(sorted(pinned.items())):
+        name = f"pinned-{n}"
+        layers[name] = MaterializedLayer(
+            tasks, annotations={"workers": [worker], "allow_other_workers": False}
+        )
+        dependencies[name] = {"shared"}
+    return HighLevelGraph(layers, dependencies)
+
+
+def _stateless(chunk, block_index, state, *args):
+    return None, chunk(block_index, *args)
+
+
 def n_blocks_of(arrays, block_rows=LOCAL_BLOCK_ROWS):
-    """Number of row blocks :func:`gather_blocks` will use for ``arrays``."""
+    """Number of row blocks :func:`gather_blocks` and :class:`BlockStates` use for ``arrays``."""
     arrays = list(arrays)
     if any(isinstance(a, da.Array) for a in arrays):
         return n_row_blocks(arrays)
@@ -57,6 +439,9 @@ def gather_blocks(
     block_rows=LOCAL_BLOCK_ROWS,
 ):
     """Run ``chunk(block_index, *blocks, *params)`` on every row block; return the results.
+
+    One :meth:`BlockStates.step` without state: one graph submission for dask input, row
+    slices on the shared thread pool for NumPy input.
 
     Parameters
     ----------
@@ -80,44 +465,5 @@ def gather_blocks(
     list
         ``chunk``'s results, one per row block, in block order.
     """
-    arrays = list(arrays)
-    check_finite = finite_check(check_finite or {})
-    if any(isinstance(a, da.Array) for a in arrays):
-        if not all(a is None or isinstance(a, da.Array) for a in arrays):
-            raise TypeError("internal: mix of dask and non-dask inputs in one gather")
-        nblocks = n_row_blocks(arrays)
-        prefix = f"{name}-{uuid.uuid4().hex}"
-        param_key = f"{prefix}-params"
-        dsk, per_array = input_blocks(arrays, nblocks)
-        dsk[param_key] = _param_node(params)
-        keys = []
-        for i in range(nblocks):
-            key = (f"{prefix}-block", i)
-            dsk[key] = (
-                _run_chunk,
-                functools.partial(_with_index, chunk, i),
-                check_finite,
-                i,
-                param_key,
-                *[k[i] for k in per_array],
-            )
-            keys.append(key)
-        final = f"{prefix}-result"
-        dsk[final] = (_as_list, *keys)
-        (result,) = compute(Delayed(final, dsk), optimize_graph=False)
-        return result
-
-    lengths = {a.shape[0] for a in arrays if a is not None}
-    if len(lengths) != 1:
-        raise ValueError(f"Inputs have different numbers of rows: {sorted(lengths)}")
-    slices = row_slices(lengths.pop(), block_rows)
-    params = tuple(params)
-
-    def run(i):
-        s = slices[i]
-        blocks = [None if a is None else a[s] for a in arrays]
-        return _run_chunk(
-            functools.partial(_with_index, chunk, i), check_finite, i, params, *blocks
-        )
-
-    return local_map(run, range(len(slices)))
+    with BlockStates(arrays, name=name, block_rows=block_rows) as states:
+        return states.step(functools.partial(_stateless, chunk), params, check_finite=check_finite)

@@ -26,6 +26,7 @@ import dask
 import dask.array as da
 import numpy as np
 from dask.delayed import Delayed
+from dask.sizeof import sizeof
 
 from .client import get_client
 from .compute import compute, keep_partitions, local_map
@@ -33,6 +34,7 @@ from .keys import optimized_row_blocks
 
 __all__ = [
     "n_row_blocks",
+    "param_nbytes",
     "reduce_blocks",
     "reduce_partitions",
     "row_slices",
@@ -148,14 +150,33 @@ def input_blocks(arrays, nblocks):
     return graph, [[None] * nblocks if k is None else k for k in keys]
 
 
+def param_nbytes(value):
+    """Bytes a parameter holds, the arrays nested in tuples, lists, sets and dicts included.
+
+    Containers are walked (each once); anything else counts for ``dask.sizeof`` (an array
+    its ``nbytes``). This is how the library judges the size of parameters it ships.
+    """
+    total = 0
+    seen = set()
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, (tuple, list, set, frozenset, dict)):
+            if id(v) in seen:
+                continue
+            seen.add(id(v))
+            stack.extend(v.items() if isinstance(v, dict) else v)
+        else:
+            total += sizeof(v)
+    return total
+
+
 def _param_node(params):
     """The graph node (value or future) carrying the parameters."""
     params = tuple(params)
     client = get_client()
-    if client is not None:
-        size = sum(getattr(p, "nbytes", 0) for p in params)
-        if size > BROADCAST_BYTES:
-            return client.scatter(params, broadcast=True, hash=False)
+    if client is not None and param_nbytes(params) > BROADCAST_BYTES:
+        return client.scatter(params, broadcast=True, hash=False)
     return params
 
 

@@ -1,3 +1,5 @@
+import warnings
+
 import dask
 import dask.array as da
 import numpy as np
@@ -7,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dask_scale._graph import (
+    gather_blocks,
     reduce_blocks,
     reduce_partitions,
     row_slices,
@@ -200,3 +203,44 @@ def test_reduce_on_distributed_client_persisted_and_lazy_inputs(client, unique_t
         np.testing.assert_allclose(got, expected, rtol=1e-12)
         np.testing.assert_allclose(data.compute().sum(axis=0), expected, rtol=1e-12)
     unique_task_keys.check()
+
+
+def test_param_nbytes_counts_arrays_inside_containers():
+    from dask_scale._graph import param_nbytes
+
+    a = np.zeros(1 << 17)  # 1 MiB
+    assert param_nbytes(a) >= a.nbytes
+    assert param_nbytes(((a, a.copy()),)) >= 2 * a.nbytes
+    assert param_nbytes([{"w": a}, (3.0, None)]) >= a.nbytes
+    nested = [a]
+    nested.append(nested)  # a cycle is walked once
+    assert a.nbytes <= param_nbytes(nested) < 2 * a.nbytes
+    assert param_nbytes((1.0, "x", None)) < 1000
+
+
+@pytest.mark.distributed
+def test_nested_large_parameters_are_scattered_not_embedded(client):
+    # a tuple of two 1 MiB arrays: each below the broadcast size, together above it
+    from distributed import Future
+
+    from dask_scale._graph import reduction
+
+    rng = np.random.default_rng(4)
+    a, b = rng.normal(size=1 << 17), rng.normal(size=1 << 17)
+    node = reduction._param_node(((a, b), 2.0))
+    assert any(isinstance(p, Future) for p in node)
+    X = da.from_array(rng.normal(size=(400, 3)), chunks=(100, 3))
+    # the graph sent to the scheduler stays small: the arrays went by scatter
+    with (
+        dask.config.set({"distributed.admin.large-graph-warning-threshold": "1MB"}),
+        warnings.catch_warnings(),
+    ):
+        warnings.filterwarnings("error", message="Sending large graph")
+        got = reduce_blocks(
+            lambda blk, ab, s: blk.sum(axis=0) * s + (ab[0] @ ab[1]) * 0.0,
+            [X],
+            ((a, b), 2.0),
+        )
+        out = gather_blocks(lambda i, blk, ab: float(ab[0][i] + ab[1][i]), [X], ((a, b),))
+    np.testing.assert_allclose(got, 2.0 * X.compute().sum(axis=0), rtol=1e-12)
+    assert out == [float(a[i] + b[i]) for i in range(4)]

@@ -8,28 +8,32 @@ The smooth data term is split over the ``N`` row blocks, ``f = sum_k f_k``, and 
     z    <- argmin_z g(z) + N rho/2 ||z - mean_k(xh_k + u_k)||^2    (closed form prox)
     u_k  <- u_k + xh_k - z
 
-Each local problem is solved by Newton's method on the block, in the task that holds the
-block, warm-started from the previous ``x_k``; the block's loss, gradient and Hessian at
-``x_k`` are kept on the client between iterations (small: ``N`` times ``d + d**2`` numbers),
-so a local solve usually costs one fused pass. The same task also returns the block's loss
-and gradient at the current ``z``: their sums give the exact objective and gradient at ``z``,
-so ADMM stops on the same optimality test as the other solvers (largest entry of the
-minimum-norm subgradient at most ``tol``) rather than on residuals alone.
+Each block keeps its local state with it (a :class:`~dask_scale._graph.BlockStates` state:
+on the worker that holds the block on a cluster, in the driver's memory on the local
+schedulers): ``x_k``, ``u_k`` and its data term's loss, gradient and Hessian at ``x_k``, so a
+local solve, warm-started from the previous ``x_k`` by Newton's method, usually costs one
+fused pass. A pass's task first brings ``u_k`` up to date with the new consensus point (the
+same arithmetic as the client's), then evaluates the block's loss and gradient at ``z``, then
+solves. Only ``O(d)`` numbers per block come back (``x_k``, the ``u_k`` it used, the
+gradient at ``z``); only ``z``, the previous ``z`` and a few scalars go out. The sums of the
+losses and gradients at ``z`` give the exact objective and gradient there, so ADMM stops on
+the same optimality test as the other solvers (largest entry of the minimum-norm
+subgradient at most ``tol``) rather than on residuals alone.
 
 ``rho`` starts at a small fraction of the typical curvature of a block's loss (from a first
-pass that also fills the cache): when blocks are alike, the average of nearly independent
-local solutions is already close to the optimum. It is then balanced against the primal and
-dual residuals (``mu``, ``tau``), raising it only while the optimality at ``z`` stalls, which
-is when the blocks disagree. The result is ``z``, so L1 penalties give exact zeros.
-Multiclass problems use the same multinomial loss as the other solvers (each block solves a
-local multinomial problem).
+pass, a tree reduction of the Hessian at the starting point): when blocks are alike, the
+average of nearly independent local solutions is already close to the optimum. It is then
+balanced against the primal and dual residuals (``mu``, ``tau``), raising it only while the
+optimality at ``z`` stalls, which is when the blocks disagree. The result is ``z``, so L1
+penalties give exact zeros. Multiclass problems use the same multinomial loss as the other
+solvers (each block solves a local multinomial problem).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..._graph import gather_blocks
+from ..._graph import BlockStates
 from ._linalg import newton_direction
 from ._objective import GRAD, HESS, block_eval, block_inputs, flat_grad, split_flat
 from ._options import (
@@ -62,9 +66,9 @@ OPTIONS = {
     "local_max_iter": POSITIVE_INT,
 }
 
-# Per-block caches of the Hessian are broadcast each iteration; above this size they are
-# recomputed in the block instead.
-_CACHE_BYTES = 1 << 24
+# A block keeps its Hessian between passes while it is no larger than the block's data (or
+# than this); above, it is recomputed at the start of each local solve.
+_CACHE_FLOOR_BYTES = 1 << 20
 # Initial rho as a fraction of a block's typical curvature (see _initial_rho).
 _RHO_FRACTION = 0.03
 _ROUNDING = 16 * np.finfo(float).eps
@@ -72,38 +76,19 @@ _ROUNDING = 16 * np.finfo(float).eps
 _LOCAL_ACCURACY = 0.1
 
 
-def _data_eval(X, y, sw, x, spec):
+def _data_eval(X, y, sw, x, spec, mode=HESS):
+    """Block's scaled data term at ``x``: ``(f, g, H)`` (``mode=HESS``) or ``(f, g)``."""
     family, classes, cw, fit_intercept, n_outputs, n_features, inv_s = spec
     coef, intercept = split_flat(x, n_outputs, n_features, fit_intercept, family)
-    loss, G, gb, H = block_eval(X, y, sw, coef, intercept, family, HESS, fit_intercept)
-    g = flat_grad(G, gb, n_outputs, n_features, fit_intercept)
-    return loss * inv_s, g * inv_s, H * inv_s
+    out = block_eval(X, y, sw, coef, intercept, family, mode, fit_intercept)
+    g = flat_grad(out[1], out[2], n_outputs, n_features, fit_intercept) * inv_s
+    if mode == HESS:
+        return out[0] * inv_s, g, out[3] * inv_s
+    return out[0] * inv_s, g
 
 
-def _block_init(i, Xb, yb, swb, w0, spec):
-    """Loss, gradient and Hessian of block ``i``'s scaled data term at ``w0``."""
-    family, classes, cw = spec[:3]
-    X, y, sw = block_inputs(Xb, yb, swb, family, classes, cw)
-    return _data_eval(X, y, sw, w0, spec)
-
-
-def _block_update(i, Xb, yb, swb, x_local, u, z, cache, rho, local_tol, local_max_iter, spec):
-    """Block ``i``'s loss and gradient at ``z``, then a Newton solve of its local problem.
-
-    Returns ``(x, f(x), g(x), H(x), f(z), g(z))`` for the block's scaled data term.
-    """
-    family, classes, cw, fit_intercept, n_outputs, n_features, inv_s = spec
-    X, y, sw = block_inputs(Xb, yb, swb, family, classes, cw)
-    coef, intercept = split_flat(z, n_outputs, n_features, fit_intercept, family)
-    fz, Gz, gbz = block_eval(X, y, sw, coef, intercept, family, GRAD, fit_intercept)
-    gz = flat_grad(Gz, gbz, n_outputs, n_features, fit_intercept) * inv_s
-    fz *= inv_s
-    x = x_local[i].copy()
-    v = z - u[i]
-    if cache is not None and cache[2] is not None:
-        f, g, H = cache[0][i], cache[1][i], cache[2][i]
-    else:
-        f, g, H = _data_eval(X, y, sw, x, spec)
+def _local_solve(X, y, sw, x, f, g, H, v, rho, local_tol, local_max_iter, spec):
+    """Newton's method on ``f(x) + rho/2 ||x - v||^2`` from ``x`` (``f, g, H`` at ``x``)."""
     eye = np.eye(x.size)
     for _ in range(local_max_iter):
         r = x - v
@@ -126,7 +111,48 @@ def _block_update(i, Xb, yb, swb, x_local, u, z, cache, rho, local_tol, local_ma
         else:
             break
         x, f, g, H = xn, fn, gn, Hn
-    return x, f, g, H, fz, gz
+    return x, f, g, H
+
+
+def _block_step(
+    i,
+    state,
+    Xb,
+    yb,
+    swb,
+    z,
+    z_prev,
+    u_scale,
+    rho,
+    over_relax,
+    local_tol,
+    local_max_iter,
+    spec,
+):
+    """One ADMM pass on block ``i``: update ``u``, evaluate at ``z``, solve the local problem.
+
+    ``state`` is ``(x, u, f(x), g(x), H(x) or None)`` from the previous pass (``None`` at the
+    first: ``x = z``, ``u = 0``). ``u`` is first brought up to date with the new ``z``::
+
+        u <- (u + alpha x + (1 - alpha) z_prev - z) * u_scale
+
+    (``u_scale`` rescales it when ``rho`` changed). Returns the new state and the summary
+    ``(x_new, u, f(z), g(z))`` of the block's scaled data term.
+    """
+    family, classes, cw = spec[:3]
+    X, y, sw = block_inputs(Xb, yb, swb, family, classes, cw)
+    if state is None:
+        fz, gz, H = _data_eval(X, y, sw, z, spec)
+        x, u, f, g = z.copy(), np.zeros_like(z), fz, gz
+    else:
+        x, u, f, g, H = state
+        u = (u + (over_relax * x + (1.0 - over_relax) * z_prev) - z) * u_scale
+        fz, gz = _data_eval(X, y, sw, z, spec, GRAD)
+        if H is None:
+            f, g, H = _data_eval(X, y, sw, x, spec)
+    x, f, g, H = _local_solve(X, y, sw, x, f, g, H, z - u, rho, local_tol, local_max_iter, spec)
+    keep = H if H.nbytes <= max(X.nbytes, _CACHE_FLOOR_BYTES) else None
+    return (x, u, f, g, keep), (x, u, fz, gz)
 
 
 def _initial_rho(H_sum, n_blocks):
@@ -199,7 +225,6 @@ def admm(
     residual_rule = abstol is not None or reltol is not None
     abstol = 0.0 if abstol is None else float(abstol)
     reltol = 0.0 if reltol is None else float(reltol)
-    arrays = obj.arrays
     spec = (
         obj.family,
         obj.classes,
@@ -210,46 +235,75 @@ def admm(
         1.0 / obj.sw_sum,
     )
     z = np.asarray(w0, dtype=np.float64).copy()
-    d = z.size
-    # First pass: each block's loss, gradient and Hessian at w0 (fills the cache, sets rho).
-    init = gather_blocks(
-        _block_init, arrays, (z, spec), check_finite=obj.take_finite_check(), name="admm-init"
-    )
-    obj.n_passes += 1
-    n_blocks = len(init)
-    F = np.array([r[0] for r in init])
-    G = np.stack([r[1] for r in init])
-    Hs = np.stack([r[2] for r in init])
-    keep_hessians = Hs.nbytes <= _CACHE_BYTES
     pen = obj.pen_mask
-    value = obj.unscale(F.sum() + obj.smooth_penalty(z) + obj.nonsmooth(z))
-    grad = G.sum(axis=0)
-    grad[pen] += obj.l2 * z[pen]
+    # First pass: objective, gradient and Hessian at w0 (a tree reduction; sets rho).
+    smooth, grad, H = obj.loss_grad_hess(z)
+    value = obj.unscale(smooth + obj.nonsmooth(z))
     if obj.optimality(z, grad) <= tol:
         return SolverResult(z, 0, True, value)
-    if rho is None:
-        rho = _initial_rho(Hs.sum(axis=0), n_blocks)
-    rho = float(rho)
-    X_local = np.tile(z, (n_blocks, 1))
-    U = np.zeros((n_blocks, d))
+    with BlockStates(obj.arrays, name="admm") as blocks:
+        n_blocks = blocks.n_blocks
+        if rho is None:
+            H[np.diag_indices_from(H)] -= obj.l2 * pen  # the data term's Hessian
+            rho = _initial_rho(H, n_blocks)
+        return _iterate(
+            obj,
+            blocks,
+            z,
+            spec,
+            max_iter=max_iter,
+            tol=tol,
+            log=log,
+            rho=float(rho),
+            over_relax=over_relax,
+            residual_rule=residual_rule,
+            abstol=abstol,
+            reltol=reltol,
+            mu=mu,
+            tau=tau,
+            local_max_iter=local_max_iter,
+        )
+
+
+def _iterate(
+    obj,
+    blocks,
+    z,
+    spec,
+    *,
+    max_iter,
+    tol,
+    log,
+    rho,
+    over_relax,
+    residual_rule,
+    abstol,
+    reltol,
+    mu,
+    tau,
+    local_max_iter,
+):
+    """The ADMM iterations from ``z``; each is one :meth:`BlockStates.step`."""
+    n_blocks = blocks.n_blocks
+    d = z.size
+    pen = obj.pen_mask
     local_tol = _LOCAL_ACCURACY * tol / n_blocks
     sqrt_nd = np.sqrt(n_blocks * d)
     residuals_small = False
     prev_opt = np.inf
     r_norm = s_norm = np.nan
+    z_prev, u_scale = z, 1.0
+    value = np.nan
     for it in range(1, max_iter + 1):
-        cache = (F, G, Hs if keep_hessians else None)
-        results = gather_blocks(
-            _block_update,
-            arrays,
-            (X_local, U, z, cache, rho, local_tol, local_max_iter, spec),
-            name="admm-update",
+        results = blocks.step(
+            _block_step,
+            (z, z_prev, u_scale, rho, over_relax, local_tol, local_max_iter, spec),
         )
         obj.n_passes += 1
         # Exact objective and gradient at the z this iteration started from.
-        grad = np.sum([r[5] for r in results], axis=0)
+        grad = np.sum([r[3] for r in results], axis=0)
         grad[pen] += obj.l2 * z[pen]
-        value = obj.unscale(sum(r[4] for r in results) + obj.smooth_penalty(z) + obj.nonsmooth(z))
+        value = obj.unscale(sum(r[2] for r in results) + obj.smooth_penalty(z) + obj.nonsmooth(z))
         opt = obj.optimality(z, grad)
         if it > 1:
             log(it - 1, value, optimality=opt, primal=r_norm, dual=s_norm, rho=rho)
@@ -258,25 +312,25 @@ def admm(
         slow = opt > 0.5 * prev_opt
         prev_opt = opt
         X_local = np.stack([r[0] for r in results])
-        F = np.array([r[1] for r in results])
-        G = np.stack([r[2] for r in results])
-        Hs = np.stack([r[3] for r in results]) if keep_hessians else None
+        U = np.stack([r[1] for r in results])
         X_hat = over_relax * X_local + (1.0 - over_relax) * z
-        z_old = z
+        z_prev = z
         z = obj.prox_penalty((X_hat + U).mean(axis=0), n_blocks * rho)
+        # the blocks make the same update of their u at the start of the next pass
         U = U + X_hat - z
         r_norm = float(np.sqrt(((X_local - z) ** 2).sum()))
-        s_norm = float(rho * np.sqrt(n_blocks) * np.linalg.norm(z - z_old))
+        s_norm = float(rho * np.sqrt(n_blocks) * np.linalg.norm(z - z_prev))
         if residual_rule:
             eps_pri = sqrt_nd * abstol + reltol * max(
                 float(np.linalg.norm(X_local)), np.sqrt(n_blocks) * float(np.linalg.norm(z))
             )
             eps_dual = sqrt_nd * abstol + reltol * rho * float(np.linalg.norm(U))
             residuals_small = r_norm <= eps_pri and s_norm <= eps_dual
+        u_scale = 1.0
         if r_norm > mu * s_norm and slow:
             rho *= tau
-            U /= tau
+            u_scale = 1.0 / tau
         elif s_norm > mu * r_norm:
             rho /= tau
-            U *= tau
+            u_scale = tau
     return SolverResult(z, max_iter, False, value)
