@@ -9,12 +9,16 @@
   of per-block results back in block order (one graph submission); for algorithms with
   per-block state such as consensus ADMM. :func:`n_blocks_of` says how many blocks it uses.
 - :func:`fold_blocks`: a function folded over the row blocks, a bounded number at a time.
+- :func:`register_affine` / :func:`affine_source`: a scaler's lazy output remembered as
+  ``(source - offset) * factor``, so that the next fit can read the source and apply the map
+  in its own kernels (:mod:`dask_scale._graph.affine`).
 
 The graphs these build take the caller's blocks by the keys of their *optimised* graph
 (:mod:`dask_scale._graph.keys`), so the keys they submit name the same tasks as a
 ``dask.compute`` of those collections would.
 """
 
+from .affine import AffineSource, affine_source, link_affine, register_affine
 from .blocks import count_row_blocks, fold_blocks
 from .blockwise import map_rows
 from .client import get_client
@@ -29,15 +33,19 @@ from .reduction import (
 )
 
 __all__ = [
+    "AffineSource",
+    "affine_source",
     "count_row_blocks",
     "fold_blocks",
     "gather_blocks",
     "get_client",
+    "link_affine",
     "map_rows",
     "n_blocks_of",
     "n_row_blocks",
     "reduce_blocks",
     "reduce_partitions",
+    "register_affine",
     "row_slices",
     "sum_partials",
     "tree_reduce",
