@@ -73,9 +73,11 @@ _LOCAL_ACCURACY = 0.1
 
 
 def _data_eval(X, y, sw, x, spec):
-    family, classes, cw, fit_intercept, n_outputs, n_features, inv_s = spec
+    family, classes, cw, fit_intercept, n_outputs, n_features, inv_s, affine = spec
     coef, intercept = split_flat(x, n_outputs, n_features, fit_intercept, family)
-    loss, G, gb, H = block_eval(X, y, sw, coef, intercept, family, HESS, fit_intercept)
+    loss, G, gb, H = block_eval(
+        X, y, sw, coef, intercept, family, HESS, fit_intercept, affine
+    )
     g = flat_grad(G, gb, n_outputs, n_features, fit_intercept)
     return loss * inv_s, g * inv_s, H * inv_s
 
@@ -92,10 +94,10 @@ def _block_update(i, Xb, yb, swb, x_local, u, z, cache, rho, local_tol, local_ma
 
     Returns ``(x, f(x), g(x), H(x), f(z), g(z))`` for the block's scaled data term.
     """
-    family, classes, cw, fit_intercept, n_outputs, n_features, inv_s = spec
+    family, classes, cw, fit_intercept, n_outputs, n_features, inv_s, affine = spec
     X, y, sw = block_inputs(Xb, yb, swb, family, classes, cw)
     coef, intercept = split_flat(z, n_outputs, n_features, fit_intercept, family)
-    fz, Gz, gbz = block_eval(X, y, sw, coef, intercept, family, GRAD, fit_intercept)
+    fz, Gz, gbz = block_eval(X, y, sw, coef, intercept, family, GRAD, fit_intercept, affine)
     gz = flat_grad(Gz, gbz, n_outputs, n_features, fit_intercept) * inv_s
     fz *= inv_s
     x = x_local[i].copy()
@@ -208,6 +210,7 @@ def admm(
         obj.n_outputs,
         obj.n_features,
         1.0 / obj.sw_sum,
+        obj.affine,
     )
     z = np.asarray(w0, dtype=np.float64).copy()
     d = z.size
