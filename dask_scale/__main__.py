@@ -137,7 +137,10 @@ def _parser():
         help="run a benchmark script from benchmarks/ (a source checkout)",
         description="Run benchmarks/bench_NAME.py from a source checkout with the given options.",
     )
-    bench.add_argument("name", help="benchmark name, e.g. kmeans or logistic")
+    bench.add_argument(
+        "name",
+        help="benchmark name: kmeans, logistic, pipeline, preprocessing, wrappers or out_of_core",
+    )
     bench.add_argument("args", nargs=argparse.REMAINDER, help="options passed to the script")
     return parser
 

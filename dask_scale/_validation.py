@@ -22,6 +22,7 @@ from dask.highlevelgraph import HighLevelGraph
 from sklearn.utils.validation import check_array as _sk_check_array
 from sklearn.utils.validation import validate_data as _sk_validate_data
 
+from ._graph.affine import link_affine
 from ._graph.compute import keep_partitions, scheduler_pool
 from ._types import is_dask_array, is_dask_collection, is_dask_frame
 
@@ -329,7 +330,8 @@ def check_array(
                 f"Expected a 2D input for {input_name}, got a dask Series. Use "
                 f"{input_name}.to_frame() if it is a single feature."
             )
-        X = as_dask_array(X, input_name=input_name)
+        # a scaler's lazy output frame: its array is the same affine map of the scaler's input
+        X = link_affine(as_dask_array(X, input_name=input_name), X)
     if is_dask_array(X):
         _check_dask_2d(
             X, estimator_name=name, input_name=input_name, ensure_2d=ensure_2d, allow_nd=allow_nd

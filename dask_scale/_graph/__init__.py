@@ -14,12 +14,16 @@
 - :func:`param_nbytes`: the size of a parameter, nested containers included, by which
   parameters are judged small (in the graph) or large (scattered).
 - :func:`fold_blocks`: a function folded over the row blocks, a bounded number at a time.
+- :func:`register_affine` / :func:`affine_source`: a scaler's lazy output remembered as
+  ``(source - offset) * factor``, so that the next fit can read the source and apply the map
+  in its own kernels (:mod:`dask_scale._graph.affine`).
 
 The graphs these build take the caller's blocks by the keys of their *optimised* graph
 (:mod:`dask_scale._graph.keys`), so the keys they submit name the same tasks as a
 ``dask.compute`` of those collections would.
 """
 
+from .affine import AffineSource, affine_source, link_affine, register_affine
 from .blocks import count_row_blocks, fold_blocks
 from .blockwise import map_rows
 from .client import get_client
@@ -35,17 +39,21 @@ from .reduction import (
 )
 
 __all__ = [
+    "AffineSource",
     "BlockStates",
+    "affine_source",
     "count_row_blocks",
     "fold_blocks",
     "gather_blocks",
     "get_client",
+    "link_affine",
     "map_rows",
     "n_blocks_of",
     "n_row_blocks",
     "param_nbytes",
     "reduce_blocks",
     "reduce_partitions",
+    "register_affine",
     "row_slices",
     "sum_partials",
     "tree_reduce",

@@ -15,6 +15,13 @@ Sampling kernels keep the best rows of a block in a bounded heap ordered by a sc
 broken by the row's position (earlier wins); callers sort the survivors with
 :func:`heap_order`. Randomness is supplied by the caller as one array of per-row draws, so
 these kernels are deterministic functions of their inputs.
+
+Affine input: the kernels that a fit runs take an optional per-feature map
+``offset, factor`` (arrays of ``X``'s dtype, or both None): each entry is then read as
+``(x - offset[f]) * factor[f]``, computed in ``X``'s dtype as the entry is loaded, so that a
+fit on a scaler's lazy output can read the scaler's input instead and never materialise the
+scaled block. Everything a kernel returns (sums, sampled rows, moments) is then in the mapped
+coordinates. Without the map, entries are read as they are.
 """
 
 from __future__ import annotations
@@ -44,12 +51,21 @@ TILE_ROWS = 128
 
 
 @njit(nogil=True, cache=True)
-def _load_tile(X, start, m, Xt):
-    """Copy rows ``start:start + m`` of ``X`` into the columns of ``Xt`` (d, TILE_ROWS)."""
+def _entry(X, r, f, offset, factor):
+    """Entry ``(r, f)`` of ``X`` as the kernels see it (mapped when ``offset`` is given)."""
+    if offset is None:
+        return X[r, f]
+    return (X[r, f] - offset[f]) * factor[f]
+
+
+@njit(nogil=True, cache=True)
+def _load_tile(X, start, m, Xt, offset, factor):
+    """Copy rows ``start:start + m`` of ``X`` (mapped, see :func:`_entry`) into the columns
+    of ``Xt`` (d, TILE_ROWS)."""
     d = X.shape[1]
     for i in range(m):
         for f in range(d):
-            Xt[f, i] = X[start + i, f]
+            Xt[f, i] = _entry(X, start + i, f, offset, factor)
 
 
 @njit(nogil=True, cache=True)
@@ -178,7 +194,7 @@ def heap_order(hkey, hrow, hslot, size):
 
 
 @njit(nogil=True, cache=True)
-def lloyd_block(X, w, C, n_far, labels=None):
+def lloyd_block(X, w, C, n_far, labels=None, offset=None, factor=None):
     """One Lloyd pass over a block: assignment, weighted per-cluster sums, SSE, far points.
 
     Parameters
@@ -193,6 +209,9 @@ def lloyd_block(X, w, C, n_far, labels=None):
         empty clusters). Only points with positive weight are candidates.
     labels : ndarray of shape (n,), int32, or None
         When given, filled with the nearest centre of every row (the final E-step's labels).
+    offset, factor : ndarrays of shape (d,), dtype of ``X``, or None
+        Optional affine map of the entries (see the module docstring); ``C`` and every
+        output are then in the mapped coordinates.
 
     Returns
     -------
@@ -231,7 +250,7 @@ def lloyd_block(X, w, C, n_far, labels=None):
     label = np.empty(TILE_ROWS, dtype=np.int64)
     for start in range(0, n, TILE_ROWS):
         m = min(TILE_ROWS, n - start)
-        _load_tile(X, start, m, Xt)
+        _load_tile(X, start, m, Xt, offset, factor)
         _nearest_tile(Xt, m, C, dist, best, label)
         for i in range(m):
             r = start + i
@@ -242,13 +261,13 @@ def lloyd_block(X, w, C, n_far, labels=None):
             bi = np.float64(best[i])
             weight[lab] += wi
             for f in range(d):
-                sums[lab, f] += wi * X[r, f]
+                sums[lab, f] += wi * _entry(X, r, f, offset, factor)
             sse += wi * bi
             if wi > 0.0 and bi > far_floor:
                 far_size, slot = _heap_offer(far_key, far_row, far_slot, far_size, bi, r)
                 if slot >= 0:
                     for f in range(d):
-                        far_x[slot, f] = X[r, f]
+                        far_x[slot, f] = _entry(X, r, f, offset, factor)
                     far_w[slot] = wi
                     far_label[slot] = lab
                     if far_size == n_far:
@@ -278,7 +297,7 @@ def sse_block(X, w, C):
     label = np.empty(TILE_ROWS, dtype=np.int64)
     for start in range(0, n, TILE_ROWS):
         m = min(TILE_ROWS, n - start)
-        _load_tile(X, start, m, Xt)
+        _load_tile(X, start, m, Xt, None, None)
         _nearest_tile(Xt, m, C, dist, best, label)
         for i in range(m):
             wi = 1.0 if w is None else np.float64(w[start + i])
@@ -298,7 +317,7 @@ def assign_block(X, C):
     label = np.empty(TILE_ROWS, dtype=np.int64)
     for start in range(0, n, TILE_ROWS):
         m = min(TILE_ROWS, n - start)
-        _load_tile(X, start, m, Xt)
+        _load_tile(X, start, m, Xt, None, None)
         _nearest_tile(Xt, m, C, dist, best, label)
         for i in range(m):
             labels[start + i] = label[i]
@@ -316,7 +335,7 @@ def sqdist_block(X, C):
     dist = np.empty(TILE_ROWS, dtype=X.dtype)
     for start in range(0, n, TILE_ROWS):
         m = min(TILE_ROWS, n - start)
-        _load_tile(X, start, m, Xt)
+        _load_tile(X, start, m, Xt, None, None)
         for j in range(k):
             _sqdist_tile(Xt, m, C, j, dist)
             for i in range(m):
@@ -330,11 +349,12 @@ def sqdist_block(X, C):
 
 
 @njit(nogil=True, cache=True)
-def moments_block(X):
+def moments_block(X, offset=None, factor=None):
     """Row count, per-feature mean and sum of squared deviations (float64) of a block.
 
     Deviations are accumulated from the block's first row (a shift that keeps the one-pass
-    formula accurate); blocks are merged with the pairwise update of Chan et al.
+    formula accurate); blocks are merged with the pairwise update of Chan et al. With
+    ``offset, factor``, the moments of the mapped entries.
     """
     n, d = X.shape
     mean = np.zeros(d)
@@ -343,12 +363,12 @@ def moments_block(X):
         return 0.0, mean, m2
     shift = np.empty(d)
     for f in range(d):
-        shift[f] = X[0, f]
+        shift[f] = _entry(X, 0, f, offset, factor)
     s1 = np.zeros(d)
     s2 = np.zeros(d)
     for r in range(n):
         for f in range(d):
-            t = np.float64(X[r, f]) - shift[f]
+            t = np.float64(_entry(X, r, f, offset, factor)) - shift[f]
             s1[f] += t
             s2[f] += t * t
     for f in range(d):
@@ -358,7 +378,7 @@ def moments_block(X):
 
 
 @njit(nogil=True, cache=True)
-def weighted_sample_block(X, w, r, n_keep):
+def weighted_sample_block(X, w, r, n_keep, offset=None, factor=None):
     """Keep the ``n_keep`` rows with the largest ``w / r`` (weighted sampling by keys).
 
     With ``r`` i.i.d. standard exponential draws, the ``m`` rows with the largest keys over
@@ -372,7 +392,7 @@ def weighted_sample_block(X, w, r, n_keep):
     key, row, slot : ndarrays of shape (n_keep,); size : int
         The heap of kept rows.
     x : ndarray of shape (n_keep, d)
-        The kept rows (payload).
+        The kept rows (payload; mapped by ``offset, factor`` when given).
     """
     n, d = X.shape
     hkey = np.empty(n_keep)
@@ -388,21 +408,22 @@ def weighted_sample_block(X, w, r, n_keep):
         size, slot = _heap_offer(hkey, hrow, hslot, size, key, i)
         if slot >= 0:
             for f in range(d):
-                px[slot, f] = X[i, f]
+                px[slot, f] = _entry(X, i, f, offset, factor)
     return total, hkey, hrow, hslot, size, px
 
 
 @njit(nogil=True, cache=True)
-def _load_tile_scaled(X, start, m, shift, scale, Xt):
+def _load_tile_scaled(X, start, m, shift, scale, Xt, offset, factor):
     """Like :func:`_load_tile`, storing ``(x - shift) * scale`` in the dtype of ``Xt``."""
     d = X.shape[1]
     for i in range(m):
         for f in range(d):
-            Xt[f, i] = (np.float64(X[start + i, f]) - shift[f]) * scale
+            x = np.float64(_entry(X, start + i, f, offset, factor))
+            Xt[f, i] = (x - shift[f]) * scale
 
 
 @njit(nogil=True, cache=True)
-def sample_block(X, w, r, C, T, shift, scale, n_keep):
+def sample_block(X, w, r, C, T, shift, scale, n_keep, offset=None, factor=None):
     """One pass of D^2 sampling against the candidate set ``C`` (k-means|| and k-means++).
 
     For each row: squared distance ``d2`` to its nearest row of ``C``, the cost
@@ -429,6 +450,9 @@ def sample_block(X, w, r, C, T, shift, scale, n_keep):
     blocks are a sample of ``m`` distinct rows drawn with probability proportional to
     ``w * d2`` (k-means++ trials). With ``n_keep == 0`` nothing is sampled and ``r`` is not
     read (weighting pass, or the last k-means++ step).
+
+    With ``offset, factor`` the entries are mapped first (see the module docstring): the
+    standardisation applies to the mapped entries and the kept rows are mapped rows.
 
     Returns
     -------
@@ -460,7 +484,7 @@ def sample_block(X, w, r, C, T, shift, scale, n_keep):
     wt = np.empty(TILE_ROWS)
     for start in range(0, n, TILE_ROWS):
         m = min(TILE_ROWS, n - start)
-        _load_tile_scaled(X, start, m, shift, scale, Xt)
+        _load_tile_scaled(X, start, m, shift, scale, Xt, offset, factor)
         _nearest_tile(Xt, m, C, dist, best, label)
         for i in range(m):
             wt[i] = 1.0 if w is None else np.float64(w[start + i])
@@ -483,7 +507,7 @@ def sample_block(X, w, r, C, T, shift, scale, n_keep):
                         )
                         if slot >= 0:
                             for f in range(d):
-                                px[o, slot, f] = X[row, f]
+                                px[o, slot, f] = _entry(X, row, f, offset, factor)
                             if size[o] == n_keep:
                                 floor[o] = hkey[o, 0]
     return phi, attracted, hkey, hrow, hslot, size, px

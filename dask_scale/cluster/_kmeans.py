@@ -18,7 +18,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._fitting import all_or_nothing
-from .._graph import map_rows, reduce_blocks
+from .._graph import affine_source, map_rows, reduce_blocks
 from .._progress import IterationLog
 from .._validation import (
     check_array,
@@ -260,6 +260,11 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         self._validate_params()
         X = validate_data(self, X, dtype=_FLOATS, order="C")
         dask_in = is_dask_array(X)
+        affine = None
+        scaled = affine_source(X) if dask_in else None
+        if scaled is not None:
+            # X is a scaler's lazy output: read its input, the kernels apply the scaling
+            X, affine = scaled.source, (scaled.offset, scaled.factor)
         dtype = X.dtype
         k = self.n_clusters
         w = None if sample_weight is None else check_sample_weight(sample_weight, X, dtype=dtype)
@@ -280,7 +285,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         for _ in range(n_runs):
             seed = int(rs.randint(np.iinfo(np.int32).max))
             if init_centres is None:
-                centres, moments = self._init_centres(X, w, seed, check_finite)
+                centres, moments = self._init_centres(X, w, seed, check_finite, affine)
                 check_finite = ()
                 if tol is None:
                     tol = self._relative_tol(moments)
@@ -296,6 +301,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
                 check_finite=check_finite,
                 log=log if self.verbose else None,
                 labels=True,
+                affine=affine,
             )
             check_finite = ()
             if not result.cluster_weight.sum() > 0.0:
@@ -320,7 +326,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         if labels is None:
             # the last iteration left the centres unchanged: its pass measured the final
             # centres but did not keep the labels (that would cost every pass 4 bytes a row)
-            _, labels = e_step(X, w, best.centres, labels=True)
+            _, labels = e_step(X, w, best.centres, labels=True, affine=affine)
         self.labels_ = labels
         return self
 
@@ -330,10 +336,12 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         self._check_sizes(n, 1.0)
         return self._relative_tol(moments)
 
-    def _init_centres(self, X, w, seed, check_finite):
+    def _init_centres(self, X, w, seed, check_finite, affine):
         k = self.n_clusters
         n_keep = k if self.init == "random" else 1
-        moments, total, rows = first_pass(X, w, seed, n_keep, check_finite=check_finite)
+        moments, total, rows = first_pass(
+            X, w, seed, n_keep, check_finite=check_finite, affine=affine
+        )
         self._check_sizes(moments[0], total)
         log = IterationLog(f"{type(self).__name__} init ({self.init})", self.verbose, "cost")
         log = log if self.verbose else None
@@ -341,10 +349,11 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
             return rows, moments
         first = rows[:1]
         if self.init == "k-means++":
-            return kmeans_plusplus(X, w, first, moments, k, seed, log=log), moments
+            return kmeans_plusplus(X, w, first, moments, k, seed, log=log, affine=affine), moments
         n_rounds = DEFAULT_ROUNDS if self.init_max_iter is None else self.init_max_iter
         centres = kmeans_parallel(
-            X, w, first, moments, k, float(self.oversampling_factor), n_rounds, seed, log=log
+            X, w, first, moments, k, float(self.oversampling_factor), n_rounds, seed, log=log,
+            affine=affine,
         )
         return centres, moments
 

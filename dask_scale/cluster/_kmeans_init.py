@@ -87,8 +87,11 @@ CANDIDATE_LLOYD_ITER = 100
 CANDIDATE_RESTARTS = 10
 
 
-def first_pass(X, w, seed, n_keep, *, check_finite=()):
+def first_pass(X, w, seed, n_keep, *, check_finite=(), affine=None):
     """Moments, total weight and ``n_keep`` rows drawn proportionally to their weight.
+
+    ``affine``: the map the kernels apply to ``X``'s entries (see
+    :func:`dask_scale.cluster._kmeans_lloyd.lloyd`); moments and rows are mapped ones.
 
     Returns
     -------
@@ -100,7 +103,7 @@ def first_pass(X, w, seed, n_keep, *, check_finite=()):
     moments, total, (_, rows) = reduce_blocks(
         first_chunk,
         [X, w],
-        (seed, STAGE_FIRST, n_keep),
+        (seed, STAGE_FIRST, n_keep, affine),
         combine=functools.partial(combine_first, n_keep=n_keep),
         check_finite=check_finite,
         block_index=True,
@@ -130,7 +133,7 @@ def sampling_frame(moments):
     return mean, scale
 
 
-def _sample_pass(X, w, C, frame, seed, stage, law, n_keep, trials=None):
+def _sample_pass(X, w, C, frame, seed, stage, law, n_keep, trials=None, affine=None):
     """One sampling pass; ``phi`` (per outcome) is in standardised units (see sampling_frame).
 
     Returns ``(phi, attracted, tops)``: ``phi`` and ``tops`` (top lists ``(keys, rows)``)
@@ -145,7 +148,7 @@ def _sample_pass(X, w, C, frame, seed, stage, law, n_keep, trials=None):
     return reduce_blocks(
         sample_chunk,
         [X, w],
-        (standardised(C), standardised(T), shift, scale, seed, stage, law, n_keep),
+        (standardised(C), standardised(T), shift, scale, seed, stage, law, n_keep, affine),
         combine=functools.partial(combine_sample, n_keep=n_keep),
         block_index=True,
         name="kmeans-init",
@@ -153,11 +156,13 @@ def _sample_pass(X, w, C, frame, seed, stage, law, n_keep, trials=None):
 
 
 def kmeans_parallel(
-    X, w, first, moments, n_clusters, oversampling_factor, n_rounds, seed, log=None
+    X, w, first, moments, n_clusters, oversampling_factor, n_rounds, seed, log=None,
+    affine=None,
 ):
     """k-means|| centres, starting from the first centre ``first`` (1, d).
 
-    ``moments`` are the data's ``(n, mean, m2)`` from :func:`first_pass`.
+    ``moments`` are the data's ``(n, mean, m2)`` from :func:`first_pass`; ``affine`` as
+    there.
     """
     frame = sampling_frame(moments)
     ell = oversampling_factor * n_clusters
@@ -165,7 +170,9 @@ def kmeans_parallel(
     C = first
     attracted = None
     for rnd in range(1, n_rounds + 1):
-        phi, attracted, tops = _sample_pass(X, w, C, frame, seed, rnd, UNIFORM, n_keep)
+        phi, attracted, tops = _sample_pass(
+            X, w, C, frame, seed, rnd, UNIFORM, n_keep, affine=affine
+        )
         phi, (keys, rows) = phi[0], tops[0]
         if log is not None:
             log(rnd, phi / frame[1] ** 2, candidates=C.shape[0])
@@ -177,11 +184,11 @@ def kmeans_parallel(
             attracted = None
     if attracted is None:
         # weighting pass: the weight attracted by each candidate (no sampling)
-        _, attracted, _ = _sample_pass(X, w, C, frame, seed, 0, UNIFORM, 0)
+        _, attracted, _ = _sample_pass(X, w, C, frame, seed, 0, UNIFORM, 0, affine=affine)
     return reduce_candidates(C, attracted, n_clusters, seed, frame)
 
 
-def kmeans_plusplus(X, w, first, moments, n_clusters, seed, log=None):
+def kmeans_plusplus(X, w, first, moments, n_clusters, seed, log=None, affine=None):
     """Greedy k-means++ over the data (scikit-learn's): one pass per centre after the first.
 
     Each step draws ``n_local_trials(n_clusters)`` distinct trial centres with probability
@@ -190,19 +197,19 @@ def kmeans_plusplus(X, w, first, moments, n_clusters, seed, log=None):
     step and, with the same per-row draws, samples the next step's trials for each possible
     winner (:func:`dask_scale._kernels.kmeans.sample_block`). The first trials need their own
     pass, so ``n_clusters`` passes follow the first pass. ``moments`` are the data's
-    ``(n, mean, m2)`` from :func:`first_pass`.
+    ``(n, mean, m2)`` from :func:`first_pass`; ``affine`` as there.
     """
     frame = sampling_frame(moments)
     n_trials = n_local_trials(n_clusters)
     C = first
     if n_clusters == 1:
         return C
-    _, _, tops = _sample_pass(X, w, C, frame, seed, 1, EXPONENTIAL, n_trials)
+    _, _, tops = _sample_pass(X, w, C, frame, seed, 1, EXPONENTIAL, n_trials, affine=affine)
     trials = tops[0][1]
     for step in range(1, n_clusters):
         n_keep = n_trials if step < n_clusters - 1 else 0
         phi, _, tops = _sample_pass(
-            X, w, C, frame, seed, step + 1, EXPONENTIAL, n_keep, trials=trials
+            X, w, C, frame, seed, step + 1, EXPONENTIAL, n_keep, trials=trials, affine=affine
         )
         best = int(np.argmin(phi))
         if log is not None:

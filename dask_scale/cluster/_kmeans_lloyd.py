@@ -45,19 +45,20 @@ class LloydResult:
     labels: np.ndarray | None = None
 
 
-def e_step(X, w, centres, *, labels=False, check_finite=()):
+def e_step(X, w, centres, *, labels=False, check_finite=(), affine=None):
     """One pass assigning the data to ``centres``: the Lloyd partial, and the labels.
 
     Returns ``(partial, labels)``: ``partial`` as :func:`update_centres` takes it, ``labels``
     the nearest centre (int32) of every row, in row order, when ``labels`` is true, else
     None. The labels travel up the same reduction tree as the partial (4 bytes a row).
+    ``affine`` is the map the kernels apply to ``X``'s entries (see :func:`lloyd`).
     """
     k = centres.shape[0]
     if not labels:
         partial = reduce_blocks(
             lloyd_chunk,
             [X, w],
-            (centres, k),
+            (centres, k, affine),
             combine=functools.partial(combine_lloyd, n_far=k),
             check_finite=check_finite,
             name="kmeans-inertia",
@@ -66,7 +67,7 @@ def e_step(X, w, centres, *, labels=False, check_finite=()):
     return reduce_blocks(
         lloyd_labels_chunk,
         [X, w],
-        (centres, k),
+        (centres, k, affine),
         combine=functools.partial(combine_lloyd_labels, n_far=k),
         check_finite=check_finite,
         name="kmeans-labels",
@@ -139,6 +140,7 @@ def lloyd(
     check_finite=(),
     log=None,
     labels=False,
+    affine=None,
 ):
     """Run Lloyd iterations from ``centres`` until the centre shift is at most ``tol``.
 
@@ -164,6 +166,10 @@ def lloyd(
         Collect the labels of the final centres in the final E-step. That pass only runs
         when the last iteration moved the centres; when it did not, the result's ``labels``
         are None (:func:`e_step` gives them in one more pass).
+    affine : tuple (offset, factor) or None, default=None
+        A scaler's per-feature map that the kernels apply to the entries of ``X`` as they
+        read them (``X`` is then the scaler's input): centres, moments and inertia are those
+        of the mapped data.
 
     Returns
     -------
@@ -180,7 +186,7 @@ def lloyd(
             partial, moments = reduce_blocks(
                 lloyd_moments_chunk,
                 arrays,
-                (centres, k),
+                (centres, k, affine),
                 combine=functools.partial(combine_lloyd_moments, n_far=k),
                 check_finite=check_finite,
                 name="kmeans-lloyd",
@@ -190,7 +196,7 @@ def lloyd(
             partial = reduce_blocks(
                 lloyd_chunk,
                 arrays,
-                (centres, k),
+                (centres, k, affine),
                 combine=functools.partial(combine_lloyd, n_far=k),
                 check_finite=check_finite if it == 0 else (),
                 name="kmeans-lloyd",
@@ -208,7 +214,7 @@ def lloyd(
     if shift > 0.0:
         # Final E-step: labels and inertia of the final centres (the last pass measured the
         # previous ones).
-        partial, final_labels = e_step(X, w, centres, labels=labels)
+        partial, final_labels = e_step(X, w, centres, labels=labels, affine=affine)
     return LloydResult(
         centres=centres,
         inertia=float(partial[2]),

@@ -10,6 +10,11 @@ then block order, then row order). Merging concatenates the lists of consecutive
 keeps the ``n_keep`` best with a stable sort, so the result is the same whatever the shape of
 the reduction tree.
 
+Affine input: the functions of a fit's passes take ``affine``, None or the pair
+``(offset, factor)`` of a scaler's map that the kernels apply to every entry as they read
+it (see :mod:`dask_scale._graph.affine`): the block is then the scaler's input and every
+partial is in the scaled coordinates, as if the block had been scaled first.
+
 Randomness: the per-row draws of block ``i`` in stage ``s`` come from
 ``SeedSequence(seed, spawn_key=(s, i))``, so a pass gives the same result on every scheduler
 (threads, synchronous, distributed) for a given ``seed`` and chunking.
@@ -74,6 +79,11 @@ def _weights(w):
     return None if w is None else _contiguous(w)
 
 
+def _map(affine):
+    """``(offset, factor)`` for the kernels: the affine map, or ``(None, None)``."""
+    return (None, None) if affine is None else affine
+
+
 def _top(hkey, hrow, hslot, size, *payload):
     slots, keys, _ = heap_order(hkey, hrow, hslot, size)
     return (keys, *(p[slots] for p in payload))
@@ -105,10 +115,10 @@ def merge_moments(parts):
 # --------------------------------------------------------------------------------------------
 
 
-def lloyd_chunk(X, w, C, n_far):
+def lloyd_chunk(X, w, C, n_far, affine=None):
     """Partial ``(sums, weight, sse, far)`` of one Lloyd pass over a block."""
     sums, weight, sse, fkey, frow, fslot, fsize, fx, fw, flab = lloyd_block(
-        _contiguous(X), _weights(w), C, n_far
+        _contiguous(X), _weights(w), C, n_far, None, *_map(affine)
     )
     return sums, weight, sse, _top(fkey, frow, fslot, fsize, fx, fw, flab)
 
@@ -124,12 +134,12 @@ def combine_lloyd(parts, n_far):
     return sums, weight, sse, merge_top([p[3] for p in parts], n_far)
 
 
-def lloyd_labels_chunk(X, w, C, n_far):
+def lloyd_labels_chunk(X, w, C, n_far, affine=None):
     """A Lloyd pass that also returns the block's labels (int32), for the final E-step."""
     X = _contiguous(X)
     labels = np.empty(X.shape[0], dtype=np.int32)
     sums, weight, sse, fkey, frow, fslot, fsize, fx, fw, flab = lloyd_block(
-        X, _weights(w), C, n_far, labels
+        X, _weights(w), C, n_far, labels, *_map(affine)
     )
     return (sums, weight, sse, _top(fkey, frow, fslot, fsize, fx, fw, flab)), labels
 
@@ -142,10 +152,10 @@ def combine_lloyd_labels(parts, n_far):
     )
 
 
-def lloyd_moments_chunk(X, w, C, n_far):
+def lloyd_moments_chunk(X, w, C, n_far, affine=None):
     """A Lloyd pass fused with the per-feature moments (for ``tol``) of the data."""
     X = _contiguous(X)
-    return lloyd_chunk(X, w, C, n_far), moments_block(X)
+    return lloyd_chunk(X, w, C, n_far, affine), moments_block(X, *_map(affine))
 
 
 def combine_lloyd_moments(parts, n_far):
@@ -164,13 +174,16 @@ def sse_chunk(X, w, C):
 # --------------------------------------------------------------------------------------------
 
 
-def first_chunk(block_index, X, w, seed, stage, n_keep):
+def first_chunk(block_index, X, w, seed, stage, n_keep, affine=None):
     """Moments of the block and its ``n_keep`` rows of largest key ``w / Exp(1)``."""
     X = _contiguous(X)
     r = block_rng(seed, stage, block_index).standard_exponential(X.shape[0])
     np.maximum(r, TINY, out=r)
-    total, hkey, hrow, hslot, size, px = weighted_sample_block(X, _weights(w), r, n_keep)
-    return moments_block(X), total, _top(hkey, hrow, hslot, size, px)
+    offset, factor = _map(affine)
+    total, hkey, hrow, hslot, size, px = weighted_sample_block(
+        X, _weights(w), r, n_keep, offset, factor
+    )
+    return moments_block(X, offset, factor), total, _top(hkey, hrow, hslot, size, px)
 
 
 def combine_first(parts, n_keep):
@@ -181,7 +194,7 @@ def combine_first(parts, n_keep):
     )
 
 
-def sample_chunk(block_index, X, w, C, T, shift, scale, seed, stage, law, n_keep):
+def sample_chunk(block_index, X, w, C, T, shift, scale, seed, stage, law, n_keep, affine=None):
     """Cost, attracted weights and best ``w * d2 / r`` scores of a block against ``C``.
 
     ``C`` (and the trial centres ``T`` of a greedy k-means++ step, possibly empty) hold
@@ -200,7 +213,7 @@ def sample_chunk(block_index, X, w, C, T, shift, scale, seed, stage, law, n_keep
         r = block_rng(seed, stage, block_index).standard_exponential(n)
         np.maximum(r, TINY, out=r)
     phi, attracted, hkey, hrow, hslot, size, px = sample_block(
-        X, _weights(w), r, C, T, shift, scale, n_keep
+        X, _weights(w), r, C, T, shift, scale, n_keep, *_map(affine)
     )
     tops = [_top(hkey[o], hrow[o], hslot[o], size[o], px[o]) for o in range(phi.shape[0])]
     return phi, attracted, tops

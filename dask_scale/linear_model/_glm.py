@@ -21,7 +21,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._fitting import all_or_nothing
-from .._graph import map_rows, reduce_blocks
+from .._graph import affine_source, map_rows, reduce_blocks
 from .._progress import IterationLog
 from .._validation import (
     check_sample_weight,
@@ -56,6 +56,17 @@ def _target_stats_combine(parts):
         sum(p[2] for p in parts),
         min(p[3] for p in parts),
     )
+
+
+def _scaled_input(X):
+    """``(X, affine)`` for the objective: a scaler's lazy output becomes its input and the
+    scaler's map, folded into the passes (see :mod:`dask_scale._graph.affine`)."""
+    scaled = affine_source(X) if is_dask_array(X) else None
+    if scaled is None:
+        return X, None
+    offset = scaled.offset.astype(np.float64)
+    factor = scaled.factor.astype(np.float64)
+    return scaled.source, (offset, factor)
 
 
 def _no_samples(estimator):
@@ -351,6 +362,7 @@ class LogisticRegression(ClassifierMixin, _GLM):
             if cw is not None:
                 idx = y_arg.astype(np.intp)
                 sw = cw[idx] if sw is None else sw * cw[idx]
+        X, affine = _scaled_input(X)
         obj = GLMObjective(
             X,
             y_arg,
@@ -364,6 +376,7 @@ class LogisticRegression(ClassifierMixin, _GLM):
             classes=classes_arg,
             class_weight=cw_arg,
             check_finite=is_dask_array(X),
+            affine=affine,
         )
         w0 = self._warm_start_w(obj)
         if w0 is None:
@@ -520,6 +533,7 @@ class _GLMRegressor(RegressorMixin, _GLM):
                 "Sample weights sum to zero: at least one sample needs a positive weight."
             )
         self._check_target(y_min)
+        X, affine = _scaled_input(X)
         obj = GLMObjective(
             X,
             y,
@@ -531,6 +545,7 @@ class _GLMRegressor(RegressorMixin, _GLM):
             penalty=penalty,
             sw_sum=sw_sum,
             check_finite=is_dask_array(X),
+            affine=affine,
         )
         w0 = self._warm_start_w(obj)
         if w0 is None:

@@ -1,18 +1,20 @@
 """Helpers shared by the preprocessing, impute and compose estimators.
 
 Validation of numeric input for fit/transform (NumPy/pandas through scikit-learn's checks,
-dask lazily), the row-block transform that keeps the caller's container kind, and feature
-name handling.
+dask lazily), the row-block transform that keeps the caller's container kind (and, for the
+scalers, records their lazy output as an affine map of their input), and feature name
+handling.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .._graph import map_rows
+from .._graph import map_rows, register_affine
 from .._validation import is_dask_collection, is_dask_frame, validate_data
 
 __all__ = [
+    "affine_output",
     "check_input_features",
     "check_n_rows",
     "reject_infinite",
@@ -121,6 +123,20 @@ def transform_rows(
         check_finite=False,
         frame=frame,
     )
+
+
+def affine_output(out, X, offset, factor):
+    """Record the dask output ``out`` of a transform as ``(X - offset) * factor``.
+
+    ``X`` is the validated input the transform read (a dask array), ``offset`` and
+    ``factor`` the per-feature parameters (None for 0 and 1). A fit that reads ``out`` next
+    may then read ``X`` and apply the map in its own kernels instead of computing the
+    transform in every pass (see :mod:`dask_scale._graph.affine`). NumPy output is left
+    alone. Returns ``out``.
+    """
+    if is_dask_collection(out):
+        register_affine(out, X, offset, factor)
+    return out
 
 
 def check_input_features(est, input_features=None):

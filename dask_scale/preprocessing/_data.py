@@ -17,6 +17,7 @@ from .._kernels.stats import block_minmax, block_moments, merge_moments
 from .._validation import check_array, check_sample_weight, is_dask_collection, is_dask_frame
 from ._base import (
     FLOAT_DTYPES,
+    affine_output,
     check_n_rows,
     reject_infinite,
     transform_rows,
@@ -259,7 +260,7 @@ class StandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         # scikit-learn subtracts and divides in the input's precision
         mean = self.mean_.astype(X.dtype) if self.with_mean else None
         scale = self.scale_.astype(X.dtype) if self.with_std else None
-        return transform_rows(
+        out = transform_rows(
             _standard_block,
             X,
             frame,
@@ -270,6 +271,7 @@ class StandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             names=self.get_feature_names_out(),
             block_func=_standard_new_block,
         )
+        return affine_output(out, X, mean, None if scale is None else 1.0 / scale)
 
     def inverse_transform(self, X, copy=None):
         """Scale back to the original representation.
@@ -485,7 +487,7 @@ class MinMaxScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         X, frame = validate_numeric(self, X, reset=False, copy=self.copy)
         clip = self.feature_range if self.clip else None
-        return transform_rows(
+        out = transform_rows(
             _minmax_block,
             X,
             frame,
@@ -496,6 +498,11 @@ class MinMaxScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             out_dtype=X.dtype,
             names=self.get_feature_names_out(),
         )
+        if clip is not None:
+            return out  # clipping is not affine
+        with np.errstate(divide="ignore", invalid="ignore"):
+            offset = -self.min_ / self.scale_
+        return affine_output(out, X, offset, self.scale_)
 
     def inverse_transform(self, X):
         """Undo the scaling of ``X``.
@@ -680,7 +687,7 @@ class RobustScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X, frame = validate_numeric(self, X, reset=False, copy=self.copy)
-        return transform_rows(
+        out = transform_rows(
             _standard_block,
             X,
             frame,
@@ -690,6 +697,8 @@ class RobustScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             out_dtype=X.dtype,
             names=self.get_feature_names_out(),
         )
+        factor = None if self.scale_ is None else 1.0 / self.scale_
+        return affine_output(out, X, self.center_, factor)
 
     def inverse_transform(self, X):
         """Scale back to the original representation.

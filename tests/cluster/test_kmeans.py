@@ -9,6 +9,7 @@ where the SSE agrees within 0.1%.
 
 from __future__ import annotations
 
+import contextlib
 import pickle
 
 import dask
@@ -755,3 +756,177 @@ def test_kmeanspp_never_seeds_on_zero_weight_rows(six_blobs):
         C = kmeans_plusplus(X, w, first, moments, 6, seed)
         assert C.shape == (6, 8)
         assert (np.abs(C).max(1) < 500.0).all()
+
+
+# --------------------------------------------------------------------------------------------
+# a scaler's lazy output: the passes read the scaler's input and scale as they read
+# --------------------------------------------------------------------------------------------
+
+
+def _raw_features(X, seed=5):
+    """``X`` with per-feature offsets and scales, and a constant feature appended."""
+    rng = np.random.default_rng(seed)
+    raw = X * 10.0 ** rng.uniform(-2, 2, X.shape[1]) + rng.uniform(-100, 100, X.shape[1])
+    return np.hstack([raw, np.full((X.shape[0], 1), 7.0)])
+
+
+def _as(kind, X, rows=250):
+    if kind == "known":
+        return da.from_array(X, chunks=rows)
+    if kind == "unknown":
+        keep = da.from_array(np.ones(X.shape[0], dtype=bool), chunks=rows)
+        out = da.from_array(X, chunks=rows)[keep]
+        assert np.isnan(out.shape[0])
+        return out
+    columns = [f"f{j}" for j in range(X.shape[1])]
+    frame = dd.from_pandas(pd.DataFrame(X, columns=columns), npartitions=X.shape[0] // rows)
+    assert frame.map_partitions(len).compute().tolist() == [rows] * (X.shape[0] // rows)
+    return frame
+
+
+def _scalers():
+    from dask_scale.preprocessing import MinMaxScaler, RobustScaler, StandardScaler
+
+    return {
+        "standard": StandardScaler(),
+        "no mean": StandardScaler(with_mean=False),
+        "no std": StandardScaler(with_std=False),
+        "neither": StandardScaler(with_mean=False, with_std=False),
+        "minmax": MinMaxScaler(feature_range=(-2, 3)),
+        "robust": RobustScaler(),
+    }
+
+
+def _count_scaled_blocks(monkeypatch):
+    """A list that grows by one for every block StandardScaler's transform scales."""
+    import dask_scale.preprocessing._data as scalers
+
+    calls = []
+    scale_block = scalers._standard_new_block
+
+    def counted(block, *args):
+        calls.append(block.shape[0])
+        return scale_block(block, *args)
+
+    monkeypatch.setattr(scalers, "_standard_new_block", counted)
+    return calls
+
+
+def _assert_same_kmeans(a, b):
+    scale = np.max(np.abs(b.cluster_centers_))
+    np.testing.assert_allclose(a.cluster_centers_, b.cluster_centers_, rtol=0, atol=1e-10 * scale)
+    assert a.inertia_ == pytest.approx(b.inertia_, rel=1e-10)
+    assert a.n_iter_ == b.n_iter_
+    np.testing.assert_array_equal(a.labels_, b.labels_)
+
+
+@pytest.mark.parametrize("init", ["array", "k-means||", "k-means++", "random"])
+@pytest.mark.parametrize("kind", ["known", "unknown", "frame"])
+def test_pipeline_with_scaler_equals_fit_on_scaled_data(overlapping, kind, init, monkeypatch):
+    from sklearn.pipeline import make_pipeline
+
+    from dask_scale.preprocessing import StandardScaler
+
+    raw = _raw_features(overlapping)
+    scaled = StandardScaler().fit(raw).transform(raw)  # NumPy: materialised in memory
+    start = scaled[::170][:6] if init == "array" else init
+    pipe = make_pipeline(StandardScaler(), KMeans(6, init=start, random_state=0))
+    scaled_blocks = _count_scaled_blocks(monkeypatch)
+    pipe.fit(_as(kind, raw))
+    assert scaled_blocks == []  # the fit read the raw blocks and scaled them as it read
+    ref = KMeans(6, init=start, random_state=0).fit(da.from_array(scaled, chunks=250))
+    _assert_same_kmeans(pipe[-1], ref)
+
+
+@pytest.mark.parametrize("name", ["standard", "no mean", "no std", "neither", "minmax", "robust"])
+def test_every_affine_scaler_folds_exactly(overlapping, name):
+    raw = _raw_features(overlapping)
+    scaler = _scalers()[name].fit(da.from_array(raw, chunks=250))
+    Xt = scaler.transform(da.from_array(raw, chunks=250))
+    scaled = Xt.compute()  # the scaler's own transform, materialised
+    w = np.random.default_rng(1).uniform(0, 2, raw.shape[0])
+    for init in (scaled[::170][:6], "k-means||"):
+        got = KMeans(6, init=init, random_state=0).fit(Xt, sample_weight=w)
+        ref = KMeans(6, init=init, random_state=0).fit(
+            da.from_array(scaled, chunks=250), sample_weight=w
+        )
+        _assert_same_kmeans(got, ref)
+
+
+def test_scaler_output_read_once_a_pass_and_never_scaled(overlapping, monkeypatch):
+    from _helpers import BlockCounter
+    from sklearn.pipeline import make_pipeline
+
+    from dask_scale.preprocessing import StandardScaler
+
+    scaled_blocks = _count_scaled_blocks(monkeypatch)
+    raw = _raw_features(overlapping)
+    counter = BlockCounter(4)
+    X = counter.wrap(da.from_array(raw, chunks=250), name="raw-blocks")
+    start = StandardScaler().fit(raw).transform(raw)[:6]
+    with dask.config.set(scheduler="sync"):
+        pipe = make_pipeline(StandardScaler(), KMeans(6, init=start, max_iter=3, tol=0.0))
+        pipe.fit(X)
+    # the scaler's fit, 3 Lloyd passes and the final E-step: one read of each block a pass,
+    # and no block ever scaled on its own
+    assert pipe[-1].n_iter_ == 3
+    np.testing.assert_array_equal(counter.per_block, 1 + 4)
+    assert scaled_blocks == []
+    # predict and transform still scale (lazily, fused with the prediction)
+    labels = pipe.predict(X).compute(scheduler="sync")
+    np.testing.assert_array_equal(labels, pipe[-1].labels_)
+    assert sum(scaled_blocks) == raw.shape[0]
+
+
+@pytest.mark.distributed
+def test_scaled_input_on_a_distributed_client(overlapping, client, unique_task_keys):
+    from sklearn.pipeline import make_pipeline
+
+    from dask_scale.linear_model import LogisticRegression
+    from dask_scale.preprocessing import StandardScaler
+
+    raw = _raw_features(overlapping)
+    y = (raw[:, 0] > np.median(raw[:, 0])).astype(int)
+    local = [da.from_array(raw, chunks=250), da.from_array(y, chunks=250)]
+    persisted = client.persist(local)  # blocks held by the workers, the graph their futures
+    fitted = []
+    for scheduler, (X, yd) in (("threads", local), (None, persisted)):  # None: the client
+        with dask.config.set(scheduler=scheduler) if scheduler else contextlib.nullcontext():
+            km = make_pipeline(StandardScaler(), KMeans(6, random_state=0)).fit(X)
+            lr = make_pipeline(StandardScaler(), LogisticRegression()).fit(X, yd)
+            labels = km.predict(X).compute()
+        fitted.append((km[-1], lr[-1], labels))
+    (km_t, lr_t, labels_t), (km_c, lr_c, labels_c) = fitted
+    _assert_same_kmeans(km_c, km_t)
+    np.testing.assert_array_equal(labels_c, labels_t)
+    np.testing.assert_allclose(lr_c.coef_, lr_t.coef_, rtol=1e-12)
+    X.compute()  # the data's own keys, after the fits that read them
+    unique_task_keys.check()
+
+
+def test_nan_in_scaler_input_still_rejected(overlapping):
+    from sklearn.pipeline import make_pipeline
+
+    from dask_scale.preprocessing import StandardScaler
+
+    raw = _raw_features(overlapping)
+    raw[17, 2] = np.nan  # the scaler's fit ignores NaN, its output keeps it
+    pipe = make_pipeline(StandardScaler(), KMeans(6, random_state=0))
+    with pytest.raises(ValueError, match="Input X contains NaN or infinity"):
+        pipe.fit(da.from_array(raw, chunks=250))
+
+
+def test_scaled_float32_stays_float32(overlapping):
+    from sklearn.pipeline import make_pipeline
+
+    from dask_scale.preprocessing import StandardScaler
+
+    raw = _raw_features(overlapping).astype(np.float32)
+    pipe = make_pipeline(StandardScaler(), KMeans(6, random_state=0)).fit(
+        da.from_array(raw, chunks=250)
+    )
+    scaled = StandardScaler().fit(raw).transform(raw)
+    ref = KMeans(6, random_state=0).fit(da.from_array(scaled, chunks=250))
+    assert pipe[-1].cluster_centers_.dtype == np.float32
+    np.testing.assert_allclose(pipe[-1].cluster_centers_, ref.cluster_centers_, atol=1e-5)
+    assert pipe[-1].inertia_ == pytest.approx(ref.inertia_, rel=1e-5)

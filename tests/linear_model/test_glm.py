@@ -684,3 +684,168 @@ def test_d2_of_large_counts_equals_sklearn():
     assert 0.5 < expected < 0.95
     got = model.score(da.from_array(X, chunks=1_000), da.from_array(y, chunks=1_000))
     assert got == pytest.approx(expected, rel=1e-9)
+
+
+# -- a scaler's lazy output: the passes read the scaler's input, the map folded in --------
+def _raw(X, seed=7):
+    """``X`` with per-feature offsets and scales, and a constant feature appended."""
+    rng = np.random.default_rng(seed)
+    raw = X * 10.0 ** rng.uniform(-2, 2, X.shape[1]) + rng.uniform(-100, 100, X.shape[1])
+    return np.hstack([raw, np.full((X.shape[0], 1), -3.0)])
+
+
+def _dask_pair(kind, X, y, rows=100):
+    if kind == "known":
+        return da.from_array(X, chunks=rows), da.from_array(y, chunks=rows)
+    if kind == "unknown":
+        keep = da.from_array(np.ones(X.shape[0], dtype=bool), chunks=rows)
+        return da.from_array(X, chunks=rows)[keep], da.from_array(y, chunks=rows)[keep]
+    columns = [f"f{j}" for j in range(X.shape[1])]
+    frame = pd.DataFrame(X, columns=columns).assign(target=y)
+    frame = dd.from_pandas(frame, npartitions=X.shape[0] // rows)
+    return frame[columns], frame["target"]
+
+
+def _ds_scalers():
+    from dask_scale.preprocessing import MinMaxScaler, RobustScaler
+    from dask_scale.preprocessing import StandardScaler as DsScaler
+
+    return {
+        "standard": DsScaler(),
+        "no mean": DsScaler(with_mean=False),
+        "no std": DsScaler(with_std=False),
+        "minmax": MinMaxScaler(),
+        "robust": RobustScaler(),
+    }
+
+
+def _count_scaled_blocks(monkeypatch):
+    import dask_scale.preprocessing._data as scalers
+
+    calls = []
+    scale_block = scalers._standard_new_block
+
+    def counted(block, *args):
+        calls.append(block.shape[0])
+        return scale_block(block, *args)
+
+    monkeypatch.setattr(scalers, "_standard_new_block", counted)
+    return calls
+
+
+def _assert_same_glm(a, b, rtol=1e-8):
+    scale = np.max(np.abs(b.coef_))
+    np.testing.assert_allclose(a.coef_, b.coef_, rtol=0, atol=rtol * scale)
+    np.testing.assert_allclose(a.intercept_, b.intercept_, rtol=0, atol=rtol * max(scale, 1))
+
+
+@pytest.mark.parametrize("kind", ["known", "unknown", "frame"])
+@pytest.mark.parametrize(
+    "estimator, data",
+    [
+        (LogisticRegression(tol=1e-10, max_iter=500, solver_kwargs={"ftol": 0.0}), "binary"),
+        (LogisticRegression(solver="newton", tol=1e-10), "multiclass"),
+        (LinearRegression(tol=1e-10, max_iter=500, solver_kwargs={"ftol": 0.0}), "regression"),
+    ],
+)
+def test_pipeline_with_scaler_equals_fit_on_scaled_data(kind, estimator, data, monkeypatch):
+    from sklearn.pipeline import make_pipeline
+
+    from dask_scale.preprocessing import StandardScaler as DsScaler
+
+    if data == "regression":
+        X, y = _regression(n=600)
+    else:
+        X, y = _classification(n=600, classes=2 if data == "binary" else 3)
+    raw = _raw(X)
+    scaled = DsScaler().fit(raw).transform(raw)  # NumPy: materialised in memory
+    Xd, yd = _dask_pair(kind, raw, y)
+    scaled_blocks = _count_scaled_blocks(monkeypatch)
+    pipe = make_pipeline(DsScaler(), clone(estimator)).fit(Xd, yd)
+    assert scaled_blocks == []  # the fit read the raw blocks, the map folded into its passes
+    ref = clone(estimator).fit(*_dask_pair("known", scaled, y))
+    _assert_same_glm(pipe[-1], ref)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("classes", [2, 3])
+def test_every_solver_folds_the_scaling(solver, fit_intercept, classes):
+    X, y = _classification(n=600, classes=classes)
+    raw = _raw(X)
+    scaler = _ds_scalers()["standard"].fit(raw)
+    Xt = scaler.transform(da.from_array(raw, chunks=100))
+    scaled = Xt.compute()
+    est = LogisticRegression(
+        solver=solver,
+        fit_intercept=fit_intercept,
+        tol=1e-9,
+        max_iter=2000,
+        penalty="l1" if solver in L1_SOLVERS else "l2",
+        C=0.5,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        got = clone(est).fit(Xt, da.from_array(y, chunks=100))
+        ref = clone(est).fit(da.from_array(scaled, chunks=100), da.from_array(y, chunks=100))
+    _assert_same_glm(got, ref, rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["standard", "no mean", "no std", "minmax", "robust"])
+@pytest.mark.parametrize("estimator", [LinearRegression(solver="newton", tol=1e-10),
+                                       PoissonRegression(solver="newton", tol=1e-10)])
+def test_every_affine_scaler_folds_exactly(name, estimator):
+    if isinstance(estimator, PoissonRegression):
+        X, y = _counts(n=600)
+    else:
+        X, y = _regression(n=600)
+    raw = _raw(X)
+    w = np.random.default_rng(2).uniform(0.5, 2, raw.shape[0])
+    scaler = _ds_scalers()[name].fit(da.from_array(raw, chunks=100))
+    Xt = scaler.transform(da.from_array(raw, chunks=100))
+    args = (da.from_array(y, chunks=100),)
+    got = clone(estimator).fit(Xt, *args, sample_weight=w)
+    ref = clone(estimator).fit(da.from_array(Xt.compute(), chunks=100), *args, sample_weight=w)
+    _assert_same_glm(got, ref)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_scaler_output_read_once_a_pass_and_never_scaled(monkeypatch):
+    from _helpers import BlockCounter
+    from sklearn.pipeline import make_pipeline
+
+    from dask_scale.preprocessing import StandardScaler as DsScaler
+
+    X, y = _classification(n=400)
+    raw = _raw(X)
+    scaled = DsScaler().fit(raw).transform(raw)
+    passes = BlockCounter(4)
+    with dask.config.set(scheduler="sync"):
+        ref = LogisticRegression(max_iter=5).fit(
+            passes.wrap(da.from_array(scaled, chunks=100), "scaled-blocks"),
+            da.from_array(y, chunks=100),
+        )
+    reads = BlockCounter(4)
+    scaled_blocks = _count_scaled_blocks(monkeypatch)
+    with dask.config.set(scheduler="sync"):
+        pipe = make_pipeline(DsScaler(), LogisticRegression(max_iter=5)).fit(
+            reads.wrap(da.from_array(raw, chunks=100), "raw-blocks"), da.from_array(y, chunks=100)
+        )
+    # the scaler's fit, then the passes the fit on scaled data makes: one read a pass
+    assert passes.per_block.min() > 3
+    np.testing.assert_array_equal(reads.per_block, 1 + passes.per_block)
+    assert scaled_blocks == []
+    _assert_same_glm(pipe[-1], ref, rtol=1e-6)
+
+
+def test_nan_in_scaler_input_still_rejected():
+    from sklearn.pipeline import make_pipeline
+
+    from dask_scale.preprocessing import StandardScaler as DsScaler
+
+    X, y = _classification(n=400)
+    raw = _raw(X)
+    raw[123, 1] = np.nan  # the scaler's fit ignores NaN, its output keeps it
+    pipe = make_pipeline(DsScaler(), LogisticRegression())
+    with pytest.raises(ValueError, match="Input X contains NaN or infinity"):
+        pipe.fit(da.from_array(raw, chunks=100), da.from_array(y, chunks=100))

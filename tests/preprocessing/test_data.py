@@ -301,3 +301,57 @@ def test_standard_scaler_transform_is_bitwise_sklearns(container, dtype):
         assert out.dtype == expected.dtype == dtype
         np.testing.assert_array_equal(out.view(f"u{out.itemsize}"),
                                       expected.view(f"u{out.itemsize}"))
+
+
+# -- the lazy output is recorded as an affine map of the input (dask_scale._graph.affine) --
+@pytest.mark.parametrize("container", ["dask", "dask-frame"])
+@pytest.mark.parametrize(
+    "scaler",
+    [
+        StandardScaler(),
+        StandardScaler(with_mean=False),
+        StandardScaler(with_std=False),
+        StandardScaler(with_mean=False, with_std=False),
+        MinMaxScaler(feature_range=(-1, 4)),
+        RobustScaler(),
+        RobustScaler(with_centering=False, unit_variance=True),
+    ],
+    ids=repr,
+)
+def test_lazy_output_is_recorded_as_its_affine_map(container, scaler):
+    from dask_scale._graph import affine_source
+    from dask_scale._validation import check_array
+
+    X = _data(nan=False)
+    X[:, 1] = 3.0  # a constant feature
+    out = scaler.fit(_as(X, container)).transform(_as(X, container))
+    # the array an estimator's validation makes of the output (a frame converted) knows it
+    entry = affine_source(check_array(out))
+    assert entry is not None
+    np.testing.assert_array_equal(_np(entry.source), X)
+    mapped = (X - entry.offset) * entry.factor
+    # to the rounding of the transform's own arithmetic (x * scale_ + min_ cancels for MinMax)
+    rounding = 1e-14 * np.abs(X * entry.factor).max(axis=0)
+    assert (np.abs(mapped - _np(out)) <= rounding + 1e-14 * np.abs(mapped)).all()
+
+
+def test_non_affine_or_in_memory_outputs_are_not_recorded():
+    from dask_scale._graph import affine_source
+
+    X = _data(nan=False)
+    clipped = MinMaxScaler(clip=True).fit(X).transform(_as(X, "dask"))
+    assert affine_source(clipped) is None
+    scaler = StandardScaler().fit(X)
+    assert affine_source(scaler.transform(X)) is None
+    # an all-NaN feature has a NaN mean: the output's column is NaN, which folding would lose
+    Xn = X.copy()
+    Xn[:, 2] = np.nan
+    out = StandardScaler().fit(_as(Xn, "dask")).transform(_as(X, "dask"))
+    assert affine_source(out) is None
+    assert np.isnan(_np(out)[:, 2]).all()
+
+
+def test_recording_leaves_the_fitted_attributes_alone():
+    scaler = StandardScaler().fit(_data(nan=False))
+    scaler.transform(_as(_data(nan=False), "dask"))
+    assert scaler.mean_.flags.writeable and scaler.scale_.flags.writeable

@@ -16,6 +16,13 @@ so ``tol`` means the same thing as in scikit-learn (a bound on the scaled gradie
 
 The coefficients are a flat vector ``w = W.ravel()`` with ``W`` of shape
 ``(n_outputs, n_features + fit_intercept)``, the intercept in the last column.
+
+Scaled input: when ``X`` is a scaler's lazy output ``(S - offset) * factor`` (see
+:mod:`dask_scale._graph.affine`), the passes read the scaler's input ``S`` and fold the map
+into the coefficients instead: ``X @ coef + b = S @ (factor * coef) + (b - offset . (factor
+* coef))``, so the kernels see the same linear predictor, and the gradient and Hessian in
+``(coef, b)`` follow by the chain rule from the kernels' ones in the folded coefficients
+(:func:`block_eval`). No block is scaled, and no kernel changes.
 """
 
 from __future__ import annotations
@@ -113,8 +120,7 @@ def block_inputs(Xb, yb, swb, family, classes, class_weight):
     return X, y, sw
 
 
-def block_eval(X, y, sw, coef, intercept, family, mode, fit_intercept):
-    """Kernel call on prepared block inputs: ``(loss,)``, ``(loss, G, gb)`` or ``(.., H)``."""
+def _kernel_eval(X, y, sw, coef, intercept, family, mode, fit_intercept):
     if family == MULTINOMIAL:
         if mode == LOSS:
             return (multinomial_loss(X, y, sw, coef, intercept),)
@@ -126,6 +132,52 @@ def block_eval(X, y, sw, coef, intercept, family, mode, fit_intercept):
     if mode == GRAD:
         return glm_loss_grad(X, y, sw, coef, intercept, family)
     return glm_loss_grad_hess(X, y, sw, coef, intercept, family, fit_intercept)
+
+
+def _folded_hessian(H, offset, factor, n_outputs, fit_intercept):
+    """Hessian in ``(coef, b)`` from the kernel's one (intercept included) in the folded ones.
+
+    With ``x = (s - offset) * factor``, ``[x, 1] = A [s, 1]`` where ``A`` is diagonal in
+    ``factor`` with last column ``(-offset * factor, 1)``, so every ``(k, q)`` block of the
+    Hessian is ``A H_kq A^T``; without an intercept its row and column are dropped after.
+    """
+    p = offset.shape[0]
+    A = np.zeros((p + 1, p + 1))
+    A[np.arange(p), np.arange(p)] = factor
+    A[:p, p] = -factor * offset
+    A[p, p] = 1.0
+    H = H.reshape(n_outputs, p + 1, n_outputs, p + 1)
+    H = np.einsum("ab,kbqc,dc->kaqd", A, H, A, optimize=True)
+    if not fit_intercept:
+        H = H[:, :p, :, :p]
+    m = n_outputs * H.shape[1]
+    return np.ascontiguousarray(H.reshape(m, m))
+
+
+def block_eval(X, y, sw, coef, intercept, family, mode, fit_intercept, affine=None):
+    """Kernel call on prepared block inputs: ``(loss,)``, ``(loss, G, gb)`` or ``(.., H)``.
+
+    ``affine``: None, or ``(offset, factor)`` (float64, per feature) when ``X`` is the input
+    ``S`` of a scaler and the model is on ``(S - offset) * factor``; the results are those
+    of the model on the scaled block (see the module docstring).
+    """
+    if affine is None:
+        return _kernel_eval(X, y, sw, coef, intercept, family, mode, fit_intercept)
+    offset, factor = affine
+    coef_s = coef * factor
+    intercept_s = intercept - coef_s @ offset
+    # the Hessian's map needs the intercept's row and column, fitted or not
+    out = _kernel_eval(
+        X, y, sw, coef_s, intercept_s, family, mode, fit_intercept or mode == HESS
+    )
+    if mode == LOSS:
+        return out
+    loss, G, gb = out[:3]
+    G = (G - np.multiply.outer(gb, offset)) * factor
+    if mode == GRAD:
+        return loss, G, gb
+    n_outputs = coef.shape[0] if family == MULTINOMIAL else 1
+    return loss, G, gb, _folded_hessian(out[3], offset, factor, n_outputs, fit_intercept)
 
 
 def split_flat(w, n_outputs, n_features, fit_intercept, family):
@@ -149,9 +201,11 @@ def flat_grad(G, gb, n_outputs, n_features, fit_intercept):
     return np.hstack([G, np.asarray(gb, dtype=np.float64).reshape(n_outputs, 1)]).ravel()
 
 
-def _chunk(Xb, yb, swb, coef, intercept, family, classes, class_weight, mode, fit_intercept):
+def _chunk(
+    Xb, yb, swb, coef, intercept, family, classes, class_weight, mode, fit_intercept, affine
+):
     X, y, sw = block_inputs(Xb, yb, swb, family, classes, class_weight)
-    return block_eval(X, y, sw, coef, intercept, family, mode, fit_intercept)
+    return block_eval(X, y, sw, coef, intercept, family, mode, fit_intercept, affine)
 
 
 class GLMObjective:
@@ -178,6 +232,9 @@ class GLMObjective:
         Weight per class, applied block by block.
     check_finite : bool, default=True
         Check the blocks of ``X`` for NaN/inf in the first pass.
+    affine : tuple (offset, factor) or None, default=None
+        When given, ``X`` is a scaler's input and the model is fitted on
+        ``(X - offset) * factor`` (folded into every pass, see :func:`block_eval`).
     """
 
     def __init__(
@@ -195,8 +252,10 @@ class GLMObjective:
         classes=None,
         class_weight=None,
         check_finite=True,
+        affine=None,
     ):
         self.X, self.y, self.sample_weight = X, y, sample_weight
+        self.affine = affine
         self.family = family
         self.n_outputs = n_outputs
         self.n_features = X.shape[1]
@@ -262,6 +321,7 @@ class GLMObjective:
             self.class_weight,
             mode,
             self.fit_intercept,
+            self.affine,
         )
         out = reduce_blocks(
             _chunk, self.arrays, params, check_finite=self.take_finite_check(), name="glm-pass"

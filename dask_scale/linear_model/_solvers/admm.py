@@ -78,9 +78,9 @@ _LOCAL_ACCURACY = 0.1
 
 def _data_eval(X, y, sw, x, spec, mode=HESS):
     """Block's scaled data term at ``x``: ``(f, g, H)`` (``mode=HESS``) or ``(f, g)``."""
-    family, classes, cw, fit_intercept, n_outputs, n_features, inv_s = spec
+    family, classes, cw, fit_intercept, n_outputs, n_features, inv_s, affine = spec
     coef, intercept = split_flat(x, n_outputs, n_features, fit_intercept, family)
-    out = block_eval(X, y, sw, coef, intercept, family, mode, fit_intercept)
+    out = block_eval(X, y, sw, coef, intercept, family, mode, fit_intercept, affine)
     g = flat_grad(out[1], out[2], n_outputs, n_features, fit_intercept) * inv_s
     if mode == HESS:
         return out[0] * inv_s, g, out[3] * inv_s
@@ -233,6 +233,7 @@ def admm(
         obj.n_outputs,
         obj.n_features,
         1.0 / obj.sw_sum,
+        obj.affine,
     )
     z = np.asarray(w0, dtype=np.float64).copy()
     pen = obj.pen_mask
