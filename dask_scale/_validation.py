@@ -22,7 +22,7 @@ from dask.highlevelgraph import HighLevelGraph
 from sklearn.utils.validation import check_array as _sk_check_array
 from sklearn.utils.validation import validate_data as _sk_validate_data
 
-from ._graph.affine import link_affine
+from ._graph.affine import has_affine_record, link_affine
 from ._graph.compute import keep_partitions, scheduler_pool
 from ._types import is_dask_array, is_dask_collection, is_dask_frame
 
@@ -664,7 +664,8 @@ def validate_data(
             raise ValueError(message)
         if isinstance(y, dd.DataFrame) and len(y.columns) == 1:
             y = y[y.columns[0]]
-        if isinstance(y, dd.Series):
+        # (a scaler's output is read from its source instead: the fit folds the map in)
+        if isinstance(y, dd.Series) and not has_affine_record(X):
             weights = sample_weight if is_dask_frame(sample_weight) else None
             X, y, weights = frames_to_dask_arrays(X, y, weights)
             if weights is not None:

@@ -113,6 +113,11 @@ def link_affine(converted, original):
     return converted
 
 
+def has_affine_record(obj):
+    """Whether ``obj`` (an array or frame) is a recorded scaler output (see :func:`link_affine`)."""
+    return _lookup(obj) is not None
+
+
 def _same_rows(a, b):
     if len(a) != len(b):
         return False
