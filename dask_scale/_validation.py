@@ -5,7 +5,9 @@ fitted attributes (``n_features_in_``, ``feature_names_in_``) are exactly scikit
 Dask input is checked lazily: shape, dtype and feature-count checks use metadata only, and no
 check here forces a pass over the data. NaN/inf in dask input is caught in the first pass the
 estimator makes anyway (``check_finite`` of :func:`dask_scale._graph.reduce_blocks`, or
-:func:`dask_scale._graph.map_rows`), with a clear error.
+:func:`dask_scale._graph.map_rows`), with a clear error. That check and its message are
+:func:`reject_nonfinite` and :func:`nonfinite_message`, defined with the reductions (which
+cannot import this module) and re-exported here for the estimators.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sklearn.utils.validation import check_array as _sk_check_array
 from sklearn.utils.validation import validate_data as _sk_validate_data
 
 from ._graph.compute import keep_partitions, scheduler_pool
+from ._graph.reduction import nonfinite_message, reject_nonfinite
 from ._types import is_dask_array, is_dask_collection, is_dask_frame
 
 __all__ = [
@@ -34,6 +37,8 @@ __all__ = [
     "is_dask_array",
     "is_dask_collection",
     "is_dask_frame",
+    "nonfinite_message",
+    "reject_nonfinite",
     "validate_data",
 ]
 
@@ -484,8 +489,7 @@ def check_sample_weight(sample_weight, X, *, dtype=None, only_non_negative=True)
 
 
 def _check_weights_block(sw):
-    if sw.size and not np.isfinite(sw).all():
-        raise ValueError("sample_weight contains NaN or infinity.")
+    reject_nonfinite(sw, "sample_weight")
     if sw.size and (sw < 0).any():
         raise ValueError("Negative values in data passed to `sample_weight`.")
     return sw

@@ -9,14 +9,14 @@ import numpy as np
 import pandas as pd
 
 from .._types import is_dask_frame
-from .reduction import nonfinite_message
+from .reduction import reject_nonfinite
 
 __all__ = ["map_rows"]
 
 
-def _checked(func, check_finite, block, *args):
-    if check_finite and block.dtype.kind in "fc" and block.size and not np.isfinite(block).all():
-        raise ValueError(nonfinite_message("X"))
+def _checked(func, finite, block, *args):
+    if finite:
+        reject_nonfinite(block)
     return func(block, *args)
 
 

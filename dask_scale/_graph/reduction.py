@@ -59,20 +59,39 @@ def sum_partials(parts):
     return out
 
 
-def nonfinite_message(name, block_index=None):
-    """The error for NaN/inf found in (row block ``block_index`` of) the input ``name``."""
+def nonfinite_message(name, block_index=None, *, allow_nan=False, fix=None):
+    """The error for NaN/inf found in (row block ``block_index`` of) the input ``name``.
+
+    With ``allow_nan`` the error is for infinite values only (NaN is accepted there).
+    ``fix`` replaces the default advice on what to do.
+    """
     where = "" if block_index is None else f" (row block {block_index})"
-    if name == "X":
-        return (
-            f"Input X contains NaN or infinity{where}. Remove or impute "
-            "those values first, e.g. with dask_scale.impute.SimpleImputer, or drop them "
-            "with `X[da.isfinite(X).all(axis=1)]`."
+    if fix is None and allow_nan:
+        fix = (
+            "NaN is accepted there, infinite values are not: replace them first, e.g. "
+            f"`{name}[da.isinf({name})] = np.nan`."
         )
-    return (
-        f"Input {name} contains NaN or infinity{where}. Drop those rows "
-        f"from X and {name} alike, e.g. `keep = da.isfinite({name})` then `X[keep]`, "
-        f"`{name}[keep]`."
-    )
+    elif fix is None and name == "X":
+        fix = (
+            "Remove or impute those values first, e.g. with dask_scale.impute.SimpleImputer, "
+            "or drop them with `X[da.isfinite(X).all(axis=1)]`."
+        )
+    elif fix is None:
+        fix = (
+            f"Drop those rows from X and {name} alike, e.g. `keep = da.isfinite({name})` then "
+            f"`X[keep]`, `{name}[keep]`."
+        )
+    what = "infinity" if allow_nan else "NaN or infinity"
+    return f"Input {name} contains {what}{where}. {fix}"
+
+
+def reject_nonfinite(block, name="X", *, allow_nan=False, block_index=None, fix=None):
+    """Raise :func:`nonfinite_message` where the NumPy ``block`` holds infinity (or NaN,
+    unless ``allow_nan``); blocks of other dtypes than float and complex pass."""
+    if block.dtype.kind not in "fc" or not block.size:
+        return
+    if np.isinf(block).any() if allow_nan else not np.isfinite(block).all():
+        raise ValueError(nonfinite_message(name, block_index, allow_nan=allow_nan, fix=fix))
 
 
 def finite_check(check_finite):
@@ -106,8 +125,8 @@ def _run_chunk(chunk, check_finite, block_index, params, *blocks, pass_index=Fal
                 f"({n} vs {b.shape[0]}): X, y and sample_weight must be partitioned alike. "
                 "Rechunk y/sample_weight to X's chunks, or build them from the same DataFrame."
             )
-        if pos in names and b.dtype.kind in "fc" and not np.isfinite(b).all():
-            raise ValueError(nonfinite_message(names[pos], block_index))
+        if pos in names:
+            reject_nonfinite(b, names[pos], block_index=block_index)
     if pass_index:
         return chunk(block_index, *blocks, *params)
     return chunk(*blocks, *params)

@@ -28,6 +28,7 @@ from .._validation import (
 from ..preprocessing._base import check_input_features, check_n_rows
 from ..preprocessing._columns import fit_columns, map_blocks_2d
 from ._stats import (
+    check_block,
     exact_medians,
     masked_means,
     missing_mask,
@@ -50,12 +51,7 @@ def _is_nan_like(value):
 def _impute_numeric_block(X, fill, valid, missing_values, nan_missing, indicator, check):
     """Fill the missing entries of a NumPy block; drop invalid columns; add indicators."""
     if check:
-        bad = np.isinf(X) if nan_missing else ~np.isfinite(X)
-        if X.dtype.kind == "f" and X.size and bad.any():
-            raise ValueError(
-                "Input X contains infinity or NaN that is not the missing-value marker. "
-                "Replace those values first."
-            )
+        check_block(X, nan_missing)
     mask = missing_mask(X, missing_values, nan_missing)
     if valid is not None:
         out = X[:, valid]

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .._graph import reduce_blocks
+from .._validation import reject_nonfinite
 from .._kernels.stats import (
     block_key_select,
     block_key_stats,
@@ -34,6 +35,7 @@ from .._kernels.stats import (
 from ..preprocessing._columns import column_values
 
 __all__ = [
+    "check_block",
     "exact_medians",
     "masked_means",
     "missing_mask",
@@ -60,20 +62,20 @@ def missing_mask(block, missing_values, nan_missing):
     return block == missing_values
 
 
-def _check_block(block, nan_missing):
-    if block.dtype.kind != "f" or not block.size:
-        return
-    bad = np.isinf(block) if nan_missing else ~np.isfinite(block)
-    if bad.any():
-        what = "infinity" if nan_missing else "NaN or infinity"
-        raise ValueError(
-            f"Input X contains {what} (missing_values is not NaN there). Replace those "
-            "values first, or set missing_values=np.nan to impute NaN."
-        )
+#: What to do about NaN in ``X`` when ``missing_values`` is not NaN.
+NOT_MISSING_FIX = (
+    "missing_values is not NaN here: replace those values first, or set "
+    "missing_values=np.nan to impute NaN."
+)
+
+
+def check_block(block, nan_missing):
+    """Refuse infinity in a block, and NaN too where it is not the missing-value marker."""
+    reject_nonfinite(block, allow_nan=nan_missing, fix=None if nan_missing else NOT_MISSING_FIX)
 
 
 def _sums_chunk(X, missing_values, nan_missing):
-    _check_block(X, nan_missing)
+    check_block(X, nan_missing)
     count, total = block_masked_sums(X, float(missing_values) if not nan_missing else 0.0, nan_missing)
     return count, total, X.shape[0]
 
@@ -95,7 +97,7 @@ def masked_means(X, missing_values, nan_missing):
 
 
 def _present_keys(X, missing_values, nan_missing):
-    _check_block(X, nan_missing)
+    check_block(X, nan_missing)
     present = ~missing_mask(X, missing_values, nan_missing)
     return float_keys(X), present
 
@@ -246,7 +248,7 @@ def _merge_counts(pairs):
 
 
 def _numeric_counts_chunk(X, missing_values, nan_missing):
-    _check_block(X, nan_missing)
+    check_block(X, nan_missing)
     present = ~missing_mask(X, missing_values, nan_missing)
     out = []
     for j in range(X.shape[1]):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._graph import map_rows
-from .._validation import is_dask_collection, is_dask_frame, validate_data
+from .._validation import is_dask_collection, is_dask_frame, reject_nonfinite, validate_data
 
 __all__ = [
     "check_input_features",
@@ -68,23 +68,12 @@ def check_n_rows(est, n_rows, n_features):
 
 
 def reject_infinite(block):
-    """Raise scikit-learn's error for infinite values in a block where NaN is allowed."""
-    if block.dtype.kind == "f" and block.size and np.isinf(block).any():
-        raise ValueError(
-            "Input X contains infinity or a value too large for dtype('float64'). "
-            "Replace infinite values (e.g. X[da.isinf(X)] = np.nan) before fitting or "
-            "transforming."
-        )
+    """Refuse infinite values in a block of ``X`` where NaN is allowed."""
+    reject_nonfinite(block, allow_nan=True)
 
 
 def _checked_block(func, allow_nan, block, *args):
-    if allow_nan:
-        reject_infinite(block)
-    elif block.dtype.kind == "f" and block.size and not np.isfinite(block).all():
-        raise ValueError(
-            "Input X contains NaN or infinity. Remove or impute those values first, e.g. "
-            "with dask_scale.impute.SimpleImputer."
-        )
+    reject_nonfinite(block, allow_nan=allow_nan)
     return func(block, *args)
 
 

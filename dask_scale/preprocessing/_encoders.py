@@ -26,7 +26,7 @@ from sklearn.utils.validation import check_is_fitted
 from .._graph import reduce_blocks
 from .._kernels.encoding import onehot_fill
 from .._validation import is_dask_array, is_dask_collection
-from ._base import check_input_features, check_n_rows
+from ._base import check_input_features, check_n_rows, reject_infinite
 from ._columns import (
     check_categorical_input,
     column_dtype,
@@ -46,17 +46,9 @@ def _is_nan(value):
     return isinstance(value, numbers.Real) and np.isnan(value)
 
 
-def _reject_infinite(values):
-    if values.dtype.kind == "f" and values.size and np.isinf(values).any():
-        raise ValueError(
-            "Input contains infinity. Encoders take NaN as a category of its own but "
-            "not infinite values; replace them first."
-        )
-
-
 def _uniques_chunk(*columns):
     for c in columns:
-        _reject_infinite(c)
+        reject_infinite(c)
     return [unique_summary(c) for c in columns], (columns[0].shape[0] if columns else 0)
 
 
@@ -156,7 +148,7 @@ class _BaseEncoder(TransformerMixin, BaseEstimator):
             if columns is None:
                 summaries, n_rows = frame_unique_summaries(X)
                 for uniques, _ in summaries:
-                    _reject_infinite(uniques)
+                    reject_infinite(uniques)
             else:
                 summaries, n_rows = reduce_blocks(
                     _uniques_chunk, columns, combine=_uniques_combine, name="encoder-categories"

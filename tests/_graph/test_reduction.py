@@ -88,6 +88,26 @@ def test_nonfinite_error_names_the_input_never_a_position(container):
         reduce_blocks(lambda b, t: b.sum(), arrays, check_finite=(0, 1))
 
 
+def test_reject_nonfinite_is_the_one_check_and_message():
+    from dask_scale._graph.reduction import nonfinite_message, reject_nonfinite
+
+    X = np.array([[1.0, np.nan], [np.inf, 0.0]])
+    with pytest.raises(ValueError, match=r"^Input X contains NaN or infinity \(row block 2\)"):
+        reject_nonfinite(X, block_index=2)
+    with pytest.raises(ValueError, match=r"^Input w contains NaN or infinity\. Drop those rows"):
+        reject_nonfinite(X[:, 1], "w")
+    # NaN allowed: only infinity is refused, with advice that says so
+    reject_nonfinite(X[:1], allow_nan=True)
+    with pytest.raises(ValueError, match=r"^Input X contains infinity\. NaN is accepted"):
+        reject_nonfinite(X, allow_nan=True)
+    with pytest.raises(ValueError, match="do this instead"):
+        reject_nonfinite(X, fix="do this instead")
+    # integers, objects and empty blocks have nothing to check
+    reject_nonfinite(np.array([["a", None]], dtype=object))
+    reject_nonfinite(np.empty((0, 2)))
+    assert nonfinite_message("X").startswith("Input X contains NaN or infinity. Remove")
+
+
 def test_misaligned_blocks_detected_when_read():
     X = da.ones((10, 2), chunks=(5, 2))
     y = da.ones(10, chunks=((4, 6),))
