@@ -30,6 +30,7 @@ __all__ = [
     "as_dask_array",
     "check_array",
     "check_consistent_rows",
+    "check_n_rows",
     "check_sample_weight",
     "check_y",
     "ensure_known_chunks",
@@ -37,6 +38,7 @@ __all__ = [
     "is_dask_array",
     "is_dask_collection",
     "is_dask_frame",
+    "no_samples_error",
     "nonfinite_message",
     "reject_nonfinite",
     "validate_data",
@@ -273,10 +275,7 @@ def check_array(
             X = X.rechunk({1: -1})
         n = X.shape[0]
         if ensure_min_samples and not np.isnan(n) and n < ensure_min_samples:
-            raise ValueError(
-                f"Found array with {n} sample(s) (shape={X.shape}) while a minimum of "
-                f"{ensure_min_samples} is required by {name}."
-            )
+            raise no_samples_error(name, X.shape, minimum=ensure_min_samples)
         if X.ndim == 2 and ensure_min_features and X.shape[1] < ensure_min_features:
             raise ValueError(
                 f"Found array with {X.shape[1]} feature(s) (shape={X.shape}) while a minimum "
@@ -295,6 +294,31 @@ def check_array(
         estimator=estimator,
         input_name=input_name,
     )
+
+
+#: Where dask input of unknown size was found to have no rows.
+EMPTY_INPUT_HINT = "X has no rows (e.g. a filter kept none)."
+
+
+def no_samples_error(estimator, shape, *, minimum=1, hint=None):
+    """scikit-learn's error for input with fewer than ``minimum`` rows (0 by default).
+
+    ``estimator`` is the estimator or its name; ``hint`` is appended (what went wrong or
+    what to check).
+    """
+    name = estimator if isinstance(estimator, str) else type(estimator).__name__
+    message = (
+        f"Found array with {shape[0]} sample(s) (shape={tuple(shape)}) while a minimum of "
+        f"{minimum} is required by {name}."
+    )
+    return ValueError(message if hint is None else f"{message} {hint}")
+
+
+def check_n_rows(estimator, n_rows, n_features):
+    """Raise :func:`no_samples_error` when a pass found no rows at all (e.g. dask input with
+    unknown chunk sizes that turned out empty)."""
+    if n_rows < 1:
+        raise no_samples_error(estimator, (0, n_features), hint=EMPTY_INPUT_HINT)
 
 
 def _check_n_features(estimator, n_features, reset):

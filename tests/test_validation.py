@@ -11,9 +11,11 @@ from dask_scale._graph import reduce_blocks
 from dask_scale._validation import (
     check_array,
     check_consistent_rows,
+    check_n_rows,
     check_sample_weight,
     check_y,
     ensure_known_chunks,
+    no_samples_error,
     validate_data,
 )
 
@@ -97,6 +99,19 @@ def test_wrong_dimensions():
 def test_empty_dask_array_refused():
     with pytest.raises(ValueError, match="0 sample"):
         check_array(da.ones((0, 3), chunks=5))
+
+
+def test_no_samples_error_is_scikit_learns_message():
+    err = no_samples_error(Est(), (0, 3))
+    assert str(err) == (
+        "Found array with 0 sample(s) (shape=(0, 3)) while a minimum of 1 is required by Est."
+    )
+    err = no_samples_error("KMeans", [2, 3], minimum=5, hint="Add rows.")
+    assert str(err).endswith("(shape=(2, 3)) while a minimum of 5 is required by KMeans. Add rows.")
+    check_n_rows(Est(), 1, 3)
+    # a pass that found no rows (dask input of unknown size) says so
+    with pytest.raises(ValueError, match=r"^Found array with 0 sample\(s\) .* X has no rows"):
+        check_n_rows(Est(), 0, 3)
 
 
 def test_nan_in_dask_input_is_caught_in_first_pass_not_at_validation():

@@ -43,6 +43,7 @@ from .._validation import (
     is_dask_array,
     is_dask_collection,
     is_dask_frame,
+    no_samples_error,
 )
 
 __all__ = ["ColumnTransformer", "make_column_transformer"]
@@ -372,10 +373,7 @@ class ColumnTransformer(TransformerMixin, BaseEstimator):
         if not isinstance(X, pd.DataFrame):
             X = _sk_check_array(X, dtype=None, ensure_all_finite=False, estimator=self)
         elif X.shape[0] < 1:
-            raise ValueError(
-                f"Found array with 0 sample(s) (shape={X.shape}) while a minimum of 1 is "
-                "required by ColumnTransformer."
-            )
+            raise no_samples_error(self, X.shape)
         if X.ndim != 2:
             raise ValueError(f"Expected 2D array, got {X.ndim}D array instead.")
         from sklearn.utils.validation import validate_data

@@ -19,13 +19,14 @@ from .._validation import (
     _check_feature_names,
     _check_n_features,
     check_array,
+    check_n_rows,
     is_dask_array,
     is_dask_collection,
     is_dask_frame,
     non_numeric_message,
     validate_data,
 )
-from ..preprocessing._base import check_input_features, check_n_rows
+from ..preprocessing._base import check_input_features
 from ..preprocessing._columns import fit_columns, map_blocks_2d
 from ._stats import (
     check_block,

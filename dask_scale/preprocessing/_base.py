@@ -14,7 +14,6 @@ from .._validation import is_dask_collection, is_dask_frame, reject_nonfinite, v
 
 __all__ = [
     "check_input_features",
-    "check_n_rows",
     "reject_infinite",
     "transform_rows",
     "validate_numeric",
@@ -55,16 +54,6 @@ def validate_numeric(
         **kwargs,
     )
     return Xa, None
-
-
-def check_n_rows(est, n_rows, n_features):
-    """Raise scikit-learn's error when a pass found no rows at all (e.g. dask input with
-    unknown chunk sizes that turned out empty)."""
-    if n_rows < 1:
-        raise ValueError(
-            f"Found array with 0 sample(s) (shape=(0, {n_features})) while a minimum of 1 is "
-            f"required by {type(est).__name__}."
-        )
 
 
 def reject_infinite(block):

@@ -21,7 +21,7 @@ from sklearn.utils.validation import check_is_fitted
 from sklearn.utils.validation import validate_data as _sk_validate_data
 
 from .._types import is_dask_frame, is_frame
-from .._validation import _check_feature_names, _check_n_features
+from .._validation import _check_feature_names, _check_n_features, check_n_rows, no_samples_error
 from ._base import check_input_features
 from ._columns import frame_unique_summaries
 
@@ -37,7 +37,7 @@ def _check_frame_or_numeric(est, X, *, reset):
         else:
             _sk_validate_data(est, X, reset=reset, skip_check_array=True)
             if X.shape[0] < 1:
-                raise _no_samples(est, X.shape[1])
+                raise no_samples_error(est, X.shape)
         return X
     if is_dask_frame(X) or hasattr(X, "dask"):
         raise TypeError(
@@ -70,13 +70,6 @@ def _needs_categories(dtype):
     return True
 
 
-def _no_samples(est, n_columns):
-    return ValueError(
-        f"Found array with 0 sample(s) (shape=(0, {n_columns})) while a minimum of 1 is "
-        f"required by {type(est).__name__}."
-    )
-
-
 def _observed_dtypes(est, X, columns):
     """Categorical dtypes with the observed categories of ``columns`` (one pass for dask).
 
@@ -87,8 +80,7 @@ def _observed_dtypes(est, X, columns):
     if not todo:
         return out
     summaries, n_rows = frame_unique_summaries(X[todo])
-    if n_rows == 0:
-        raise _no_samples(est, len(X.columns))
+    check_n_rows(est, n_rows, len(X.columns))
     for c, (uniques, _) in zip(todo, summaries, strict=True):
         dtype = X[c].dtype
         if isinstance(dtype, pd.CategoricalDtype):

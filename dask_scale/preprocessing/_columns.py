@@ -28,7 +28,13 @@ from sklearn.utils.validation import check_array as _sk_check_array
 from sklearn.utils.validation import validate_data as _sk_validate_data
 
 from .._graph import reduce_partitions
-from .._validation import _check_feature_names, _check_n_features, is_dask_array, is_dask_frame
+from .._validation import (
+    _check_feature_names,
+    _check_n_features,
+    is_dask_array,
+    is_dask_frame,
+    no_samples_error,
+)
 
 __all__ = [
     "block_columns",
@@ -162,18 +168,12 @@ def check_categorical_input(est, X, *, reset):
         _check_feature_names(est, X, reset)
         _check_n_features(est, X.shape[1], reset)
         if not np.isnan(X.shape[0]) and X.shape[0] < 1:
-            raise ValueError(
-                f"Found array with 0 sample(s) (shape={X.shape}) while a minimum of 1 is "
-                f"required by {type(est).__name__}."
-            )
+            raise no_samples_error(est, X.shape)
         return "array", X
     if isinstance(X, pd.DataFrame):
         _sk_validate_data(est, X, reset=reset, skip_check_array=True)
         if X.shape[0] < 1:
-            raise ValueError(
-                f"Found array with 0 sample(s) (shape={X.shape}) while a minimum of 1 is "
-                f"required by {type(est).__name__}."
-            )
+            raise no_samples_error(est, X.shape)
         return "memory", X
     checked = _sk_check_array(X, dtype=None, ensure_all_finite="allow-nan", estimator=est)
     if checked.dtype.kind in "US":

@@ -25,8 +25,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._graph import reduce_blocks
 from .._kernels.encoding import onehot_fill
-from .._validation import is_dask_array, is_dask_collection
-from ._base import check_input_features, check_n_rows, reject_infinite
+from .._validation import check_n_rows, is_dask_array, is_dask_collection
+from ._base import check_input_features, reject_infinite
 from ._columns import (
     check_categorical_input,
     column_dtype,
