@@ -30,6 +30,7 @@ __all__ = [
     "as_dask_array",
     "check_array",
     "check_consistent_rows",
+    "check_input_features",
     "check_n_rows",
     "check_sample_weight",
     "check_y",
@@ -319,6 +320,27 @@ def check_n_rows(estimator, n_rows, n_features):
     unknown chunk sizes that turned out empty)."""
     if n_rows < 1:
         raise no_samples_error(estimator, (0, n_features), hint=EMPTY_INPUT_HINT)
+
+
+def check_input_features(est, input_features=None):
+    """The input feature names of ``est``: given ones checked, else fitted, else ``x0..``."""
+    fitted = getattr(est, "feature_names_in_", None)
+    n = getattr(est, "n_features_in_", None)
+    if input_features is not None:
+        input_features = np.asarray(input_features, dtype=object)
+        if fitted is not None and not np.array_equal(fitted, input_features):
+            raise ValueError("input_features is not equal to feature_names_in_")
+        if n is not None and len(input_features) != n:
+            raise ValueError(
+                f"input_features should have length equal to number of features ({n}), "
+                f"got {len(input_features)}"
+            )
+        return input_features
+    if fitted is not None:
+        return np.asarray(fitted, dtype=object)
+    if n is None:
+        raise ValueError("Unable to generate feature names without n_features_in_")
+    return np.asarray([f"x{i}" for i in range(n)], dtype=object)
 
 
 def _check_n_features(estimator, n_features, reset):

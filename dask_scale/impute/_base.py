@@ -14,11 +14,14 @@ from sklearn.utils._param_validation import MissingValues, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from sklearn.utils.validation import validate_data as _sk_validate_data
 
+from .._columns import fit_columns, map_blocks_2d
 from .._graph import map_rows
 from .._validation import (
+    FLOAT_DTYPES,
     _check_feature_names,
     _check_n_features,
     check_array,
+    check_input_features,
     check_n_rows,
     is_dask_array,
     is_dask_collection,
@@ -26,8 +29,6 @@ from .._validation import (
     non_numeric_message,
     validate_data,
 )
-from ..preprocessing._base import check_input_features
-from ..preprocessing._columns import fit_columns, map_blocks_2d
 from ._stats import (
     check_block,
     exact_medians,
@@ -39,9 +40,6 @@ from ._stats import (
 )
 
 __all__ = ["SimpleImputer"]
-
-FLOAT_DTYPES = (np.float64, np.float32)
-
 
 def _is_nan_like(value):
     if value is pd.NA:

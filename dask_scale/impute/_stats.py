@@ -23,8 +23,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._columns import column_values
 from .._graph import reduce_blocks
-from .._validation import reject_nonfinite
 from .._kernels.stats import (
     block_key_select,
     block_key_stats,
@@ -32,7 +32,7 @@ from .._kernels.stats import (
     float_keys,
     keys_to_float,
 )
-from ..preprocessing._columns import column_values
+from .._validation import reject_nonfinite
 
 __all__ = [
     "check_block",

@@ -1,8 +1,7 @@
-"""Helpers shared by the preprocessing, impute and compose estimators.
+"""Helpers shared by the preprocessing estimators.
 
 Validation of numeric input for fit/transform (NumPy/pandas through scikit-learn's checks,
-dask lazily), the row-block transform that keeps the caller's container kind, and feature
-name handling.
+dask lazily) and the row-block transform that keeps the caller's container kind.
 """
 
 from __future__ import annotations
@@ -10,16 +9,20 @@ from __future__ import annotations
 import numpy as np
 
 from .._graph import map_rows
-from .._validation import is_dask_collection, is_dask_frame, reject_nonfinite, validate_data
+from .._validation import (
+    FLOAT_DTYPES,
+    is_dask_collection,
+    is_dask_frame,
+    reject_nonfinite,
+    validate_data,
+)
 
 __all__ = [
-    "check_input_features",
     "reject_infinite",
     "transform_rows",
     "validate_numeric",
 ]
 
-FLOAT_DTYPES = (np.float64, np.float32)
 
 
 def validate_numeric(
@@ -99,24 +102,3 @@ def transform_rows(
         check_finite=False,
         frame=frame,
     )
-
-
-def check_input_features(est, input_features=None):
-    """The input feature names of ``est``: given ones checked, else fitted, else ``x0..``."""
-    fitted = getattr(est, "feature_names_in_", None)
-    n = getattr(est, "n_features_in_", None)
-    if input_features is not None:
-        input_features = np.asarray(input_features, dtype=object)
-        if fitted is not None and not np.array_equal(fitted, input_features):
-            raise ValueError("input_features is not equal to feature_names_in_")
-        if n is not None and len(input_features) != n:
-            raise ValueError(
-                f"input_features should have length equal to number of features ({n}), "
-                f"got {len(input_features)}"
-            )
-        return input_features
-    if fitted is not None:
-        return np.asarray(fitted, dtype=object)
-    if n is None:
-        raise ValueError("Unable to generate feature names without n_features_in_")
-    return np.asarray([f"x{i}" for i in range(n)], dtype=object)

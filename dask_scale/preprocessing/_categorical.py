@@ -20,10 +20,15 @@ from sklearn.utils.validation import check_array as _sk_check_array
 from sklearn.utils.validation import check_is_fitted
 from sklearn.utils.validation import validate_data as _sk_validate_data
 
+from .._columns import frame_unique_summaries
 from .._types import is_dask_frame, is_frame
-from .._validation import _check_feature_names, _check_n_features, check_n_rows, no_samples_error
-from ._base import check_input_features
-from ._columns import frame_unique_summaries
+from .._validation import (
+    _check_feature_names,
+    _check_n_features,
+    check_input_features,
+    check_n_rows,
+    no_samples_error,
+)
 
 __all__ = ["Categorizer", "DummyEncoder"]
 

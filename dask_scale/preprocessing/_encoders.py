@@ -23,11 +23,7 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_array as _sk_check_array
 from sklearn.utils.validation import check_is_fitted
 
-from .._graph import reduce_blocks
-from .._kernels.encoding import onehot_fill
-from .._validation import check_n_rows, is_dask_array, is_dask_collection
-from ._base import check_input_features, reject_infinite
-from ._columns import (
+from .._columns import (
     check_categorical_input,
     column_dtype,
     factorize_column,
@@ -38,6 +34,10 @@ from ._columns import (
     sort_uniques,
     unique_summary,
 )
+from .._graph import reduce_blocks
+from .._kernels.encoding import onehot_fill
+from .._validation import check_input_features, check_n_rows, is_dask_array, is_dask_collection
+from ._base import reject_infinite
 
 __all__ = ["OneHotEncoder", "OrdinalEncoder"]
 

@@ -9,9 +9,9 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
+from .._columns import column_values, merge_summaries, sort_uniques, unique_summary
 from .._graph import reduce_blocks
 from .._validation import frame_to_dask_array, is_dask_collection
-from ._columns import column_values, merge_summaries, sort_uniques, unique_summary
 
 __all__ = ["LabelEncoder"]
 

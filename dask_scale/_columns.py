@@ -27,8 +27,8 @@ import pandas as pd
 from sklearn.utils.validation import check_array as _sk_check_array
 from sklearn.utils.validation import validate_data as _sk_validate_data
 
-from .._graph import reduce_partitions
-from .._validation import (
+from ._graph import reduce_partitions
+from ._validation import (
     _check_feature_names,
     _check_n_features,
     is_dask_array,
