@@ -27,7 +27,7 @@ import pandas as pd
 from sklearn.utils.validation import check_array as _sk_check_array
 from sklearn.utils.validation import validate_data as _sk_validate_data
 
-from ._graph import reduce_partitions
+from ._graph import reduce_blocks
 from ._validation import (
     _check_feature_names,
     _check_n_features,
@@ -270,8 +270,12 @@ def frame_unique_summaries(frame, *, split_every=8):
     """
     if isinstance(frame, pd.DataFrame):
         return _partition_summaries(frame)
-    return reduce_partitions(
-        _partition_summaries, frame, combine=_merge_partition_summaries, split_every=split_every
+    return reduce_blocks(
+        _partition_summaries,
+        [frame],
+        combine=_merge_partition_summaries,
+        split_every=split_every,
+        name="unique-summaries",
     )
 
 

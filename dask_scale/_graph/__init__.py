@@ -1,8 +1,8 @@
 """Dask plumbing shared by the estimators: no estimator logic lives here.
 
 - :func:`reduce_blocks` / :func:`tree_reduce`: chunk -> combine -> aggregate over the row
-  blocks of aligned inputs, one graph submission (NumPy input: in-process thread pool);
-  :func:`reduce_partitions` the same over the pandas partitions of a dask DataFrame.
+  blocks of aligned inputs (dask arrays, or DataFrames whose pandas partitions keep their
+  dtypes), one graph submission (NumPy input: in-process thread pool).
 - :func:`map_rows`: row-block maps for predict/transform keeping the container kind.
 - :func:`get_client`: the active distributed Client or None.
 - :func:`gather_blocks`: ``chunk(block_index, *blocks, *params)`` on every row block, the list
@@ -15,14 +15,14 @@ The graphs these build take the caller's blocks by the keys of their *optimised*
 ``dask.compute`` of those collections would.
 """
 
-from .blocks import count_row_blocks, fold_blocks
+from .blocks import fold_blocks
 from .blockwise import map_rows
 from .client import get_client
 from .gather import gather_blocks, n_blocks_of
+from .keys import count_row_blocks
 from .reduction import (
     n_row_blocks,
     reduce_blocks,
-    reduce_partitions,
     row_slices,
     sum_partials,
     tree_reduce,
@@ -37,7 +37,6 @@ __all__ = [
     "n_blocks_of",
     "n_row_blocks",
     "reduce_blocks",
-    "reduce_partitions",
     "row_slices",
     "sum_partials",
     "tree_reduce",

@@ -37,10 +37,10 @@ import numpy as np
 from dask.core import get_dependencies
 from dask.delayed import Delayed
 
-from .._types import is_dask_array, is_dask_frame
+from .._types import is_dask_array
 from .client import get_client
 from .compute import compute
-from .keys import optimized_row_blocks
+from .keys import count_row_blocks, optimized_row_blocks
 
 __all__ = ["count_row_blocks", "fold_blocks"]
 
@@ -50,39 +50,6 @@ def _merge_inner_chunks(arr):
     if arr.ndim > 1 and any(len(c) > 1 for c in arr.chunks[1:]):
         arr = arr.rechunk({ax: -1 for ax in range(1, arr.ndim)})
     return arr
-
-
-def count_row_blocks(collections):
-    """Number of row blocks shared by dask arrays / DataFrames / Series (``None`` skipped).
-
-    Raises
-    ------
-    ValueError
-        If the collections have different numbers of row blocks.
-    TypeError
-        If an entry is not a dask collection.
-    """
-    counts = []
-    for c in collections:
-        if c is None:
-            continue
-        if is_dask_array(c):
-            counts.append(len(c.chunks[0]))
-        elif is_dask_frame(c):
-            counts.append(c.npartitions)
-        else:
-            raise TypeError(
-                f"fold_blocks works on dask arrays, DataFrames and Series; got {type(c).__name__}."
-            )
-    if not counts:
-        raise ValueError("fold_blocks needs at least one dask collection.")
-    if len(set(counts)) != 1:
-        raise ValueError(
-            f"The inputs have different numbers of row blocks ({counts}); they must be "
-            "partitioned alike (e.g. X and y selected from the same DataFrame, or y rechunked "
-            "to X's row chunks)."
-        )
-    return counts[0]
 
 
 def _cull(graph, keys):

@@ -1,4 +1,4 @@
-"""Tree reductions over the row blocks of one or more aligned arrays.
+"""Tree reductions over the row blocks of one or more aligned arrays or DataFrames.
 
 A reduction is three plain functions:
 
@@ -9,7 +9,9 @@ A reduction is three plain functions:
 ``aggregate(partial) -> result``
     turns the last partial into the result (default: identity).
 
-Dask input is wired into one graph (chunk tasks, then ``combine`` levels of at most
+Dask input (arrays, whose row blocks reach ``chunk`` as NumPy blocks, or DataFrames and
+Series, whose partitions reach it as pandas objects with their own dtypes) is wired into one
+graph (chunk tasks, then ``combine`` levels of at most
 ``split_every`` partials, then ``aggregate``) that is submitted once. Small parameters are a
 single key of that graph, so each worker fetches them once however many blocks it holds.
 NumPy input runs the same functions over row slices on a thread pool (the numba kernels
@@ -22,19 +24,17 @@ from __future__ import annotations
 import math
 import uuid
 
-import dask
-import dask.array as da
 import numpy as np
 from dask.delayed import Delayed
 
+from .._types import is_dask_collection
 from .client import get_client
-from .compute import compute, keep_partitions, local_map
-from .keys import optimized_row_blocks
+from .compute import compute, local_map
+from .keys import count_row_blocks, optimized_row_blocks
 
 __all__ = [
     "n_row_blocks",
     "reduce_blocks",
-    "reduce_partitions",
     "row_slices",
     "sum_partials",
     "tree_reduce",
@@ -140,25 +140,39 @@ def _apply_combine(combine, *parts):
     return combine(list(parts))
 
 
-def n_row_blocks(arrays):
-    """Number of row blocks shared by the dask arrays in ``arrays`` (``None`` entries skipped)."""
-    counts = {len(a.chunks[0]) for a in arrays if a is not None}
-    if len(counts) != 1:
-        raise ValueError(
-            f"Inputs have different numbers of row blocks ({sorted(counts)}); "
-            "X, y and sample_weight must be partitioned alike."
-        )
-    return counts.pop()
+#: The number of row blocks shared by aligned inputs (the name the per-block gathers use).
+n_row_blocks = count_row_blocks
+
+
+def _merge_tree(level, merge, split_every):
+    """Merge ``level``'s items ``split_every`` at a time, level after level, until one is left.
+
+    ``merge(group, depth, index)`` returns the item standing for ``group``, the
+    ``index``-th group of merge level ``depth``: the same tree for graphs and local lists.
+    """
+    depth = 0
+    while len(level) > 1:
+        level = [
+            merge(level[j : j + split_every], depth, j // split_every)
+            for j in range(0, len(level), split_every)
+        ]
+        depth += 1
+    return level[0]
+
+
+def _check_split_every(split_every):
+    if split_every < 2:
+        raise ValueError(f"split_every must be at least 2, got {split_every}")
 
 
 def input_blocks(arrays, nblocks):
-    """The optimised graph of the input arrays and, per input, its row-block keys.
+    """The optimised graph of the inputs and, per input, its row-block keys.
 
     ``None`` inputs get ``None`` for every block. See :mod:`dask_scale._graph.keys` for why
     the graphs built here reference the optimised keys.
     """
     for a in arrays:
-        if a is not None and a.ndim == 2 and len(a.chunks[1]) != 1:
+        if getattr(a, "chunks", None) is not None and a.ndim == 2 and len(a.chunks[1]) != 1:
             raise ValueError(
                 "internal: a 2-D input reached a reduction with several column blocks; "
                 "validate it with dask_scale._validation first"
@@ -190,14 +204,15 @@ def tree_reduce(
     name="reduce",
     block_index=False,
 ):
-    """Lazy tree reduction over aligned dask arrays.
+    """Lazy tree reduction over aligned dask arrays, DataFrames and Series.
 
     Parameters
     ----------
     chunk : callable
         ``chunk(*blocks, *params)``, called once per row block.
-    arrays : sequence of dask arrays or None
-        Inputs split alike along axis 0; 2-D inputs must have a single column block.
+    arrays : sequence of dask arrays, DataFrames, Series or None
+        Inputs split alike along axis 0 (a DataFrame's partitions are its row blocks, passed
+        to ``chunk`` as pandas objects); 2-D arrays must have a single column block.
         ``None`` entries are passed to ``chunk`` as ``None``.
     params : sequence, default=()
         Small values passed to every ``chunk`` call after the blocks.
@@ -224,10 +239,9 @@ def tree_reduce(
         Its graph holds the inputs' graph already optimised (see :mod:`dask_scale._graph.keys`):
         compute it with ``optimize_graph=False``, as :func:`reduce_blocks` does.
     """
-    if split_every < 2:
-        raise ValueError(f"split_every must be at least 2, got {split_every}")
+    _check_split_every(split_every)
     arrays = list(arrays)
-    nblocks = n_row_blocks(arrays)
+    nblocks = count_row_blocks(arrays)
     token = uuid.uuid4().hex
     prefix = f"{name}-{token}"
     dsk, per_array = input_blocks(arrays, nblocks)
@@ -246,20 +260,15 @@ def tree_reduce(
             *[keys[i] for keys in per_array],
         )
         level.append(key)
-    depth = 0
-    while len(level) > 1:
-        nxt = []
-        for j in range(0, len(level), split_every):
-            key = (f"{prefix}-combine-{depth}", j // split_every)
-            dsk[key] = (_apply_combine, combine, *level[j : j + split_every])
-            nxt.append(key)
-        level = nxt
-        depth += 1
+
+    def merge(group, depth, index):
+        key = (f"{prefix}-combine-{depth}", index)
+        dsk[key] = (_apply_combine, combine, *group)
+        return key
+
+    top = _merge_tree(level, merge, split_every)
     final = f"{prefix}-result"
-    if aggregate is None:
-        dsk[final] = level[0]
-    else:
-        dsk[final] = (aggregate, level[0])
+    dsk[final] = top if aggregate is None else (aggregate, top)
     return Delayed(final, dsk)
 
 
@@ -268,28 +277,6 @@ def row_slices(n_rows, block_rows=LOCAL_BLOCK_ROWS):
     nblocks = max(1, math.ceil(n_rows / block_rows))
     edges = np.linspace(0, n_rows, nblocks + 1).astype(int)
     return [slice(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:], strict=False)]
-
-
-def _local_reduce(
-    chunk, arrays, params, combine, aggregate, split_every, check_finite, block_rows, block_index
-):
-    lengths = {a.shape[0] for a in arrays if a is not None}
-    if len(lengths) != 1:
-        raise ValueError(f"Inputs have different numbers of rows: {sorted(lengths)}")
-    n = lengths.pop()
-    slices = row_slices(n, block_rows)
-    check_finite = finite_check(check_finite or {})
-
-    def run(i):
-        s = slices[i]
-        blocks = [None if a is None else a[s] for a in arrays]
-        return _run_chunk(chunk, check_finite, i, tuple(params), *blocks, pass_index=block_index)
-
-    parts = local_map(run, range(len(slices)))
-    while len(parts) > 1:
-        parts = [combine(parts[j : j + split_every]) for j in range(0, len(parts), split_every)]
-    out = parts[0]
-    return out if aggregate is None else aggregate(out)
 
 
 def reduce_blocks(
@@ -308,13 +295,14 @@ def reduce_blocks(
     """Run a tree reduction now and return its concrete result.
 
     Same arguments as :func:`tree_reduce` (with NumPy input, ``block_index`` numbers the
-    row slices of ``block_rows`` rows). Dask input is submitted as one graph (to the active
-    distributed Client if there is one, else to dask's default scheduler); NumPy input runs
-    in-process over row slices of ``block_rows`` rows.
+    row slices of ``block_rows`` rows). Dask input (arrays, DataFrames, Series) is submitted
+    as one graph (to the active distributed Client if there is one, else to dask's default
+    scheduler); NumPy input runs in-process over row slices of ``block_rows`` rows.
     """
+    _check_split_every(split_every)
     arrays = list(arrays)
-    if any(isinstance(a, da.Array) for a in arrays):
-        if not all(a is None or isinstance(a, da.Array) for a in arrays):
+    if any(is_dask_collection(a) for a in arrays):
+        if not all(a is None or is_dask_collection(a) for a in arrays):
             raise TypeError("internal: mix of dask and non-dask inputs in one reduction")
         lazy = tree_reduce(
             chunk,
@@ -329,36 +317,17 @@ def reduce_blocks(
         )
         (result,) = compute(lazy, optimize_graph=False)
         return result
-    return _local_reduce(
-        chunk,
-        arrays,
-        params,
-        combine,
-        aggregate,
-        split_every,
-        check_finite,
-        block_rows,
-        block_index,
-    )
+    lengths = {a.shape[0] for a in arrays if a is not None}
+    if len(lengths) != 1:
+        raise ValueError(f"Inputs have different numbers of rows: {sorted(lengths)}")
+    slices = row_slices(lengths.pop(), block_rows)
+    check_finite = finite_check(check_finite or {})
+    params = tuple(params)
 
+    def run(i):
+        blocks = [None if a is None else a[slices[i]] for a in arrays]
+        return _run_chunk(chunk, check_finite, i, params, *blocks, pass_index=block_index)
 
-def reduce_partitions(chunk, frame, *, combine, split_every=8):
-    """Run a tree reduction over the partitions of a dask DataFrame and return its result.
-
-    ``chunk(partition) -> partial`` runs on every pandas partition as it is (its columns keep
-    their own dtypes, which :func:`reduce_blocks`' NumPy blocks would lose); ``combine``
-    merges at most ``split_every`` partials, level after level, as in :func:`tree_reduce`.
-    One graph submission (to the active distributed Client if there is one).
-    """
-    if split_every < 2:
-        raise ValueError(f"split_every must be at least 2, got {split_every}")
-    with keep_partitions():
-        parts = frame.to_delayed()
-    level = [dask.delayed(chunk, pure=True)(part) for part in parts]
-    while len(level) > 1:
-        level = [
-            dask.delayed(_apply_combine, pure=True)(combine, *level[j : j + split_every])
-            for j in range(0, len(level), split_every)
-        ]
-    (result,) = compute(level[0])
-    return result
+    parts = local_map(run, range(len(slices)))
+    out = _merge_tree(parts, lambda group, *_: combine(group), split_every)
+    return out if aggregate is None else aggregate(out)

@@ -8,7 +8,6 @@ from hypothesis import strategies as st
 
 from dask_scale._graph import (
     reduce_blocks,
-    reduce_partitions,
     row_slices,
     sum_partials,
     tree_reduce,
@@ -194,18 +193,32 @@ def _merge_summaries(parts):
 
 
 @pytest.mark.parametrize("npartitions,split_every", [(1, 2), (7, 2), (20, 3), (5, 8)])
-def test_reduce_partitions_over_a_frame(npartitions, split_every):
+def test_reduce_blocks_over_the_partitions_of_a_frame(npartitions, split_every):
     import dask.dataframe as dd
 
     pdf = pd.DataFrame({"s": pd.Series([f"v{i % 13}" for i in range(200)], dtype="str")})
     ddf = dd.from_pandas(pdf, npartitions=npartitions)
-    n, values = reduce_partitions(
-        _partition_summary, ddf, combine=_merge_summaries, split_every=split_every
+    n, values = reduce_blocks(
+        _partition_summary, [ddf], combine=_merge_summaries, split_every=split_every
     )
     assert n == 200
     assert values == set(pdf["s"])
     with pytest.raises(ValueError, match="split_every"):
-        reduce_partitions(_partition_summary, ddf, combine=_merge_summaries, split_every=1)
+        reduce_blocks(_partition_summary, [ddf], combine=_merge_summaries, split_every=1)
+    with pytest.raises(ValueError, match="split_every"):
+        reduce_blocks(_partition_summary, [pdf.to_numpy()], split_every=1)
+
+
+def test_a_frame_and_an_array_of_its_rows_reduce_together():
+    import dask.dataframe as dd
+
+    pdf = pd.DataFrame({"a": np.arange(30.0), "s": [f"v{i % 4}" for i in range(30)]})
+    ddf = dd.from_pandas(pdf, npartitions=3)
+    y = ddf["a"].to_dask_array(lengths=True) * 2
+    total = reduce_blocks(
+        lambda part, yb: float(part["a"].sum() + yb.sum()), [ddf, y], check_finite={1: "y"}
+    )
+    assert total == 3 * pdf["a"].sum()
 
 
 @pytest.mark.distributed
