@@ -19,6 +19,8 @@ only.
 
 from __future__ import annotations
 
+import functools
+
 import dask
 import dask.array as da
 import dask.dataframe as dd
@@ -27,7 +29,7 @@ import pandas as pd
 from sklearn.utils.validation import check_array as _sk_check_array
 from sklearn.utils.validation import validate_data as _sk_validate_data
 
-from ._graph import reduce_blocks
+from ._graph import map_rows, reduce_blocks
 from ._validation import (
     _check_feature_names,
     _check_n_features,
@@ -305,35 +307,27 @@ def sort_uniques(uniques, has_missing, column):
     return cats
 
 
+def _on_columns(func, columns_of, block, *args):
+    return func(columns_of(block), *args)
+
+
 def map_blocks_2d(func, kind, X, *args, n_out, dtype, names, raw=False):
     """Apply ``func(columns, *args) -> 2-D ndarray`` to every row block of ``X``.
 
     ``columns`` is the list of normalised columns of the block, or with ``raw=True`` its
     :func:`raw_block_columns`. Memory input gives an ndarray, a dask array a dask array, a
-    dask DataFrame a dask DataFrame with columns ``names`` and the input's index (the
-    block ``func`` returns becomes the partition without a copy).
+    dask DataFrame a dask DataFrame with columns ``names`` and the input's index (see
+    :func:`dask_scale._graph.map_rows`).
     """
-    columns_of = raw_block_columns if raw else block_columns
-    if kind == "memory":
-        return func(columns_of(X), *args)
-    if kind == "array":
-        return X.map_blocks(
-            _array_block,
-            func,
-            columns_of,
-            *args,
-            chunks=(X.chunks[0], (n_out,)),
-            dtype=dtype,
-            meta=np.empty((0, 0), dtype=dtype),
-        )
-    meta = pd.DataFrame(np.empty((0, n_out), dtype=dtype), columns=list(names))
-    return X.map_partitions(_frame_block, func, columns_of, list(names), *args, meta=meta)
-
-
-def _array_block(block, func, columns_of, *args):
-    return func(columns_of(block), *args)
-
-
-def _frame_block(pdf, func, columns_of, names, *args):
-    out = func(columns_of(pdf), *args)
-    return pd.DataFrame(out, index=pdf.index, columns=names, copy=False)
+    part = functools.partial(_on_columns, func, raw_block_columns if raw else block_columns)
+    return map_rows(
+        part,
+        X,
+        *args,
+        out_dtype=dtype,
+        n_out=n_out,
+        in_dtype="pandas",
+        columns=None if names is None else list(names),
+        check_finite=False,
+        frame=X if kind == "frame" else None,
+    )

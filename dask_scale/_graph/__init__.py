@@ -3,7 +3,8 @@
 - :func:`reduce_blocks` / :func:`tree_reduce`: chunk -> combine -> aggregate over the row
   blocks of aligned inputs (dask arrays, or DataFrames whose pandas partitions keep their
   dtypes), one graph submission (NumPy input: in-process thread pool).
-- :func:`map_rows`: row-block maps for predict/transform keeping the container kind.
+- :func:`map_row_blocks` / :func:`map_rows`: row-block maps for predict/transform keeping
+  the container kind (the first wires any per-block function with a given output meta).
 - :func:`get_client`: the active distributed Client or None.
 - :func:`gather_blocks`: ``chunk(block_index, *blocks, *params)`` on every row block, the list
   of per-block results back in block order (one graph submission); for algorithms with
@@ -16,7 +17,7 @@ The graphs these build take the caller's blocks by the keys of their *optimised*
 """
 
 from .blocks import fold_blocks
-from .blockwise import map_rows
+from .blockwise import map_row_blocks, map_rows
 from .client import get_client
 from .gather import gather_blocks, n_blocks_of
 from .keys import count_row_blocks
@@ -33,6 +34,7 @@ __all__ = [
     "fold_blocks",
     "gather_blocks",
     "get_client",
+    "map_row_blocks",
     "map_rows",
     "n_blocks_of",
     "n_row_blocks",

@@ -40,16 +40,9 @@ from dask.delayed import Delayed
 from .._types import is_dask_array
 from .client import get_client
 from .compute import compute
-from .keys import count_row_blocks, optimized_row_blocks
+from .keys import count_row_blocks, merge_inner_chunks, optimized_row_blocks
 
 __all__ = ["count_row_blocks", "fold_blocks"]
-
-
-def _merge_inner_chunks(arr):
-    """A dask array with one block along every axis but the first (a cheap rechunk)."""
-    if arr.ndim > 1 and any(len(c) > 1 for c in arr.chunks[1:]):
-        arr = arr.rechunk({ax: -1 for ax in range(1, arr.ndim)})
-    return arr
 
 
 def _cull(graph, keys):
@@ -77,7 +70,7 @@ class _Blocks:
 
     def __init__(self, collections):
         collections = [
-            _merge_inner_chunks(c) if is_dask_array(c) else c for c in collections
+            merge_inner_chunks(c) if is_dask_array(c) else c for c in collections
         ]
         n_blocks = count_row_blocks(collections)
         self.graph, self.keys = optimized_row_blocks(collections, n_blocks)

@@ -21,7 +21,14 @@ from dask.core import flatten
 from .._types import is_dask_array, is_dask_frame
 from .compute import keep_partitions
 
-__all__ = ["count_row_blocks", "optimized_row_blocks"]
+__all__ = ["count_row_blocks", "merge_inner_chunks", "optimized_row_blocks"]
+
+
+def merge_inner_chunks(arr):
+    """A dask array with one block along every axis but the first (a cheap rechunk)."""
+    if arr.ndim > 1 and any(len(c) > 1 for c in arr.chunks[1:]):
+        arr = arr.rechunk({ax: -1 for ax in range(1, arr.ndim)})
+    return arr
 
 
 def count_row_blocks(collections):

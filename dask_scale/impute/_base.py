@@ -422,18 +422,20 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
                 return _impute_numeric_block(Xv, fill, valid, mv, nan_missing, indicator, False)
             out_dtype = Xv.dtype if indicator is None else np.result_type(Xv.dtype, np.bool_)
             return map_rows(
-                _copy_then_impute,
+                _impute_numeric_block,
                 Xv,
                 fill,
                 valid,
                 mv,
                 nan_missing,
                 indicator,
+                True,
                 out_dtype=out_dtype,
                 n_out=n_out,
                 in_dtype=Xv.dtype,
                 columns=names,
                 check_finite=False,
+                copy=True,
                 frame=frame,
             )
         source_kind, Xs = Xv
@@ -522,10 +524,3 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = bool(self._nan_missing)
         return tags
-
-
-def _copy_then_impute(block, fill, valid, mv, nan_missing, indicator):
-    return _impute_numeric_block(
-        np.array(block, copy=True), fill, valid, mv, nan_missing, indicator, True
-    )
-

@@ -6,8 +6,6 @@ dask lazily) and the row-block transform that keeps the caller's container kind.
 
 from __future__ import annotations
 
-import numpy as np
-
 from .._graph import map_rows
 from .._validation import (
     FLOAT_DTYPES,
@@ -64,11 +62,6 @@ def reject_infinite(block):
     reject_nonfinite(block, allow_nan=True)
 
 
-def _checked_block(func, allow_nan, block, *args):
-    reject_nonfinite(block, allow_nan=allow_nan)
-    return func(block, *args)
-
-
 def transform_rows(
     func, X, frame, *args, n_out, out_dtype, names=None, allow_nan=True, block_func=None
 ):
@@ -86,19 +79,15 @@ def transform_rows(
     """
     if not is_dask_collection(X):
         return func(X, *args)
-
-    if block_func is None:
-        def block_func(block, *a):
-            return _checked_block(func, allow_nan, np.array(block, copy=True), *a)
-
     return map_rows(
-        block_func,
+        func if block_func is None else block_func,
         X,
         *args,
         out_dtype=out_dtype,
         n_out=n_out,
         in_dtype=X.dtype,
         columns=None if names is None else list(names),
-        check_finite=False,
+        check_finite=block_func is None and ("allow-nan" if allow_nan else True),
+        copy=block_func is None,
         frame=frame,
     )
