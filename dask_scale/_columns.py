@@ -6,23 +6,19 @@ pandas ``str``/``string``, categoricals of strings, object) becomes an object ar
 missing entries (``None``, ``pd.NA``, ``NaN``) are all ``np.nan``. A categorical column
 gives its values (not its codes), as scikit-learn sees it.
 
-Fitting reads one row block of every column at a time through
-:func:`dask_scale._graph.reduce_blocks`: a dask DataFrame is split into one 1-D dask array per
-column, built from the same partitions so that each partition is computed once per pass.
-Where only the distinct values matter (the encoders' and the Categorizer's fit),
-:func:`frame_unique_summaries` summarises each partition on its columns' own dtypes (hash
-tables over Arrow strings or categorical codes, no Python string objects) and normalises only
-the small summaries. Transforms may ask for the raw columns (``map_blocks_2d(raw=True)``) for
-the same reason: a function that factorises a column needs to normalise its distinct values
-only.
+Fitting reads one row block at a time through :func:`dask_scale._graph.reduce_blocks`: the
+partitions of a dask DataFrame reach it as pandas frames, whose columns keep their dtypes.
+:func:`table_counts` (the encoders', the Categorizer's and the LabelEncoder's fit) counts the
+distinct values of each column of each block on the column's own dtype (hash tables over
+Arrow strings or categorical codes, no Python string objects) and normalises only the small
+summaries. Transforms may ask for the raw columns (``map_blocks_2d(raw=True)``) for the same
+reason: a function that factorises a column needs to normalise its distinct values only.
 """
 
 from __future__ import annotations
 
 import functools
 
-import dask
-import dask.array as da
 import dask.dataframe as dd
 import numpy as np
 import pandas as pd
@@ -30,6 +26,7 @@ from sklearn.utils.validation import check_array as _sk_check_array
 from sklearn.utils.validation import validate_data as _sk_validate_data
 
 from ._graph import map_rows, reduce_blocks
+from ._kernels.stats import merge_value_counts, value_counts
 from ._validation import (
     _check_feature_names,
     _check_n_features,
@@ -40,17 +37,17 @@ from ._validation import (
 
 __all__ = [
     "block_columns",
+    "block_counts",
     "check_categorical_input",
+    "column_counts",
     "column_dtype",
     "column_values",
     "factorize_column",
-    "fit_columns",
-    "frame_unique_summaries",
     "map_blocks_2d",
-    "merge_summaries",
+    "merge_block_counts",
     "raw_block_columns",
     "sort_uniques",
-    "unique_summary",
+    "table_counts",
 ]
 
 
@@ -118,28 +115,6 @@ def column_dtype(dtype):
     return np.dtype(object)
 
 
-def _partition_column(pdf, j):
-    return column_values(pdf.iloc[:, j])
-
-
-def frame_column_arrays(frame):
-    """One lazy 1-D dask array of normalised values per column of a dask DataFrame."""
-    parts = frame.to_delayed()
-    out = []
-    for j, dtype in enumerate(frame.dtypes):
-        np_dtype = column_dtype(dtype)
-        blocks = [
-            da.from_delayed(
-                dask.delayed(_partition_column, pure=True)(part, j),
-                shape=(np.nan,),
-                dtype=np_dtype,
-            )
-            for part in parts
-        ]
-        out.append(da.concatenate(blocks) if len(blocks) > 1 else blocks[0])
-    return out
-
-
 def check_categorical_input(est, X, *, reset):
     """Check ``X`` for an encoder; set or check ``n_features_in_``/``feature_names_in_``.
 
@@ -184,17 +159,6 @@ def check_categorical_input(est, X, *, reset):
     return "memory", checked
 
 
-def fit_columns(kind, X):
-    """The per-column inputs of a fit reduction (NumPy or dask 1-D arrays)."""
-    if kind == "frame":
-        return frame_column_arrays(X)
-    if kind == "array":
-        return [X[:, j] for j in range(X.shape[1])]
-    if isinstance(X, pd.DataFrame):
-        return [column_values(X.iloc[:, j]) for j in range(X.shape[1])]
-    return [column_values(X[:, j]) for j in range(X.shape[1])]
-
-
 def _as_column(values):
     """An ndarray as it is, anything else (an ExtensionArray, an Index) as a Series."""
     if isinstance(values, np.ndarray):
@@ -223,61 +187,44 @@ def factorize_column(column):
     return np.asarray(codes, dtype=np.int64), column_values(_as_column(uniques))
 
 
-def unique_summary(values):
-    """``(uniques, has_missing)`` of one column block (uniques normalised, unsorted).
+def column_counts(values):
+    """:func:`~dask_scale._kernels.stats.value_counts` of one column, its uniques normalised.
 
-    A pandas Series is summarised on its own dtype (Arrow strings and categoricals by their
+    A pandas Series is counted on its own dtype (Arrow strings and categoricals by their
     hash tables or codes) and only its distinct values are normalised.
     """
-    if isinstance(values, pd.Series):
-        values = _as_column(values.unique())
-    values = column_values(values)
-    uniques = pd.unique(values)
-    missing = pd.isna(uniques)
-    has_missing = bool(missing.any())
-    if has_missing:
-        uniques = uniques[~missing]
-    return np.asarray(uniques, dtype=values.dtype), has_missing
+    uniques, counts, missing = value_counts(values)
+    return column_values(_as_column(uniques)), counts, missing
 
 
-def merge_summaries(parts):
-    """Merge ``(uniques, has_missing)`` summaries of the same column."""
-    uniques = pd.unique(np.concatenate([p[0] for p in parts]))
-    return np.asarray(uniques), any(p[1] for p in parts)
+def block_counts(block):
+    """:func:`column_counts` of every column of a block, and its number of rows."""
+    return [column_counts(c) for c in raw_block_columns(block)], block.shape[0]
 
 
-def _partition_summaries(pdf):
-    summaries = [unique_summary(pdf.iloc[:, j]) for j in range(pdf.shape[1])]
-    return summaries, len(pdf)
+def merge_block_counts(parts):
+    """Merge :func:`block_counts` results column by column."""
+    columns = [merge_value_counts([p[0][j] for p in parts]) for j in range(len(parts[0][0]))]
+    return columns, sum(p[1] for p in parts)
 
 
-def _merge_partition_summaries(parts):
-    first = parts[0][0]
-    merged = [merge_summaries([p[0][j] for p in parts]) for j in range(len(first))]
-    return merged, sum(p[1] for p in parts)
+def table_counts(X, *, split_every=8):
+    """Distinct values and counts of every column of a table, in one pass.
 
-
-def frame_unique_summaries(frame, *, split_every=8):
-    """Distinct values of every column of a pandas or dask DataFrame, in one pass.
-
-    Each partition (a pandas frame is one) gives ``unique_summary`` of each of its columns and
-    its row count; a tree of merges (at most ``split_every`` summaries each) combines them.
+    Parameters
+    ----------
+    X : ndarray, pandas DataFrame, dask array or dask DataFrame
+        A DataFrame is summarised partition by partition on its columns' own dtypes.
 
     Returns
     -------
-    summaries : list of (uniques, has_missing)
-        One per column, uniques normalised and unsorted.
+    counts : list of (uniques, counts, missing)
+        One per column, uniques normalised, in no particular order.
     n_rows : int
-        Number of rows of the frame.
+        Number of rows of ``X``.
     """
-    if isinstance(frame, pd.DataFrame):
-        return _partition_summaries(frame)
     return reduce_blocks(
-        _partition_summaries,
-        [frame],
-        combine=_merge_partition_summaries,
-        split_every=split_every,
-        name="unique-summaries",
+        block_counts, [X], combine=merge_block_counts, split_every=split_every, name="counts"
     )
 
 

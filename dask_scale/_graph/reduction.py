@@ -136,6 +136,11 @@ def _run_chunk_indexed(chunk, check_finite, block_index, params, *blocks):
     return _run_chunk(chunk, check_finite, block_index, params, *blocks, pass_index=True)
 
 
+def _rows(a, rows):
+    """Rows ``rows`` (a slice) of an in-memory array or pandas object."""
+    return a.iloc[rows] if hasattr(a, "iloc") else a[rows]
+
+
 def _apply_combine(combine, *parts):
     return combine(list(parts))
 
@@ -325,7 +330,7 @@ def reduce_blocks(
     params = tuple(params)
 
     def run(i):
-        blocks = [None if a is None else a[slices[i]] for a in arrays]
+        blocks = [None if a is None else _rows(a, slices[i]) for a in arrays]
         return _run_chunk(chunk, check_finite, i, params, *blocks, pass_index=block_index)
 
     parts = local_map(run, range(len(slices)))

@@ -14,7 +14,7 @@ from sklearn.utils._param_validation import MissingValues, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from sklearn.utils.validation import validate_data as _sk_validate_data
 
-from .._columns import fit_columns, map_blocks_2d
+from .._columns import map_blocks_2d
 from .._graph import map_rows
 from .._validation import (
     FLOAT_DTYPES,
@@ -34,8 +34,7 @@ from ._stats import (
     exact_medians,
     masked_means,
     missing_mask,
-    numeric_value_counts,
-    object_value_counts,
+    present_value_counts,
     smallest_most_frequent,
 )
 
@@ -320,10 +319,10 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
             medians, count, n_rows = exact_medians(X, mv, nan_missing, np.dtype(X.dtype))
             medians[count == 0] = self._empty_value()
             return medians, count, n_rows
-        pairs, n_rows = numeric_value_counts(X, mv, nan_missing)
+        pairs, n_rows = present_value_counts(X, mv, nan_missing)
         stats = np.empty(X.shape[1])
         count = np.zeros(X.shape[1], dtype=np.int64)
-        for j, (values, counts) in enumerate(pairs):
+        for j, (values, counts, _) in enumerate(pairs):
             count[j] = counts.sum()
             if count[j] == 0:
                 stats[j] = self._empty_value()
@@ -332,18 +331,16 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
         return stats, count, n_rows
 
     def _object_statistics(self, source, fill_value):
-        kind, X = source
-        columns = fit_columns(kind, X)
-        nan_missing = self._nan_missing
-        pairs, n_rows = object_value_counts(columns, self.missing_values, nan_missing)
-        count = np.asarray([c.sum() for _, c in pairs], dtype=np.int64)
+        _, X = source
+        pairs, n_rows = present_value_counts(X, self.missing_values, self._nan_missing)
+        count = np.asarray([c.sum() for _, c, _ in pairs], dtype=np.int64)
         if self.strategy == "constant":
-            stats = np.full(len(columns), fill_value, dtype=object)
+            stats = np.full(len(pairs), fill_value, dtype=object)
             if not self.keep_empty_features:
                 stats[count == 0] = np.nan
             return stats, count, n_rows
-        stats = np.empty(len(columns), dtype=object)
-        for j, (values, counts) in enumerate(pairs):
+        stats = np.empty(len(pairs), dtype=object)
+        for j, (values, counts, _) in enumerate(pairs):
             if count[j] == 0:
                 stats[j] = self._empty_value()
             else:

@@ -20,7 +20,7 @@ from sklearn.utils.validation import check_array as _sk_check_array
 from sklearn.utils.validation import check_is_fitted
 from sklearn.utils.validation import validate_data as _sk_validate_data
 
-from .._columns import frame_unique_summaries
+from .._columns import table_counts
 from .._types import is_dask_frame, is_frame
 from .._validation import (
     _check_feature_names,
@@ -84,9 +84,9 @@ def _observed_dtypes(est, X, columns):
     out = {c: X[c].dtype for c in columns if c not in todo}
     if not todo:
         return out
-    summaries, n_rows = frame_unique_summaries(X[todo])
+    summaries, n_rows = table_counts(X[todo])
     check_n_rows(est, n_rows, len(X.columns))
-    for c, (uniques, _) in zip(todo, summaries, strict=True):
+    for c, (uniques, _, _) in zip(todo, summaries, strict=True):
         dtype = X[c].dtype
         if isinstance(dtype, pd.CategoricalDtype):
             out[c] = pd.CategoricalDtype(np.sort(uniques), ordered=dtype.ordered)

@@ -26,15 +26,12 @@ from sklearn.utils.validation import check_is_fitted
 from .._columns import (
     check_categorical_input,
     column_dtype,
+    column_values,
     factorize_column,
-    fit_columns,
-    frame_unique_summaries,
     map_blocks_2d,
-    merge_summaries,
     sort_uniques,
-    unique_summary,
+    table_counts,
 )
-from .._graph import reduce_blocks
 from .._kernels.encoding import onehot_fill
 from .._validation import check_input_features, check_n_rows, is_dask_array, is_dask_collection
 from ._base import reject_infinite
@@ -44,17 +41,6 @@ __all__ = ["OneHotEncoder", "OrdinalEncoder"]
 
 def _is_nan(value):
     return isinstance(value, numbers.Real) and np.isnan(value)
-
-
-def _uniques_chunk(*columns):
-    for c in columns:
-        reject_infinite(c)
-    return [unique_summary(c) for c in columns], (columns[0].shape[0] if columns else 0)
-
-
-def _uniques_combine(parts):
-    merged = [merge_summaries([p[0][j] for p in parts]) for j in range(len(parts[0][0]))]
-    return merged, sum(p[1] for p in parts)
 
 
 def _lookup(categories):
@@ -130,12 +116,11 @@ class _BaseEncoder(TransformerMixin, BaseEstimator):
     def _fit_categories(self, X):
         kind, X = check_categorical_input(self, X, reset=True)
         if kind == "frame":
-            # summarised partition by partition on the columns' own dtypes (see _columns)
-            columns = None
             dtypes = [column_dtype(dt) for dt in X.dtypes]
+        elif isinstance(X, pd.DataFrame):
+            dtypes = [column_values(X.iloc[:, j]).dtype for j in range(X.shape[1])]
         else:
-            columns = fit_columns(kind, X)
-            dtypes = [c.dtype for c in columns]
+            dtypes = [column_dtype(X.dtype)] * X.shape[1]
         n_features = len(dtypes)
         if self.categories != "auto" and len(self.categories) != n_features:
             raise ValueError(
@@ -145,25 +130,21 @@ class _BaseEncoder(TransformerMixin, BaseEstimator):
         need_pass = self.categories == "auto" or self.handle_unknown == "error"
         summaries = None
         if need_pass and n_features:
-            if columns is None:
-                summaries, n_rows = frame_unique_summaries(X)
-                for uniques, _ in summaries:
-                    reject_infinite(uniques)
-            else:
-                summaries, n_rows = reduce_blocks(
-                    _uniques_chunk, columns, combine=_uniques_combine, name="encoder-categories"
-                )
+            # distinct values of every column, counted on the columns' own dtypes
+            summaries, n_rows = table_counts(X)
+            for uniques, _, _ in summaries:
+                reject_infinite(uniques)
             check_n_rows(self, n_rows, n_features)
         categories = []
         for j in range(n_features):
             if self.categories == "auto":
-                uniques, has_missing = summaries[j]
-                categories.append(sort_uniques(uniques, has_missing, j))
+                uniques, _, missing = summaries[j]
+                categories.append(sort_uniques(uniques, missing > 0, j))
                 continue
             given = self._given_categories(j, dtypes[j])
             if summaries is not None and self.handle_unknown == "error":
-                uniques, has_missing = summaries[j]
-                seen = uniques if not has_missing else np.append(uniques.astype(object), np.nan)
+                uniques, _, missing = summaries[j]
+                seen = uniques if not missing else np.append(uniques.astype(object), np.nan)
                 unknown = _lookup(given).get_indexer(seen) < 0
                 if unknown.any():
                     shown = sorted(str(v) for v in np.asarray(seen)[unknown])[:10]

@@ -9,8 +9,9 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from .._columns import column_values, merge_summaries, sort_uniques, unique_summary
+from .._columns import column_counts, column_values, sort_uniques
 from .._graph import map_row_blocks, reduce_blocks
+from .._kernels.stats import merge_value_counts
 from .._validation import is_dask_collection
 
 __all__ = ["LabelEncoder"]
@@ -44,10 +45,6 @@ def _as_1d(y):
     if isinstance(y, pd.Series):
         return column_values(y)
     return column_values(column_or_1d(y, warn=True))
-
-
-def _unique_chunk(block):
-    return unique_summary(block)
 
 
 def _codes_block(block, classes):
@@ -113,12 +110,12 @@ class LabelEncoder(TransformerMixin, BaseEstimator):
             return self
         y = _as_1d(y)
         if is_dask_collection(y):
-            uniques, has_missing = reduce_blocks(
-                _unique_chunk, [y], combine=merge_summaries, name="label-encoder"
+            uniques, _, missing = reduce_blocks(
+                column_counts, [y], combine=merge_value_counts, name="label-encoder"
             )
         else:
-            uniques, has_missing = unique_summary(y)
-        self.classes_ = sort_uniques(uniques, has_missing, 0)
+            uniques, _, missing = column_counts(y)
+        self.classes_ = sort_uniques(uniques, missing > 0, 0)
         self.dtype_ = None
         return self
 
