@@ -67,19 +67,23 @@ def block_moments(X, w, weighted):
     """
     n, p = X.shape
     shift = np.zeros(p)
-    found = np.zeros(p, dtype=np.bool_)
+    for j in range(p):
+        for i in range(n):
+            x = np.float64(X[i, j])
+            if x == x:
+                shift[j] = x
+                break
+    # NaN entries contribute zeros (selects, not branches: the column loop vectorises)
     count = np.zeros(p)
     total = np.zeros(p)
     for i in range(n):
         wi = w[i] if weighted else 1.0
         for j in range(p):
             x = np.float64(X[i, j])
-            if x == x:
-                if not found[j]:
-                    found[j] = True
-                    shift[j] = x
-                count[j] += wi
-                total[j] += wi * (x - shift[j])
+            present = x == x
+            c = wi if present else 0.0
+            count[j] += c
+            total[j] += c * ((x - shift[j]) if present else 0.0)
     offset = np.zeros(p)
     for j in range(p):
         if count[j] != 0.0:
@@ -90,10 +94,11 @@ def block_moments(X, w, weighted):
         wi = w[i] if weighted else 1.0
         for j in range(p):
             x = np.float64(X[i, j])
-            if x == x:
-                d = (x - shift[j]) - offset[j]
-                corr[j] += wi * d
-                sq[j] += wi * d * d
+            present = x == x
+            c = wi if present else 0.0
+            d = ((x - shift[j]) - offset[j]) if present else 0.0
+            corr[j] += c * d
+            sq[j] += c * d * d
     m2 = np.zeros(p)
     for j in range(p):
         if count[j] != 0.0:
