@@ -19,26 +19,15 @@ from __future__ import annotations
 
 import functools
 
-import dask.dataframe as dd
 import numpy as np
 import pandas as pd
-from sklearn.utils.validation import check_array as _sk_check_array
-from sklearn.utils.validation import validate_data as _sk_validate_data
 
 from ._graph import map_rows, reduce_blocks
 from ._kernels.stats import merge_value_counts, value_counts
-from ._validation import (
-    _check_feature_names,
-    _check_n_features,
-    is_dask_array,
-    is_dask_frame,
-    no_samples_error,
-)
 
 __all__ = [
     "block_columns",
     "block_counts",
-    "check_categorical_input",
     "column_counts",
     "column_dtype",
     "column_values",
@@ -113,50 +102,6 @@ def column_dtype(dtype):
     if pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
         return np.dtype(np.float64)
     return np.dtype(object)
-
-
-def check_categorical_input(est, X, *, reset):
-    """Check ``X`` for an encoder; set or check ``n_features_in_``/``feature_names_in_``.
-
-    Returns
-    -------
-    kind : {"memory", "array", "frame"}
-    X : ndarray, pandas DataFrame, dask array or dask DataFrame
-        In-memory arrays are checked by scikit-learn (``dtype=None``, NaN allowed, strings
-        as object); dask arrays get a single column block.
-    """
-    if is_dask_frame(X):
-        if isinstance(X, dd.Series):
-            raise ValueError(
-                "Expected a 2D input, got a dask Series. Use X.to_frame() if it is a single "
-                "feature."
-            )
-        _check_feature_names(est, X, reset)
-        _check_n_features(est, len(X.columns), reset)
-        return "frame", X
-    if is_dask_array(X):
-        if X.ndim != 2:
-            raise ValueError(
-                f"Expected a 2D array, got a {X.ndim}D dask array of shape {X.shape}. "
-                "Reshape your data with X.reshape(-1, 1) if it has a single feature."
-            )
-        if len(X.chunks[1]) > 1:
-            X = X.rechunk({1: -1})
-        _check_feature_names(est, X, reset)
-        _check_n_features(est, X.shape[1], reset)
-        if not np.isnan(X.shape[0]) and X.shape[0] < 1:
-            raise no_samples_error(est, X.shape)
-        return "array", X
-    if isinstance(X, pd.DataFrame):
-        _sk_validate_data(est, X, reset=reset, skip_check_array=True)
-        if X.shape[0] < 1:
-            raise no_samples_error(est, X.shape)
-        return "memory", X
-    checked = _sk_check_array(X, dtype=None, ensure_all_finite="allow-nan", estimator=est)
-    if checked.dtype.kind in "US":
-        checked = checked.astype(object)
-    _sk_validate_data(est, checked, reset=reset, skip_check_array=True)
-    return "memory", checked
 
 
 def _as_column(values):

@@ -23,6 +23,7 @@ from sklearn.utils.validation import check_array as _sk_check_array
 from sklearn.utils.validation import validate_data as _sk_validate_data
 
 from ._graph.compute import keep_partitions, scheduler_pool
+from ._graph.keys import merge_inner_chunks
 from ._graph.reduction import nonfinite_message, reject_nonfinite
 from ._types import is_dask_array, is_dask_collection, is_dask_frame
 
@@ -33,6 +34,7 @@ __all__ = [
     "check_input_features",
     "check_n_rows",
     "check_sample_weight",
+    "check_table",
     "check_y",
     "ensure_known_chunks",
     "frame_to_dask_array",
@@ -389,6 +391,74 @@ def _check_feature_names(estimator, X, reset):
         if not unseen and not missing:
             msg += "Feature names must be in the same order as they were in fit.\n"
         raise ValueError(msg)
+
+
+def check_table(
+    estimator,
+    X,
+    *,
+    reset,
+    ensure_all_finite="allow-nan",
+    ensure_min_samples=1,
+    allow_nd=False,
+    convert=True,
+):
+    """Check a 2-D input whose columns may have any dtype, keeping its container kind.
+
+    Sets (``reset``) or checks ``n_features_in_`` and ``feature_names_in_`` from metadata:
+    no pass over dask data. For the column-wise estimators (encoders, Categorizer,
+    ColumnTransformer, SimpleImputer on strings, BlockTransformer).
+
+    Parameters
+    ----------
+    estimator : estimator
+    X : array-like, pandas DataFrame, dask array or dask DataFrame
+    reset : bool
+        True in fit.
+    ensure_all_finite : bool or "allow-nan", default="allow-nan"
+        For other in-memory input than a pandas DataFrame (scikit-learn's check).
+    ensure_min_samples : int, default=1
+        1 refuses input known to have no rows; 0 accepts it.
+    allow_nd : bool, default=False
+        Accept dask arrays of more than 2 dimensions.
+    convert : bool, default=True
+        Pass other in-memory input than a DataFrame through scikit-learn's
+        ``check_array(dtype=None)``; with False it is returned as it is.
+
+    Returns
+    -------
+    kind : {"frame", "array", "memory"}
+        A dask DataFrame, a dask array, or in-memory input.
+    X : the dask DataFrame or pandas DataFrame as it is; the dask array with one block
+        along every axis but the first; other in-memory input checked (or as it is, with
+        ``convert=False``).
+    """
+    if isinstance(X, dd.Series):
+        raise ValueError(
+            "Expected a 2D input, got a dask Series. Use X.to_frame() if it is a single feature."
+        )
+    if is_dask_frame(X) or is_dask_array(X):
+        if is_dask_array(X):
+            if X.ndim < 2 or (X.ndim > 2 and not allow_nd):
+                raise ValueError(
+                    f"Expected a 2D array, got a {X.ndim}D dask array of shape {X.shape}. "
+                    "Reshape your data with X.reshape(-1, 1) if it has a single feature."
+                )
+            X = merge_inner_chunks(X)
+        _check_feature_names(estimator, X, reset)
+        _check_n_features(estimator, X.shape[1], reset)
+        kind = "array" if is_dask_array(X) else "frame"
+    else:
+        if convert and not isinstance(X, pd.DataFrame):
+            X = _sk_check_array(
+                X, dtype=None, ensure_all_finite=ensure_all_finite, estimator=estimator
+            )
+        _sk_validate_data(estimator, X, reset=reset, skip_check_array=True)
+        kind = "memory"
+    n_rows = X.shape[0] if kind != "frame" and hasattr(X, "shape") else np.nan
+    if ensure_min_samples and not np.isnan(n_rows) and n_rows < 1:
+        raise no_samples_error(estimator, X.shape)
+    return kind, X
 
 
 def check_y(y, *, y_numeric=False, input_name="y", estimator=None):

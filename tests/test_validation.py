@@ -13,6 +13,7 @@ from dask_scale._validation import (
     check_consistent_rows,
     check_n_rows,
     check_sample_weight,
+    check_table,
     check_y,
     ensure_known_chunks,
     no_samples_error,
@@ -287,3 +288,31 @@ def test_pandas_frame_with_non_numeric_columns_says_which_and_how_to_encode(dtyp
     # object columns holding numbers are converted as scikit-learn converts them
     ok = pd.DataFrame({"a": np.arange(6.0), "b": pd.Series(list(range(6)), dtype=object)})
     np.testing.assert_array_equal(validate_data(Est(), ok), np.c_[np.arange(6.0), np.arange(6)])
+
+
+def test_check_table_keeps_the_container_kind_and_records_the_features(frame):
+    pdf, ddf = frame
+    est = Est()
+    kind, X = check_table(est, ddf, reset=True)
+    assert kind == "frame" and X is ddf and est.n_features_in_ == 3
+    assert list(est.feature_names_in_) == ["a", "b", "c"]
+    kind, X = check_table(Est(), da.ones((6, 4), chunks=(3, 2)), reset=True)
+    assert kind == "array" and X.chunks == ((3, 3), (4,))
+    kind, X = check_table(Est(), pdf, reset=True)
+    assert kind == "memory" and X is pdf
+    kind, X = check_table(Est(), [["a", 1.0], ["b", np.nan]], reset=True)
+    assert kind == "memory" and isinstance(X, np.ndarray) and X.shape == (2, 2)
+    with pytest.raises(ValueError, match="got a dask Series"):
+        check_table(Est(), ddf["a"], reset=True)
+    with pytest.raises(ValueError, match="Expected a 2D array"):
+        check_table(Est(), da.ones(5, chunks=2), reset=True)
+    assert check_table(Est(), da.ones((4, 2, 3), chunks=2), reset=True, allow_nd=True)[0] == "array"
+    with pytest.raises(ValueError, match="0 sample"):
+        check_table(Est(), pdf.iloc[:0], reset=True)
+    assert check_table(Est(), pdf.iloc[:0], reset=True, ensure_min_samples=0)[0] == "memory"
+    with pytest.raises(ValueError, match="infinity"):
+        check_table(Est(), np.array([[np.inf]]), reset=True)
+    assert check_table(Est(), np.array([[np.inf]]), reset=True, ensure_all_finite=False)[0]
+    # transform: the features are checked against fit's
+    with pytest.raises(ValueError, match="Feature names unseen at fit time: \\['d'\\]"):
+        check_table(est, ddf.assign(d=1.0), reset=False)

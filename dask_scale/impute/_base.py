@@ -5,7 +5,6 @@ from __future__ import annotations
 import numbers
 import warnings
 
-import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -18,11 +17,10 @@ from .._columns import map_blocks_2d
 from .._graph import map_rows
 from .._validation import (
     FLOAT_DTYPES,
-    _check_feature_names,
-    _check_n_features,
     check_array,
     check_input_features,
     check_n_rows,
+    check_table,
     is_dask_array,
     is_dask_collection,
     is_dask_frame,
@@ -197,8 +195,6 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
         return "numeric", X
 
     def _validate_dask(self, X, in_fit, numeric_strategy):
-        if isinstance(X, dd.Series):
-            raise ValueError("Expected a 2D input, got a dask Series; use X.to_frame().")
         numeric = non_numeric_message(X) is None if is_dask_frame(X) else X.dtype.kind in "iuf"
         if not in_fit and self._fit_dtype.kind == "O":
             numeric = False
@@ -213,17 +209,7 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
                 "non-numeric columns. Use strategy='most_frequent' or 'constant' for them, "
                 "or select numeric columns with dask_scale.compose.ColumnTransformer."
             )
-        _check_feature_names(self, X, in_fit)
-        if is_dask_frame(X):
-            _check_n_features(self, len(X.columns), in_fit)
-            kind = "frame"
-        else:
-            if X.ndim != 2:
-                raise ValueError(f"Expected a 2D array, got shape {X.shape}.")
-            if len(X.chunks[1]) > 1:
-                X = X.rechunk({1: -1})
-            _check_n_features(self, X.shape[1], in_fit)
-            kind = "array"
+        kind, X = check_table(self, X, reset=in_fit)
         self._check_dtype(np.dtype(object), in_fit)
         return "object", (kind, X)
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
-from sklearn.utils.validation import validate_data as _sk_validate_data
 
 from .._graph import map_row_blocks
-from .._validation import _check_feature_names, _check_n_features, is_dask_collection, is_dask_frame
+from .._validation import check_table, is_dask_collection, is_dask_frame
 from ._base import FLOAT_DTYPES, validate_numeric
 
 __all__ = ["BlockTransformer"]
@@ -135,14 +133,9 @@ class BlockTransformer(TransformerMixin, BaseEstimator):
         if self.validate:
             X, _ = validate_numeric(self, X, reset=reset, dtype=FLOAT_DTYPES)
             return X
-        if is_dask_collection(X):
-            if isinstance(X, dd.Series):
-                raise ValueError("Expected a 2D input, got a dask Series; use X.to_frame().")
-            _check_feature_names(self, X, reset)
-            n = len(X.columns) if isinstance(X, dd.DataFrame) else X.shape[1]
-            _check_n_features(self, n, reset)
-            return X
-        _sk_validate_data(self, X, reset=reset, skip_check_array=True)
+        _, X = check_table(
+            self, X, reset=reset, ensure_min_samples=0, allow_nd=True, convert=False
+        )
         return X
 
     def fit(self, X, y=None):

@@ -22,13 +22,7 @@ from sklearn.utils.validation import validate_data as _sk_validate_data
 
 from .._columns import table_counts
 from .._types import is_dask_frame, is_frame
-from .._validation import (
-    _check_feature_names,
-    _check_n_features,
-    check_input_features,
-    check_n_rows,
-    no_samples_error,
-)
+from .._validation import check_input_features, check_n_rows, check_table
 
 __all__ = ["Categorizer", "DummyEncoder"]
 
@@ -36,14 +30,7 @@ __all__ = ["Categorizer", "DummyEncoder"]
 def _check_frame_or_numeric(est, X, *, reset):
     """Set/check feature names and counts; return ``X`` (numeric arrays checked)."""
     if is_frame(X):
-        if is_dask_frame(X):
-            _check_feature_names(est, X, reset)
-            _check_n_features(est, len(X.columns), reset)
-        else:
-            _sk_validate_data(est, X, reset=reset, skip_check_array=True)
-            if X.shape[0] < 1:
-                raise no_samples_error(est, X.shape)
-        return X
+        return check_table(est, X, reset=reset)[1]
     if is_dask_frame(X) or hasattr(X, "dask"):
         raise TypeError(
             f"{type(est).__name__} works on pandas or dask DataFrames (categorical dtypes "

@@ -24,7 +24,6 @@ from sklearn.utils.validation import check_array as _sk_check_array
 from sklearn.utils.validation import check_is_fitted
 
 from .._columns import (
-    check_categorical_input,
     column_dtype,
     column_values,
     factorize_column,
@@ -33,7 +32,13 @@ from .._columns import (
     table_counts,
 )
 from .._kernels.encoding import onehot_fill
-from .._validation import check_input_features, check_n_rows, is_dask_array, is_dask_collection
+from .._validation import (
+    check_input_features,
+    check_n_rows,
+    check_table,
+    is_dask_array,
+    is_dask_collection,
+)
 from ._base import reject_infinite
 
 __all__ = ["OneHotEncoder", "OrdinalEncoder"]
@@ -114,7 +119,7 @@ class _BaseEncoder(TransformerMixin, BaseEstimator):
     """Category discovery shared by the encoders (one pass over the data)."""
 
     def _fit_categories(self, X):
-        kind, X = check_categorical_input(self, X, reset=True)
+        kind, X = check_table(self, X, reset=True)
         if kind == "frame":
             dtypes = [column_dtype(dt) for dt in X.dtypes]
         elif isinstance(X, pd.DataFrame):
@@ -173,8 +178,7 @@ class _BaseEncoder(TransformerMixin, BaseEstimator):
         return cats
 
     def _transform_input(self, X):
-        kind, X = check_categorical_input(self, X, reset=False)
-        return kind, X
+        return check_table(self, X, reset=False)
 
 
 # ---------------------------------------------------------------------------------------
