@@ -460,11 +460,8 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
         if is_dask_collection(X):
             X = check_array(X, dtype=None, ensure_all_finite=False)
             n_out = len(self.statistics_)
-            return X.map_blocks(
-                self._inverse_block,
-                chunks=(X.chunks[0], (n_out,)),
-                dtype=np.float64,
-                meta=np.empty((0, 0)),
+            return map_rows(
+                self._inverse_block, X, out_dtype=np.float64, n_out=n_out, check_finite=False
             )
         return self._inverse_block(np.asarray(X))
 

@@ -21,6 +21,7 @@ from sklearn.utils.validation import check_is_fitted
 from sklearn.utils.validation import validate_data as _sk_validate_data
 
 from .._columns import table_counts
+from .._graph import map_row_blocks
 from .._types import is_dask_frame, is_frame
 from .._validation import check_input_features, check_n_rows, check_table
 
@@ -356,8 +357,8 @@ class DummyEncoder(TransformerMixin, BaseEstimator):
         out_columns = list(self.transformed_columns_)
         if is_dask_frame(X):
             meta = _dummies(X._meta, self.dtypes_, columns, self.drop_first, out_columns)
-            return X.map_partitions(
-                _dummies, self.dtypes_, columns, self.drop_first, out_columns, meta=meta
+            return map_row_blocks(
+                _dummies, X, self.dtypes_, columns, self.drop_first, out_columns, meta=meta
             )
         return _dummies(X, self.dtypes_, columns, self.drop_first, out_columns)
 
@@ -384,7 +385,7 @@ class DummyEncoder(TransformerMixin, BaseEstimator):
             X = pd.DataFrame(X, columns=self.transformed_columns_)
         if is_dask_frame(X):
             meta = self._inverse(X._meta)
-            return X.map_partitions(self._inverse, meta=meta)
+            return map_row_blocks(self._inverse, X, meta=meta)
         return self._inverse(X)
 
     def _inverse(self, pdf):

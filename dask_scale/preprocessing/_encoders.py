@@ -31,6 +31,7 @@ from .._columns import (
     sort_uniques,
     table_counts,
 )
+from .._graph import map_rows
 from .._kernels.encoding import onehot_fill
 from .._validation import (
     check_input_features,
@@ -423,12 +424,9 @@ class OneHotEncoder(_BaseEncoder):
                     f"Shape of the passed X data is not correct. Expected {self._n_out} "
                     f"columns, got {X.shape[1]}."
                 )
-            dtype = self._inverse_dtype()
-            return X.map_blocks(
-                self._inverse_block,
-                chunks=(X.chunks[0], (len(self.categories_),)),
-                dtype=dtype,
-                meta=np.empty((0, 0), dtype=dtype),
+            n_out, dtype = len(self.categories_), self._inverse_dtype()
+            return map_rows(
+                self._inverse_block, X, out_dtype=dtype, n_out=n_out, check_finite=False
             )
         if sp.issparse(X):
             X = X.toarray()
@@ -699,10 +697,8 @@ class OrdinalEncoder(_BaseEncoder):
                     "Shape of the passed X data is not correct. Expected "
                     f"{n_features} columns, got {X.shape[1]}."
                 )
-            return X.map_blocks(
-                self._inverse_block,
-                dtype=object,
-                meta=np.empty((0, 0), dtype=object),
+            return map_rows(
+                self._inverse_block, X, out_dtype=object, n_out=n_features, check_finite=False
             )
         X = _sk_check_array(X, ensure_all_finite="allow-nan")
         if X.shape[1] != n_features:
