@@ -168,6 +168,13 @@ def _feature_names(X):
     return None
 
 
+def _series_error(input_name):
+    return ValueError(
+        f"Expected a 2D input for {input_name}, got a dask Series. Use "
+        f"{input_name}.to_frame() if it is a single feature."
+    )
+
+
 def _check_dask_2d(X, *, estimator_name, input_name, ensure_2d, allow_nd):
     if X.ndim == 1 and ensure_2d:
         raise ValueError(
@@ -263,10 +270,7 @@ def check_array(
         name = "Estimator"
     if isinstance(X, (dd.DataFrame, dd.Series)):
         if isinstance(X, dd.Series) and ensure_2d:
-            raise ValueError(
-                f"Expected a 2D input for {input_name}, got a dask Series. Use "
-                f"{input_name}.to_frame() if it is a single feature."
-            )
+            raise _series_error(input_name)
         X = as_dask_array(X, input_name=input_name)
     if is_dask_array(X):
         _check_dask_2d(
@@ -434,16 +438,11 @@ def check_table(
         ``convert=False``).
     """
     if isinstance(X, dd.Series):
-        raise ValueError(
-            "Expected a 2D input, got a dask Series. Use X.to_frame() if it is a single feature."
-        )
+        raise _series_error("X")
     if is_dask_frame(X) or is_dask_array(X):
         if is_dask_array(X):
-            if X.ndim < 2 or (X.ndim > 2 and not allow_nd):
-                raise ValueError(
-                    f"Expected a 2D array, got a {X.ndim}D dask array of shape {X.shape}. "
-                    "Reshape your data with X.reshape(-1, 1) if it has a single feature."
-                )
+            name = type(estimator).__name__
+            _check_dask_2d(X, estimator_name=name, input_name="X", ensure_2d=True, allow_nd=allow_nd)
             X = merge_inner_chunks(X)
         _check_feature_names(estimator, X, reset)
         _check_n_features(estimator, X.shape[1], reset)
