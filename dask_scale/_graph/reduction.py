@@ -11,12 +11,16 @@ A reduction is three plain functions:
 
 Dask input (arrays, whose row blocks reach ``chunk`` as NumPy blocks, or DataFrames and
 Series, whose partitions reach it as pandas objects with their own dtypes) is wired into one
-graph (chunk tasks, then ``combine`` levels of at most
-``split_every`` partials, then ``aggregate``) that is submitted once. Small parameters are a
-single key of that graph, so each worker fetches them once however many blocks it holds.
-NumPy input runs the same functions over row slices on a thread pool (the numba kernels
-release the GIL; see :func:`dask_scale._graph.compute.local_map`), with the same combine tree, so results do not depend on the input kind
-beyond the block boundaries.
+graph (chunk tasks, then ``combine`` levels of at most ``split_every`` partials, then
+``aggregate``) that is submitted once. Small parameters are a single key of that graph, so
+each worker fetches them once however many blocks it holds. In-memory input (NumPy, or
+pandas) runs the same functions over row slices on a thread pool (the numba kernels release
+the GIL; see :func:`dask_scale._graph.compute.local_map`), with the same combine tree
+(:func:`_merge_tree`), so results do not depend on the input kind beyond the block
+boundaries.
+
+The NaN/inf check of the blocks and its message (:func:`reject_nonfinite`,
+:func:`nonfinite_message`) live here too, for every layer: ``_validation`` re-exports them.
 """
 
 from __future__ import annotations
@@ -302,7 +306,8 @@ def reduce_blocks(
     Same arguments as :func:`tree_reduce` (with NumPy input, ``block_index`` numbers the
     row slices of ``block_rows`` rows). Dask input (arrays, DataFrames, Series) is submitted
     as one graph (to the active distributed Client if there is one, else to dask's default
-    scheduler); NumPy input runs in-process over row slices of ``block_rows`` rows.
+    scheduler); in-memory input (NumPy, pandas) runs in-process over row slices of
+    ``block_rows`` rows.
     """
     _check_split_every(split_every)
     arrays = list(arrays)
