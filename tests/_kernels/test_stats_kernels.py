@@ -93,3 +93,13 @@ def test_value_counts_and_their_merge():
     assert list(uniques) == ["b", "a"] and counts.tolist() == [2, 1] and missing == 1
     empty = value_counts(np.array([], dtype=object))
     assert merge_value_counts([empty, empty])[0].shape == (0,)
+
+
+def test_moments_skip_nan_wherever_it_is():
+    # a leading NaN (the shift is the first value present) and a column without any value
+    X = np.array([[np.nan, np.nan, 1.0], [2.0, np.nan, 1.0], [4.0, np.nan, 1.0]])
+    count, shift, offset, m2 = block_moments(X, np.empty(0), False)
+    np.testing.assert_array_equal(count, [2.0, 0.0, 3.0])
+    np.testing.assert_array_equal(shift, [2.0, 0.0, 1.0])
+    np.testing.assert_array_equal(shift + offset, [3.0, 0.0, 1.0])
+    np.testing.assert_array_equal(m2, [2.0, 0.0, 0.0])
