@@ -22,7 +22,7 @@ def _frame():
 
 def _as_dict(counts):
     uniques, n, missing = counts
-    return dict(zip(uniques.tolist(), n.tolist())), missing
+    return dict(zip(uniques.tolist(), n.tolist(), strict=True)), missing
 
 
 def test_column_counts_normalise_the_distinct_values_only():

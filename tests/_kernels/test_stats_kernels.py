@@ -83,7 +83,7 @@ def test_value_counts_and_their_merge():
     assert wmissing == 3.0
     other = value_counts(np.array([5.0, 7.0, np.nan]))
     merged, total, n_missing = merge_value_counts([(uniques, counts, missing), other])
-    assert dict(zip(merged.tolist(), total.tolist())) == {2.0: 2, 0.0: 2, 5.0: 2, 7.0: 1}
+    assert dict(zip(merged.tolist(), total.tolist(), strict=True)) == {2.0: 2, 0.0: 2, 5.0: 2, 7.0: 1}
     assert total.dtype == np.int64 and n_missing == 2
     # strings of pandas' own dtypes are hashed as they are; None and pd.NA are missing
     import pandas as pd
