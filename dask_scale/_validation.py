@@ -5,7 +5,9 @@ fitted attributes (``n_features_in_``, ``feature_names_in_``) are exactly scikit
 Dask input is checked lazily: shape, dtype and feature-count checks use metadata only, and no
 check here forces a pass over the data. NaN/inf in dask input is caught in the first pass the
 estimator makes anyway (``check_finite`` of :func:`dask_scale._graph.reduce_blocks`, or
-:func:`dask_scale._graph.map_rows`), with a clear error.
+:func:`dask_scale._graph.map_rows`), with a clear error. That check and its message are
+:func:`reject_nonfinite` and :func:`nonfinite_message`, defined with the reductions (which
+cannot import this module) and re-exported here for the estimators.
 """
 
 from __future__ import annotations
@@ -24,13 +26,18 @@ from sklearn.utils.validation import validate_data as _sk_validate_data
 
 from ._graph.affine import has_affine_record, link_affine
 from ._graph.compute import keep_partitions, scheduler_pool
+from ._graph.keys import merge_inner_chunks
+from ._graph.reduction import nonfinite_message, reject_nonfinite
 from ._types import is_dask_array, is_dask_collection, is_dask_frame
 
 __all__ = [
     "as_dask_array",
     "check_array",
     "check_consistent_rows",
+    "check_input_features",
+    "check_n_rows",
     "check_sample_weight",
+    "check_table",
     "check_y",
     "ensure_known_chunks",
     "frame_to_dask_array",
@@ -38,6 +45,9 @@ __all__ = [
     "is_dask_array",
     "is_dask_collection",
     "is_dask_frame",
+    "no_samples_error",
+    "nonfinite_message",
+    "reject_nonfinite",
     "validate_data",
 ]
 
@@ -231,6 +241,13 @@ def _feature_names(X):
     return None
 
 
+def _series_error(input_name):
+    return ValueError(
+        f"Expected a 2D input for {input_name}, got a dask Series. Use "
+        f"{input_name}.to_frame() if it is a single feature."
+    )
+
+
 def _check_dask_2d(X, *, estimator_name, input_name, ensure_2d, allow_nd):
     if X.ndim == 1 and ensure_2d:
         raise ValueError(
@@ -326,10 +343,7 @@ def check_array(
         name = "Estimator"
     if isinstance(X, (dd.DataFrame, dd.Series)):
         if isinstance(X, dd.Series) and ensure_2d:
-            raise ValueError(
-                f"Expected a 2D input for {input_name}, got a dask Series. Use "
-                f"{input_name}.to_frame() if it is a single feature."
-            )
+            raise _series_error(input_name)
         # a scaler's lazy output frame: its array is the same affine map of the scaler's input
         X = link_affine(as_dask_array(X, input_name=input_name), X)
     if is_dask_array(X):
@@ -342,10 +356,7 @@ def check_array(
             X = X.rechunk({1: -1})
         n = X.shape[0]
         if ensure_min_samples and not np.isnan(n) and n < ensure_min_samples:
-            raise ValueError(
-                f"Found array with {n} sample(s) (shape={X.shape}) while a minimum of "
-                f"{ensure_min_samples} is required by {name}."
-            )
+            raise no_samples_error(name, X.shape, minimum=ensure_min_samples)
         if X.ndim == 2 and ensure_min_features and X.shape[1] < ensure_min_features:
             raise ValueError(
                 f"Found array with {X.shape[1]} feature(s) (shape={X.shape}) while a minimum "
@@ -364,6 +375,52 @@ def check_array(
         estimator=estimator,
         input_name=input_name,
     )
+
+
+#: Where dask input of unknown size was found to have no rows.
+EMPTY_INPUT_HINT = "X has no rows (e.g. a filter kept none)."
+
+
+def no_samples_error(estimator, shape, *, minimum=1, hint=None):
+    """scikit-learn's error for input with fewer than ``minimum`` rows (0 by default).
+
+    ``estimator`` is the estimator or its name; ``hint`` is appended (what went wrong or
+    what to check).
+    """
+    name = estimator if isinstance(estimator, str) else type(estimator).__name__
+    message = (
+        f"Found array with {shape[0]} sample(s) (shape={tuple(shape)}) while a minimum of "
+        f"{minimum} is required by {name}."
+    )
+    return ValueError(message if hint is None else f"{message} {hint}")
+
+
+def check_n_rows(estimator, n_rows, n_features):
+    """Raise :func:`no_samples_error` when a pass found no rows at all (e.g. dask input with
+    unknown chunk sizes that turned out empty)."""
+    if n_rows < 1:
+        raise no_samples_error(estimator, (0, n_features), hint=EMPTY_INPUT_HINT)
+
+
+def check_input_features(est, input_features=None):
+    """The input feature names of ``est``: given ones checked, else fitted, else ``x0..``."""
+    fitted = getattr(est, "feature_names_in_", None)
+    n = getattr(est, "n_features_in_", None)
+    if input_features is not None:
+        input_features = np.asarray(input_features, dtype=object)
+        if fitted is not None and not np.array_equal(fitted, input_features):
+            raise ValueError("input_features is not equal to feature_names_in_")
+        if n is not None and len(input_features) != n:
+            raise ValueError(
+                f"input_features should have length equal to number of features ({n}), "
+                f"got {len(input_features)}"
+            )
+        return input_features
+    if fitted is not None:
+        return np.asarray(fitted, dtype=object)
+    if n is None:
+        raise ValueError("Unable to generate feature names without n_features_in_")
+    return np.asarray([f"x{i}" for i in range(n)], dtype=object)
 
 
 def _check_n_features(estimator, n_features, reset):
@@ -412,6 +469,69 @@ def _check_feature_names(estimator, X, reset):
         if not unseen and not missing:
             msg += "Feature names must be in the same order as they were in fit.\n"
         raise ValueError(msg)
+
+
+def check_table(
+    estimator,
+    X,
+    *,
+    reset,
+    ensure_all_finite="allow-nan",
+    ensure_min_samples=1,
+    allow_nd=False,
+    convert=True,
+):
+    """Check a 2-D input whose columns may have any dtype, keeping its container kind.
+
+    Sets (``reset``) or checks ``n_features_in_`` and ``feature_names_in_`` from metadata:
+    no pass over dask data. For the column-wise estimators (encoders, Categorizer,
+    ColumnTransformer, SimpleImputer on strings, BlockTransformer).
+
+    Parameters
+    ----------
+    estimator : estimator
+    X : array-like, pandas DataFrame, dask array or dask DataFrame
+    reset : bool
+        True in fit.
+    ensure_all_finite : bool or "allow-nan", default="allow-nan"
+        For other in-memory input than a pandas DataFrame (scikit-learn's check).
+    ensure_min_samples : int, default=1
+        1 refuses input known to have no rows; 0 accepts it.
+    allow_nd : bool, default=False
+        Accept dask arrays of more than 2 dimensions.
+    convert : bool, default=True
+        Pass other in-memory input than a DataFrame through scikit-learn's
+        ``check_array(dtype=None)``; with False it is returned as it is.
+
+    Returns
+    -------
+    kind : {"frame", "array", "memory"}
+        A dask DataFrame, a dask array, or in-memory input.
+    X : the dask DataFrame or pandas DataFrame as it is; the dask array with one block
+        along every axis but the first; other in-memory input checked (or as it is, with
+        ``convert=False``).
+    """
+    if isinstance(X, dd.Series):
+        raise _series_error("X")
+    if is_dask_frame(X) or is_dask_array(X):
+        if is_dask_array(X):
+            name = type(estimator).__name__
+            _check_dask_2d(X, estimator_name=name, input_name="X", ensure_2d=True, allow_nd=allow_nd)
+            X = merge_inner_chunks(X)
+        _check_feature_names(estimator, X, reset)
+        _check_n_features(estimator, X.shape[1], reset)
+        kind = "array" if is_dask_array(X) else "frame"
+    else:
+        if convert and not isinstance(X, pd.DataFrame):
+            X = _sk_check_array(
+                X, dtype=None, ensure_all_finite=ensure_all_finite, estimator=estimator
+            )
+        _sk_validate_data(estimator, X, reset=reset, skip_check_array=True)
+        kind = "memory"
+    n_rows = X.shape[0] if kind != "frame" and hasattr(X, "shape") else np.nan
+    if ensure_min_samples and not np.isnan(n_rows) and n_rows < 1:
+        raise no_samples_error(estimator, X.shape)
+    return kind, X
 
 
 def check_y(y, *, y_numeric=False, input_name="y", estimator=None):
@@ -558,8 +678,7 @@ def check_sample_weight(sample_weight, X, *, dtype=None, only_non_negative=True)
 
 
 def _check_weights_block(sw):
-    if sw.size and not np.isfinite(sw).all():
-        raise ValueError("sample_weight contains NaN or infinity.")
+    reject_nonfinite(sw, "sample_weight")
     if sw.size and (sw < 0).any():
         raise ValueError("Negative values in data passed to `sample_weight`.")
     return sw

@@ -12,9 +12,12 @@ from dask_scale._graph import reduce_blocks
 from dask_scale._validation import (
     check_array,
     check_consistent_rows,
+    check_n_rows,
     check_sample_weight,
+    check_table,
     check_y,
     ensure_known_chunks,
+    no_samples_error,
     validate_data,
 )
 
@@ -98,6 +101,19 @@ def test_wrong_dimensions():
 def test_empty_dask_array_refused():
     with pytest.raises(ValueError, match="0 sample"):
         check_array(da.ones((0, 3), chunks=5))
+
+
+def test_no_samples_error_is_scikit_learns_message():
+    err = no_samples_error(Est(), (0, 3))
+    assert str(err) == (
+        "Found array with 0 sample(s) (shape=(0, 3)) while a minimum of 1 is required by Est."
+    )
+    err = no_samples_error("KMeans", [2, 3], minimum=5, hint="Add rows.")
+    assert str(err).endswith("(shape=(2, 3)) while a minimum of 5 is required by KMeans. Add rows.")
+    check_n_rows(Est(), 1, 3)
+    # a pass that found no rows (dask input of unknown size) says so
+    with pytest.raises(ValueError, match=r"^Found array with 0 sample\(s\) .* X has no rows"):
+        check_n_rows(Est(), 0, 3)
 
 
 def test_nan_in_dask_input_is_caught_in_first_pass_not_at_validation():
@@ -331,3 +347,31 @@ def test_each_source_partition_is_computed_once_per_pass(model, weights, monkeyp
     # the source is computed once, for X, y and the weights together (twice or thrice before)
     assert len(submissions) >= 4
     np.testing.assert_array_equal(reads, [len(submissions)] * 4)
+
+
+def test_check_table_keeps_the_container_kind_and_records_the_features(frame):
+    pdf, ddf = frame
+    est = Est()
+    kind, X = check_table(est, ddf, reset=True)
+    assert kind == "frame" and X is ddf and est.n_features_in_ == 3
+    assert list(est.feature_names_in_) == ["a", "b", "c"]
+    kind, X = check_table(Est(), da.ones((6, 4), chunks=(3, 2)), reset=True)
+    assert kind == "array" and X.chunks == ((3, 3), (4,))
+    kind, X = check_table(Est(), pdf, reset=True)
+    assert kind == "memory" and X is pdf
+    kind, X = check_table(Est(), [["a", 1.0], ["b", np.nan]], reset=True)
+    assert kind == "memory" and isinstance(X, np.ndarray) and X.shape == (2, 2)
+    with pytest.raises(ValueError, match="got a dask Series"):
+        check_table(Est(), ddf["a"], reset=True)
+    with pytest.raises(ValueError, match="Expected a 2D array"):
+        check_table(Est(), da.ones(5, chunks=2), reset=True)
+    assert check_table(Est(), da.ones((4, 2, 3), chunks=2), reset=True, allow_nd=True)[0] == "array"
+    with pytest.raises(ValueError, match="0 sample"):
+        check_table(Est(), pdf.iloc[:0], reset=True)
+    assert check_table(Est(), pdf.iloc[:0], reset=True, ensure_min_samples=0)[0] == "memory"
+    with pytest.raises(ValueError, match="infinity"):
+        check_table(Est(), np.array([[np.inf]]), reset=True)
+    assert check_table(Est(), np.array([[np.inf]]), reset=True, ensure_all_finite=False)[0]
+    # transform: the features are checked against fit's
+    with pytest.raises(ValueError, match="Feature names unseen at fit time: \\['d'\\]"):
+        check_table(est, ddf.assign(d=1.0), reset=False)

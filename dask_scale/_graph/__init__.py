@@ -1,9 +1,10 @@
 """Dask plumbing shared by the estimators: no estimator logic lives here.
 
 - :func:`reduce_blocks` / :func:`tree_reduce`: chunk -> combine -> aggregate over the row
-  blocks of aligned inputs, one graph submission (NumPy input: in-process thread pool);
-  :func:`reduce_partitions` the same over the pandas partitions of a dask DataFrame.
-- :func:`map_rows`: row-block maps for predict/transform keeping the container kind.
+  blocks of aligned inputs (dask arrays, or DataFrames whose pandas partitions keep their
+  dtypes), one graph submission (NumPy input: in-process thread pool).
+- :func:`map_row_blocks` / :func:`map_rows`: row-block maps for predict/transform keeping
+  the container kind (the first wires any per-block function with a given output meta).
 - :func:`get_client`: the active distributed Client or None.
 - :class:`BlockStates`: per-block state kept where its row block is processed (on the
   block's worker with a distributed Client, in the driver's memory otherwise); each
@@ -24,15 +25,15 @@ The graphs these build take the caller's blocks by the keys of their *optimised*
 """
 
 from .affine import AffineSource, affine_source, link_affine, register_affine
-from .blocks import count_row_blocks, fold_blocks
-from .blockwise import map_rows
+from .blocks import fold_blocks
+from .blockwise import map_row_blocks, map_rows
 from .client import get_client
 from .gather import BlockStates, gather_blocks, n_blocks_of
+from .keys import count_row_blocks
 from .reduction import (
     n_row_blocks,
     param_nbytes,
     reduce_blocks,
-    reduce_partitions,
     row_slices,
     sum_partials,
     tree_reduce,
@@ -47,12 +48,12 @@ __all__ = [
     "gather_blocks",
     "get_client",
     "link_affine",
+    "map_row_blocks",
     "map_rows",
     "n_blocks_of",
     "n_row_blocks",
     "param_nbytes",
     "reduce_blocks",
-    "reduce_partitions",
     "register_affine",
     "row_slices",
     "sum_partials",

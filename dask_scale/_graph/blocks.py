@@ -37,52 +37,12 @@ import numpy as np
 from dask.core import get_dependencies
 from dask.delayed import Delayed
 
-from .._types import is_dask_array, is_dask_frame
+from .._types import is_dask_array
 from .client import get_client
 from .compute import compute
-from .keys import optimized_row_blocks
+from .keys import count_row_blocks, merge_inner_chunks, optimized_row_blocks
 
 __all__ = ["count_row_blocks", "fold_blocks"]
-
-
-def _merge_inner_chunks(arr):
-    """A dask array with one block along every axis but the first (a cheap rechunk)."""
-    if arr.ndim > 1 and any(len(c) > 1 for c in arr.chunks[1:]):
-        arr = arr.rechunk({ax: -1 for ax in range(1, arr.ndim)})
-    return arr
-
-
-def count_row_blocks(collections):
-    """Number of row blocks shared by dask arrays / DataFrames / Series (``None`` skipped).
-
-    Raises
-    ------
-    ValueError
-        If the collections have different numbers of row blocks.
-    TypeError
-        If an entry is not a dask collection.
-    """
-    counts = []
-    for c in collections:
-        if c is None:
-            continue
-        if is_dask_array(c):
-            counts.append(len(c.chunks[0]))
-        elif is_dask_frame(c):
-            counts.append(c.npartitions)
-        else:
-            raise TypeError(
-                f"fold_blocks works on dask arrays, DataFrames and Series; got {type(c).__name__}."
-            )
-    if not counts:
-        raise ValueError("fold_blocks needs at least one dask collection.")
-    if len(set(counts)) != 1:
-        raise ValueError(
-            f"The inputs have different numbers of row blocks ({counts}); they must be "
-            "partitioned alike (e.g. X and y selected from the same DataFrame, or y rechunked "
-            "to X's row chunks)."
-        )
-    return counts[0]
 
 
 def _cull(graph, keys):
@@ -110,7 +70,7 @@ class _Blocks:
 
     def __init__(self, collections):
         collections = [
-            _merge_inner_chunks(c) if is_dask_array(c) else c for c in collections
+            merge_inner_chunks(c) if is_dask_array(c) else c for c in collections
         ]
         n_blocks = count_row_blocks(collections)
         self.graph, self.keys = optimized_row_blocks(collections, n_blocks)

@@ -1,28 +1,85 @@
-"""Row-wise maps (predict, transform) that keep the caller's container kind."""
+"""Row-wise maps (predict, transform) that keep the caller's container kind.
+
+:func:`map_row_blocks` is the one place a per-block function is wired over the row blocks of
+a dask collection, with the output's meta; :func:`map_rows` adds what most callers want
+around it: outputs of a given dtype and width, NaN/inf checks, a private copy of each block,
+and dask DataFrame outputs with the input's index.
+"""
 
 from __future__ import annotations
 
 import functools
 
+import dask
 import dask.array as da
 import numpy as np
 import pandas as pd
 
-from .._types import is_dask_frame
-from .reduction import nonfinite_message
+from .._types import is_dask_array, is_dask_frame
+from .compute import keep_partitions
+from .keys import merge_inner_chunks
+from .reduction import reject_nonfinite
 
-__all__ = ["map_rows"]
-
-
-def _checked(func, check_finite, block, *args):
-    if check_finite and block.dtype.kind in "fc" and block.size and not np.isfinite(block).all():
-        raise ValueError(nonfinite_message("X"))
-    return func(block, *args)
+__all__ = ["map_row_blocks", "map_rows"]
 
 
-def _frame_partition(func, check_finite, dtype, n_out, columns, name, pdf, *args):
-    block = pdf.to_numpy(dtype=dtype) if dtype is not None else pdf.to_numpy()
-    out = _checked(func, check_finite, block, *args)
+def map_row_blocks(func, X, *args, meta, name=None):
+    """``func(block, *args)`` on every row block of the dask collection ``X``, lazily.
+
+    Parameters
+    ----------
+    func : callable
+        Maps one row block to its output, with the block's rows.
+    X : dask array, DataFrame or Series
+        A dask array's other axes are merged into one block first, so ``func`` sees whole
+        rows (NumPy blocks); a DataFrame's partitions are passed as they are (pandas).
+    *args
+        Passed to every call after the block (small values, or a ``Delayed`` holding a
+        larger one, e.g. a fitted estimator: every block task then refers to its one key).
+    meta : ndarray, scipy sparse matrix, pandas Series or DataFrame with zero rows
+        The output's type, dtype and trailing shape (or columns). A DataFrame input with a
+        pandas ``meta`` gives a dask Series/DataFrame with the input's index and partitions;
+        with an array ``meta``, a dask array with one row block per partition (unknown
+        sizes).
+    name : str or None, default=None
+        Output name (graph key prefix); dask's token of the call when None.
+
+    Returns
+    -------
+    dask array, or dask Series/DataFrame.
+    """
+    if is_dask_frame(X):
+        if isinstance(meta, (pd.Series, pd.DataFrame)):
+            return X.map_partitions(func, *args, meta=meta, enforce_metadata=False)
+        task = dask.delayed(func, pure=True)
+        with keep_partitions():
+            parts = X.to_delayed()
+        shape = (np.nan,) + meta.shape[1:]
+        blocks = []
+        for i, part in enumerate(parts):
+            key = {} if name is None else {"dask_key_name": f"{name}-{i}"}
+            out = task(part, *args, **key)
+            blocks.append(da.from_delayed(out, shape=shape, dtype=meta.dtype, meta=meta))
+        return da.concatenate(blocks, axis=0)
+    X = merge_inner_chunks(X)
+    axes = {}
+    if X.ndim > meta.ndim:
+        axes["drop_axis"] = list(range(meta.ndim, X.ndim))
+    elif X.ndim < meta.ndim:
+        axes["new_axis"] = list(range(X.ndim, meta.ndim))
+    chunks = (X.chunks[0],) + tuple((int(s),) for s in meta.shape[1:])
+    return X.map_blocks(func, *args, chunks=chunks, dtype=meta.dtype, meta=meta, name=name, **axes)
+
+
+def _checked(func, finite, copy, block, *args):
+    if finite:
+        reject_nonfinite(block, allow_nan=finite == "allow-nan")
+    return func(np.array(block, copy=True) if copy else block, *args)
+
+
+def _frame_partition(func, finite, copy, dtype, n_out, columns, name, pdf, *args):
+    block = pdf if dtype == "pandas" else pdf.to_numpy(dtype=dtype)
+    out = _checked(func, finite, copy, block, *args)
     # A new array that ``func`` made becomes the partition as it is (pandas would copy an
     # ndarray by default); a view, or the input's own memory (``to_numpy`` can return a
     # view that ``func`` may hand back), is copied.
@@ -43,6 +100,7 @@ def map_rows(
     columns=None,
     name=None,
     check_finite=True,
+    copy=False,
     frame=None,
 ):
     """Apply ``func(block, *args)`` to every row block of ``X``.
@@ -52,7 +110,7 @@ def map_rows(
     func : callable
         Maps a 2-D NumPy block with ``m`` rows to an array with ``m`` rows: 1-D when ``n_out``
         is None, else ``(m, n_out)``.
-    X : ndarray, dask array or dask DataFrame
+    X : ndarray, pandas DataFrame or dask array
         Validated input (a dask DataFrame is passed as ``frame`` to keep its index).
     *args
         Small parameters (fitted attributes) passed to every call.
@@ -60,14 +118,18 @@ def map_rows(
         Output dtype.
     n_out : int or None, default=None
         Number of output columns, None for a 1-D output.
-    in_dtype : dtype or None, default=None
-        dtype the blocks of a DataFrame are converted to.
+    in_dtype : dtype, "pandas" or None, default=None
+        dtype the partitions of ``frame`` are converted to (NumPy's choice when None);
+        ``"pandas"`` passes them to ``func`` as they are.
     columns : list of str or None, default=None
         Output column names when the output is a DataFrame.
     name : str or None, default=None
         Output Series name when the output is a Series.
-    check_finite : bool, default=True
-        Raise a clear error, when a block is computed, if it holds NaN/inf.
+    check_finite : bool or "allow-nan", default=True
+        Raise a clear error, when a block is computed, if it holds NaN or infinity (only
+        infinity with "allow-nan").
+    copy : bool, default=False
+        Pass ``func`` a private copy of every dask block, which it may modify in place.
     frame : dask DataFrame or None, default=None
         The caller's original DataFrame; when given, the output is a dask Series/DataFrame
         with its index and partitions.
@@ -82,26 +144,13 @@ def map_rows(
         else:
             meta = pd.DataFrame(np.empty((0, n_out), dtype=out_dtype), columns=columns)
         part = functools.partial(
-            _frame_partition, func, check_finite, in_dtype, n_out, columns, name
+            _frame_partition, func, check_finite, copy, in_dtype, n_out, columns, name
         )
-        return frame.map_partitions(part, *args, meta=meta)
-    if isinstance(X, da.Array):
-        part = functools.partial(_checked, func, check_finite)
-        if n_out is None:
-            # A partial of module-level functions (not a lambda) keeps the lazy result
-            # picklable (e.g. a prediction sent to another process).
-            return X.map_blocks(
-                part,
-                *args,
-                drop_axis=1,
-                dtype=out_dtype,
-                meta=np.empty((0,), dtype=out_dtype),
-            )
-        return X.map_blocks(
-            part,
-            *args,
-            chunks=(X.chunks[0], (n_out,)),
-            dtype=out_dtype,
-            meta=np.empty((0, 0), dtype=out_dtype),
-        )
-    return _checked(func, check_finite, np.asarray(X), *args)
+        return map_row_blocks(part, frame, *args, meta=meta)
+    if is_dask_array(X):
+        # A partial of module-level functions (not a lambda) keeps the lazy result
+        # picklable (e.g. a prediction sent to another process).
+        part = functools.partial(_checked, func, check_finite, copy)
+        shape = (0,) if n_out is None else (0, n_out)
+        return map_row_blocks(part, X, *args, meta=np.empty(shape, dtype=out_dtype))
+    return _checked(func, check_finite, False, X, *args)

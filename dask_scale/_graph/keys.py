@@ -18,9 +18,52 @@ import dask.array as da
 from dask.base import collections_to_expr
 from dask.core import flatten
 
+from .._types import is_dask_array, is_dask_frame
 from .compute import keep_partitions
 
-__all__ = ["optimized_row_blocks"]
+__all__ = ["count_row_blocks", "merge_inner_chunks", "optimized_row_blocks"]
+
+
+def merge_inner_chunks(arr):
+    """A dask array with one block along every axis but the first (a cheap rechunk)."""
+    if arr.ndim > 1 and any(len(c) > 1 for c in arr.chunks[1:]):
+        arr = arr.rechunk({ax: -1 for ax in range(1, arr.ndim)})
+    return arr
+
+
+def count_row_blocks(collections):
+    """Number of row blocks shared by dask arrays / DataFrames / Series (``None`` skipped):
+    a DataFrame's partitions are its row blocks.
+
+    Raises
+    ------
+    ValueError
+        If the collections have different numbers of row blocks.
+    TypeError
+        If an entry is not a dask collection.
+    """
+    counts = []
+    for c in collections:
+        if c is None:
+            continue
+        if is_dask_array(c):
+            counts.append(len(c.chunks[0]))
+        elif is_dask_frame(c):
+            counts.append(c.npartitions)
+        else:
+            raise TypeError(
+                "Row blocks are read from dask arrays, DataFrames and Series; got "
+                f"{type(c).__name__}."
+            )
+    if not counts:
+        raise ValueError("Row blocks are read from at least one dask collection; got none.")
+    if len(set(counts)) != 1:
+        raise ValueError(
+            f"The inputs have different numbers of row blocks ({counts}); they must be "
+            "partitioned alike (e.g. X and y selected from the same DataFrame, or y rechunked "
+            "to X's row chunks)."
+        )
+    return counts[0]
 
 
 def _ordered_block_keys(keys, n_blocks):

@@ -1,4 +1,4 @@
-"""Tree reductions over the row blocks of one or more aligned arrays.
+"""Tree reductions over the row blocks of one or more aligned arrays or DataFrames.
 
 A reduction is three plain functions:
 
@@ -9,12 +9,18 @@ A reduction is three plain functions:
 ``aggregate(partial) -> result``
     turns the last partial into the result (default: identity).
 
-Dask input is wired into one graph (chunk tasks, then ``combine`` levels of at most
-``split_every`` partials, then ``aggregate``) that is submitted once. Small parameters are a
-single key of that graph, so each worker fetches them once however many blocks it holds.
-NumPy input runs the same functions over row slices on a thread pool (the numba kernels
-release the GIL; see :func:`dask_scale._graph.compute.local_map`), with the same combine tree, so results do not depend on the input kind
-beyond the block boundaries.
+Dask input (arrays, whose row blocks reach ``chunk`` as NumPy blocks, or DataFrames and
+Series, whose partitions reach it as pandas objects with their own dtypes) is wired into one
+graph (chunk tasks, then ``combine`` levels of at most ``split_every`` partials, then
+``aggregate``) that is submitted once. Small parameters are a single key of that graph, so
+each worker fetches them once however many blocks it holds. In-memory input (NumPy, or
+pandas) runs the same functions over row slices on a thread pool (the numba kernels release
+the GIL; see :func:`dask_scale._graph.compute.local_map`), with the same combine tree
+(:func:`_merge_tree`), so results do not depend on the input kind beyond the block
+boundaries.
+
+The NaN/inf check of the blocks and its message (:func:`reject_nonfinite`,
+:func:`nonfinite_message`) live here too, for every layer: ``_validation`` re-exports them.
 """
 
 from __future__ import annotations
@@ -22,21 +28,19 @@ from __future__ import annotations
 import math
 import uuid
 
-import dask
-import dask.array as da
 import numpy as np
 from dask.delayed import Delayed
 from dask.sizeof import sizeof
 
+from .._types import is_dask_collection
 from .client import get_client
-from .compute import compute, keep_partitions, local_map
-from .keys import optimized_row_blocks
+from .compute import compute, local_map
+from .keys import count_row_blocks, optimized_row_blocks
 
 __all__ = [
     "n_row_blocks",
     "param_nbytes",
     "reduce_blocks",
-    "reduce_partitions",
     "row_slices",
     "sum_partials",
     "tree_reduce",
@@ -61,20 +65,39 @@ def sum_partials(parts):
     return out
 
 
-def nonfinite_message(name, block_index=None):
-    """The error for NaN/inf found in (row block ``block_index`` of) the input ``name``."""
+def nonfinite_message(name, block_index=None, *, allow_nan=False, fix=None):
+    """The error for NaN/inf found in (row block ``block_index`` of) the input ``name``.
+
+    With ``allow_nan`` the error is for infinite values only (NaN is accepted there).
+    ``fix`` replaces the default advice on what to do.
+    """
     where = "" if block_index is None else f" (row block {block_index})"
-    if name == "X":
-        return (
-            f"Input X contains NaN or infinity{where}. Remove or impute "
-            "those values first, e.g. with dask_scale.impute.SimpleImputer, or drop them "
-            "with `X[da.isfinite(X).all(axis=1)]`."
+    if fix is None and allow_nan:
+        fix = (
+            "NaN is accepted there, infinite values are not: replace them first, e.g. "
+            f"`{name}[da.isinf({name})] = np.nan`."
         )
-    return (
-        f"Input {name} contains NaN or infinity{where}. Drop those rows "
-        f"from X and {name} alike, e.g. `keep = da.isfinite({name})` then `X[keep]`, "
-        f"`{name}[keep]`."
-    )
+    elif fix is None and name == "X":
+        fix = (
+            "Remove or impute those values first, e.g. with dask_scale.impute.SimpleImputer, "
+            "or drop them with `X[da.isfinite(X).all(axis=1)]`."
+        )
+    elif fix is None:
+        fix = (
+            f"Drop those rows from X and {name} alike, e.g. `keep = da.isfinite({name})` then "
+            f"`X[keep]`, `{name}[keep]`."
+        )
+    what = "infinity" if allow_nan else "NaN or infinity"
+    return f"Input {name} contains {what}{where}. {fix}"
+
+
+def reject_nonfinite(block, name="X", *, allow_nan=False, block_index=None, fix=None):
+    """Raise :func:`nonfinite_message` where the NumPy ``block`` holds infinity (or NaN,
+    unless ``allow_nan``); blocks of other dtypes than float and complex pass."""
+    if block.dtype.kind not in "fc" or not block.size:
+        return
+    if np.isinf(block).any() if allow_nan else not np.isfinite(block).all():
+        raise ValueError(nonfinite_message(name, block_index, allow_nan=allow_nan, fix=fix))
 
 
 def finite_check(check_finite):
@@ -108,8 +131,8 @@ def _run_chunk(chunk, check_finite, block_index, params, *blocks, pass_index=Fal
                 f"({n} vs {b.shape[0]}): X, y and sample_weight must be partitioned alike. "
                 "Rechunk y/sample_weight to X's chunks, or build them from the same DataFrame."
             )
-        if pos in names and b.dtype.kind in "fc" and not np.isfinite(b).all():
-            raise ValueError(nonfinite_message(names[pos], block_index))
+        if pos in names:
+            reject_nonfinite(b, names[pos], block_index=block_index)
     if pass_index:
         return chunk(block_index, *blocks, *params)
     return chunk(*blocks, *params)
@@ -119,29 +142,48 @@ def _run_chunk_indexed(chunk, check_finite, block_index, params, *blocks):
     return _run_chunk(chunk, check_finite, block_index, params, *blocks, pass_index=True)
 
 
+def _rows(a, rows):
+    """Rows ``rows`` (a slice) of an in-memory array or pandas object."""
+    return a.iloc[rows] if hasattr(a, "iloc") else a[rows]
+
+
 def _apply_combine(combine, *parts):
     return combine(list(parts))
 
 
-def n_row_blocks(arrays):
-    """Number of row blocks shared by the dask arrays in ``arrays`` (``None`` entries skipped)."""
-    counts = {len(a.chunks[0]) for a in arrays if a is not None}
-    if len(counts) != 1:
-        raise ValueError(
-            f"Inputs have different numbers of row blocks ({sorted(counts)}); "
-            "X, y and sample_weight must be partitioned alike."
-        )
-    return counts.pop()
+#: The number of row blocks shared by aligned inputs (the name the per-block gathers use).
+n_row_blocks = count_row_blocks
+
+
+def _merge_tree(level, merge, split_every):
+    """Merge ``level``'s items ``split_every`` at a time, level after level, until one is left.
+
+    ``merge(group, depth, index)`` returns the item standing for ``group``, the
+    ``index``-th group of merge level ``depth``: the same tree for graphs and local lists.
+    """
+    depth = 0
+    while len(level) > 1:
+        level = [
+            merge(level[j : j + split_every], depth, j // split_every)
+            for j in range(0, len(level), split_every)
+        ]
+        depth += 1
+    return level[0]
+
+
+def _check_split_every(split_every):
+    if split_every < 2:
+        raise ValueError(f"split_every must be at least 2, got {split_every}")
 
 
 def input_blocks(arrays, nblocks):
-    """The optimised graph of the input arrays and, per input, its row-block keys.
+    """The optimised graph of the inputs and, per input, its row-block keys.
 
     ``None`` inputs get ``None`` for every block. See :mod:`dask_scale._graph.keys` for why
     the graphs built here reference the optimised keys.
     """
     for a in arrays:
-        if a is not None and a.ndim == 2 and len(a.chunks[1]) != 1:
+        if getattr(a, "chunks", None) is not None and a.ndim == 2 and len(a.chunks[1]) != 1:
             raise ValueError(
                 "internal: a 2-D input reached a reduction with several column blocks; "
                 "validate it with dask_scale._validation first"
@@ -192,14 +234,15 @@ def tree_reduce(
     name="reduce",
     block_index=False,
 ):
-    """Lazy tree reduction over aligned dask arrays.
+    """Lazy tree reduction over aligned dask arrays, DataFrames and Series.
 
     Parameters
     ----------
     chunk : callable
         ``chunk(*blocks, *params)``, called once per row block.
-    arrays : sequence of dask arrays or None
-        Inputs split alike along axis 0; 2-D inputs must have a single column block.
+    arrays : sequence of dask arrays, DataFrames, Series or None
+        Inputs split alike along axis 0 (a DataFrame's partitions are its row blocks, passed
+        to ``chunk`` as pandas objects); 2-D arrays must have a single column block.
         ``None`` entries are passed to ``chunk`` as ``None``.
     params : sequence, default=()
         Small values passed to every ``chunk`` call after the blocks.
@@ -226,10 +269,9 @@ def tree_reduce(
         Its graph holds the inputs' graph already optimised (see :mod:`dask_scale._graph.keys`):
         compute it with ``optimize_graph=False``, as :func:`reduce_blocks` does.
     """
-    if split_every < 2:
-        raise ValueError(f"split_every must be at least 2, got {split_every}")
+    _check_split_every(split_every)
     arrays = list(arrays)
-    nblocks = n_row_blocks(arrays)
+    nblocks = count_row_blocks(arrays)
     token = uuid.uuid4().hex
     prefix = f"{name}-{token}"
     dsk, per_array = input_blocks(arrays, nblocks)
@@ -248,20 +290,15 @@ def tree_reduce(
             *[keys[i] for keys in per_array],
         )
         level.append(key)
-    depth = 0
-    while len(level) > 1:
-        nxt = []
-        for j in range(0, len(level), split_every):
-            key = (f"{prefix}-combine-{depth}", j // split_every)
-            dsk[key] = (_apply_combine, combine, *level[j : j + split_every])
-            nxt.append(key)
-        level = nxt
-        depth += 1
+
+    def merge(group, depth, index):
+        key = (f"{prefix}-combine-{depth}", index)
+        dsk[key] = (_apply_combine, combine, *group)
+        return key
+
+    top = _merge_tree(level, merge, split_every)
     final = f"{prefix}-result"
-    if aggregate is None:
-        dsk[final] = level[0]
-    else:
-        dsk[final] = (aggregate, level[0])
+    dsk[final] = top if aggregate is None else (aggregate, top)
     return Delayed(final, dsk)
 
 
@@ -270,28 +307,6 @@ def row_slices(n_rows, block_rows=LOCAL_BLOCK_ROWS):
     nblocks = max(1, math.ceil(n_rows / block_rows))
     edges = np.linspace(0, n_rows, nblocks + 1).astype(int)
     return [slice(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:], strict=False)]
-
-
-def _local_reduce(
-    chunk, arrays, params, combine, aggregate, split_every, check_finite, block_rows, block_index
-):
-    lengths = {a.shape[0] for a in arrays if a is not None}
-    if len(lengths) != 1:
-        raise ValueError(f"Inputs have different numbers of rows: {sorted(lengths)}")
-    n = lengths.pop()
-    slices = row_slices(n, block_rows)
-    check_finite = finite_check(check_finite or {})
-
-    def run(i):
-        s = slices[i]
-        blocks = [None if a is None else a[s] for a in arrays]
-        return _run_chunk(chunk, check_finite, i, tuple(params), *blocks, pass_index=block_index)
-
-    parts = local_map(run, range(len(slices)))
-    while len(parts) > 1:
-        parts = [combine(parts[j : j + split_every]) for j in range(0, len(parts), split_every)]
-    out = parts[0]
-    return out if aggregate is None else aggregate(out)
 
 
 def reduce_blocks(
@@ -310,13 +325,15 @@ def reduce_blocks(
     """Run a tree reduction now and return its concrete result.
 
     Same arguments as :func:`tree_reduce` (with NumPy input, ``block_index`` numbers the
-    row slices of ``block_rows`` rows). Dask input is submitted as one graph (to the active
-    distributed Client if there is one, else to dask's default scheduler); NumPy input runs
-    in-process over row slices of ``block_rows`` rows.
+    row slices of ``block_rows`` rows). Dask input (arrays, DataFrames, Series) is submitted
+    as one graph (to the active distributed Client if there is one, else to dask's default
+    scheduler); in-memory input (NumPy, pandas) runs in-process over row slices of
+    ``block_rows`` rows.
     """
+    _check_split_every(split_every)
     arrays = list(arrays)
-    if any(isinstance(a, da.Array) for a in arrays):
-        if not all(a is None or isinstance(a, da.Array) for a in arrays):
+    if any(is_dask_collection(a) for a in arrays):
+        if not all(a is None or is_dask_collection(a) for a in arrays):
             raise TypeError("internal: mix of dask and non-dask inputs in one reduction")
         lazy = tree_reduce(
             chunk,
@@ -331,36 +348,17 @@ def reduce_blocks(
         )
         (result,) = compute(lazy, optimize_graph=False)
         return result
-    return _local_reduce(
-        chunk,
-        arrays,
-        params,
-        combine,
-        aggregate,
-        split_every,
-        check_finite,
-        block_rows,
-        block_index,
-    )
+    lengths = {a.shape[0] for a in arrays if a is not None}
+    if len(lengths) != 1:
+        raise ValueError(f"Inputs have different numbers of rows: {sorted(lengths)}")
+    slices = row_slices(lengths.pop(), block_rows)
+    check_finite = finite_check(check_finite or {})
+    params = tuple(params)
 
+    def run(i):
+        blocks = [None if a is None else _rows(a, slices[i]) for a in arrays]
+        return _run_chunk(chunk, check_finite, i, params, *blocks, pass_index=block_index)
 
-def reduce_partitions(chunk, frame, *, combine, split_every=8):
-    """Run a tree reduction over the partitions of a dask DataFrame and return its result.
-
-    ``chunk(partition) -> partial`` runs on every pandas partition as it is (its columns keep
-    their own dtypes, which :func:`reduce_blocks`' NumPy blocks would lose); ``combine``
-    merges at most ``split_every`` partials, level after level, as in :func:`tree_reduce`.
-    One graph submission (to the active distributed Client if there is one).
-    """
-    if split_every < 2:
-        raise ValueError(f"split_every must be at least 2, got {split_every}")
-    with keep_partitions():
-        parts = frame.to_delayed()
-    level = [dask.delayed(chunk, pure=True)(part) for part in parts]
-    while len(level) > 1:
-        level = [
-            dask.delayed(_apply_combine, pure=True)(combine, *level[j : j + split_every])
-            for j in range(0, len(level), split_every)
-        ]
-    (result,) = compute(level[0])
-    return result
+    parts = local_map(run, range(len(slices)))
+    out = _merge_tree(parts, lambda group, *_: combine(group), split_every)
+    return out if aggregate is None else aggregate(out)

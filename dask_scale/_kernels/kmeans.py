@@ -34,7 +34,6 @@ __all__ = [
     "assign_block",
     "heap_order",
     "lloyd_block",
-    "moments_block",
     "sample_block",
     "sqdist_block",
     "sse_block",
@@ -346,35 +345,6 @@ def sqdist_block(X, C):
 # --------------------------------------------------------------------------------------------
 # initialisation
 # --------------------------------------------------------------------------------------------
-
-
-@njit(nogil=True, cache=True)
-def moments_block(X, offset=None, factor=None):
-    """Row count, per-feature mean and sum of squared deviations (float64) of a block.
-
-    Deviations are accumulated from the block's first row (a shift that keeps the one-pass
-    formula accurate); blocks are merged with the pairwise update of Chan et al. With
-    ``offset, factor``, the moments of the mapped entries.
-    """
-    n, d = X.shape
-    mean = np.zeros(d)
-    m2 = np.zeros(d)
-    if n == 0:
-        return 0.0, mean, m2
-    shift = np.empty(d)
-    for f in range(d):
-        shift[f] = _entry(X, 0, f, offset, factor)
-    s1 = np.zeros(d)
-    s2 = np.zeros(d)
-    for r in range(n):
-        for f in range(d):
-            t = np.float64(_entry(X, r, f, offset, factor)) - shift[f]
-            s1[f] += t
-            s2[f] += t * t
-    for f in range(d):
-        mean[f] = shift[f] + s1[f] / n
-        m2[f] = max(s2[f] - s1[f] * s1[f] / n, 0.0)
-    return np.float64(n), mean, m2
 
 
 @njit(nogil=True, cache=True)

@@ -6,6 +6,9 @@ small per-column arrays that a tree reduction merges:
 - :func:`block_moments`: weighted count, mean and centred sum of squares per column, NaN
   skipped (merged with :func:`merge_moments`, Chan et al.'s pairwise update);
 - :func:`block_minmax`: NaN-skipping minimum and maximum per column;
+- :func:`value_counts`: the distinct values of a column with their (weighted) counts and
+  the count of its missing entries (merged with :func:`merge_value_counts`): hash tables
+  (pandas' factorisation) on the column's own dtype, so strings and categoricals work too;
 - :func:`block_sketch` / :func:`compress_sketch`: a mergeable quantile summary per column
   (see ``dask_scale/preprocessing/_sketch.py`` for its accuracy);
 - :func:`float_keys`, :func:`block_key_stats`, :func:`block_key_select`: exact order
@@ -17,6 +20,7 @@ Accumulation is in float64 whatever the input precision.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from numba import njit
 
 __all__ = [
@@ -30,9 +34,11 @@ __all__ = [
     "float_keys",
     "keys_to_float",
     "merge_moments",
+    "merge_value_counts",
     "block_poisson_null",
     "half_poisson_deviance",
     "merge_poisson_null",
+    "value_counts",
 ]
 
 
@@ -61,19 +67,23 @@ def block_moments(X, w, weighted):
     """
     n, p = X.shape
     shift = np.zeros(p)
-    found = np.zeros(p, dtype=np.bool_)
+    for j in range(p):
+        for i in range(n):
+            x = np.float64(X[i, j])
+            if x == x:
+                shift[j] = x
+                break
+    # NaN entries contribute zeros (selects, not branches: the column loop vectorises)
     count = np.zeros(p)
     total = np.zeros(p)
     for i in range(n):
         wi = w[i] if weighted else 1.0
         for j in range(p):
             x = np.float64(X[i, j])
-            if x == x:
-                if not found[j]:
-                    found[j] = True
-                    shift[j] = x
-                count[j] += wi
-                total[j] += wi * (x - shift[j])
+            present = x == x
+            c = wi if present else 0.0
+            count[j] += c
+            total[j] += c * ((x - shift[j]) if present else 0.0)
     offset = np.zeros(p)
     for j in range(p):
         if count[j] != 0.0:
@@ -84,10 +94,11 @@ def block_moments(X, w, weighted):
         wi = w[i] if weighted else 1.0
         for j in range(p):
             x = np.float64(X[i, j])
-            if x == x:
-                d = (x - shift[j]) - offset[j]
-                corr[j] += wi * d
-                sq[j] += wi * d * d
+            present = x == x
+            c = wi if present else 0.0
+            d = ((x - shift[j]) - offset[j]) if present else 0.0
+            corr[j] += c * d
+            sq[j] += c * d * d
     m2 = np.zeros(p)
     for j in range(p):
         if count[j] != 0.0:
@@ -114,6 +125,48 @@ def merge_moments(a, b):
     offset = np.where(a_empty, ob, np.where(b_empty, oa, offset))
     m2 = np.where(a_empty, qb, np.where(b_empty, qa, m2))
     return n, shift, offset, m2
+
+
+def _counts(codes, n_uniques, weights):
+    present = codes >= 0
+    if weights is None:
+        counts = np.bincount(codes[present], minlength=n_uniques).astype(np.int64)
+        return counts, int(codes.shape[0] - np.count_nonzero(present))
+    weights = np.asarray(weights, dtype=np.float64)
+    counts = np.bincount(codes[present], weights=weights[present], minlength=n_uniques)
+    return counts, float(weights[~present].sum())
+
+
+def value_counts(values, weights=None):
+    """Distinct values of a 1-D array and how often each occurs.
+
+    Parameters
+    ----------
+    values : ndarray, pandas Series or ExtensionArray of shape (n,)
+        Hashed on its own dtype (Arrow strings, categoricals and nullable numbers too).
+        Missing entries (NaN, None, ``pd.NA``) are not values: they are counted apart.
+    weights : ndarray of shape (n,) or None, default=None
+        Counts are sums of weights when given.
+
+    Returns
+    -------
+    uniques : ndarray or pandas array
+        The distinct values in order of first appearance, of ``values``' own kind.
+    counts : ndarray of shape (n_uniques,), int64 (float64 with ``weights``)
+    missing : int or float
+        The number (or weight) of missing entries.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return (uniques, *_counts(np.asarray(codes), len(uniques), weights))
+
+
+def merge_value_counts(parts):
+    """Merge :func:`value_counts` results whose uniques are NumPy arrays (a union)."""
+    uniques = np.concatenate([p[0] for p in parts])
+    counts = np.concatenate([p[1] for p in parts])
+    codes, merged = pd.factorize(uniques, use_na_sentinel=True)
+    summed = np.bincount(codes, weights=counts, minlength=len(merged)).astype(counts.dtype)
+    return np.asarray(merged, dtype=uniques.dtype), summed, sum(p[2] for p in parts)
 
 
 @njit(nogil=True, cache=True)

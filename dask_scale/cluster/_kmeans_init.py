@@ -56,6 +56,7 @@ from ._kmeans_passes import (
     combine_first,
     combine_sample,
     first_chunk,
+    moments_of,
     sample_chunk,
 )
 
@@ -109,7 +110,7 @@ def first_pass(X, w, seed, n_keep, *, check_finite=(), affine=None):
         block_index=True,
         name="kmeans-init",
     )
-    return moments, total, rows
+    return moments_of(moments), total, rows
 
 
 def n_local_trials(n_clusters):

@@ -22,6 +22,7 @@ from ._kmeans_passes import (
     lloyd_chunk,
     lloyd_labels_chunk,
     lloyd_moments_chunk,
+    moments_of,
 )
 
 __all__ = ["LloydResult", "e_step", "lloyd", "update_centres"]
@@ -191,6 +192,7 @@ def lloyd(
                 check_finite=check_finite,
                 name="kmeans-lloyd",
             )
+            moments = moments_of(moments)
             tol = moments_to_tol(moments)
         else:
             partial = reduce_blocks(

@@ -22,18 +22,20 @@ Randomness: the per-row draws of block ``i`` in stage ``s`` come from
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from .._kernels.kmeans import (
     assign_block,
     heap_order,
     lloyd_block,
-    moments_block,
     sample_block,
     sqdist_block,
     sse_block,
     weighted_sample_block,
 )
+from .._kernels.stats import block_moments, merge_moments
 
 __all__ = [
     "UNIFORM",
@@ -51,7 +53,7 @@ __all__ = [
     "lloyd_chunk",
     "lloyd_labels_chunk",
     "lloyd_moments_chunk",
-    "merge_moments",
+    "moments_of",
     "sample_chunk",
     "sse_chunk",
 ]
@@ -99,15 +101,30 @@ def merge_top(tops, n_keep):
     return (keys[order], *payload)
 
 
-def merge_moments(parts):
-    """Merge ``(n, mean, m2)`` triples (Chan, Golub and LeVeque's pairwise update)."""
-    n = sum(p[0] for p in parts)
-    d = parts[0][1].shape[0]
-    if n == 0:
-        return 0.0, np.zeros(d), np.zeros(d)
-    mean = sum(p[0] * p[1] for p in parts) / n
-    m2 = sum(p[2] + p[0] * (p[1] - mean) ** 2 for p in parts)
-    return n, mean, m2
+_NO_WEIGHTS = np.empty(0)
+
+
+def _moments(X, affine=None):
+    """Per-feature moments of a block, unweighted (scikit-learn's ``tol`` is unweighted).
+
+    With ``affine``, the moments of the mapped entries ``(x - offset) * factor``: the mean
+    is mapped, the centred sum of squares scaled by ``factor**2`` (no mapped block is made).
+    """
+    count, shift, off, m2 = block_moments(X, _NO_WEIGHTS, False)
+    if affine is None:
+        return count, shift, off, m2
+    offset, factor = affine
+    return count, (shift - offset) * factor, off * factor, m2 * factor * factor
+
+
+def _merge_all_moments(parts):
+    return functools.reduce(merge_moments, parts)
+
+
+def moments_of(summary):
+    """``(n, mean, m2)`` of the data from its merged moments (finite data: one count)."""
+    count, shift, offset, m2 = summary
+    return float(count[0]), shift + offset, m2
 
 
 # --------------------------------------------------------------------------------------------
@@ -155,13 +172,13 @@ def combine_lloyd_labels(parts, n_far):
 def lloyd_moments_chunk(X, w, C, n_far, affine=None):
     """A Lloyd pass fused with the per-feature moments (for ``tol``) of the data."""
     X = _contiguous(X)
-    return lloyd_chunk(X, w, C, n_far, affine), moments_block(X, *_map(affine))
+    return lloyd_chunk(X, w, C, n_far, affine), _moments(X, affine)
 
 
 def combine_lloyd_moments(parts, n_far):
     return (
         combine_lloyd([p[0] for p in parts], n_far),
-        merge_moments([p[1] for p in parts]),
+        _merge_all_moments([p[1] for p in parts]),
     )
 
 
@@ -183,12 +200,12 @@ def first_chunk(block_index, X, w, seed, stage, n_keep, affine=None):
     total, hkey, hrow, hslot, size, px = weighted_sample_block(
         X, _weights(w), r, n_keep, offset, factor
     )
-    return moments_block(X, offset, factor), total, _top(hkey, hrow, hslot, size, px)
+    return _moments(X, affine), total, _top(hkey, hrow, hslot, size, px)
 
 
 def combine_first(parts, n_keep):
     return (
-        merge_moments([p[0] for p in parts]),
+        _merge_all_moments([p[0] for p in parts]),
         sum(p[1] for p in parts),
         merge_top([p[2] for p in parts], n_keep),
     )

@@ -31,16 +31,13 @@ from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.utils import Bunch
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils._set_output import _get_output_config
-from sklearn.utils.validation import check_array as _sk_check_array
 from sklearn.utils.validation import check_is_fitted
 
 from .._types import is_frame
 from .._validation import (
-    _check_feature_names,
-    _check_n_features,
     check_consistent_rows,
+    check_table,
     frame_to_dask_array,
-    is_dask_array,
     is_dask_collection,
     is_dask_frame,
 )
@@ -354,34 +351,7 @@ class ColumnTransformer(TransformerMixin, BaseEstimator):
             )
 
     def _check_X(self, X, reset):
-        if is_dask_frame(X):
-            if isinstance(X, dd.Series):
-                raise ValueError("Expected a 2D input, got a dask Series; use X.to_frame().")
-            _check_feature_names(self, X, reset)
-            _check_n_features(self, len(X.columns), reset)
-            return X
-        if is_dask_array(X):
-            if X.ndim != 2:
-                raise ValueError(
-                    f"Expected 2D array, got {X.ndim}D dask array instead. Reshape your data "
-                    "with X.reshape(-1, 1) if it has a single feature."
-                )
-            _check_feature_names(self, X, reset)
-            _check_n_features(self, X.shape[1], reset)
-            return X
-        if not isinstance(X, pd.DataFrame):
-            X = _sk_check_array(X, dtype=None, ensure_all_finite=False, estimator=self)
-        elif X.shape[0] < 1:
-            raise ValueError(
-                f"Found array with 0 sample(s) (shape={X.shape}) while a minimum of 1 is "
-                "required by ColumnTransformer."
-            )
-        if X.ndim != 2:
-            raise ValueError(f"Expected 2D array, got {X.ndim}D array instead.")
-        from sklearn.utils.validation import validate_data
-
-        validate_data(self, X, reset=reset, skip_check_array=True)
-        return X
+        return check_table(self, X, reset=reset, ensure_all_finite=False)[1]
 
     def _specs(self, X):
         """``(name, transformer, columns_key, positions, scalar)`` for every transformer."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numbers
 import warnings
 
-import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -14,32 +13,30 @@ from sklearn.utils._param_validation import MissingValues, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from sklearn.utils.validation import validate_data as _sk_validate_data
 
+from .._columns import map_blocks_2d
 from .._graph import map_rows
 from .._validation import (
-    _check_feature_names,
-    _check_n_features,
+    FLOAT_DTYPES,
     check_array,
+    check_input_features,
+    check_n_rows,
+    check_table,
     is_dask_array,
     is_dask_collection,
     is_dask_frame,
     non_numeric_message,
     validate_data,
 )
-from ..preprocessing._base import check_input_features, check_n_rows
-from ..preprocessing._columns import fit_columns, map_blocks_2d
 from ._stats import (
+    check_block,
     exact_medians,
     masked_means,
     missing_mask,
-    numeric_value_counts,
-    object_value_counts,
+    present_value_counts,
     smallest_most_frequent,
 )
 
 __all__ = ["SimpleImputer"]
-
-FLOAT_DTYPES = (np.float64, np.float32)
-
 
 def _is_nan_like(value):
     if value is pd.NA:
@@ -50,12 +47,7 @@ def _is_nan_like(value):
 def _impute_numeric_block(X, fill, valid, missing_values, nan_missing, indicator, check):
     """Fill the missing entries of a NumPy block; drop invalid columns; add indicators."""
     if check:
-        bad = np.isinf(X) if nan_missing else ~np.isfinite(X)
-        if X.dtype.kind == "f" and X.size and bad.any():
-            raise ValueError(
-                "Input X contains infinity or NaN that is not the missing-value marker. "
-                "Replace those values first."
-            )
+        check_block(X, nan_missing)
     mask = missing_mask(X, missing_values, nan_missing)
     if valid is not None:
         out = X[:, valid]
@@ -203,8 +195,6 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
         return "numeric", X
 
     def _validate_dask(self, X, in_fit, numeric_strategy):
-        if isinstance(X, dd.Series):
-            raise ValueError("Expected a 2D input, got a dask Series; use X.to_frame().")
         numeric = non_numeric_message(X) is None if is_dask_frame(X) else X.dtype.kind in "iuf"
         if not in_fit and self._fit_dtype.kind == "O":
             numeric = False
@@ -219,17 +209,7 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
                 "non-numeric columns. Use strategy='most_frequent' or 'constant' for them, "
                 "or select numeric columns with dask_scale.compose.ColumnTransformer."
             )
-        _check_feature_names(self, X, in_fit)
-        if is_dask_frame(X):
-            _check_n_features(self, len(X.columns), in_fit)
-            kind = "frame"
-        else:
-            if X.ndim != 2:
-                raise ValueError(f"Expected a 2D array, got shape {X.shape}.")
-            if len(X.chunks[1]) > 1:
-                X = X.rechunk({1: -1})
-            _check_n_features(self, X.shape[1], in_fit)
-            kind = "array"
+        kind, X = check_table(self, X, reset=in_fit)
         self._check_dtype(np.dtype(object), in_fit)
         return "object", (kind, X)
 
@@ -325,10 +305,10 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
             medians, count, n_rows = exact_medians(X, mv, nan_missing, np.dtype(X.dtype))
             medians[count == 0] = self._empty_value()
             return medians, count, n_rows
-        pairs, n_rows = numeric_value_counts(X, mv, nan_missing)
+        pairs, n_rows = present_value_counts(X, mv, nan_missing)
         stats = np.empty(X.shape[1])
         count = np.zeros(X.shape[1], dtype=np.int64)
-        for j, (values, counts) in enumerate(pairs):
+        for j, (values, counts, _) in enumerate(pairs):
             count[j] = counts.sum()
             if count[j] == 0:
                 stats[j] = self._empty_value()
@@ -337,18 +317,16 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
         return stats, count, n_rows
 
     def _object_statistics(self, source, fill_value):
-        kind, X = source
-        columns = fit_columns(kind, X)
-        nan_missing = self._nan_missing
-        pairs, n_rows = object_value_counts(columns, self.missing_values, nan_missing)
-        count = np.asarray([c.sum() for _, c in pairs], dtype=np.int64)
+        _, X = source
+        pairs, n_rows = present_value_counts(X, self.missing_values, self._nan_missing)
+        count = np.asarray([c.sum() for _, c, _ in pairs], dtype=np.int64)
         if self.strategy == "constant":
-            stats = np.full(len(columns), fill_value, dtype=object)
+            stats = np.full(len(pairs), fill_value, dtype=object)
             if not self.keep_empty_features:
                 stats[count == 0] = np.nan
             return stats, count, n_rows
-        stats = np.empty(len(columns), dtype=object)
-        for j, (values, counts) in enumerate(pairs):
+        stats = np.empty(len(pairs), dtype=object)
+        for j, (values, counts, _) in enumerate(pairs):
             if count[j] == 0:
                 stats[j] = self._empty_value()
             else:
@@ -427,18 +405,20 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
                 return _impute_numeric_block(Xv, fill, valid, mv, nan_missing, indicator, False)
             out_dtype = Xv.dtype if indicator is None else np.result_type(Xv.dtype, np.bool_)
             return map_rows(
-                _copy_then_impute,
+                _impute_numeric_block,
                 Xv,
                 fill,
                 valid,
                 mv,
                 nan_missing,
                 indicator,
+                True,
                 out_dtype=out_dtype,
                 n_out=n_out,
                 in_dtype=Xv.dtype,
                 columns=names,
                 check_finite=False,
+                copy=True,
                 frame=frame,
             )
         source_kind, Xs = Xv
@@ -480,11 +460,8 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
         if is_dask_collection(X):
             X = check_array(X, dtype=None, ensure_all_finite=False)
             n_out = len(self.statistics_)
-            return X.map_blocks(
-                self._inverse_block,
-                chunks=(X.chunks[0], (n_out,)),
-                dtype=np.float64,
-                meta=np.empty((0, 0)),
+            return map_rows(
+                self._inverse_block, X, out_dtype=np.float64, n_out=n_out, check_finite=False
             )
         return self._inverse_block(np.asarray(X))
 
@@ -527,10 +504,3 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = bool(self._nan_missing)
         return tags
-
-
-def _copy_then_impute(block, fill, valid, mv, nan_missing, indicator):
-    return _impute_numeric_block(
-        np.array(block, copy=True), fill, valid, mv, nan_missing, indicator, True
-    )
-

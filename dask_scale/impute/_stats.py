@@ -10,12 +10,12 @@
   bin pass removes at least 8 of them, so at most 9 passes are made in the worst case;
   for most data 3 (count, one bin pass, collect). The driver and every partial result
   hold ``O(n_features * 4096)`` numbers, whatever the number of rows.
-- :func:`numeric_value_counts` / :func:`object_value_counts`: the distinct values of every
-  column with their counts (exact; memory proportional to the number of distinct values,
-  so meant for discrete data), one pass.
+- :func:`present_value_counts`: the distinct values of every column with their counts
+  (exact; memory proportional to the number of distinct values, so meant for discrete
+  data), one pass.
 
-Every function takes a NumPy or dask array (or, for objects, a list of 1-D arrays) and
-returns NumPy values.
+Every function takes a NumPy or dask array (:func:`present_value_counts` a dask DataFrame
+too) and returns NumPy values.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._columns import block_columns, merge_block_counts
 from .._graph import reduce_blocks
 from .._kernels.stats import (
     block_key_select,
@@ -30,15 +31,16 @@ from .._kernels.stats import (
     block_masked_sums,
     float_keys,
     keys_to_float,
+    value_counts,
 )
-from ..preprocessing._columns import column_values
+from .._validation import reject_nonfinite
 
 __all__ = [
+    "check_block",
     "exact_medians",
     "masked_means",
     "missing_mask",
-    "numeric_value_counts",
-    "object_value_counts",
+    "present_value_counts",
 ]
 
 #: Most values collected per wanted order statistic in the last pass.
@@ -60,20 +62,20 @@ def missing_mask(block, missing_values, nan_missing):
     return block == missing_values
 
 
-def _check_block(block, nan_missing):
-    if block.dtype.kind != "f" or not block.size:
-        return
-    bad = np.isinf(block) if nan_missing else ~np.isfinite(block)
-    if bad.any():
-        what = "infinity" if nan_missing else "NaN or infinity"
-        raise ValueError(
-            f"Input X contains {what} (missing_values is not NaN there). Replace those "
-            "values first, or set missing_values=np.nan to impute NaN."
-        )
+#: What to do about NaN in ``X`` when ``missing_values`` is not NaN.
+NOT_MISSING_FIX = (
+    "missing_values is not NaN here: replace those values first, or set "
+    "missing_values=np.nan to impute NaN."
+)
+
+
+def check_block(block, nan_missing):
+    """Refuse infinity in a block, and NaN too where it is not the missing-value marker."""
+    reject_nonfinite(block, allow_nan=nan_missing, fix=None if nan_missing else NOT_MISSING_FIX)
 
 
 def _sums_chunk(X, missing_values, nan_missing):
-    _check_block(X, nan_missing)
+    check_block(X, nan_missing)
     count, total = block_masked_sums(X, float(missing_values) if not nan_missing else 0.0, nan_missing)
     return count, total, X.shape[0]
 
@@ -95,7 +97,7 @@ def masked_means(X, missing_values, nan_missing):
 
 
 def _present_keys(X, missing_values, nan_missing):
-    _check_block(X, nan_missing)
+    check_block(X, nan_missing)
     present = ~missing_mask(X, missing_values, nan_missing)
     return float_keys(X), present
 
@@ -234,88 +236,34 @@ def exact_medians(X, missing_values, nan_missing, dtype):
 # Most frequent values
 
 
-def _merge_counts(pairs):
-    values = np.concatenate([p[0] for p in pairs])
-    counts = np.concatenate([p[1] for p in pairs])
-    if values.shape[0] == 0:
-        return values, counts
-    uniques, inverse = np.unique(values, return_inverse=True)
-    return uniques, np.bincount(inverse.ravel(), weights=counts, minlength=len(uniques)).astype(
-        np.int64
-    )
-
-
-def _numeric_counts_chunk(X, missing_values, nan_missing):
-    _check_block(X, nan_missing)
-    present = ~missing_mask(X, missing_values, nan_missing)
+def _counts_chunk(block, missing_values, nan_missing):
+    if isinstance(block, np.ndarray):
+        check_block(block, nan_missing)
     out = []
-    for j in range(X.shape[1]):
-        values, counts = np.unique(X[present[:, j], j], return_counts=True)
-        out.append((values, counts.astype(np.int64)))
-    return out, X.shape[0]
+    for col in block_columns(block):
+        present = col[~missing_mask(col, missing_values, nan_missing)]
+        out.append(value_counts(present))
+    return out, block.shape[0]
 
 
-def _counts_combine(parts):
-    n_rows = sum(p[1] for p in parts)
-    n_cols = len(parts[0][0])
-    return [_merge_counts([p[0][j] for p in parts]) for j in range(n_cols)], n_rows
+def present_value_counts(X, missing_values, nan_missing):
+    """Distinct present values of every column with their counts, and the number of rows.
 
-
-def numeric_value_counts(X, missing_values, nan_missing):
-    """Sorted distinct present values of every numeric column and their counts.
+    Parameters
+    ----------
+    X : ndarray, dask array or dask DataFrame
+        Numeric or object columns (a DataFrame's partitions are read as they are).
 
     Returns
     -------
-    list of (values, counts) per column, and the number of rows.
+    list of (values, counts, _) per column (values unsorted), and the number of rows.
     """
     return reduce_blocks(
-        _numeric_counts_chunk,
+        _counts_chunk,
         [X],
         (missing_values, nan_missing),
-        combine=_counts_combine,
+        combine=merge_block_counts,
         name="imputer-counts",
-    )
-
-
-def _object_counts_chunk(*args):
-    *columns, missing_values, nan_missing = args
-    out = []
-    for col in columns:
-        col = column_values(col)
-        present = col[~missing_mask(col, missing_values, nan_missing)]
-        counts = pd.Series(present, dtype=object).value_counts(sort=False, dropna=True)
-        out.append((counts.index.to_numpy(dtype=object), counts.to_numpy(dtype=np.int64)))
-    return out, (columns[0].shape[0] if columns else 0)
-
-
-def _merge_object_counts(pairs):
-    values = np.concatenate([p[0] for p in pairs])
-    counts = np.concatenate([p[1] for p in pairs])
-    if values.shape[0] == 0:
-        return values, counts
-    summed = pd.Series(counts).groupby(pd.Index(values, dtype=object), sort=False).sum()
-    return summed.index.to_numpy(dtype=object), summed.to_numpy(dtype=np.int64)
-
-
-def _object_counts_combine(parts):
-    n_rows = sum(p[1] for p in parts)
-    n_cols = len(parts[0][0])
-    return [_merge_object_counts([p[0][j] for p in parts]) for j in range(n_cols)], n_rows
-
-
-def object_value_counts(columns, missing_values, nan_missing):
-    """Distinct present values of every column (1-D arrays of any dtype) with counts.
-
-    Returns
-    -------
-    list of (values, counts) per column (values unsorted), and the number of rows.
-    """
-    return reduce_blocks(
-        _object_counts_chunk,
-        columns,
-        (missing_values, nan_missing),
-        combine=_object_counts_combine,
-        name="imputer-object-counts",
     )
 
 

@@ -24,6 +24,7 @@ from .._fitting import all_or_nothing
 from .._graph import affine_source, map_rows, reduce_blocks
 from .._progress import IterationLog
 from .._validation import (
+    check_n_rows,
     check_sample_weight,
     is_dask_array,
     is_dask_frame,
@@ -67,14 +68,6 @@ def _scaled_input(X):
     offset = scaled.offset.astype(np.float64)
     factor = scaled.factor.astype(np.float64)
     return scaled.source, (offset, factor)
-
-
-def _no_samples(estimator):
-    # Only reachable for dask input of unknown size (known sizes are checked upfront).
-    return ValueError(
-        f"Found array with 0 sample(s) while a minimum of 1 is required by "
-        f"{type(estimator).__name__}: X has no rows (e.g. a filter kept none)."
-    )
 
 
 class _GLM(BaseEstimator):
@@ -337,7 +330,7 @@ class LogisticRegression(ClassifierMixin, _GLM):
         X, y, sw = self._validate_fit_input(X, y, sample_weight)
         classes, counts = find_classes(y, sw)
         if len(classes) == 0:
-            raise _no_samples(self)
+            check_n_rows(self, 0, X.shape[1])
         if len(classes) < 2:
             raise ValueError(
                 f"{type(self).__name__} needs samples of at least 2 classes in the data, but "
@@ -526,8 +519,7 @@ class _GLMRegressor(RegressorMixin, _GLM):
         else:
             y = np.ascontiguousarray(y, dtype=np.float64)
             n_rows, sw_sum, swy, y_min = _target_stats_chunk(y, sw)
-        if n_rows == 0:
-            raise _no_samples(self)
+        check_n_rows(self, n_rows, X.shape[1])
         if not sw_sum > 0:
             raise ValueError(
                 "Sample weights sum to zero: at least one sample needs a positive weight."

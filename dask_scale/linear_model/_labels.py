@@ -1,9 +1,9 @@
 """Class labels of classifiers: discovery (one cheap pass for dask), checks, class weights.
 
 Labels may be of any sortable dtype (integers, floats holding integers, strings). For dask
-input the labels are found with one pass that reads only ``y`` (per-block ``np.unique`` with
-weighted counts, merged by a union in the tree reduction); the blocks are then encoded as
-they are read by the fit's passes.
+input the labels are found with one pass that reads only ``y`` (per-block weighted value
+counts, merged by a union in the tree reduction); the blocks are then encoded as they are
+read by the fit's passes.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import numpy as np
 from sklearn.utils.multiclass import check_classification_targets
 
 from .._graph import reduce_blocks
+from .._kernels.stats import merge_value_counts, value_counts
 from .._validation import is_dask_array
 
 __all__ = ["class_weight_vector", "encode_labels", "find_classes"]
@@ -22,18 +23,14 @@ _CONTINUOUS = (
 )
 
 
-def _unique_chunk(yb, swb):
-    classes, inverse = np.unique(np.asarray(yb), return_inverse=True)
-    weights = None if swb is None else np.asarray(swb, dtype=np.float64)
-    counts = np.bincount(inverse.ravel(), weights=weights, minlength=len(classes))
-    return classes, counts.astype(np.float64)
+def _counts_chunk(yb, swb):
+    sw = np.ones(yb.shape[0]) if swb is None else swb
+    return value_counts(np.asarray(yb), sw)
 
 
-def _merge_unique(parts):
-    classes = np.concatenate([p[0] for p in parts])
-    counts = np.concatenate([p[1] for p in parts])
-    merged, inverse = np.unique(classes, return_inverse=True)
-    return merged, np.bincount(inverse.ravel(), weights=counts, minlength=len(merged))
+def _sorted(uniques, counts):
+    order = np.argsort(uniques, kind="stable")
+    return uniques[order], counts[order]
 
 
 def find_classes(y, sample_weight=None):
@@ -51,21 +48,18 @@ def find_classes(y, sample_weight=None):
         check = {0: "y", 1: "sample_weight"} if sample_weight is not None else {0: "y"}
         if y.dtype.kind not in "fc":
             check.pop(0)
-        classes, counts = reduce_blocks(
-            _unique_chunk,
+        classes, counts, _ = reduce_blocks(
+            _counts_chunk,
             [y, sample_weight],
-            combine=_merge_unique,
+            combine=merge_value_counts,
             check_finite=check,
             name="glm-classes",
         )
         if classes.dtype.kind == "f" and classes.size and np.any(classes != np.round(classes)):
             raise ValueError(_CONTINUOUS)
-        return classes, counts
+        return _sorted(classes, counts)
     check_classification_targets(y)
-    classes, inverse = np.unique(y, return_inverse=True)
-    weights = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
-    counts = np.bincount(inverse.ravel(), weights=weights, minlength=len(classes))
-    return classes, counts.astype(np.float64)
+    return _sorted(*_counts_chunk(y, sample_weight)[:2])
 
 
 def _label_key(c):

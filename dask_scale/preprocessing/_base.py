@@ -1,4 +1,4 @@
-"""Helpers shared by the preprocessing, impute and compose estimators.
+"""Helpers shared by the preprocessing estimators.
 
 Validation of numeric input for fit/transform (NumPy/pandas through scikit-learn's checks,
 dask lazily), the row-block transform that keeps the caller's container kind (and, for the
@@ -8,21 +8,22 @@ handling.
 
 from __future__ import annotations
 
-import numpy as np
-
 from .._graph import map_rows, register_affine
-from .._validation import is_dask_collection, is_dask_frame, validate_data
+from .._validation import (
+    FLOAT_DTYPES,
+    is_dask_collection,
+    is_dask_frame,
+    reject_nonfinite,
+    validate_data,
+)
 
 __all__ = [
     "affine_output",
-    "check_input_features",
-    "check_n_rows",
     "reject_infinite",
     "transform_rows",
     "validate_numeric",
 ]
 
-FLOAT_DTYPES = (np.float64, np.float32)
 
 
 def validate_numeric(
@@ -59,35 +60,9 @@ def validate_numeric(
     return Xa, None
 
 
-def check_n_rows(est, n_rows, n_features):
-    """Raise scikit-learn's error when a pass found no rows at all (e.g. dask input with
-    unknown chunk sizes that turned out empty)."""
-    if n_rows < 1:
-        raise ValueError(
-            f"Found array with 0 sample(s) (shape=(0, {n_features})) while a minimum of 1 is "
-            f"required by {type(est).__name__}."
-        )
-
-
 def reject_infinite(block):
-    """Raise scikit-learn's error for infinite values in a block where NaN is allowed."""
-    if block.dtype.kind == "f" and block.size and np.isinf(block).any():
-        raise ValueError(
-            "Input X contains infinity or a value too large for dtype('float64'). "
-            "Replace infinite values (e.g. X[da.isinf(X)] = np.nan) before fitting or "
-            "transforming."
-        )
-
-
-def _checked_block(func, allow_nan, block, *args):
-    if allow_nan:
-        reject_infinite(block)
-    elif block.dtype.kind == "f" and block.size and not np.isfinite(block).all():
-        raise ValueError(
-            "Input X contains NaN or infinity. Remove or impute those values first, e.g. "
-            "with dask_scale.impute.SimpleImputer."
-        )
-    return func(block, *args)
+    """Refuse infinite values in a block of ``X`` where NaN is allowed."""
+    reject_nonfinite(block, allow_nan=True)
 
 
 def transform_rows(
@@ -107,20 +82,16 @@ def transform_rows(
     """
     if not is_dask_collection(X):
         return func(X, *args)
-
-    if block_func is None:
-        def block_func(block, *a):
-            return _checked_block(func, allow_nan, np.array(block, copy=True), *a)
-
     return map_rows(
-        block_func,
+        func if block_func is None else block_func,
         X,
         *args,
         out_dtype=out_dtype,
         n_out=n_out,
         in_dtype=X.dtype,
         columns=None if names is None else list(names),
-        check_finite=False,
+        check_finite=block_func is None and ("allow-nan" if allow_nan else True),
+        copy=block_func is None,
         frame=frame,
     )
 
@@ -137,24 +108,3 @@ def affine_output(out, X, offset, factor):
     if is_dask_collection(out):
         register_affine(out, X, offset, factor)
     return out
-
-
-def check_input_features(est, input_features=None):
-    """The input feature names of ``est``: given ones checked, else fitted, else ``x0..``."""
-    fitted = getattr(est, "feature_names_in_", None)
-    n = getattr(est, "n_features_in_", None)
-    if input_features is not None:
-        input_features = np.asarray(input_features, dtype=object)
-        if fitted is not None and not np.array_equal(fitted, input_features):
-            raise ValueError("input_features is not equal to feature_names_in_")
-        if n is not None and len(input_features) != n:
-            raise ValueError(
-                f"input_features should have length equal to number of features ({n}), "
-                f"got {len(input_features)}"
-            )
-        return input_features
-    if fitted is not None:
-        return np.asarray(fitted, dtype=object)
-    if n is None:
-        raise ValueError("Unable to generate feature names without n_features_in_")
-    return np.asarray([f"x{i}" for i in range(n)], dtype=object)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import dask.dataframe as dd
 import numpy as np
+import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
-from sklearn.utils.validation import validate_data as _sk_validate_data
 
-from .._validation import _check_feature_names, _check_n_features, is_dask_collection
+from .._graph import map_row_blocks
+from .._validation import check_table, is_dask_collection, is_dask_frame
 from ._base import FLOAT_DTYPES, validate_numeric
 
 __all__ = ["BlockTransformer"]
@@ -67,36 +67,18 @@ def _output_meta(meta_in, func, kw_args):
     return out, False
 
 
-def _map_row_blocks(X, func, kw_args):
-    """``func`` on every row block of a dask array, each block holding all the columns.
+def _map_blocks(X, func, kw_args):
+    """``func`` on every row block of a dask collection, each output checked when computed.
 
-    Several column blocks are merged first, so a row-wise ``func`` sees whole rows. The
-    output's columns and dtype come from ``func`` on an empty block of the input's width,
-    so a ``func`` that changes the number of columns gives an array of the right shape;
-    every block's output is checked against them when it is computed.
+    A dask array's column blocks are merged first, so a row-wise ``func`` sees whole rows.
+    The output's meta is ``func`` on an empty block (a partition's meta for a DataFrame), so
+    a ``func`` that changes the number of columns gives an output of the right shape.
     """
-    if X.ndim == 2 and len(X.chunks[1]) > 1:
-        X = X.rechunk({1: -1})
-    meta, guessed = _output_meta(np.empty((0,) + X.shape[1:], dtype=X.dtype), func, kw_args)
-    meta = np.asarray(meta)
-    args = (_apply_checked, func, kw_args, meta, guessed)
-    if meta.ndim == 2 and X.ndim == 2:
-        return X.map_blocks(
-            *args, chunks=(X.chunks[0], (meta.shape[1],)), dtype=meta.dtype, meta=meta
-        )
-    if meta.ndim == 1 and X.ndim == 2:
-        return X.map_blocks(
-            *args, chunks=(X.chunks[0],), drop_axis=1, dtype=meta.dtype, meta=meta
-        )
-    return X.map_blocks(*args, dtype=meta.dtype, meta=meta)
-
-
-def _map_partitions(X, func, kw_args):
-    """``func`` on every partition of a dask DataFrame, each output checked for its rows."""
-    meta, guessed = _output_meta(X._meta, func, kw_args)
-    return X.map_partitions(
-        _apply_checked, func, kw_args, meta, guessed, meta=meta, enforce_metadata=False
-    )
+    empty = X._meta if is_dask_frame(X) else np.empty((0,) + X.shape[1:], dtype=X.dtype)
+    meta, guessed = _output_meta(empty, func, kw_args)
+    if not isinstance(meta, (pd.Series, pd.DataFrame)):
+        meta = np.asarray(meta)
+    return map_row_blocks(_apply_checked, X, func, kw_args, meta, guessed, meta=meta)
 
 
 class BlockTransformer(TransformerMixin, BaseEstimator):
@@ -151,14 +133,9 @@ class BlockTransformer(TransformerMixin, BaseEstimator):
         if self.validate:
             X, _ = validate_numeric(self, X, reset=reset, dtype=FLOAT_DTYPES)
             return X
-        if is_dask_collection(X):
-            if isinstance(X, dd.Series):
-                raise ValueError("Expected a 2D input, got a dask Series; use X.to_frame().")
-            _check_feature_names(self, X, reset)
-            n = len(X.columns) if isinstance(X, dd.DataFrame) else X.shape[1]
-            _check_n_features(self, n, reset)
-            return X
-        _sk_validate_data(self, X, reset=reset, skip_check_array=True)
+        _, X = check_table(
+            self, X, reset=reset, ensure_min_samples=0, allow_nd=True, convert=False
+        )
         return X
 
     def fit(self, X, y=None):
@@ -192,10 +169,8 @@ class BlockTransformer(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "n_features_in_")
         X = self._check(X, reset=False)
         kw_args = self.kw_args or {}
-        if isinstance(X, dd.DataFrame):
-            return _map_partitions(X, self.func, kw_args)
         if is_dask_collection(X):
-            return _map_row_blocks(X, self.func, kw_args)
+            return _map_blocks(X, self.func, kw_args)
         return _apply(X, self.func, kw_args)
 
     def __sklearn_tags__(self):

@@ -20,10 +20,10 @@ from sklearn.utils.validation import check_array as _sk_check_array
 from sklearn.utils.validation import check_is_fitted
 from sklearn.utils.validation import validate_data as _sk_validate_data
 
+from .._columns import table_counts
+from .._graph import map_row_blocks
 from .._types import is_dask_frame, is_frame
-from .._validation import _check_feature_names, _check_n_features
-from ._base import check_input_features
-from ._columns import frame_unique_summaries
+from .._validation import check_input_features, check_n_rows, check_table
 
 __all__ = ["Categorizer", "DummyEncoder"]
 
@@ -31,14 +31,7 @@ __all__ = ["Categorizer", "DummyEncoder"]
 def _check_frame_or_numeric(est, X, *, reset):
     """Set/check feature names and counts; return ``X`` (numeric arrays checked)."""
     if is_frame(X):
-        if is_dask_frame(X):
-            _check_feature_names(est, X, reset)
-            _check_n_features(est, len(X.columns), reset)
-        else:
-            _sk_validate_data(est, X, reset=reset, skip_check_array=True)
-            if X.shape[0] < 1:
-                raise _no_samples(est, X.shape[1])
-        return X
+        return check_table(est, X, reset=reset)[1]
     if is_dask_frame(X) or hasattr(X, "dask"):
         raise TypeError(
             f"{type(est).__name__} works on pandas or dask DataFrames (categorical dtypes "
@@ -70,13 +63,6 @@ def _needs_categories(dtype):
     return True
 
 
-def _no_samples(est, n_columns):
-    return ValueError(
-        f"Found array with 0 sample(s) (shape=(0, {n_columns})) while a minimum of 1 is "
-        f"required by {type(est).__name__}."
-    )
-
-
 def _observed_dtypes(est, X, columns):
     """Categorical dtypes with the observed categories of ``columns`` (one pass for dask).
 
@@ -86,10 +72,9 @@ def _observed_dtypes(est, X, columns):
     out = {c: X[c].dtype for c in columns if c not in todo}
     if not todo:
         return out
-    summaries, n_rows = frame_unique_summaries(X[todo])
-    if n_rows == 0:
-        raise _no_samples(est, len(X.columns))
-    for c, (uniques, _) in zip(todo, summaries, strict=True):
+    summaries, n_rows = table_counts(X[todo])
+    check_n_rows(est, n_rows, len(X.columns))
+    for c, (uniques, _, _) in zip(todo, summaries, strict=True):
         dtype = X[c].dtype
         if isinstance(dtype, pd.CategoricalDtype):
             out[c] = pd.CategoricalDtype(np.sort(uniques), ordered=dtype.ordered)
@@ -372,8 +357,8 @@ class DummyEncoder(TransformerMixin, BaseEstimator):
         out_columns = list(self.transformed_columns_)
         if is_dask_frame(X):
             meta = _dummies(X._meta, self.dtypes_, columns, self.drop_first, out_columns)
-            return X.map_partitions(
-                _dummies, self.dtypes_, columns, self.drop_first, out_columns, meta=meta
+            return map_row_blocks(
+                _dummies, X, self.dtypes_, columns, self.drop_first, out_columns, meta=meta
             )
         return _dummies(X, self.dtypes_, columns, self.drop_first, out_columns)
 
@@ -400,7 +385,7 @@ class DummyEncoder(TransformerMixin, BaseEstimator):
             X = pd.DataFrame(X, columns=self.transformed_columns_)
         if is_dask_frame(X):
             meta = self._inverse(X._meta)
-            return X.map_partitions(self._inverse, meta=meta)
+            return map_row_blocks(self._inverse, X, meta=meta)
         return self._inverse(X)
 
     def _inverse(self, pdf):

@@ -14,15 +14,14 @@ from sklearn.utils.validation import check_is_fitted
 from .._graph import reduce_blocks
 from .._kernels.scaling import standard_scale
 from .._kernels.stats import block_minmax, block_moments, merge_moments
-from .._validation import check_array, check_sample_weight, is_dask_collection, is_dask_frame
-from ._base import (
-    FLOAT_DTYPES,
-    affine_output,
+from .._validation import (
+    check_array,
     check_n_rows,
-    reject_infinite,
-    transform_rows,
-    validate_numeric,
+    check_sample_weight,
+    is_dask_collection,
+    is_dask_frame,
 )
+from ._base import FLOAT_DTYPES, affine_output, reject_infinite, transform_rows, validate_numeric
 from ._sketch import fit_sketch, sketch_quantiles
 
 __all__ = ["MinMaxScaler", "RobustScaler", "StandardScaler"]

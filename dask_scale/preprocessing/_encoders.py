@@ -23,46 +23,30 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_array as _sk_check_array
 from sklearn.utils.validation import check_is_fitted
 
-from .._graph import reduce_blocks
-from .._kernels.encoding import onehot_fill
-from .._validation import is_dask_array, is_dask_collection
-from ._base import check_input_features, check_n_rows
-from ._columns import (
-    check_categorical_input,
+from .._columns import (
     column_dtype,
+    column_values,
     factorize_column,
-    fit_columns,
-    frame_unique_summaries,
     map_blocks_2d,
-    merge_summaries,
     sort_uniques,
-    unique_summary,
+    table_counts,
 )
+from .._graph import map_rows
+from .._kernels.encoding import onehot_fill
+from .._validation import (
+    check_input_features,
+    check_n_rows,
+    check_table,
+    is_dask_array,
+    is_dask_collection,
+)
+from ._base import reject_infinite
 
 __all__ = ["OneHotEncoder", "OrdinalEncoder"]
 
 
 def _is_nan(value):
     return isinstance(value, numbers.Real) and np.isnan(value)
-
-
-def _reject_infinite(values):
-    if values.dtype.kind == "f" and values.size and np.isinf(values).any():
-        raise ValueError(
-            "Input contains infinity. Encoders take NaN as a category of its own but "
-            "not infinite values; replace them first."
-        )
-
-
-def _uniques_chunk(*columns):
-    for c in columns:
-        _reject_infinite(c)
-    return [unique_summary(c) for c in columns], (columns[0].shape[0] if columns else 0)
-
-
-def _uniques_combine(parts):
-    merged = [merge_summaries([p[0][j] for p in parts]) for j in range(len(parts[0][0]))]
-    return merged, sum(p[1] for p in parts)
 
 
 def _lookup(categories):
@@ -136,14 +120,13 @@ class _BaseEncoder(TransformerMixin, BaseEstimator):
     """Category discovery shared by the encoders (one pass over the data)."""
 
     def _fit_categories(self, X):
-        kind, X = check_categorical_input(self, X, reset=True)
+        kind, X = check_table(self, X, reset=True)
         if kind == "frame":
-            # summarised partition by partition on the columns' own dtypes (see _columns)
-            columns = None
             dtypes = [column_dtype(dt) for dt in X.dtypes]
+        elif isinstance(X, pd.DataFrame):
+            dtypes = [column_values(X.iloc[:, j]).dtype for j in range(X.shape[1])]
         else:
-            columns = fit_columns(kind, X)
-            dtypes = [c.dtype for c in columns]
+            dtypes = [column_dtype(X.dtype)] * X.shape[1]
         n_features = len(dtypes)
         if self.categories != "auto" and len(self.categories) != n_features:
             raise ValueError(
@@ -153,25 +136,21 @@ class _BaseEncoder(TransformerMixin, BaseEstimator):
         need_pass = self.categories == "auto" or self.handle_unknown == "error"
         summaries = None
         if need_pass and n_features:
-            if columns is None:
-                summaries, n_rows = frame_unique_summaries(X)
-                for uniques, _ in summaries:
-                    _reject_infinite(uniques)
-            else:
-                summaries, n_rows = reduce_blocks(
-                    _uniques_chunk, columns, combine=_uniques_combine, name="encoder-categories"
-                )
+            # distinct values of every column, counted on the columns' own dtypes
+            summaries, n_rows = table_counts(X)
+            for uniques, _, _ in summaries:
+                reject_infinite(uniques)
             check_n_rows(self, n_rows, n_features)
         categories = []
         for j in range(n_features):
             if self.categories == "auto":
-                uniques, has_missing = summaries[j]
-                categories.append(sort_uniques(uniques, has_missing, j))
+                uniques, _, missing = summaries[j]
+                categories.append(sort_uniques(uniques, missing > 0, j))
                 continue
             given = self._given_categories(j, dtypes[j])
             if summaries is not None and self.handle_unknown == "error":
-                uniques, has_missing = summaries[j]
-                seen = uniques if not has_missing else np.append(uniques.astype(object), np.nan)
+                uniques, _, missing = summaries[j]
+                seen = uniques if not missing else np.append(uniques.astype(object), np.nan)
                 unknown = _lookup(given).get_indexer(seen) < 0
                 if unknown.any():
                     shown = sorted(str(v) for v in np.asarray(seen)[unknown])[:10]
@@ -200,8 +179,7 @@ class _BaseEncoder(TransformerMixin, BaseEstimator):
         return cats
 
     def _transform_input(self, X):
-        kind, X = check_categorical_input(self, X, reset=False)
-        return kind, X
+        return check_table(self, X, reset=False)
 
 
 # ---------------------------------------------------------------------------------------
@@ -446,12 +424,9 @@ class OneHotEncoder(_BaseEncoder):
                     f"Shape of the passed X data is not correct. Expected {self._n_out} "
                     f"columns, got {X.shape[1]}."
                 )
-            dtype = self._inverse_dtype()
-            return X.map_blocks(
-                self._inverse_block,
-                chunks=(X.chunks[0], (len(self.categories_),)),
-                dtype=dtype,
-                meta=np.empty((0, 0), dtype=dtype),
+            n_out, dtype = len(self.categories_), self._inverse_dtype()
+            return map_rows(
+                self._inverse_block, X, out_dtype=dtype, n_out=n_out, check_finite=False
             )
         if sp.issparse(X):
             X = X.toarray()
@@ -722,10 +697,8 @@ class OrdinalEncoder(_BaseEncoder):
                     "Shape of the passed X data is not correct. Expected "
                     f"{n_features} columns, got {X.shape[1]}."
                 )
-            return X.map_blocks(
-                self._inverse_block,
-                dtype=object,
-                meta=np.empty((0, 0), dtype=object),
+            return map_rows(
+                self._inverse_block, X, out_dtype=object, n_out=n_features, check_finite=False
             )
         X = _sk_check_array(X, ensure_all_finite="allow-nan")
         if X.shape[1] != n_features:

@@ -9,9 +9,10 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from .._graph import reduce_blocks
-from .._validation import frame_to_dask_array, is_dask_collection
-from ._columns import column_values, merge_summaries, sort_uniques, unique_summary
+from .._columns import column_counts, column_values, sort_uniques
+from .._graph import map_row_blocks, reduce_blocks
+from .._kernels.stats import merge_value_counts
+from .._validation import is_dask_collection
 
 __all__ = ["LabelEncoder"]
 
@@ -26,22 +27,13 @@ def _known_categories(dtype):
 
 
 def _as_1d(y):
-    """``y`` as a NumPy 1-D array or a 1-D dask array (row chunks may be unknown)."""
+    """``y`` as a NumPy 1-D array, a 1-D dask array or a dask Series (read as it is)."""
     if isinstance(y, dd.DataFrame):
         if len(y.columns) != 1:
             raise ValueError(f"y must be 1-D; got a DataFrame with {len(y.columns)} columns.")
         y = y[y.columns[0]]
     if isinstance(y, dd.Series):
-        parts = y.to_delayed()
-        import dask
-
-        blocks = [
-            da.from_delayed(dask.delayed(column_values, pure=True)(p), shape=(np.nan,),
-                            dtype=object if not pd.api.types.is_numeric_dtype(y.dtype)
-                            or _is_categorical(y) else y.dtype)
-            for p in parts
-        ]
-        return da.concatenate(blocks) if len(blocks) > 1 else blocks[0]
+        return y
     if isinstance(y, da.Array):
         if y.ndim == 2 and y.shape[1] == 1:
             y = y[:, 0]
@@ -53,10 +45,6 @@ def _as_1d(y):
     if isinstance(y, pd.Series):
         return column_values(y)
     return column_values(column_or_1d(y, warn=True))
-
-
-def _unique_chunk(block):
-    return unique_summary(block)
 
 
 def _codes_block(block, classes):
@@ -122,12 +110,12 @@ class LabelEncoder(TransformerMixin, BaseEstimator):
             return self
         y = _as_1d(y)
         if is_dask_collection(y):
-            uniques, has_missing = reduce_blocks(
-                _unique_chunk, [y], combine=merge_summaries, name="label-encoder"
+            uniques, _, missing = reduce_blocks(
+                column_counts, [y], combine=merge_value_counts, name="label-encoder"
             )
         else:
-            uniques, has_missing = unique_summary(y)
-        self.classes_ = sort_uniques(uniques, has_missing, 0)
+            uniques, _, missing = column_counts(y)
+        self.classes_ = sort_uniques(uniques, missing > 0, 0)
         self.dtype_ = None
         return self
 
@@ -158,9 +146,7 @@ class LabelEncoder(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "classes_")
         y = _as_1d(y)
         if is_dask_collection(y):
-            return y.map_blocks(
-                _codes_block, self.classes_, dtype=np.int64, meta=np.empty((0,), np.int64)
-            )
+            return map_row_blocks(_codes_block, y, self.classes_, meta=np.empty(0, np.int64))
         if y.shape[0] == 0:
             return np.asarray([], dtype=np.int64)
         return _codes_block(y, self.classes_)
@@ -178,13 +164,8 @@ class LabelEncoder(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self, "classes_")
         if is_dask_collection(y):
-            y = frame_to_dask_array(y) if isinstance(y, dd.Series) else y
-            return y.map_blocks(
-                _labels_block,
-                self.classes_,
-                dtype=self.classes_.dtype,
-                meta=np.empty((0,), dtype=self.classes_.dtype),
-            )
+            meta = np.empty(0, dtype=self.classes_.dtype)
+            return map_row_blocks(_labels_block, y, self.classes_, meta=meta)
         y = column_or_1d(y, warn=True)
         if y.shape[0] == 0:
             return np.asarray([], dtype=self.classes_.dtype)

@@ -10,7 +10,8 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._base import FLOAT_DTYPES, check_input_features, transform_rows, validate_numeric
+from .._validation import check_input_features
+from ._base import FLOAT_DTYPES, transform_rows, validate_numeric
 
 __all__ = ["PolynomialFeatures"]
 

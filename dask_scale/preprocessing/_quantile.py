@@ -12,8 +12,8 @@ from sklearn.utils import check_random_state, resample
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from .._validation import is_dask_collection
-from ._base import check_n_rows, reject_infinite, transform_rows, validate_numeric
+from .._validation import check_n_rows, is_dask_collection
+from ._base import reject_infinite, transform_rows, validate_numeric
 from ._data import _check_inverse_input, _inverse_names
 from ._sketch import fit_sketch, sketch_quantiles
 

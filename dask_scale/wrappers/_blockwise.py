@@ -19,12 +19,12 @@ import functools
 import uuid
 import warnings
 
-import dask.array as da
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from dask.delayed import delayed
 
+from .._graph import map_row_blocks
 from .._graph.compute import compute as _graph_compute
 from .._validation import is_dask_array, is_dask_frame
 
@@ -308,36 +308,6 @@ def _apply_frame_partition(part, estimator, *, method, meta):
     return res
 
 
-def _map_array(X, est_node, method, meta, name):
-    out_ndim = meta.ndim
-    kwargs = {}
-    if X.ndim > out_ndim:
-        kwargs["drop_axis"] = list(range(out_ndim, X.ndim))
-    elif X.ndim < out_ndim:
-        kwargs["new_axis"] = list(range(X.ndim, out_ndim))
-    chunks = (X.chunks[0],) + tuple((int(s),) for s in meta.shape[1:])
-    func = functools.partial(_apply_array_block, method=method, meta=meta)
-    return X.map_blocks(
-        func, est_node, chunks=chunks, dtype=meta.dtype, meta=meta, name=name, **kwargs
-    )
-
-
-def _map_frame_to_array(X, est_node, method, meta, name):
-    """Outputs a frame cannot hold (sparse, >2-D): a dask array, one block per partition."""
-    # _apply_array_block only needs ``.shape[0]`` of a block, so pandas partitions go as they are.
-    func = delayed(functools.partial(_apply_array_block, method=method, meta=meta), pure=True)
-    blocks = [
-        da.from_delayed(
-            func(part, est_node, dask_key_name=f"{name}-{i}"),
-            shape=(np.nan,) + meta.shape[1:],
-            dtype=meta.dtype,
-            meta=meta,
-        )
-        for i, part in enumerate(X.to_delayed())
-    ]
-    return da.concatenate(blocks, axis=0)
-
-
 def map_method(estimator, method, X, user_meta=None):
     """``estimator.<method>`` on every row block of a dask collection, lazily.
 
@@ -357,20 +327,20 @@ def map_method(estimator, method, X, user_meta=None):
     dask array (array input), or dask Series/DataFrame with X's index (frame input; a dask
     array with unknown chunk sizes when the output is sparse or has more than 2 dimensions).
     """
-    if X.ndim > 1 and is_dask_array(X) and any(len(c) > 1 for c in X.chunks[1:]):
-        X = X.rechunk({ax: -1 for ax in range(1, X.ndim)})
     meta = output_meta(estimator, method, X, user_meta)
     token = uuid.uuid4().hex
     # One graph key holds the estimator: every block task refers to it, so it is serialised
     # and shipped to each worker once.
     est_node = delayed(estimator, name=f"{type(estimator).__name__}-{token}", traverse=False)
     name = f"{method}-{token}"
+    frames = (pd.Series, pd.DataFrame)
     if is_dask_array(X):
-        if isinstance(meta, (pd.Series, pd.DataFrame)):
-            meta = meta.to_numpy()[:0]
-        return _map_array(X, est_node, method, meta, name)
-    frame_meta = _frame_meta(meta, estimator, method)
-    if frame_meta is None:
-        return _map_frame_to_array(X, est_node, method, meta, name)
-    func = functools.partial(_apply_frame_partition, method=method, meta=frame_meta)
-    return X.map_partitions(func, est_node, meta=frame_meta, enforce_metadata=False)
+        meta = meta.to_numpy()[:0] if isinstance(meta, frames) else meta
+    else:
+        frame_meta = _frame_meta(meta, estimator, method)
+        meta = meta if frame_meta is None else frame_meta
+    # An output a frame cannot hold (sparse, >2-D) is a dask array, one block per partition:
+    # _apply_array_block only needs the number of rows of a pandas partition.
+    apply = _apply_frame_partition if isinstance(meta, frames) else _apply_array_block
+    func = functools.partial(apply, method=method, meta=meta)
+    return map_row_blocks(func, X, est_node, meta=meta, name=name)

@@ -19,6 +19,7 @@ from .._validation import (
     is_dask_array,
     is_dask_collection,
     is_dask_frame,
+    no_samples_error,
 )
 from ._blockwise import compute
 from ._parallel_post_fit import ParallelPostFit
@@ -60,12 +61,9 @@ def _partial_fit_block(acc, X, y, *rest):
     return estimator, seen + n
 
 
-def _empty_message(X):
-    return (
-        f"Found array with 0 sample(s) (shape={tuple(X.shape)}) while a minimum of 1 is "
-        "required: every row block of X is empty (e.g. a filter kept no rows). Nothing was "
-        "trained; check the selection that produced X."
-    )
+def _empty_error(wrapper, X):
+    hint = "Every row block of X is empty (e.g. a filter kept no rows): nothing was trained."
+    return no_samples_error(wrapper, (0, *X.shape[1:]), hint=hint)
 
 
 def _distinct(part):
@@ -309,7 +307,7 @@ class Incremental(ParallelPostFit):
              for _ in range(epochs)]
         )
         if is_dask_array(X) and X.shape[0] == 0:
-            raise ValueError(_empty_message(X))
+            raise _empty_error(self, X)
         estimator, seen = fold_blocks(
             _partial_fit_block,
             (estimator, 0),
@@ -320,7 +318,7 @@ class Incremental(ParallelPostFit):
             name=f"partial_fit-{type(estimator).__name__}",
         )
         if seen == 0:
-            raise ValueError(_empty_message(X))
+            raise _empty_error(self, X)
         return estimator
 
     def _with_classes(self, estimator, y, fit_params):

@@ -84,3 +84,78 @@ def test_frame_partitions_hold_new_results_and_never_alias_the_input():
                       in_dtype=np.float64).compute()
     np.testing.assert_array_equal(scaled.to_numpy(), pdf.to_numpy() * 2)
     pd.testing.assert_index_equal(scaled.index, pdf.index)
+
+
+def _widen(block, k):
+    # 2-D in, (m, k, 2) out: a new trailing axis
+    return np.repeat(block[:, :1, None], k, axis=1).repeat(2, axis=2)
+
+
+def test_map_row_blocks_sees_whole_rows_and_takes_the_output_shape_from_meta():
+    from dask_scale._graph import map_row_blocks
+
+    Xn = np.arange(24.0).reshape(8, 3)
+    X = da.from_array(Xn, chunks=(3, 1))  # three column blocks: merged before the map
+    sums = map_row_blocks(_rowsum, X, 1.0, meta=np.empty(0))
+    assert sums.chunks == ((3, 3, 2),)
+    np.testing.assert_array_equal(sums.compute(), Xn.sum(axis=1))
+    wide = map_row_blocks(_widen, X, 4, meta=np.empty((0, 4, 2)), name="widen-test")
+    assert wide.chunks == ((3, 3, 2), (4,), (2,)) and wide.name == "widen-test"
+    np.testing.assert_array_equal(wide.compute(), _widen(Xn, 4))
+
+
+def _pandas_rowsum(pdf, shift):
+    return pdf.sum(axis=1) + shift
+
+
+def _as_array(pdf, shift):
+    return pdf.to_numpy() + shift
+
+
+def test_map_row_blocks_over_frame_partitions():
+    import dask
+
+    from dask_scale._graph import map_row_blocks
+
+    pdf = pd.DataFrame({"a": np.arange(9.0), "s": ["x"] * 9}, index=np.arange(9) * 2)
+    ddf = dd.from_pandas(pdf, npartitions=3)
+    shift = dask.delayed(1.0)  # a Delayed argument: one key every block task refers to
+    # pandas meta: a dask Series with the frame's index, the partitions passed as pandas
+    out = map_row_blocks(_pandas_rowsum, ddf[["a"]], shift, meta=pd.Series([], dtype=float))
+    assert isinstance(out, dd.Series)
+    pd.testing.assert_series_equal(out.compute(), pdf[["a"]].sum(axis=1) + 1.0)
+    # array meta: a dask array with one block per partition, sizes unknown until computed
+    arr = map_row_blocks(_as_array, ddf[["a"]], shift, meta=np.empty((0, 1)), name="as-array")
+    assert isinstance(arr, da.Array) and len(arr.chunks[0]) == 3
+    np.testing.assert_array_equal(arr.compute(), pdf[["a"]].to_numpy() + 1.0)
+
+
+def _add_in_place(block, value):
+    block += value
+    return block
+
+
+def test_map_rows_private_copies_and_the_nan_allowed_check():
+    Xn = np.array([[1.0, np.nan], [2.0, 3.0], [4.0, 5.0]])
+    X = da.from_array(Xn, chunks=2).persist()
+    out = map_rows(_add_in_place, X, 1.0, out_dtype=np.float64, n_out=2, copy=True,
+                   check_finite="allow-nan")
+    np.testing.assert_array_equal(out.compute(), Xn + 1.0)
+    np.testing.assert_array_equal(X.compute(), Xn)  # the input's blocks were not modified
+    Xn[2, 0] = np.inf
+    bad = map_rows(_add_in_place, da.from_array(Xn, chunks=2), 1.0, out_dtype=np.float64,
+                   n_out=2, copy=True, check_finite="allow-nan")
+    with pytest.raises(ValueError, match=r"Input X contains infinity\. NaN is accepted"):
+        bad.compute()
+
+
+def _first_column_lengths(pdf):
+    return pdf.iloc[:, 0].str.len().to_numpy()
+
+
+def test_map_rows_can_pass_frame_partitions_as_pandas():
+    pdf = pd.DataFrame({"s": ["a", "bb", "ccc", "dddd"]})
+    ddf = dd.from_pandas(pdf, npartitions=2)
+    out = map_rows(_first_column_lengths, None, out_dtype=np.int64, in_dtype="pandas",
+                   check_finite=False, frame=ddf, name="n")
+    pd.testing.assert_series_equal(out.compute(), pd.Series([1, 2, 3, 4], name="n"))

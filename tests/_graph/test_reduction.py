@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from dask_scale._graph import (
     gather_blocks,
     reduce_blocks,
-    reduce_partitions,
     row_slices,
     sum_partials,
     tree_reduce,
@@ -89,6 +88,26 @@ def test_nonfinite_error_names_the_input_never_a_position(container):
     # positions without names are refused: every message must name what the user passed
     with pytest.raises(TypeError, match="names users know them by"):
         reduce_blocks(lambda b, t: b.sum(), arrays, check_finite=(0, 1))
+
+
+def test_reject_nonfinite_is_the_one_check_and_message():
+    from dask_scale._graph.reduction import nonfinite_message, reject_nonfinite
+
+    X = np.array([[1.0, np.nan], [np.inf, 0.0]])
+    with pytest.raises(ValueError, match=r"^Input X contains NaN or infinity \(row block 2\)"):
+        reject_nonfinite(X, block_index=2)
+    with pytest.raises(ValueError, match=r"^Input w contains NaN or infinity\. Drop those rows"):
+        reject_nonfinite(X[:, 1], "w")
+    # NaN allowed: only infinity is refused, with advice that says so
+    reject_nonfinite(X[:1], allow_nan=True)
+    with pytest.raises(ValueError, match=r"^Input X contains infinity\. NaN is accepted"):
+        reject_nonfinite(X, allow_nan=True)
+    with pytest.raises(ValueError, match="do this instead"):
+        reject_nonfinite(X, fix="do this instead")
+    # integers, objects and empty blocks have nothing to check
+    reject_nonfinite(np.array([["a", None]], dtype=object))
+    reject_nonfinite(np.empty((0, 2)))
+    assert nonfinite_message("X").startswith("Input X contains NaN or infinity. Remove")
 
 
 def test_misaligned_blocks_detected_when_read():
@@ -177,18 +196,32 @@ def _merge_summaries(parts):
 
 
 @pytest.mark.parametrize("npartitions,split_every", [(1, 2), (7, 2), (20, 3), (5, 8)])
-def test_reduce_partitions_over_a_frame(npartitions, split_every):
+def test_reduce_blocks_over_the_partitions_of_a_frame(npartitions, split_every):
     import dask.dataframe as dd
 
     pdf = pd.DataFrame({"s": pd.Series([f"v{i % 13}" for i in range(200)], dtype="str")})
     ddf = dd.from_pandas(pdf, npartitions=npartitions)
-    n, values = reduce_partitions(
-        _partition_summary, ddf, combine=_merge_summaries, split_every=split_every
+    n, values = reduce_blocks(
+        _partition_summary, [ddf], combine=_merge_summaries, split_every=split_every
     )
     assert n == 200
     assert values == set(pdf["s"])
     with pytest.raises(ValueError, match="split_every"):
-        reduce_partitions(_partition_summary, ddf, combine=_merge_summaries, split_every=1)
+        reduce_blocks(_partition_summary, [ddf], combine=_merge_summaries, split_every=1)
+    with pytest.raises(ValueError, match="split_every"):
+        reduce_blocks(_partition_summary, [pdf.to_numpy()], split_every=1)
+
+
+def test_a_frame_and_an_array_of_its_rows_reduce_together():
+    import dask.dataframe as dd
+
+    pdf = pd.DataFrame({"a": np.arange(30.0), "s": [f"v{i % 4}" for i in range(30)]})
+    ddf = dd.from_pandas(pdf, npartitions=3)
+    y = ddf["a"].to_dask_array(lengths=True) * 2
+    total = reduce_blocks(
+        lambda part, yb: float(part["a"].sum() + yb.sum()), [ddf, y], check_finite={1: "y"}
+    )
+    assert total == 3 * pdf["a"].sum()
 
 
 @pytest.mark.distributed

@@ -12,6 +12,8 @@ from dask_scale._kernels.stats import (
     float_keys,
     keys_to_float,
     merge_moments,
+    merge_value_counts,
+    value_counts,
 )
 
 
@@ -66,3 +68,38 @@ def test_sketch_compression_keeps_total_weight():
     merged = compress_sketch(np.concatenate([values, values], axis=1),
                              np.concatenate([weights, weights], axis=1), 10)
     assert merged[2][0] == 10 and merged[1][0].sum() == pytest.approx(2000.0)
+
+
+def test_value_counts_and_their_merge():
+    values = np.array([2.0, np.nan, -0.0, 2.0, 0.0, 5.0])
+    uniques, counts, missing = value_counts(values)
+    # hash-based: order of first appearance; -0.0 and 0.0 are one value; NaN counted apart
+    np.testing.assert_array_equal(uniques, [2.0, 0.0, 5.0])
+    np.testing.assert_array_equal(counts, [2, 2, 1])
+    assert counts.dtype == np.int64 and missing == 1
+    w = np.array([0.5, 3.0, 1.0, 0.5, 1.0, 2.0])
+    _, wcounts, wmissing = value_counts(values, w)
+    np.testing.assert_array_equal(wcounts, [1.0, 2.0, 2.0])
+    assert wmissing == 3.0
+    other = value_counts(np.array([5.0, 7.0, np.nan]))
+    merged, total, n_missing = merge_value_counts([(uniques, counts, missing), other])
+    assert dict(zip(merged.tolist(), total.tolist(), strict=True)) == {2.0: 2, 0.0: 2, 5.0: 2, 7.0: 1}
+    assert total.dtype == np.int64 and n_missing == 2
+    # strings of pandas' own dtypes are hashed as they are; None and pd.NA are missing
+    import pandas as pd
+
+    s = pd.Series(["b", None, "a", "b"], dtype="str")
+    uniques, counts, missing = value_counts(s)
+    assert list(uniques) == ["b", "a"] and counts.tolist() == [2, 1] and missing == 1
+    empty = value_counts(np.array([], dtype=object))
+    assert merge_value_counts([empty, empty])[0].shape == (0,)
+
+
+def test_moments_skip_nan_wherever_it_is():
+    # a leading NaN (the shift is the first value present) and a column without any value
+    X = np.array([[np.nan, np.nan, 1.0], [2.0, np.nan, 1.0], [4.0, np.nan, 1.0]])
+    count, shift, offset, m2 = block_moments(X, np.empty(0), False)
+    np.testing.assert_array_equal(count, [2.0, 0.0, 3.0])
+    np.testing.assert_array_equal(shift, [2.0, 0.0, 1.0])
+    np.testing.assert_array_equal(shift + offset, [3.0, 0.0, 1.0])
+    np.testing.assert_array_equal(m2, [2.0, 0.0, 0.0])
