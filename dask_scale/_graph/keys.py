@@ -13,6 +13,7 @@ a source of failures and deadlocks).
 from __future__ import annotations
 
 import contextlib
+from collections import Counter
 
 import dask.array as da
 from dask.base import collections_to_expr
@@ -127,3 +128,33 @@ def optimized_row_blocks(collections, n_blocks):
             graph.update({k: raw[k] for k in missing if k in raw})
     keys = [None if c is None else found[id(c)] for c in collections]
     return graph, keys
+
+
+def is_future(value):
+    """Whether ``value`` is a distributed Future (a persisted block in a graph)."""
+    try:
+        from distributed import Future
+    except ImportError:  # pragma: no cover - distributed is a dependency
+        return False
+    return isinstance(value, Future)
+
+
+def persisted_homes(client, graph, block_keys):
+    """Per row block, the worker holding most of its persisted inputs (None: none persisted).
+
+    ``block_keys`` lists, per block, the keys of its inputs in ``graph`` (as
+    :func:`optimized_row_blocks` gives them, transposed); persisted ones are futures there.
+    """
+    futures = [
+        [graph[k] for k in keys if k is not None and is_future(graph.get(k))]
+        for keys in block_keys
+    ]
+    wanted = [f for fs in futures for f in fs]
+    if not wanted:
+        return [None] * len(block_keys)
+    who = client.who_has(wanted)
+    homes = []
+    for fs in futures:
+        counts = Counter(w for f in fs for w in who.get(f.key, ()))
+        homes.append(min(counts, key=lambda w: (-counts[w], w)) if counts else None)
+    return homes

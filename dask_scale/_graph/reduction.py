@@ -35,7 +35,7 @@ from dask.sizeof import sizeof
 from .._types import is_dask_collection
 from .client import get_client
 from .compute import compute, local_map
-from .keys import count_row_blocks, optimized_row_blocks
+from .keys import count_row_blocks, optimized_row_blocks, persisted_homes
 
 __all__ = [
     "n_row_blocks",
@@ -48,6 +48,9 @@ __all__ = [
 
 # Rows per block when NumPy input is split for the thread pool.
 LOCAL_BLOCK_ROWS = 1 << 16
+# With a distributed Client, reductions over at most this many row blocks merge the chunk
+# results on the client (same tree, no combine tasks on the cluster).
+CLIENT_COMBINE_BLOCKS = 64
 # Parameters larger than this are scattered (broadcast) when a distributed Client is active.
 BROADCAST_BYTES = 1 << 20
 
@@ -222,6 +225,82 @@ def _param_node(params):
     return params
 
 
+def _chunk_graph(chunk, arrays, params, check_finite, name, block_index):
+    """The graph of the chunk tasks of a reduction: ``(graph, chunk keys, key prefix)``."""
+    arrays = list(arrays)
+    nblocks = count_row_blocks(arrays)
+    prefix = f"{name}-{uuid.uuid4().hex}"
+    dsk, per_array = input_blocks(arrays, nblocks)
+    param_key = f"{prefix}-params"
+    dsk[param_key] = _param_node(params)
+    check_finite = finite_check(check_finite or {})
+    level = []
+    for i in range(nblocks):
+        key = (f"{prefix}-chunk", i)
+        dsk[key] = (
+            _run_chunk_indexed if block_index else _run_chunk,
+            chunk,
+            check_finite,
+            i,
+            param_key,
+            *[keys[i] for keys in per_array],
+        )
+        level.append(key)
+    return dsk, level, prefix
+
+
+def _run_group(chunk, check_finite, block_index, indices, params, *blocks):
+    """The chunk results of several row blocks (``blocks`` flattened block by block)."""
+    per = len(blocks) // len(indices)
+    return [
+        _run_chunk(
+            chunk, check_finite, i, params, *blocks[n * per : (n + 1) * per], pass_index=block_index
+        )
+        for n, i in enumerate(indices)
+    ]
+
+
+def _cluster_partials(client, chunk, arrays, params, check_finite, name, block_index):
+    """The chunk results of every row block, in block order, computed on the cluster.
+
+    On a cluster each task and each level of a combine tree costs scheduler round trips and
+    transfers between workers, a fixed cost that dominates a pass over a few persisted
+    blocks. So the chunk results (small partials) come straight back to the client to be
+    merged there by the same tree (the result is bitwise the one a tree of tasks gives),
+    and where the blocks are persisted, each worker runs one task for all the blocks it
+    holds instead of one task per block.
+    """
+    dsk, level, prefix = _chunk_graph(chunk, arrays, params, check_finite, name, block_index)
+    inputs = [dsk[k][5:] for k in level]  # the block keys of each chunk task
+    homes = persisted_homes(client, dsk, inputs)
+    if any(h is None for h in homes) or len(set(homes)) == len(level):
+        return list(compute(*[Delayed(k, dsk) for k in level], optimize_graph=False))
+    groups = {}
+    for i, home in enumerate(homes):
+        groups.setdefault(home, []).append(i)
+    graph = {k: v for k, v in dsk.items() if k not in set(level)}
+    param_key = f"{prefix}-params"
+    group_keys = []
+    for n, (_, indices) in enumerate(sorted(groups.items())):
+        key = (f"{prefix}-group", n)
+        graph[key] = (
+            _run_group,
+            chunk,
+            finite_check(check_finite or {}),
+            block_index,
+            indices,
+            param_key,
+            *[k for i in indices for k in inputs[i]],
+        )
+        group_keys.append((key, indices))
+    results = compute(*[Delayed(k, graph) for k, _ in group_keys], optimize_graph=False)
+    parts = [None] * len(level)
+    for (_, indices), values in zip(group_keys, results, strict=True):
+        for i, value in zip(indices, values, strict=True):
+            parts[i] = value
+    return parts
+
+
 def tree_reduce(
     chunk,
     arrays,
@@ -269,27 +348,8 @@ def tree_reduce(
         Its graph holds the inputs' graph already optimised (see :mod:`dask_scale._graph.keys`):
         compute it with ``optimize_graph=False``, as :func:`reduce_blocks` does.
     """
+    dsk, level, prefix = _chunk_graph(chunk, arrays, params, check_finite, name, block_index)
     _check_split_every(split_every)
-    arrays = list(arrays)
-    nblocks = count_row_blocks(arrays)
-    token = uuid.uuid4().hex
-    prefix = f"{name}-{token}"
-    dsk, per_array = input_blocks(arrays, nblocks)
-    param_key = f"{prefix}-params"
-    dsk[param_key] = _param_node(params)
-    check_finite = finite_check(check_finite or {})
-    level = []
-    for i in range(nblocks):
-        key = (f"{prefix}-chunk", i)
-        dsk[key] = (
-            _run_chunk_indexed if block_index else _run_chunk,
-            chunk,
-            check_finite,
-            i,
-            param_key,
-            *[keys[i] for keys in per_array],
-        )
-        level.append(key)
 
     def merge(group, depth, index):
         key = (f"{prefix}-combine-{depth}", index)
@@ -335,6 +395,13 @@ def reduce_blocks(
     if any(is_dask_collection(a) for a in arrays):
         if not all(a is None or is_dask_collection(a) for a in arrays):
             raise TypeError("internal: mix of dask and non-dask inputs in one reduction")
+        client = get_client()
+        if client is not None and count_row_blocks(arrays) <= CLIENT_COMBINE_BLOCKS:
+            parts = _cluster_partials(
+                client, chunk, arrays, params, check_finite, name, block_index
+            )
+            out = _merge_tree(parts, lambda group, *_: combine(group), split_every)
+            return out if aggregate is None else aggregate(out)
         lazy = tree_reduce(
             chunk,
             arrays,

@@ -277,3 +277,38 @@ def test_nested_large_parameters_are_scattered_not_embedded(client):
         out = gather_blocks(lambda i, blk, ab: float(ab[0][i] + ab[1][i]), [X], ((a, b),))
     np.testing.assert_allclose(got, 2.0 * X.compute().sum(axis=0), rtol=1e-12)
     assert out == [float(a[i] + b[i]) for i in range(4)]
+
+
+def _float_sum_partials(b):
+    # a partial whose merge order shows in the last bits
+    return np.array([float(np.sum(b * 1.1, dtype=np.float64)), float(b.shape[0])])
+
+
+@pytest.mark.parametrize("split_every", [2, 8])
+def test_on_a_cluster_each_worker_runs_one_task_and_the_result_is_bitwise_the_threaded_one(
+    client, split_every
+):
+    from distributed import get_task_stream
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(2_000, 3)) * 1e3
+    Xd = da.from_array(X, chunks=(100, 3))  # 20 blocks
+    with dask.config.set(scheduler="threads"):
+        expected = reduce_blocks(_float_sum_partials, [Xd], split_every=split_every)
+    persisted = client.persist(Xd)
+    from distributed import wait
+
+    wait(persisted)
+    with get_task_stream(client) as ts:
+        got = reduce_blocks(_float_sum_partials, [persisted], split_every=split_every)
+    np.testing.assert_array_equal(got, expected)  # the same merge tree, bitwise
+    workers = {w for ws in client.who_has(list(persisted.__dask_graph__().values())).values() for w in ws}
+    # one task per worker holding blocks (not one per block plus the combine tree)
+    tasks = [str(r["key"]) for r in ts.data if "-params" not in str(r["key"])]
+    assert len(tasks) == len(workers) <= 2, tasks
+    # lazy (not persisted) input: one task per block, still merged on the client
+    lazy = Xd.map_blocks(lambda b: b + 0.0, dtype=Xd.dtype)
+    with get_task_stream(client) as ts:
+        got = reduce_blocks(_float_sum_partials, [lazy], split_every=split_every)
+    np.testing.assert_array_equal(got, expected)
+    assert not any("combine" in str(r["key"]) for r in ts.data)
