@@ -37,6 +37,7 @@ results are the same on threads and on a cluster.
 from __future__ import annotations
 
 import functools
+import math
 import operator
 import uuid
 from collections import Counter
@@ -218,19 +219,27 @@ class BlockStates:
 
     # -- distributed placement ------------------------------------------------------------
     def _persisted_homes(self):
-        """Per block, the worker holding most of its persisted input blocks (or None)."""
-        futures = {
-            i: [self._graph[k] for k in keys if k is not None and _is_future(self._graph.get(k))]
-            for i, keys in enumerate(self._block_keys)
-        }
-        wanted = [f for fs in futures.values() for f in fs]
+        """Per block, the worker holding most bytes of its persisted input blocks (or None).
+
+        By bytes, not by number of blocks: X's block and y's are often on different
+        workers, and the step must run where X's is.
+        """
+        held = [[] for _ in range(self.n_blocks)]  # per block: (future, its block's bytes)
+        for i, keys in enumerate(self._block_keys):
+            for array, key in zip(self.arrays, keys, strict=True):
+                if key is not None and _is_future(self._graph.get(key)):
+                    held[i].append((self._graph[key], _block_nbytes(array, i)))
+        wanted = [f for pairs in held for f, _ in pairs]
         if not wanted:
             return [None] * self.n_blocks
         who = self._client.who_has(wanted)
         homes = []
-        for i in range(self.n_blocks):
-            counts = Counter(w for f in futures[i] for w in who.get(f.key, ()))
-            homes.append(min(counts, key=lambda w: (-counts[w], w)) if counts else None)
+        for pairs in held:
+            on = Counter()
+            for future, nbytes in pairs:
+                for w in who.get(future.key, ()):
+                    on[w] += nbytes
+            homes.append(min(on, key=lambda w: (-on[w], w)) if on else None)
         return homes
 
     def _step_distributed(self, func, params, check_finite):
@@ -399,6 +408,12 @@ class BlockStates:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def _block_nbytes(array, i):
+    """Bytes of row block ``i`` of a dask array (1 where its size is unknown)."""
+    size = array.chunks[0][i] * math.prod(c[0] for c in array.chunks[1:])
+    return int(size * array.dtype.itemsize) + 1 if math.isfinite(size) else 1
 
 
 def _pinned_graph(shared, pinned):

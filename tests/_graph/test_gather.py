@@ -246,3 +246,25 @@ def test_block_states_follow_a_retired_worker_and_fail_when_one_dies(leave, monk
             cluster.sync(worker.close)
             with pytest.raises(RuntimeError, match="state of row block"):
                 states.step(_offset)
+
+
+def _worker_of_step(i, state, Xb, yb):
+    from distributed import get_worker
+
+    return None, get_worker().address
+
+
+@pytest.mark.distributed
+def test_a_persisted_block_is_processed_where_most_of_its_bytes_are(client):
+    import distributed
+
+    # X's blocks on one worker, y's (smaller) on the other: the steps run next to X's
+    a, b = sorted(client.scheduler_info()["workers"])
+    X = da.random.default_rng(9).normal(size=(60, 8), chunks=(10, 8))
+    y = da.random.default_rng(9).normal(size=60, chunks=10)
+    # b's address sorts last: it wins by bytes, not on a tie broken by address
+    Xp = client.persist(X, workers=[b])
+    yp = client.persist(y, workers=[a])
+    distributed.wait([Xp, yp])
+    with BlockStates([Xp, yp], name="blockstate") as states:
+        assert states.step(_worker_of_step) == [b] * 6
