@@ -57,6 +57,8 @@ MEMORY_LIMIT = "650MB"
 BIG = dict(n_samples=850_000, n_features=96, chunks=12_500)  # 68 blocks of 9.6 MB
 # k-means|| and the kill test: more passes over less data
 SMALL = dict(n_samples=100_000, n_features=20, chunks=12_500)  # 8 blocks of 2 MB
+# the ADMM kill test: more blocks, each with its state (x, u, Hessian) on a worker
+MANY = dict(n_samples=100_000, n_features=20, chunks=5_000)  # 20 blocks of 0.8 MB
 
 
 def _blobs(size, cluster_std=1.0):
@@ -106,7 +108,8 @@ CASES = {
     "logistic": (_logistic, lambda: _classification(SMALL)),
 }
 # the fits interrupted by a worker kill: overlapping blobs and 8 clusters, ~20-30 passes;
-# plain gradient descent with tol=0, a fixed number of passes
+# plain gradient descent with tol=0, a fixed number of passes; ADMM over 20 blocks (24
+# iterations), whose blocks' states are lost with the killed worker and rebuilt
 LONG = {
     "kmeans-long": (
         lambda: _kmeans(max_iter=30).set_params(n_clusters=8),
@@ -115,6 +118,10 @@ LONG = {
     "logistic-long": (
         lambda: LogisticRegression(C=0.5, solver="gradient_descent", max_iter=40, tol=0.0),
         lambda: _classification(SMALL),
+    ),
+    "logistic-admm-long": (
+        lambda: LogisticRegression(C=0.5, solver="admm", max_iter=40, tol=1.8e-5),
+        lambda: _classification(MANY),
     ),
 }
 

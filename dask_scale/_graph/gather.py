@@ -21,10 +21,22 @@ states live:
   handed to the next step by reference, not as a dependency, so the scheduler keeps no
   lineage of earlier steps (it would grow with every step). Each step is one graph
   submission; only the summaries are gathered, in one round trip, and the previous states
-  are released once the steps that read them are done. If a worker leaves the cluster, the
-  blocks pinned to it move to where their states went (a worker retired gracefully hands
-  its data over); a worker that died took its blocks' states with it, and the step fails
-  with an error that says so.
+  are released once the steps that read them are done.
+
+A worker can leave a cluster mid-fit. While a step runs, the workers are checked every
+:data:`_WATCH_SECONDS`: the blocks pinned to one that left move to where their states went
+(a worker retired gracefully hands its data over) and their steps run again there. A worker
+that died (killed, then restarted by its nanny under a new address, or not at all) took its
+blocks' states with it; so does one restarted under its old address, which the steps that
+look for their states there find out. Such a state is rebuilt when the caller said how:
+``rebuild(i, summary_i)`` makes, on the driver, a state from the block's last summary (which
+the driver has), and the block's step runs again from it wherever the scheduler puts it (its
+blocks are recomputed there if they were lost too). ``func`` must then give, from the
+rebuilt state, exactly the step it would have made from the lost one (what the rebuilt state
+leaves out, ``func`` recomputes from the block's data), so that a worker lost mid-fit does
+not change the fit. Without ``rebuild``, the step fails with an error that says so. In the
+normal case nothing of this travels: the rebuilt state goes in the task of the step that
+needs it.
 
 Parameters are one key of each step's graph (scattered when large, see
 :func:`~dask_scale._graph.reduction.param_nbytes`), so each worker fetches them once. The
@@ -36,7 +48,10 @@ results are the same on threads and on a cluster.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import functools
+import math
 import operator
 import uuid
 from collections import Counter
@@ -88,6 +103,10 @@ def _run_step(func, check_finite, block_index, params, state, *blocks):
     return out
 
 
+class _StateLost(RuntimeError):
+    """Raised by a step that found its block's state in no worker's memory."""
+
+
 class _OnWorker:
     """A block's state held in a worker's memory under ``key``, by reference.
 
@@ -95,7 +114,8 @@ class _OnWorker:
     would otherwise keep every earlier step's task (released) as the lineage of the new
     state, a chain that grows by a few tasks per block and step for the whole fit. The step
     is pinned to the worker holding ``key`` and reads it from that worker's memory; should
-    it run elsewhere, it fetches the state, and fails if the state is gone.
+    it run elsewhere, it fetches the state, and fails (:class:`_StateLost`) if the state is
+    gone.
     """
 
     __slots__ = ("key",)
@@ -113,7 +133,7 @@ class _OnWorker:
         with worker_client() as client:
             future = Future(self.key, client)
             if not client.who_has([future]).get(self.key):
-                raise RuntimeError(
+                raise _StateLost(
                     f"The state of row block {block_index} was lost with the worker that "
                     "held it; this fit cannot go on without it. Fit again."
                 )
@@ -185,13 +205,23 @@ class BlockStates:
         Prefix of the graph keys.
     block_rows : int, default=65536
         Rows per block for NumPy input (see :func:`row_slices`).
+    rebuild : callable or None, default=None
+        ``rebuild(i, summary) -> state``: block ``i``'s state after a step, made from the
+        summary that step returned for it. Called on the driver, on a distributed Client
+        only, when a block's state was lost with a worker; the block's step then runs again
+        from the rebuilt state. The next step's ``func`` must make from it the same state
+        and summary as from the lost state (it may leave out what ``func`` recomputes from
+        the block's data). Keep it small: it travels in the task of that step. Without it,
+        losing a state is an error.
 
     Use as a context manager (or call :meth:`close`) so the states are released at the end.
     """
 
-    def __init__(self, arrays, *, name="state", block_rows=LOCAL_BLOCK_ROWS):
+    def __init__(self, arrays, *, name="state", block_rows=LOCAL_BLOCK_ROWS, rebuild=None):
         self.arrays = list(arrays)
         self.name = name
+        self._rebuild = rebuild
+        self._summaries = None  # the last step's, kept to rebuild a lost state from
         self._client = None
         self._kind = "numpy"
         if any(isinstance(a, da.Array) for a in self.arrays):
@@ -218,30 +248,59 @@ class BlockStates:
 
     # -- distributed placement ------------------------------------------------------------
     def _persisted_homes(self):
-        """Per block, the worker holding most of its persisted input blocks (or None)."""
-        futures = {
-            i: [self._graph[k] for k in keys if k is not None and _is_future(self._graph.get(k))]
-            for i, keys in enumerate(self._block_keys)
-        }
-        wanted = [f for fs in futures.values() for f in fs]
+        """Per block, the worker holding most bytes of its persisted input blocks (or None).
+
+        By bytes, not by number of blocks: X's block and y's are often on different
+        workers, and the step must run where X's is.
+        """
+        held = [[] for _ in range(self.n_blocks)]  # per block: (future, its block's bytes)
+        for i, keys in enumerate(self._block_keys):
+            for array, key in zip(self.arrays, keys, strict=True):
+                if key is not None and _is_future(self._graph.get(key)):
+                    held[i].append((self._graph[key], _block_nbytes(array, i)))
+        wanted = [f for pairs in held for f, _ in pairs]
         if not wanted:
             return [None] * self.n_blocks
         who = self._client.who_has(wanted)
         homes = []
-        for i in range(self.n_blocks):
-            counts = Counter(w for f in futures[i] for w in who.get(f.key, ()))
-            homes.append(min(counts, key=lambda w: (-counts[w], w)) if counts else None)
+        for pairs in held:
+            on = Counter()
+            for future, nbytes in pairs:
+                for w in who.get(future.key, ()):
+                    on[w] += nbytes
+            homes.append(min(on, key=lambda w: (-on[w], w)) if on else None)
         return homes
 
     def _step_distributed(self, func, params, check_finite):
-        client = self._client
+        n = self.n_blocks
+        states, summaries = [None] * n, [None] * n
+        todo = range(n)
+        while todo:
+            submitted = self._submit(func, params, check_finite, todo)
+            for i, (state, summary) in submitted.items():
+                states[i], summaries[i] = state, summary
+            del submitted
+            # the blocks whose step must run again: a worker they were pinned to left, or
+            # their state was lost (their seeds and homes are updated)
+            gathered, todo = self._collect(summaries)
+        # each block's next step goes where its state now is; the previous states can go:
+        # the steps that read them are done
+        self._homes = [address for _, address in gathered]
+        self._states = states
+        summaries = [summary for summary, _ in gathered]
+        if self._rebuild is not None:
+            self._summaries = summaries
+        return summaries
+
+    def _submit(self, func, params, check_finite, blocks):
+        """One graph of the steps of ``blocks``: ``{i: (state future, summary future)}``."""
         prefix = f"{self.name}-{uuid.uuid4().hex}"
         param_key = f"{prefix}-params"
         shared = dict(self._shared)
         shared[param_key] = _param_node(params)
         pinned = {}  # worker address -> the tasks pinned to it
         state_keys, summary_keys = [], []
-        for i in range(self.n_blocks):
+        for i in blocks:
             home = self._homes[i]
             layer = shared if home is None else pinned.setdefault(home, {})
             layer.update((k, self._graph[k]) for k in self._owned[i])
@@ -253,7 +312,7 @@ class BlockStates:
                 check_finite,
                 i,
                 param_key,
-                None if state is None else _OnWorker(state.key),
+                _OnWorker(state.key) if _is_future(state) else state,  # None or a seed
                 *self._block_keys[i],
             )
             state_keys.append((f"{prefix}-state", i))
@@ -261,64 +320,92 @@ class BlockStates:
             layer[state_keys[-1]] = (operator.getitem, step, 0)
             # the summary waits for the state: once it is gathered, the state is in memory
             layer[summary_keys[-1]] = (_summary, step, state_keys[-1])
-        futures = client.get(_pinned_graph(shared, pinned), state_keys + summary_keys, sync=False)
-        states, summaries = futures[: self.n_blocks], futures[self.n_blocks :]
-        del futures
-        if not self._wait_while_homes_live(summaries):
-            # a worker left with pinned tasks: they went where the states are now; again
-            del states, summaries
-            return self._step_distributed(func, params, check_finite)
-        gathered = client.gather(summaries)
-        # each block's next step goes where its state now is; the previous states can go:
-        # the steps that read them are done
-        self._homes = [address for _, address in gathered]
-        self._states = states
-        return [summary for summary, _ in gathered]
+        if len(state_keys) < self.n_blocks:  # steps run again: only what they need
+            shared = _needed(shared, pinned, state_keys + summary_keys)
+        futures = self._client.get(
+            _pinned_graph(shared, pinned), state_keys + summary_keys, sync=False
+        )
+        m = len(state_keys)
+        return dict(zip(blocks, zip(futures[:m], futures[m:], strict=True), strict=True))
 
-    def _wait_while_homes_live(self, futures):
-        """Wait for ``futures``; False if a worker some were pinned to left (re-homed).
+    def _collect(self, summaries):
+        """``(gathered summaries, ())``, or ``(None, blocks whose step must run again)``.
 
         Tasks pinned to a worker that is gone would wait for it for ever: while they run,
-        the workers are checked every :data:`_WATCH_SECONDS`.
+        and while their summaries are gathered, the workers are checked every
+        :data:`_WATCH_SECONDS`. Steps that found their state lost run again from a rebuilt
+        one.
         """
         from distributed import wait
 
-        pinned = {h for h in self._homes if h is not None}
-        while pinned:
-            try:
-                wait(futures, timeout=_WATCH_SECONDS)
-                return True
-            except TimeoutError:
-                gone = pinned - set(self._client.scheduler_info(n_workers=-1)["workers"])
-                if gone:
-                    self._rehome(gone)
-                    return False
-        return True
+        client = self._client
+        pending = None  # the gather, once every step is done
+        try:
+            while True:
+                try:
+                    if pending is None:
+                        wait(summaries, timeout=_WATCH_SECONDS)
+                        pending = asyncio.run_coroutine_threadsafe(
+                            _gather(client, summaries), client.loop.asyncio_loop
+                        )
+                    return pending.result(timeout=_WATCH_SECONDS), ()
+                except concurrent.futures.TimeoutError as exc:
+                    if pending is not None and pending.done() and pending.exception() is exc:
+                        raise  # a step's own error
+                except _StateLost:
+                    return None, self._states_lost(summaries)
+                pinned = {h for h in self._homes if h is not None}
+                if pinned:
+                    gone = pinned - set(client.scheduler_info(n_workers=-1)["workers"])
+                    if gone:
+                        return None, self._rehome(gone)
+        finally:
+            if pending is not None:
+                pending.cancel()
+
+    def _states_lost(self, summaries):
+        """The blocks whose steps found no state; they get seeds (or the error is raised)."""
+        erred = [i for i, f in enumerate(summaries) if f.status == "error"]
+        lost = [i for i in erred if isinstance(summaries[i].exception(), _StateLost)]
+        others = [i for i in erred if i not in lost]
+        if others or self._rebuild is None:
+            summaries[(others or lost)[0]].result()  # raises that step's error
+        self._reseed(lost)
+        return lost
 
     def _rehome(self, gone):
         """Pin the blocks of the workers in ``gone`` to where their states are now.
 
         A worker retired gracefully hands its data to the others; one that died took its
-        blocks' states with it, and the fit cannot go on.
+        blocks' states with it: they are rebuilt, or the fit cannot go on. Returns the
+        blocks whose steps must run again (all those pinned to ``gone``).
         """
         moved = [i for i, h in enumerate(self._homes) if h in gone]
-        held = [self._states[i] for i in moved if self._states[i] is not None]
+        held = [self._states[i] for i in moved if _is_future(self._states[i])]
         who = self._client.who_has(held) if held else {}
         lost = []
         for i in moved:
             state = self._states[i]
-            if state is None:
-                self._homes[i] = None  # no state yet: anywhere will do
+            if not _is_future(state):
+                self._homes[i] = None  # no state yet, or a seed: anywhere will do
             elif who.get(state.key):
                 self._homes[i] = min(who[state.key])
             else:
                 lost.append(i)
-        if lost:
+        if lost and self._rebuild is None:
             raise RuntimeError(
                 f"The worker(s) {sorted(gone)} left the cluster with the state of row "
                 f"block(s) {lost[:10]}{'...' if len(lost) > 10 else ''}; this fit cannot go "
                 "on without them. Fit again."
             )
+        self._reseed(lost)
+        return moved
+
+    def _reseed(self, blocks):
+        """Replace the lost states of ``blocks`` by states rebuilt from their summaries."""
+        for i in blocks:
+            self._states[i] = _Held(self._rebuild(i, self._summaries[i]))
+            self._homes[i] = None  # where the scheduler puts it, next to its blocks
 
     # -- local ----------------------------------------------------------------------------
     def _step_local_dask(self, func, params, check_finite):
@@ -378,7 +465,9 @@ class BlockStates:
         -------
         list
             The summaries, one per row block, in block order. If a block's step raises, the
-            error propagates and the states stay those of the previous step.
+            error propagates and the states stay those of the previous step. With
+            ``rebuild``, they are kept until the next step (to rebuild a lost state from):
+            do not modify them in place.
         """
         check_finite = finite_check(check_finite or {})
         if self._client is not None:
@@ -393,12 +482,40 @@ class BlockStates:
     def close(self):
         """Release the states (on a cluster, their futures)."""
         self._states = [None] * self.n_blocks
+        self._summaries = None
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
         self.close()
+
+
+async def _gather(client, futures):
+    return await client.gather(futures, asynchronous=True)
+
+
+def _needed(shared, pinned, keys):
+    """The tasks of ``shared`` that the tasks of ``keys`` need (the graph is ``shared``
+    and the layers of ``pinned``); persisted blocks (futures) are taken as they are."""
+    graph = dict(shared)
+    for tasks in pinned.values():
+        graph.update(tasks)
+    seen, stack = set(), list(keys)
+    while stack:
+        key = stack.pop()
+        if key in seen or key not in graph:
+            continue
+        seen.add(key)
+        if not _is_future(graph[key]):
+            stack.extend(get_dependencies(graph, task=graph[key]))
+    return {k: v for k, v in shared.items() if k in seen}
+
+
+def _block_nbytes(array, i):
+    """Bytes of row block ``i`` of a dask array (1 where its size is unknown)."""
+    size = array.chunks[0][i] * math.prod(c[0] for c in array.chunks[1:])
+    return int(size * array.dtype.itemsize) + 1 if math.isfinite(size) else 1
 
 
 def _pinned_graph(shared, pinned):

@@ -215,9 +215,20 @@ def _offset(i, state, blk):
     return total, total
 
 
+class _Rebuilds:
+    """A ``rebuild`` for :func:`_offset` (its state is its summary) that records its calls."""
+
+    def __init__(self):
+        self.blocks = []
+
+    def __call__(self, i, summary):
+        self.blocks.append(i)
+        return summary
+
+
 @pytest.mark.distributed
-@pytest.mark.parametrize("leave", ["retired", "closed"])
-def test_block_states_follow_a_retired_worker_and_fail_when_one_dies(leave, monkeypatch):
+@pytest.mark.parametrize("leave", ["retired", "closed", "closed-rebuilt"])
+def test_block_states_follow_a_retired_worker_and_are_rebuilt_when_one_dies(leave, monkeypatch):
     from distributed import Client, LocalCluster
 
     from dask_scale._graph import gather
@@ -225,24 +236,91 @@ def test_block_states_follow_a_retired_worker_and_fail_when_one_dies(leave, monk
     monkeypatch.setattr(gather, "_WATCH_SECONDS", 0.2)
     X = da.random.default_rng(7).normal(size=(80, 2), chunks=(10, 2))
     sums = np.array(_block_sums(X.compute(), X.chunks[0]))
+    rebuild = _Rebuilds() if leave == "closed-rebuilt" else None
     with (
         LocalCluster(
             n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
         ) as cluster,
         Client(cluster) as client,
-        BlockStates([X], name="blockstate") as states,
+        BlockStates([X], name="blockstate", rebuild=rebuild) as states,
     ):
         np.testing.assert_allclose(states.step(_offset), sums, rtol=1e-12)
         np.testing.assert_allclose(states.step(_offset), 2 * sums, rtol=1e-12)
         name, worker = sorted(cluster.workers.items())[0]
+        on_worker = [i for i, h in enumerate(states._homes) if h == worker.address]
+        assert 0 < len(on_worker) < states.n_blocks
         if leave == "retired":
             # its data (its blocks' states) goes to the other worker first
             client.retire_workers([worker.address])
-            np.testing.assert_allclose(states.step(_offset), 3 * sums, rtol=1e-12)
-            np.testing.assert_allclose(states.step(_offset), 4 * sums, rtol=1e-12)
         else:
             # the states it held are gone (a state is recomputed from the previous one, gone
-            # too): an error, not a hang
+            # too): rebuilt from the last summaries, or an error, never a hang
             cluster.sync(worker.close)
+        if leave == "closed":
             with pytest.raises(RuntimeError, match="state of row block"):
                 states.step(_offset)
+            return
+        np.testing.assert_allclose(states.step(_offset), 3 * sums, rtol=1e-12)
+        np.testing.assert_allclose(states.step(_offset), 4 * sums, rtol=1e-12)
+        # the blocks of the worker that left run on the other one now
+        assert len(set(states._homes)) == 1
+    if rebuild is not None:
+        assert sorted(rebuild.blocks) == on_worker
+
+
+def _released(key):
+    def check(dask_scheduler):
+        return key not in dask_scheduler.tasks
+
+    return check
+
+
+@pytest.mark.distributed
+@pytest.mark.parametrize("rebuilt", [False, True])
+def test_a_step_that_finds_its_state_gone_runs_again_from_a_rebuilt_one(client, rebuilt):
+    # a state gone from the cluster while its worker is still there (the worker was
+    # restarted under its old address): the step that needs it finds out; the block's step
+    # runs again from the state rebuilt from its last summary, or the error says so
+    import time
+
+    X = da.random.default_rng(8).normal(size=(60, 2), chunks=(10, 2))
+    sums = np.array(_block_sums(X.compute(), X.chunks[0]))
+    rebuild = _Rebuilds() if rebuilt else None
+    with BlockStates([X], name="blockstate", rebuild=rebuild) as states:
+        states.step(_offset)
+        np.testing.assert_allclose(states.step(_offset), 2 * sums, rtol=1e-12)
+        gone = states._states[2]
+        client.cancel([gone])
+        deadline = time.monotonic() + 10
+        while not client.run_on_scheduler(_released(gone.key)):
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        if not rebuilt:
+            with pytest.raises(RuntimeError, match="state of row block 2 was lost"):
+                states.step(_offset)
+            return
+        np.testing.assert_allclose(states.step(_offset), 3 * sums, rtol=1e-12)
+        np.testing.assert_allclose(states.step(_offset), 4 * sums, rtol=1e-12)
+    assert rebuild.blocks == [2]
+
+
+def _worker_of_step(i, state, Xb, yb):
+    from distributed import get_worker
+
+    return None, get_worker().address
+
+
+@pytest.mark.distributed
+def test_a_persisted_block_is_processed_where_most_of_its_bytes_are(client):
+    import distributed
+
+    # X's blocks on one worker, y's (smaller) on the other: the steps run next to X's
+    a, b = sorted(client.scheduler_info()["workers"])
+    X = da.random.default_rng(9).normal(size=(60, 8), chunks=(10, 8))
+    y = da.random.default_rng(9).normal(size=60, chunks=10)
+    # b's address sorts last: it wins by bytes, not on a tie broken by address
+    Xp = client.persist(X, workers=[b])
+    yp = client.persist(y, workers=[a])
+    distributed.wait([Xp, yp])
+    with BlockStates([Xp, yp], name="blockstate") as states:
+        assert states.step(_worker_of_step) == [b] * 6

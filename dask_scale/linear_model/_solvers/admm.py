@@ -18,7 +18,10 @@ solves. Only ``O(d)`` numbers per block come back (``x_k``, the ``u_k`` it used,
 gradient at ``z``); only ``z``, the previous ``z`` and a few scalars go out. The sums of the
 losses and gradients at ``z`` give the exact objective and gradient there, so ADMM stops on
 the same optimality test as the other solvers (largest entry of the minimum-norm
-subgradient at most ``tol``) rather than on residuals alone.
+subgradient at most ``tol``) rather than on residuals alone. A state lost with a worker is
+rebuilt from the ``x_k`` and ``u_k`` the client last received (:func:`_rebuilt_state`); the
+loss, gradient and Hessian at ``x_k``, a function of the block and ``x_k``, are recomputed
+by the next pass, so the iterations go on exactly as they would have.
 
 ``rho`` starts at a small fraction of the typical curvature of a block's loss (from a first
 pass, a tree reduction of the Hessian at the starting point): when blocks are alike, the
@@ -132,7 +135,8 @@ def _block_step(
     """One ADMM pass on block ``i``: update ``u``, evaluate at ``z``, solve the local problem.
 
     ``state`` is ``(x, u, f(x), g(x), H(x) or None)`` from the previous pass (``None`` at the
-    first: ``x = z``, ``u = 0``). ``u`` is first brought up to date with the new ``z``::
+    first: ``x = z``, ``u = 0``), or ``(x, u, None, None, None)`` rebuilt by
+    :func:`_rebuilt_state`; without ``H``, ``f, g, H`` are computed at ``x``. ``u`` is first brought up to date with the new ``z``::
 
         u <- (u + alpha x + (1 - alpha) z_prev - z) * u_scale
 
@@ -153,6 +157,17 @@ def _block_step(
     x, f, g, H = _local_solve(X, y, sw, x, f, g, H, z - u, rho, local_tol, local_max_iter, spec)
     keep = H if H.nbytes <= max(X.nbytes, _CACHE_FLOOR_BYTES) else None
     return (x, u, f, g, keep), (x, u, fz, gz)
+
+
+def _rebuilt_state(i, summary):
+    """Block ``i``'s state from its last summary ``(x, u, f(z), g(z))``: ``x`` and ``u``.
+
+    Its loss, gradient and Hessian at ``x`` (kept by :func:`_block_step`, or not when the
+    Hessian is large) are left out: the next step computes them from the block at ``x``,
+    the same numbers as those lost.
+    """
+    x, u = summary[:2]
+    return x, u, None, None, None
 
 
 def _initial_rho(H_sum, n_blocks):
@@ -242,7 +257,7 @@ def admm(
     value = obj.unscale(smooth + obj.nonsmooth(z))
     if obj.optimality(z, grad) <= tol:
         return SolverResult(z, 0, True, value)
-    with BlockStates(obj.arrays, name="admm") as blocks:
+    with BlockStates(obj.arrays, name="admm", rebuild=_rebuilt_state) as blocks:
         n_blocks = blocks.n_blocks
         if rho is None:
             H[np.diag_indices_from(H)] -= obj.l2 * pen  # the data term's Hessian
