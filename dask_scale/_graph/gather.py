@@ -51,10 +51,8 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import functools
-import math
 import operator
 import uuid
-from collections import Counter
 
 import dask.array as da
 from dask.core import get_dependencies
@@ -62,6 +60,7 @@ from dask.delayed import Delayed
 
 from .client import get_client
 from .compute import compute, local_map
+from .keys import is_future, persisted_homes
 from .reduction import (
     LOCAL_BLOCK_ROWS,
     _param_node,
@@ -170,7 +169,7 @@ def _block_owners(graph, block_keys):
         stack = [(k, i) for k in keys if k is not None]
         while stack:
             key, m = stack.pop()
-            if key not in graph or _is_future(graph[key]):
+            if key not in graph or is_future(graph[key]):
                 continue  # held on the cluster already (persisted): nothing to run
             old = mark.get(key)
             new = m if old is None or old == m else _SHARED
@@ -183,14 +182,6 @@ def _block_owners(graph, block_keys):
         if m is not _SHARED:
             owned[m].append(key)
     return owned
-
-
-def _is_future(value):
-    try:
-        from distributed import Future
-    except ImportError:  # pragma: no cover - distributed is a dependency
-        return False
-    return isinstance(value, Future)
 
 
 class BlockStates:
@@ -248,28 +239,8 @@ class BlockStates:
 
     # -- distributed placement ------------------------------------------------------------
     def _persisted_homes(self):
-        """Per block, the worker holding most bytes of its persisted input blocks (or None).
-
-        By bytes, not by number of blocks: X's block and y's are often on different
-        workers, and the step must run where X's is.
-        """
-        held = [[] for _ in range(self.n_blocks)]  # per block: (future, its block's bytes)
-        for i, keys in enumerate(self._block_keys):
-            for array, key in zip(self.arrays, keys, strict=True):
-                if key is not None and _is_future(self._graph.get(key)):
-                    held[i].append((self._graph[key], _block_nbytes(array, i)))
-        wanted = [f for pairs in held for f, _ in pairs]
-        if not wanted:
-            return [None] * self.n_blocks
-        who = self._client.who_has(wanted)
-        homes = []
-        for pairs in held:
-            on = Counter()
-            for future, nbytes in pairs:
-                for w in who.get(future.key, ()):
-                    on[w] += nbytes
-            homes.append(min(on, key=lambda w: (-on[w], w)) if on else None)
-        return homes
+        """Per block, the worker holding most bytes of its persisted input blocks (or None)."""
+        return persisted_homes(self._client, self._graph, self._block_keys, self.arrays)
 
     def _step_distributed(self, func, params, check_finite):
         n = self.n_blocks
@@ -312,7 +283,7 @@ class BlockStates:
                 check_finite,
                 i,
                 param_key,
-                _OnWorker(state.key) if _is_future(state) else state,  # None or a seed
+                _OnWorker(state.key) if is_future(state) else state,  # None or a seed
                 *self._block_keys[i],
             )
             state_keys.append((f"{prefix}-state", i))
@@ -381,12 +352,12 @@ class BlockStates:
         blocks whose steps must run again (all those pinned to ``gone``).
         """
         moved = [i for i, h in enumerate(self._homes) if h in gone]
-        held = [self._states[i] for i in moved if _is_future(self._states[i])]
+        held = [self._states[i] for i in moved if is_future(self._states[i])]
         who = self._client.who_has(held) if held else {}
         lost = []
         for i in moved:
             state = self._states[i]
-            if not _is_future(state):
+            if not is_future(state):
                 self._homes[i] = None  # no state yet, or a seed: anywhere will do
             elif who.get(state.key):
                 self._homes[i] = min(who[state.key])
@@ -507,15 +478,9 @@ def _needed(shared, pinned, keys):
         if key in seen or key not in graph:
             continue
         seen.add(key)
-        if not _is_future(graph[key]):
+        if not is_future(graph[key]):
             stack.extend(get_dependencies(graph, task=graph[key]))
     return {k: v for k, v in shared.items() if k in seen}
-
-
-def _block_nbytes(array, i):
-    """Bytes of row block ``i`` of a dask array (1 where its size is unknown)."""
-    size = array.chunks[0][i] * math.prod(c[0] for c in array.chunks[1:])
-    return int(size * array.dtype.itemsize) + 1 if math.isfinite(size) else 1
 
 
 def _pinned_graph(shared, pinned):

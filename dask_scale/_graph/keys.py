@@ -13,6 +13,7 @@ a source of failures and deadlocks).
 from __future__ import annotations
 
 import contextlib
+import math
 from collections import Counter
 
 import dask.array as da
@@ -139,22 +140,37 @@ def is_future(value):
     return isinstance(value, Future)
 
 
-def persisted_homes(client, graph, block_keys):
-    """Per row block, the worker holding most of its persisted inputs (None: none persisted).
+def block_nbytes(array, i):
+    """Bytes of row block ``i`` of a dask array or frame (1 where its size is unknown)."""
+    chunks = getattr(array, "chunks", None)
+    if chunks is None:
+        return 1
+    size = chunks[0][i] * math.prod(c[0] for c in chunks[1:])
+    return int(size * array.dtype.itemsize) + 1 if math.isfinite(size) else 1
 
-    ``block_keys`` lists, per block, the keys of its inputs in ``graph`` (as
+
+def persisted_homes(client, graph, block_keys, arrays):
+    """Per row block, the worker holding most bytes of its persisted inputs (or None).
+
+    ``block_keys`` lists, per block, the keys of ``arrays``' blocks in ``graph`` (as
     :func:`optimized_row_blocks` gives them, transposed); persisted ones are futures there.
+    By bytes, not by number of blocks: X's block and y's are often on different workers,
+    and the work on the block must run where X's is.
     """
-    futures = [
-        [graph[k] for k in keys if k is not None and is_future(graph.get(k))]
-        for keys in block_keys
-    ]
-    wanted = [f for fs in futures for f in fs]
+    held = [[] for _ in block_keys]  # per block: (future, its block's bytes)
+    for i, keys in enumerate(block_keys):
+        for array, key in zip(arrays, keys, strict=True):
+            if key is not None and is_future(graph.get(key)):
+                held[i].append((graph[key], block_nbytes(array, i)))
+    wanted = [f for pairs in held for f, _ in pairs]
     if not wanted:
         return [None] * len(block_keys)
     who = client.who_has(wanted)
     homes = []
-    for fs in futures:
-        counts = Counter(w for f in fs for w in who.get(f.key, ()))
-        homes.append(min(counts, key=lambda w: (-counts[w], w)) if counts else None)
+    for pairs in held:
+        on = Counter()
+        for future, nbytes in pairs:
+            for w in who.get(future.key, ()):
+                on[w] += nbytes
+        homes.append(min(on, key=lambda w: (-on[w], w)) if on else None)
     return homes

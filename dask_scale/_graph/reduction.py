@@ -272,7 +272,7 @@ def _cluster_partials(client, chunk, arrays, params, check_finite, name, block_i
     """
     dsk, level, prefix = _chunk_graph(chunk, arrays, params, check_finite, name, block_index)
     inputs = [dsk[k][5:] for k in level]  # the block keys of each chunk task
-    homes = persisted_homes(client, dsk, inputs)
+    homes = persisted_homes(client, dsk, inputs, list(arrays))
     if any(h is None for h in homes) or len(set(homes)) == len(level):
         return list(compute(*[Delayed(k, dsk) for k in level], optimize_graph=False))
     groups = {}
