@@ -1,18 +1,13 @@
 """ColumnTransformer: apply transformers to column subsets of arrays and DataFrames.
 
-Works on NumPy arrays, pandas DataFrames, dask arrays and dask DataFrames. Columns are
-selected by name (str or list of str; DataFrames), by position (int, list of int, slice),
-by boolean mask, or by a callable returning any of these. A callable gets the DataFrame
-(for a dask DataFrame: its ``_meta``, an empty pandas DataFrame with the same columns and
-dtypes, so scikit-learn's ``make_column_selector`` works) or the array.
-
-Outputs are stacked side by side: when every part is a DataFrame (and
-``preserve_dataframe``), the result is a DataFrame (dask DataFrames are joined partition by
-partition) with ``get_feature_names_out`` column names; otherwise an array (a lazy dask
-array for dask input). The output widths (``output_indices_``) come from the outputs
-themselves (their metadata, for dask), so feature names are read only for a DataFrame
-output (or ``get_feature_names_out()``): a transformer without ``get_feature_names_out``
-works for array outputs, and is named by the columns of its DataFrame output otherwise.
+Works on NumPy arrays, pandas DataFrames, dask arrays and dask DataFrames. Which columns each
+transformer gets is ``_selection``'s job (by name, position, mask or callable); how the
+outputs are stacked side by side is ``_output``'s (a DataFrame when every part is one and
+``preserve_dataframe``, otherwise an array; a lazy dask array for dask input). The output
+widths (``output_indices_``) come from the outputs themselves (their metadata, for dask), so
+feature names are read only for a DataFrame output (or ``get_feature_names_out()``): a
+transformer without ``get_feature_names_out`` works for array outputs, and is named by the
+columns of its DataFrame output otherwise.
 """
 
 from __future__ import annotations
@@ -21,11 +16,7 @@ import numbers
 import time
 from collections import Counter
 
-import dask.array as da
-import dask.dataframe as dd
 import numpy as np
-import pandas as pd
-import scipy.sparse as sp
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.utils import Bunch
@@ -34,131 +25,11 @@ from sklearn.utils._set_output import _get_output_config
 from sklearn.utils.validation import check_is_fitted
 
 from .._types import is_frame
-from .._validation import (
-    check_consistent_rows,
-    check_table,
-    frame_to_dask_array,
-    is_dask_collection,
-    is_dask_frame,
-)
+from .._validation import check_table
+from ._output import as_2d, frame_columns, is_sparse_output, output_width, stack_outputs
+from ._selection import column_specs, select_columns, validate_transformers
 
 __all__ = ["ColumnTransformer", "make_column_transformer"]
-
-
-def _columns_of(X):
-    return X.columns if is_frame(X) else None
-
-
-def _n_columns(X):
-    return len(X.columns) if is_frame(X) else X.shape[1]
-
-
-def _is_scalar_key(key):
-    return isinstance(key, (str, numbers.Integral)) and not isinstance(key, bool)
-
-
-def _column_positions(X, key):
-    """Positions of the columns ``key`` selects in ``X`` (list of int)."""
-    n = _n_columns(X)
-    columns = _columns_of(X)
-    if callable(key):
-        key = key(X._meta if is_dask_frame(X) else X)
-    if key is None:
-        return []
-    if isinstance(key, slice):
-        if isinstance(key.start, str) or isinstance(key.stop, str):
-            if columns is None:
-                raise ValueError(
-                    "Selecting columns by name (a slice of strings) needs a DataFrame input."
-                )
-            start, stop = columns.slice_locs(key.start, key.stop)
-            return list(range(start, stop, key.step or 1))
-        return list(range(n))[key]
-    if _is_scalar_key(key):
-        key = [key]
-    keys = list(np.asarray(key, dtype=object).ravel()) if not isinstance(key, list) else key
-    if len(keys) == 0:
-        return []
-    if all(isinstance(k, (bool, np.bool_)) for k in keys):
-        if len(keys) != n:
-            raise ValueError(
-                f"A boolean column mask must have one entry per column: got {len(keys)} "
-                f"for X with {n} feature(s)."
-            )
-        return [i for i, k in enumerate(keys) if k]
-    if all(isinstance(k, numbers.Integral) for k in keys):
-        out = []
-        for k in keys:
-            k = int(k)
-            if not -n <= k < n:
-                raise ValueError(
-                    f"Column index {k} is out of range: X has {n} feature(s) "
-                    f"(shape {getattr(X, 'shape', None)})."
-                )
-            out.append(k % n)
-        return out
-    if all(isinstance(k, str) for k in keys):
-        if columns is None:
-            raise ValueError(
-                "Specifying the columns using strings is only supported for DataFrames "
-                f"(got {type(X).__name__}). Use column positions for arrays."
-            )
-        missing = [k for k in keys if k not in columns]
-        if missing:
-            raise ValueError(f"A given column is not a column of the dataframe: {missing}")
-        return [int(columns.get_loc(k)) for k in keys]
-    raise ValueError(
-        "No valid specification of the columns. Only a scalar, list or slice of all "
-        "integers or all strings, a boolean mask, or a callable returning one of those is "
-        f"allowed; got {key!r}."
-    )
-
-
-def _select(X, positions, scalar):
-    """The columns at ``positions`` (1-D when the selection was a scalar key)."""
-    if is_frame(X):
-        out = X.iloc[:, positions[0]] if scalar else X.iloc[:, list(positions)]
-        return out
-    if scalar:
-        return X[:, positions[0]]
-    return X[:, list(positions)]
-
-
-def _n_out(Xt):
-    """Number of output columns of a (2-D) transformer output, or None when unknown."""
-    if is_frame(Xt):
-        return len(Xt.columns)
-    width = Xt.shape[1]
-    return None if np.isnan(width) else int(width)
-
-
-def _frame_columns(Xt):
-    """The column names of a DataFrame output (all str), else None."""
-    if not is_frame(Xt):
-        return None
-    columns = list(Xt.columns)
-    return columns if all(isinstance(c, str) for c in columns) else None
-
-
-def _as_2d(Xt):
-    if isinstance(Xt, (pd.Series, dd.Series)):
-        return Xt.to_frame()
-    if not sp.issparse(Xt) and getattr(Xt, "ndim", 2) == 1:
-        return Xt[:, None]  # not reshape: a dask array's row chunks may be unknown
-    return Xt
-
-
-def _row_blocks(X):
-    """An empty (n_samples, 0) dask array with the row blocks of dask input ``X``."""
-    arr = frame_to_dask_array(X) if is_dask_frame(X) else X
-    return arr[:, :0]
-
-
-def _concat_partitions(names, *parts):
-    out = pd.concat([p.reset_index(drop=True) for p in parts], axis=1)
-    out.columns = names
-    out.index = parts[0].index
-    return out
 
 
 def _fit_one(transformer, X, y, name, index, total, verbose):
@@ -315,59 +186,8 @@ class ColumnTransformer(TransformerMixin, BaseEstimator):
 
     # -- validation -----------------------------------------------------------------------
 
-    def _validate_transformers(self):
-        if not self.transformers:
-            return
-        names = []
-        for item in self.transformers:
-            if not isinstance(item, tuple) or len(item) != 3:
-                raise ValueError(
-                    "transformers must be a list of (name, transformer, columns) tuples; got "
-                    f"{item!r}."
-                )
-            name, trans, _ = item
-            names.append(name)
-            if isinstance(trans, str):
-                if trans not in ("drop", "passthrough"):
-                    raise ValueError(
-                        f"Transformer {name!r}: a string transformer must be 'drop' or "
-                        f"'passthrough', got {trans!r}."
-                    )
-                continue
-            if not (hasattr(trans, "fit") or hasattr(trans, "fit_transform")) or not hasattr(
-                trans, "transform"
-            ):
-                raise TypeError(
-                    "All estimators should implement fit and transform, or can be 'drop' or "
-                    f"'passthrough' specifiers. '{trans}' (type {type(trans)}) doesn't."
-                )
-        dupes = [n for n, c in Counter(names).items() if c > 1]
-        if dupes:
-            raise ValueError(f"Names provided are not unique: {dupes}")
-        bad = [n for n in names if "__" in n or n == "remainder"]
-        if bad:
-            raise ValueError(
-                f"Transformer names must not contain '__' nor be 'remainder': {bad}"
-            )
-
     def _check_X(self, X, reset):
         return check_table(self, X, reset=reset, ensure_all_finite=False)[1]
-
-    def _specs(self, X):
-        """``(name, transformer, columns_key, positions, scalar)`` for every transformer."""
-        specs = []
-        taken = set()
-        for name, trans, key in self.transformers:
-            positions = _column_positions(X, key)
-            scalar = _is_scalar_key(key)
-            specs.append((name, trans, key, positions, scalar))
-            taken.update(positions)
-        rest = [i for i in range(_n_columns(X)) if i not in taken]
-        columns = _columns_of(X)
-        rest_key = [columns[i] for i in rest] if columns is not None else rest
-        if rest:
-            specs.append(("remainder", self.remainder, rest_key, rest, False))
-        return specs
 
     # -- fit / transform ------------------------------------------------------------------
 
@@ -415,14 +235,15 @@ class ColumnTransformer(TransformerMixin, BaseEstimator):
                 f"ColumnTransformer.fit got unexpected parameters {sorted(params)}; metadata "
                 "routing is not supported."
             )
-        self._validate_transformers()
+        validate_transformers(self.transformers)
         X = self._check_X(X, reset=True)
-        specs = self._specs(X)
+        # (name, transformer, columns_key, positions, scalar) for every transformer
+        specs = column_specs(X, self.transformers, self.remainder)
         jobs = []
         for name, trans, _key, positions, scalar in specs:
             if isinstance(trans, str) or not positions:
                 continue
-            jobs.append((name, clone(trans), _select(X, positions, scalar)))
+            jobs.append((name, clone(trans), select_columns(X, positions, scalar)))
         results = Parallel(n_jobs=self.n_jobs, prefer="threads")(
             delayed(_fit_one)(trans, Xs, y, name, i + 1, len(jobs), self.verbose)
             for i, (name, trans, Xs) in enumerate(jobs)
@@ -437,7 +258,7 @@ class ColumnTransformer(TransformerMixin, BaseEstimator):
                 outputs.append((name, Xt))
             elif trans == "passthrough" and positions:
                 transformers_.append((name, trans, key))
-                outputs.append((name, _select(X, positions, scalar)))
+                outputs.append((name, select_columns(X, positions, scalar)))
             else:
                 transformers_.append((name, trans, key))
         if "remainder" not in [t[0] for t in transformers_]:
@@ -449,19 +270,11 @@ class ColumnTransformer(TransformerMixin, BaseEstimator):
         self._output_columns = {
             name: columns
             for name, (_, Xt) in fitted.items()
-            if (columns := _frame_columns(_as_2d(Xt))) is not None
+            if (columns := frame_columns(as_2d(Xt))) is not None
         }
-        self._set_output_indices({name: _n_out(_as_2d(Xt)) for name, Xt in outputs})
-        self.sparse_output_ = self._decide_sparse([Xt for _, Xt in outputs])
+        self._set_output_indices({name: output_width(as_2d(Xt)) for name, Xt in outputs})
+        self.sparse_output_ = is_sparse_output([Xt for _, Xt in outputs], self.sparse_threshold)
         return outputs
-
-    def _decide_sparse(self, parts):
-        if not any(sp.issparse(p) for p in parts):
-            return False
-        nnz = sum(p.nnz if sp.issparse(p) else np.count_nonzero(p) for p in parts)
-        total = sum(np.prod(_as_2d(p).shape) for p in parts)
-        density = nnz / total if total else 0.0
-        return density < self.sparse_threshold
 
     def _set_output_indices(self, widths):
         """Output column slice of every transformer, from the widths of its output.
@@ -525,7 +338,7 @@ class ColumnTransformer(TransformerMixin, BaseEstimator):
             positions, scalar = self._positions.get(name, ([], False))
             if isinstance(trans, str) and trans == "drop" or not positions:
                 continue
-            Xs = _select(X, positions, scalar)
+            Xs = select_columns(X, positions, scalar)
             outputs.append((name, Xs if isinstance(trans, str) else trans.transform(Xs)))
         return self._stack(outputs, X)
 
@@ -539,70 +352,15 @@ class ColumnTransformer(TransformerMixin, BaseEstimator):
 
     def _stack(self, outputs, X):
         """Stack the outputs side by side; feature names are read only for a DataFrame."""
-        parts = [_as_2d(self._weighted(name, Xt)) for name, Xt in outputs]
-        if not parts:
-            if is_dask_collection(X):
-                return _row_blocks(X)
-            return np.zeros((X.shape[0], 0))
-        dask_parts = [is_dask_collection(p) for p in parts]
-        if any(dask_parts):
-            if not all(dask_parts):
-                bad = [n for (n, _), d in zip(outputs, dask_parts, strict=True) if not d]
-                raise TypeError(
-                    f"Transformers {bad} returned in-memory output for dask input. Use "
-                    "dask_scale transformers, or wrap scikit-learn ones with "
-                    "dask_scale.wrappers.ParallelPostFit."
-                )
-            return self._stack_dask(parts, [name for name, _ in outputs], _row_blocks(X))
-        if self.sparse_output_:
-            return sp.hstack([sp.csr_matrix(p) for p in parts]).tocsr()
-        parts = [p.toarray() if sp.issparse(p) else p for p in parts]
-        if self.preserve_dataframe and all(isinstance(p, pd.DataFrame) for p in parts):
-            out = pd.concat(parts, axis=1)
-            out.columns = list(self.get_feature_names_out())
-            return out
-        if _get_output_config("transform", self)["dense"] != "default":
-            # set_output's wrapper names the columns with get_feature_names_out, and would
-            # silently fall back to numbers where a transformer has no names: fail clearly.
-            self.get_feature_names_out()
-        return np.hstack([np.asarray(p) for p in parts])
-
-    def _stack_dask(self, parts, part_names, rows):
-        """Join dask outputs: DataFrames partition by partition, or arrays with the row
-        blocks of ``rows`` (the input's, as an empty array)."""
-        frames = [is_dask_frame(p) for p in parts]
-        if self.preserve_dataframe and all(frames):
-            nblocks = {p.npartitions for p in parts}
-            if len(nblocks) != 1:
-                raise ValueError(
-                    "The transformers' outputs have different numbers of partitions "
-                    f"({sorted(nblocks)}); they must be partitioned like the input."
-                )
-            names = list(self.get_feature_names_out())
-            if len(parts) == 1:
-                out = parts[0]
-                return out.rename(columns=dict(zip(out.columns, names, strict=True)))
-            meta = _concat_partitions(names, *[p._meta for p in parts])
-            return dd.map_partitions(
-                _concat_partitions, names, *parts, meta=meta, align_dataframes=False
-            )
-        arrays = []
-        for p, f in zip(parts, frames, strict=True):
-            # one row block per partition, however many columns the part keeps (dask would
-            # fuse the partitions of a projection of a Parquet read by its width)
-            a = frame_to_dask_array(p) if f else p
-            if a.ndim == 1:
-                a = a[:, None]
-            if len(a.chunks[1]) > 1:
-                a = a.rechunk({1: -1})
-            arrays.append(a)
-        arrays = [
-            check_consistent_rows(rows, a, names=("X", f"the output of {name}"))
-            for name, a in zip(part_names, arrays, strict=True)
-        ]
-        if len(arrays) == 1:
-            return arrays[0]
-        return da.concatenate(arrays, axis=1, allow_unknown_chunksizes=True)
+        return stack_outputs(
+            [as_2d(self._weighted(name, Xt)) for name, Xt in outputs],
+            [name for name, _ in outputs],
+            X,
+            sparse=getattr(self, "sparse_output_", False),
+            preserve_dataframe=self.preserve_dataframe,
+            feature_names=self.get_feature_names_out,
+            names_needed=_get_output_config("transform", self)["dense"] != "default",
+        )
 
     # -- feature names --------------------------------------------------------------------
 

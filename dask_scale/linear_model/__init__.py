@@ -6,6 +6,7 @@ penalised, no hidden standardisation) with one of five solvers: ``lbfgs``, ``new
 ``gradient_descent``, ``proximal_grad`` and ``admm``.
 """
 
-from ._glm import LinearRegression, LogisticRegression, PoissonRegression
+from ._logistic import LogisticRegression
+from ._regression import LinearRegression, PoissonRegression
 
 __all__ = ["LinearRegression", "LogisticRegression", "PoissonRegression"]

@@ -7,11 +7,14 @@ out (with ``get_feature_names_out`` column names).
 
 from ._block import BlockTransformer
 from ._categorical import Categorizer, DummyEncoder
-from ._data import MinMaxScaler, RobustScaler, StandardScaler
-from ._encoders import OneHotEncoder, OrdinalEncoder
 from ._label import LabelEncoder
+from ._minmax import MinMaxScaler
+from ._onehot import OneHotEncoder
+from ._ordinal import OrdinalEncoder
 from ._polynomial import PolynomialFeatures
 from ._quantile import QuantileTransformer
+from ._robust import RobustScaler
+from ._standard import StandardScaler
 
 __all__ = [
     "BlockTransformer",

@@ -1,16 +1,19 @@
 """Helpers shared by the preprocessing estimators.
 
-Validation of numeric input for fit/transform (NumPy/pandas through scikit-learn's checks,
-dask lazily), the row-block transform that keeps the caller's container kind (and, for the
-scalers, records their lazy output as an affine map of their input), and feature name
-handling.
+Validation of numeric input for fit/transform/inverse_transform (NumPy/pandas through
+scikit-learn's checks, dask lazily), the row-block transform that keeps the caller's
+container kind (and, for the scalers, records their lazy output as an affine map of their
+input), the scalers' scale of a constant feature, and feature name handling.
 """
 
 from __future__ import annotations
 
+import numpy as np
+
 from .._graph import map_rows, register_affine
 from .._validation import (
     FLOAT_DTYPES,
+    check_array,
     is_dask_collection,
     is_dask_frame,
     reject_nonfinite,
@@ -19,11 +22,13 @@ from .._validation import (
 
 __all__ = [
     "affine_output",
+    "check_inverse_input",
+    "inverse_names",
+    "nonzero_scale",
     "reject_infinite",
     "transform_rows",
     "validate_numeric",
 ]
-
 
 
 def validate_numeric(
@@ -60,9 +65,35 @@ def validate_numeric(
     return Xa, None
 
 
+def check_inverse_input(est, X, copy):
+    """Validation of ``inverse_transform`` input (no feature-name check, like scikit-learn)."""
+    if is_dask_collection(X):
+        frame = X if is_dask_frame(X) else None
+        return check_array(X, dtype=FLOAT_DTYPES, estimator=est), frame
+    return (
+        check_array(
+            X,
+            copy=copy,
+            dtype=FLOAT_DTYPES,
+            ensure_all_finite="allow-nan",
+            estimator=est,
+        ),
+        None,
+    )
+
+
 def reject_infinite(block):
     """Refuse infinite values in a block of ``X`` where NaN is allowed."""
     reject_nonfinite(block, allow_nan=True)
+
+
+def nonzero_scale(scale, constant=None):
+    """``scale`` with 1 where a feature is constant (or its scale is numerically zero)."""
+    scale = np.array(scale, copy=True)
+    if constant is None:
+        constant = scale < 10 * np.finfo(scale.dtype).eps
+    scale[constant] = 1.0
+    return scale
 
 
 def transform_rows(
@@ -108,3 +139,11 @@ def affine_output(out, X, offset, factor):
     if is_dask_collection(out):
         register_affine(out, X, offset, factor)
     return out
+
+
+def inverse_names(est):
+    """The feature names of ``inverse_transform``'s output: ``feature_names_in_`` or ``x0..``."""
+    names = getattr(est, "feature_names_in_", None)
+    if names is None:
+        return [f"x{i}" for i in range(est.n_features_in_)]
+    return list(names)

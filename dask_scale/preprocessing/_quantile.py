@@ -13,8 +13,13 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._validation import check_n_rows, is_dask_collection
-from ._base import reject_infinite, transform_rows, validate_numeric
-from ._data import _check_inverse_input, _inverse_names
+from ._base import (
+    check_inverse_input,
+    inverse_names,
+    reject_infinite,
+    transform_rows,
+    validate_numeric,
+)
 from ._sketch import fit_sketch, sketch_quantiles
 
 __all__ = ["QuantileTransformer"]
@@ -229,7 +234,7 @@ class QuantileTransformer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
         X_original : ndarray, dask array or dask DataFrame of shape (n_samples, n_features)
         """
         check_is_fitted(self)
-        X, frame = _check_inverse_input(self, X, self.copy)
+        X, frame = check_inverse_input(self, X, self.copy)
         if X.shape[1] != self.n_features_in_:
             raise ValueError(
                 f"X has {X.shape[1]} features, but QuantileTransformer is expecting "
@@ -245,7 +250,7 @@ class QuantileTransformer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
             True,
             n_out=X.shape[1],
             out_dtype=X.dtype,
-            names=_inverse_names(self),
+            names=inverse_names(self),
         )
 
     def __sklearn_tags__(self):

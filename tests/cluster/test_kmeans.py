@@ -799,7 +799,7 @@ def _scalers():
 
 def _count_scaled_blocks(monkeypatch):
     """A list that grows by one for every block StandardScaler's transform scales."""
-    import dask_scale.preprocessing._data as scalers
+    import dask_scale.preprocessing._standard as scalers
 
     calls = []
     scale_block = scalers._standard_new_block

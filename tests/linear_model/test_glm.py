@@ -720,7 +720,7 @@ def _ds_scalers():
 
 
 def _count_scaled_blocks(monkeypatch):
-    import dask_scale.preprocessing._data as scalers
+    import dask_scale.preprocessing._standard as scalers
 
     calls = []
     scale_block = scalers._standard_new_block

@@ -234,7 +234,7 @@ def test_robust_scaler_matches_sklearn(container, params):
 
 
 def test_robust_scaler_sketch_accuracy_on_large_dask_input(monkeypatch):
-    import dask_scale.preprocessing._data as data_module
+    import dask_scale.preprocessing._robust as data_module
 
     monkeypatch.setattr(data_module, "ROBUST_SKETCH_SIZE", 64)
     X = np.random.default_rng(3).standard_exponential(size=(6000, 2))

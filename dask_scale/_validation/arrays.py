@@ -1,0 +1,232 @@
+"""Checks of ``X``: :func:`check_array` (numeric input) and :func:`check_table` (columns of
+any dtype), scikit-learn's for in-memory input, lazy and from metadata for dask input
+(dimensions, dtype, device or sparse blocks, sample and feature counts)."""
+
+from __future__ import annotations
+
+import warnings
+
+import dask.dataframe as dd
+import numpy as np
+import pandas as pd
+from sklearn.utils.validation import check_array as _sk_check_array
+from sklearn.utils.validation import validate_data as _sk_validate_data
+
+from .._graph.affine import link_affine
+from .._graph.compute import scheduler_pool
+from .._graph.keys import merge_inner_chunks
+from .._types import is_dask_array, is_dask_frame
+from .errors import no_samples_error
+from .features import _check_feature_names, _check_n_features
+from .frames import as_dask_array
+
+__all__ = ["FLOAT_DTYPES", "check_array", "check_table", "ensure_known_chunks"]
+
+FLOAT_DTYPES = (np.float64, np.float32)
+
+
+def ensure_known_chunks(arr):
+    """Return ``arr`` with known row chunk sizes, computing them (one cheap pass) if needed."""
+    if is_dask_array(arr) and any(np.isnan(c) for c in arr.chunks[0]):
+        with scheduler_pool():
+            arr = arr.compute_chunk_sizes()
+    return arr
+
+
+def _series_error(input_name):
+    return ValueError(
+        f"Expected a 2D input for {input_name}, got a dask Series. Use "
+        f"{input_name}.to_frame() if it is a single feature."
+    )
+
+
+def _check_dask_2d(X, *, estimator_name, input_name, ensure_2d, allow_nd):
+    if X.ndim == 1 and ensure_2d:
+        raise ValueError(
+            f"Expected a 2D array for {input_name}, got a 1D dask array of shape {X.shape}. "
+            "Reshape your data with X.reshape(-1, 1) if it has a single feature or "
+            "X.reshape(1, -1) if it contains a single sample."
+        )
+    if X.ndim > 2 and not allow_nd:
+        raise ValueError(
+            f"Found array with dim {X.ndim}. {estimator_name} expected <= 2 for {input_name}."
+        )
+    if X.ndim == 0:
+        raise ValueError(f"Expected a 2D array for {input_name}, got a scalar.")
+
+
+def _to_host(block):
+    """Copy one block from a device array library (CuPy) to a NumPy array."""
+    get = getattr(block, "get", None)
+    return get() if callable(get) else np.asarray(block)
+
+
+def _host_backed(X, input_name):
+    """Return ``X`` with NumPy blocks: device (CuPy) blocks are copied to host when read."""
+    meta = getattr(X, "_meta", None)
+    if meta is None:
+        return X
+    module = type(meta).__module__.split(".")[0]
+    if module == "cupy":
+        warnings.warn(
+            f"{input_name} is a CuPy-backed dask array; dask_scale's kernels run on the CPU, "
+            "so each block is copied to host memory when it is read and outputs are "
+            "NumPy-backed.",
+            UserWarning,
+            stacklevel=4,
+        )
+        return X.map_blocks(_to_host, dtype=X.dtype, meta=np.empty((0,) * X.ndim, X.dtype))
+    if module in ("scipy", "sparse"):
+        raise TypeError(
+            f"{input_name} is a dask array of sparse blocks ({type(meta).__name__}); dask_scale "
+            "estimators need dense blocks. Densify per block, e.g. "
+            f"{input_name}.map_blocks(lambda b: b.toarray(), dtype={input_name}.dtype)."
+        )
+    return X
+
+
+def _dask_dtype(X, dtype, input_name):
+    if X.dtype.kind == "O" or X.dtype.kind in "USM":
+        raise ValueError(
+            f"{input_name} has dtype {X.dtype}; numeric data is required. Convert it with "
+            f"{input_name}.astype(float), or encode strings/categories with "
+            "dask_scale.preprocessing (OrdinalEncoder, OneHotEncoder)."
+        )
+    if X.dtype.kind == "c":
+        raise ValueError(f"Complex data not supported: {input_name} has dtype {X.dtype}.")
+    if dtype is None:
+        return X
+    if dtype == "numeric":
+        return X
+    if isinstance(dtype, (list, tuple)):
+        if X.dtype in [np.dtype(d) for d in dtype]:
+            return X
+        return X.astype(dtype[0])
+    if X.dtype != np.dtype(dtype):
+        return X.astype(dtype)
+    return X
+
+
+def check_array(
+    X,
+    *,
+    dtype=FLOAT_DTYPES,
+    ensure_2d=True,
+    allow_nd=False,
+    ensure_all_finite=True,
+    ensure_min_samples=1,
+    ensure_min_features=1,
+    copy=False,
+    estimator=None,
+    input_name="X",
+):
+    """Validate ``X``: NumPy/pandas eagerly (scikit-learn's check), dask lazily.
+
+    Dask arrays keep their row chunks (known or unknown); several column blocks are merged into
+    one per row block (a cheap graph rewrite). Dask DataFrames become dask arrays with unknown
+    row chunks; non-numeric columns raise an error that says how to encode them.
+
+    Returns
+    -------
+    ndarray or dask array
+    """
+    name = estimator if isinstance(estimator, str) else type(estimator).__name__
+    if estimator is None:
+        name = "Estimator"
+    if isinstance(X, (dd.DataFrame, dd.Series)):
+        if isinstance(X, dd.Series) and ensure_2d:
+            raise _series_error(input_name)
+        # a scaler's lazy output frame: its array is the same affine map of the scaler's input
+        X = link_affine(as_dask_array(X, input_name=input_name), X)
+    if is_dask_array(X):
+        _check_dask_2d(
+            X, estimator_name=name, input_name=input_name, ensure_2d=ensure_2d, allow_nd=allow_nd
+        )
+        X = _host_backed(X, input_name)
+        X = _dask_dtype(X, dtype, input_name)
+        if X.ndim == 2 and len(X.chunks[1]) > 1:
+            X = X.rechunk({1: -1})
+        n = X.shape[0]
+        if ensure_min_samples and not np.isnan(n) and n < ensure_min_samples:
+            raise no_samples_error(name, X.shape, minimum=ensure_min_samples)
+        if X.ndim == 2 and ensure_min_features and X.shape[1] < ensure_min_features:
+            raise ValueError(
+                f"Found array with {X.shape[1]} feature(s) (shape={X.shape}) while a minimum "
+                f"of {ensure_min_features} is required by {name}."
+            )
+        return X
+    return _sk_check_array(
+        X,
+        dtype=dtype,
+        ensure_2d=ensure_2d,
+        allow_nd=allow_nd,
+        ensure_all_finite=ensure_all_finite,
+        ensure_min_samples=ensure_min_samples,
+        ensure_min_features=ensure_min_features,
+        copy=copy,
+        estimator=estimator,
+        input_name=input_name,
+    )
+
+
+def check_table(
+    estimator,
+    X,
+    *,
+    reset,
+    ensure_all_finite="allow-nan",
+    ensure_min_samples=1,
+    allow_nd=False,
+    convert=True,
+):
+    """Check a 2-D input whose columns may have any dtype, keeping its container kind.
+
+    Sets (``reset``) or checks ``n_features_in_`` and ``feature_names_in_`` from metadata:
+    no pass over dask data. For the column-wise estimators (encoders, Categorizer,
+    ColumnTransformer, SimpleImputer on strings, BlockTransformer).
+
+    Parameters
+    ----------
+    estimator : estimator
+    X : array-like, pandas DataFrame, dask array or dask DataFrame
+    reset : bool
+        True in fit.
+    ensure_all_finite : bool or "allow-nan", default="allow-nan"
+        For other in-memory input than a pandas DataFrame (scikit-learn's check).
+    ensure_min_samples : int, default=1
+        1 refuses input known to have no rows; 0 accepts it.
+    allow_nd : bool, default=False
+        Accept dask arrays of more than 2 dimensions.
+    convert : bool, default=True
+        Pass other in-memory input than a DataFrame through scikit-learn's
+        ``check_array(dtype=None)``; with False it is returned as it is.
+
+    Returns
+    -------
+    kind : {"frame", "array", "memory"}
+        A dask DataFrame, a dask array, or in-memory input.
+    X : the dask DataFrame or pandas DataFrame as it is; the dask array with one block
+        along every axis but the first; other in-memory input checked (or as it is, with
+        ``convert=False``).
+    """
+    if isinstance(X, dd.Series):
+        raise _series_error("X")
+    if is_dask_frame(X) or is_dask_array(X):
+        if is_dask_array(X):
+            name = type(estimator).__name__
+            _check_dask_2d(X, estimator_name=name, input_name="X", ensure_2d=True, allow_nd=allow_nd)
+            X = merge_inner_chunks(X)
+        _check_feature_names(estimator, X, reset)
+        _check_n_features(estimator, X.shape[1], reset)
+        kind = "array" if is_dask_array(X) else "frame"
+    else:
+        if convert and not isinstance(X, pd.DataFrame):
+            X = _sk_check_array(
+                X, dtype=None, ensure_all_finite=ensure_all_finite, estimator=estimator
+            )
+        _sk_validate_data(estimator, X, reset=reset, skip_check_array=True)
+        kind = "memory"
+    n_rows = X.shape[0] if kind != "frame" and hasattr(X, "shape") else np.nan
+    if ensure_min_samples and not np.isnan(n_rows) and n_rows < 1:
+        raise no_samples_error(estimator, X.shape)
+    return kind, X

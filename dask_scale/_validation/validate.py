@@ -1,0 +1,133 @@
+""":func:`validate_data`: the estimators' entry point for ``X``, ``y`` and ``sample_weight``.
+
+In-memory input goes to scikit-learn's ``validate_data``; dask input is checked lazily
+with the same messages, and the dask frames of one fit are converted from one graph.
+"""
+
+from __future__ import annotations
+
+import dask.dataframe as dd
+import numpy as np
+import pandas as pd
+from sklearn.utils.validation import validate_data as _sk_validate_data
+
+from .._graph.affine import has_affine_record
+from .._types import is_dask_array, is_dask_collection, is_dask_frame
+from .arrays import FLOAT_DTYPES, check_array
+from .features import _check_feature_names, _check_n_features
+from .frames import frames_to_dask_arrays, non_numeric_message
+from .targets import _in_memory_x_for_dask_y, check_consistent_rows, check_sample_weight, check_y
+
+__all__ = ["validate_data"]
+
+
+def validate_data(
+    estimator,
+    X="no_validation",
+    y="no_validation",
+    *,
+    reset=True,
+    dtype=FLOAT_DTYPES,
+    ensure_2d=True,
+    ensure_all_finite=True,
+    ensure_min_samples=1,
+    y_numeric=False,
+    multi_output=False,
+    copy=False,
+    sample_weight="no_validation",
+    **check_params,
+):
+    """Validate ``X`` (and ``y``) and set or check ``n_features_in_``/``feature_names_in_``.
+
+    NumPy/pandas input is delegated to :func:`sklearn.utils.validation.validate_data`; dask
+    input is checked lazily with the same messages.
+
+    ``sample_weight``, when passed (None included), is validated with
+    :func:`check_sample_weight` and returned as well; dask frames ``X``, ``y`` and
+    ``sample_weight`` of one fit are converted from one graph (:func:`frames_to_dask_arrays`).
+
+    Returns
+    -------
+    X, or (X, y) when ``y`` is given, or (X, y, sample_weight) when ``sample_weight`` is
+    passed. Dask input returns dask arrays (row chunks of ``y`` aligned with ``X``).
+    """
+    with_weights = not (isinstance(sample_weight, str) and sample_weight == "no_validation")
+    if not with_weights:
+        sample_weight = None
+    elif isinstance(y, str) and y == "no_validation":
+        raise TypeError("internal: validate_data returns sample_weight only with y")
+    no_x = isinstance(X, str) and X == "no_validation"
+    no_y = y is None or (isinstance(y, str) and y == "no_validation")
+    dask_in = (not no_x and is_dask_collection(X)) or (not no_y and is_dask_collection(y))
+    if not dask_in:
+        kwargs = dict(
+            reset=reset,
+            dtype=dtype,
+            ensure_2d=ensure_2d,
+            ensure_all_finite=ensure_all_finite,
+            ensure_min_samples=ensure_min_samples,
+            copy=copy,
+            **check_params,
+        )
+        if not no_y:
+            kwargs.update(y_numeric=y_numeric, multi_output=multi_output)
+        try:
+            out = _sk_validate_data(estimator, X, y, **kwargs)
+        except ValueError as exc:
+            # scikit-learn's "could not convert string to float" does not say which column
+            # or what to do: for a pandas frame with category/string columns, say both
+            message = (
+                non_numeric_message(X)
+                if isinstance(X, pd.DataFrame) and dtype is not None and dtype is not object
+                else None
+            )
+            if message is None:
+                raise
+            raise ValueError(message) from exc
+        return (*out, _weights_or_none(sample_weight, out[0])) if with_weights else out
+    if no_x:
+        raise ValueError("validate_data needs X with dask input")
+    _check_feature_names(estimator, X, reset)
+    if not is_dask_collection(X):
+        X = _in_memory_x_for_dask_y(X, y, estimator, dtype)
+    if isinstance(X, dd.DataFrame) and not no_y and is_dask_frame(y):
+        # X and y of one frame: one task per partition feeds both (see frames_to_dask_arrays)
+        message = non_numeric_message(X)
+        if message:
+            raise ValueError(message)
+        if isinstance(y, dd.DataFrame) and len(y.columns) == 1:
+            y = y[y.columns[0]]
+        # (a scaler's output is read from its source instead: the fit folds the map in)
+        if isinstance(y, dd.Series) and not has_affine_record(X):
+            weights = sample_weight if is_dask_frame(sample_weight) else None
+            X, y, weights = frames_to_dask_arrays(X, y, weights)
+            if weights is not None:
+                sample_weight = weights
+    Xa = check_array(
+        X,
+        dtype=dtype,
+        ensure_2d=ensure_2d,
+        ensure_all_finite=ensure_all_finite,
+        ensure_min_samples=ensure_min_samples,
+        estimator=estimator,
+    )
+    if Xa.ndim == 2:
+        _check_n_features(estimator, Xa.shape[1], reset)
+    if no_y:
+        if y is None and estimator.__sklearn_tags__().target_tags.required:
+            check_y(None, estimator=estimator)
+        return Xa
+    if multi_output and is_dask_array(y) and y.ndim == 2:
+        ya = y
+    else:
+        ya = check_y(y, y_numeric=y_numeric, estimator=estimator)
+    ya = check_consistent_rows(Xa, ya)
+    if with_weights:
+        return Xa, ya, _weights_or_none(sample_weight, Xa)
+    return Xa, ya
+
+
+def _weights_or_none(sample_weight, X):
+    if sample_weight is None:
+        return None
+    return check_sample_weight(sample_weight, X, dtype=np.float64)

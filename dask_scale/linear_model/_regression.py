@@ -1,0 +1,271 @@
+"""LinearRegression and PoissonRegression: single-output GLMs trained block by block."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import RegressorMixin
+from sklearn.metrics import d2_tweedie_score, r2_score
+from sklearn.utils.validation import check_is_fitted
+
+from .._fitting import all_or_nothing
+from .._graph import map_rows, reduce_blocks
+from .._validation import (
+    check_n_rows,
+    check_sample_weight,
+    is_dask_array,
+    is_dask_frame,
+    validate_data,
+)
+from . import _predict
+from ._glm import _FLOATS, _GLM, _scaled_input, common_params_doc
+from ._solvers import GLMObjective, make_solver
+from ._solvers._objective import POISSON, SQUARED
+
+__all__ = ["LinearRegression", "PoissonRegression"]
+
+
+def _target_stats_chunk(yb, swb):
+    """``(n_rows, sum of weights, weighted sum of y, min y)`` of one block."""
+    y = np.asarray(yb, dtype=np.float64)
+    n = y.shape[0]
+    if swb is None:
+        return n, float(n), float(y.sum()), float(y.min(initial=np.inf))
+    sw = np.asarray(swb, dtype=np.float64)
+    return n, float(sw.sum()), float(sw @ y), float(y.min(initial=np.inf))
+
+
+def _target_stats_combine(parts):
+    return (
+        sum(p[0] for p in parts),
+        sum(p[1] for p in parts),
+        sum(p[2] for p in parts),
+        min(p[3] for p in parts),
+    )
+
+
+class _GLMRegressor(RegressorMixin, _GLM):
+    """Single-output GLM regressors (squared error, Poisson)."""
+
+    _family = "regressor"
+    _loss_family = SQUARED
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model.
+
+        Parameters
+        ----------
+        X : array-like, dask array or dask DataFrame of shape (n_samples, n_features)
+        y : array-like, dask array or dask Series of shape (n_samples,)
+        sample_weight : array-like, dask array or None, default=None
+
+        Returns
+        -------
+        self
+        """
+        with all_or_nothing(self):
+            return self._fit(X, y, sample_weight)
+
+    def _fit(self, X, y, sample_weight):
+        self._validate_params()
+        penalty = self._make_penalty()
+        make_solver(self.solver, penalty, self.solver_kwargs)
+        X, y, sw = self._validate_fit_input(X, y, sample_weight)
+        if is_dask_array(y):
+            check = {0: "y", 1: "sample_weight"} if sw is not None else {0: "y"}
+            n_rows, sw_sum, swy, y_min = reduce_blocks(
+                _target_stats_chunk,
+                [y, sw],
+                combine=_target_stats_combine,
+                check_finite=check,
+                name="glm-target",
+            )
+        else:
+            y = np.ascontiguousarray(y, dtype=np.float64)
+            n_rows, sw_sum, swy, y_min = _target_stats_chunk(y, sw)
+        check_n_rows(self, n_rows, X.shape[1])
+        if not sw_sum > 0:
+            raise ValueError(
+                "Sample weights sum to zero: at least one sample needs a positive weight."
+            )
+        self._check_target(y_min)
+        X, affine = _scaled_input(X)
+        obj = GLMObjective(
+            X,
+            y,
+            sw,
+            family=self._loss_family,
+            n_outputs=1,
+            fit_intercept=self.fit_intercept,
+            C=self.C,
+            penalty=penalty,
+            sw_sum=sw_sum,
+            check_finite=is_dask_array(X),
+            affine=affine,
+        )
+        w0 = self._warm_start_w(obj)
+        if w0 is None:
+            w0 = np.zeros(obj.size)
+            if self.fit_intercept:
+                w0[-1] = self._initial_intercept(swy / sw_sum)
+        res = self._solve(obj, w0)
+        coef, intercept = obj.split(res.w)
+        self.coef_ = coef[0]
+        self.intercept_ = float(intercept[0]) if self.fit_intercept else 0.0
+        self.n_iter_ = int(res.n_iter)
+        return self
+
+    def _check_target(self, y_min):
+        pass
+
+    def _initial_intercept(self, y_mean):
+        return y_mean
+
+    def _score_value(self, sums):
+        raise NotImplementedError
+
+    def _predict_func(self):
+        return _predict.linear_predict
+
+    def predict(self, X):
+        """Predicted target, shape (n_samples,); follows the input kind."""
+        Xv, frame = self._predict_input(X)
+        return map_rows(
+            self._predict_func(),
+            Xv,
+            self.coef_,
+            float(self.intercept_),
+            out_dtype=np.float64,
+            frame=frame,
+        )
+
+    def score(self, X, y, sample_weight=None):
+        """R² (LinearRegression) or D² (PoissonRegression: fraction of Poisson deviance
+        explained), sample-weighted, as a Python float (one pass for dask input)."""
+        check_is_fitted(self)
+        if not (is_dask_array(X) or is_dask_frame(X) or is_dask_array(y) or is_dask_frame(y)):
+            return self._numpy_score(y, self.predict(X), sample_weight)
+        Xv, yv = validate_data(self, X, y, reset=False, dtype=_FLOATS, y_numeric=True)
+        sw = None if sample_weight is None else check_sample_weight(sample_weight, Xv)
+        sums = reduce_blocks(
+            _predict.regression_score_sums,
+            [Xv, yv, sw],
+            (self.coef_, float(self.intercept_), self._loss_family),
+            combine=_predict.merge_score_sums,
+            check_finite={0: "X", 1: "y"},
+            name="glm-score",
+        )
+        return float(self._score_value(sums))
+
+
+@common_params_doc
+class LinearRegression(_GLMRegressor):
+    """Least-squares linear regression with an optional penalty, trained block by block.
+
+    Minimises ``C * sum_i sw_i * 0.5 * (y_i - x_i @ coef - intercept)**2 + penalty(coef)``
+    (intercept not penalised). In scikit-learn's terms: ``penalty='l2'`` with ``C`` is
+    :class:`sklearn.linear_model.Ridge` with ``alpha = 1 / C``; ``penalty='l1'`` is
+    :class:`~sklearn.linear_model.Lasso` with ``alpha = 1 / (C * sum(sw))``;
+    ``penalty='elasticnet'`` is :class:`~sklearn.linear_model.ElasticNet` with the same
+    ``l1_ratio`` and ``alpha = 1 / (C * sum(sw))``; ``penalty=None`` is ordinary least squares.
+
+    Parameters
+    ----------
+    penalty : {"l2", "l1", "elasticnet", None}, default="l2"
+        Penalty on ``coef`` (dask-ml's default); see ``C``. ``"elastic_net"`` is accepted.
+    {common}
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,)
+    intercept_ : float
+    n_iter_ : int
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Only when ``X`` has string column names.
+
+    Examples
+    --------
+    >>> import dask.array as da
+    >>> from sklearn.datasets import make_regression
+    >>> from dask_scale.linear_model import LinearRegression
+    >>> X, y = make_regression(n_samples=500, n_features=5, random_state=0)
+    >>> reg = LinearRegression(penalty=None).fit(da.from_array(X, chunks=100), y)
+    >>> round(reg.score(X, y), 3)
+    1.0
+    """
+
+    _loss_family = SQUARED
+
+    def _numpy_score(self, y, pred, sample_weight):
+        return float(r2_score(y, pred, sample_weight=sample_weight))
+
+    def _score_value(self, sums):
+        ss_res, (_, _, _, m2) = sums
+        ss_tot = float(m2[0])
+        if ss_tot <= 0:
+            return 1.0 if ss_res == 0 else 0.0
+        return 1.0 - ss_res / ss_tot
+
+
+@common_params_doc
+class PoissonRegression(_GLMRegressor):
+    """Poisson regression (log link) for counts and rates, trained block by block.
+
+    Minimises ``C * sum_i sw_i * (exp(eta_i) - y_i * eta_i) + penalty(coef)`` with
+    ``eta_i = x_i @ coef + intercept`` (the half Poisson deviance up to a constant; intercept
+    not penalised). ``penalty='l2'`` with ``C`` is
+    :class:`sklearn.linear_model.PoissonRegressor` with ``alpha = 1 / (C * sum(sw))``.
+
+    Parameters
+    ----------
+    penalty : {"l2", "l1", "elasticnet", None}, default="l2"
+        Penalty on ``coef``; see ``C``. ``"elastic_net"`` is accepted.
+    {common}
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,)
+    intercept_ : float
+    n_iter_ : int
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Only when ``X`` has string column names.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dask_scale.linear_model import PoissonRegression
+    >>> X = np.array([[1, 2], [2, 3], [3, 4], [4, 3]])
+    >>> y = np.array([12, 17, 22, 21])
+    >>> PoissonRegression().fit(X, y).predict([[1, 1], [3, 4]]).round(1)
+    array([10.4, 22.1])
+    """
+
+    _loss_family = POISSON
+
+    def _check_target(self, y_min):
+        if y_min < 0:
+            raise ValueError(
+                f"PoissonRegression requires non-negative y (counts or rates), but y has "
+                f"negative values (minimum {y_min}). Use LinearRegression for signed targets."
+            )
+
+    def _initial_intercept(self, y_mean):
+        return float(np.log(y_mean)) if y_mean > 0 else 0.0
+
+    def _predict_func(self):
+        return _predict.poisson_predict
+
+    def _numpy_score(self, y, pred, sample_weight):
+        return float(d2_tweedie_score(y, pred, sample_weight=sample_weight, power=1))
+
+    def _score_value(self, sums):
+        dev, (_, _, null) = sums
+        if null <= 0:
+            return 1.0 if dev == 0 else 0.0
+        return 1.0 - dev / null
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.positive_only = True
+        return tags
