@@ -166,11 +166,15 @@ def test_block_states_stay_on_their_worker_and_only_summaries_travel(
         steps = [states.step(_where, (payload_rows,)) for _ in range(4)]
         # the scheduler knows the last step's tasks only: one state per block in memory, and
         # no lineage of earlier steps (released tasks kept for recomputation)
-        deadline = time.monotonic() + 10
-        while len(tasks := client.run_on_scheduler(_blockstate_tasks)) > 3 * n_blocks + 1:
+        # (the release of the previous step's tasks is asynchronous: wait for it)
+        def settled(tasks):
+            in_memory = sum(state == "memory" for _, state in tasks)
+            return len(tasks) <= 3 * n_blocks + 1 and in_memory == n_blocks
+
+        deadline = time.monotonic() + 20
+        while not settled(tasks := client.run_on_scheduler(_blockstate_tasks)):
             assert time.monotonic() < deadline, tasks[:8]
             time.sleep(0.05)
-        assert sum(state == "memory" for _, state in tasks) == n_blocks, tasks[:8]
     served = sum(client.run(_served).values()) - before
     workers = [[s[0] for s in step] for step in steps]
     # after the first step, each block runs where its state is (persisted: from the start)
