@@ -278,7 +278,8 @@ def _cluster_partials(client, chunk, arrays, params, check_finite, name, block_i
     groups = {}
     for i, home in enumerate(homes):
         groups.setdefault(home, []).append(i)
-    graph = {k: v for k, v in dsk.items() if k not in set(level)}
+    chunk_keys = set(level)
+    graph = {k: v for k, v in dsk.items() if k not in chunk_keys}
     param_key = f"{prefix}-params"
     group_keys = []
     for n, (_, indices) in enumerate(sorted(groups.items())):

@@ -212,11 +212,26 @@ def _cast_keeps_values(values, expected):
         return None
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        cast = values.astype(expected)
-    if got.kind == expected.kind == "f" or np.can_cast(got, expected, "safe"):
-        return cast
-    # e.g. int64 -> int8, float -> int, str -> narrower str: made if nothing changes
-    return cast if np.array_equal(cast.astype(got), values) else None
+        try:
+            cast = values.astype(expected)
+        except (UnicodeEncodeError, ValueError, OverflowError):
+            return None
+    if got.kind in "biu" and expected.kind in "biu":
+        # within the integers (bool included) compare values, not bits: a round trip
+        # through a signed/unsigned pair gives the bits back but not the values
+        if values.size == 0 or expected.kind == "b":
+            return cast if values.size == 0 or np.isin(values, (0, 1)).all() else None
+        info = np.iinfo(expected)
+        return cast if info.min <= values.min() and values.max() <= info.max else None
+    if got.kind == expected.kind == "f":
+        # a narrower float changes only the precision; a finite value that overflows is lost
+        return cast if not (np.isfinite(values) & ~np.isfinite(cast)).any() else None
+    # int -> float (exact below 2**53 for float64), float -> int, str -> narrower str:
+    # made if every value comes back
+    same = cast.astype(got) == values
+    if got.kind == "f":
+        same |= np.isnan(values) & np.isnan(cast.astype(got))
+    return cast if np.all(same) else None
 
 
 def _cast_to_meta(out, meta, estimator, method):

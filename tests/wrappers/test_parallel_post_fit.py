@@ -485,3 +485,41 @@ def test_blockwise_r2_of_a_target_with_a_large_mean_equals_sklearn():
     assert wrapper.score(frame, dd.from_pandas(pd.Series(y), npartitions=20)) == pytest.approx(
         expected, rel=1e-9
     )
+
+
+@pytest.mark.parametrize(
+    "values, dtype",
+    [
+        (np.array([-1, 5]), "uint64"),  # the bits come back, the sign does not
+        (np.array([2**63], dtype=np.uint64), "int64"),
+        (np.array([2**53 + 1]), "float64"),  # an integer label float64 cannot hold
+        (np.array([1e300]), "float32"),  # overflows to inf
+        (np.array(["é"]), "S2"),  # not ASCII
+        (np.array([0, 1, 2]), "bool"),
+        (np.array([1.5]), "int64"),
+        (np.array([np.nan]), "int64"),
+    ],
+)
+def test_casts_that_change_a_value_contradict_the_meta(values, dtype):
+    from dask_scale.wrappers._blockwise import _cast_keeps_values
+
+    assert _cast_keeps_values(values, dtype) is None
+
+
+@pytest.mark.parametrize(
+    "values, dtype",
+    [
+        (np.array([0, 1, 2]), "int8"),
+        (np.array([0, 1]), "bool"),
+        (np.array([1, 2]), "float64"),
+        (np.array([1.0, 2.5]), "float32"),
+        (np.array([1.0, np.nan]), "float32"),
+        (np.array(["ab"]), "U4"),
+    ],
+)
+def test_casts_that_keep_the_values_are_made(values, dtype):
+    from dask_scale.wrappers._blockwise import _cast_keeps_values
+
+    out = _cast_keeps_values(values, dtype)
+    assert out is not None and out.dtype == np.dtype(dtype)
+    np.testing.assert_array_equal(out.astype(values.dtype), values)
