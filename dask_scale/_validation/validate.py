@@ -95,8 +95,8 @@ def validate_data(
         message = non_numeric_message(X)
         if message:
             raise ValueError(message)
-        if isinstance(y, dd.DataFrame) and len(y.columns) == 1:
-            y = y[y.columns[0]]
+        if not multi_output and isinstance(y, dd.DataFrame) and len(y.columns) == 1:
+            y = y[y.columns[0]]  # as check_y would (a multi-output y keeps its column)
         # (a scaler's output is read from its source instead: the fit folds the map in)
         if isinstance(y, dd.Series) and not has_affine_record(X):
             weights = sample_weight if is_dask_frame(sample_weight) else None
