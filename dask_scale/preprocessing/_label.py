@@ -26,13 +26,18 @@ def _known_categories(dtype):
     return cats is not None and "__UNKNOWN_CATEGORIES__" not in list(cats)
 
 
+def _codes_dtype(dtype):
+    """The integer dtype pandas gives the codes of a categorical of ``dtype`` (int8 for few)."""
+    return pd.Categorical([], dtype=dtype).codes.dtype
+
+
 def _as_1d(y):
-    """``y`` as a NumPy 1-D array, a 1-D dask array or a dask Series (read as it is)."""
-    if isinstance(y, dd.DataFrame):
+    """``y`` as a 1-D NumPy array, a pandas Series, a 1-D dask array or a dask Series."""
+    if isinstance(y, (pd.DataFrame, dd.DataFrame)):
         if len(y.columns) != 1:
             raise ValueError(f"y must be 1-D; got a DataFrame with {len(y.columns)} columns.")
         y = y[y.columns[0]]
-    if isinstance(y, dd.Series):
+    if isinstance(y, (pd.Series, dd.Series)):
         return y
     if isinstance(y, da.Array):
         if y.ndim == 2 and y.shape[1] == 1:
@@ -40,21 +45,35 @@ def _as_1d(y):
         if y.ndim != 1:
             raise ValueError(f"y should be a 1d array, got an array of shape {y.shape} instead.")
         return y
-    if isinstance(y, pd.DataFrame) and y.shape[1] == 1:
-        y = y.iloc[:, 0]
-    if isinstance(y, pd.Series):
-        return column_values(y)
-    return column_values(column_or_1d(y, warn=True))
+    return column_or_1d(y, warn=True)
 
 
-def _codes_block(block, classes):
+def _unseen(values):
+    unseen = sorted({str(v) for v in values})[:10]
+    return ValueError(f"y contains previously unseen labels: {unseen}")
+
+
+def _codes_block(block, classes, categories, dtype):
+    """Codes of one block: the index of each label in ``classes``, as ``dtype``.
+
+    A categorical block whose categories are ``categories`` (the fitted ones) gives its own
+    codes; any other block is looked up by value.
+    """
+    if (
+        categories is not None
+        and _is_categorical(block)
+        and block.cat.categories.equals(categories)
+    ):
+        codes = block.cat.codes.to_numpy()
+        if (codes < 0).any():
+            raise _unseen([np.nan])
+        return codes.astype(dtype, copy=False)
     values = column_values(block)
-    lookup = pd.Index(classes, dtype=object) if classes.dtype.kind == "O" else pd.Index(classes)
+    lookup = pd.Index(classes, dtype=object) if classes.dtype.kind in "OUS" else pd.Index(classes)
     codes = lookup.get_indexer(values)
     if (codes < 0).any():
-        unseen = sorted({str(v) for v in values[codes < 0]})[:10]
-        raise ValueError(f"y contains previously unseen labels: {unseen}")
-    return codes.astype(np.int64)
+        raise _unseen(values[codes < 0])
+    return codes.astype(dtype)
 
 
 def _labels_block(block, classes):
@@ -69,15 +88,21 @@ def _labels_block(block, classes):
 class LabelEncoder(TransformerMixin, BaseEstimator):
     """Encode target labels with values between 0 and n_classes-1.
 
-    ``classes_`` are the sorted distinct labels (found in one pass over dask input), or,
-    with ``use_categorical`` and a categorical ``y`` with known categories, the categories
-    in their order (no pass). Works on NumPy arrays, pandas Series, dask arrays and dask
-    Series; dask input gives lazy dask arrays.
+    ``classes_`` are the sorted distinct labels (found in one pass over dask input), with
+    the input's dtype as scikit-learn keeps it (``<U1`` for a NumPy array of one-letter
+    strings, object for pandas strings). With ``use_categorical`` and a categorical ``y``
+    (pandas or dask Series), they are the categories in their order instead, unobserved
+    ones included, and the codes are the categorical's own codes in its code dtype
+    (``int8`` for up to 127 categories); a dask Series with unknown categories is made
+    known first (one pass, dask's ``cat.as_known``). Works on NumPy arrays, pandas
+    Series, dask arrays and dask Series; dask input gives lazy dask arrays (with unknown
+    chunk sizes for a dask Series).
 
     Parameters
     ----------
     use_categorical : bool, default=True
-        Take the classes from the categories of a categorical ``y`` (dask-ml's behaviour).
+        Take the classes from the categories of a categorical ``y`` (dask-ml's behaviour);
+        False encodes a categorical by its sorted observed values, as scikit-learn does.
 
     Attributes
     ----------
@@ -85,6 +110,14 @@ class LabelEncoder(TransformerMixin, BaseEstimator):
         The labels.
     dtype_ : pandas.CategoricalDtype or None
         The dtype of ``y`` when the classes came from its categories.
+
+    Examples
+    --------
+    >>> import dask.dataframe as dd
+    >>> import pandas as pd
+    >>> y = dd.from_pandas(pd.Series(["a", "a", "b"], dtype="category"), npartitions=2)
+    >>> LabelEncoder().fit_transform(y).compute()
+    array([0, 0, 1], dtype=int8)
     """
 
     _parameter_constraints: dict = {"use_categorical": ["boolean"]}
@@ -104,18 +137,23 @@ class LabelEncoder(TransformerMixin, BaseEstimator):
         self : object
         """
         self._validate_params()
-        if self.use_categorical and _is_categorical(y) and _known_categories(y.dtype):
+        y = _as_1d(y)
+        if self.use_categorical and _is_categorical(y):
+            if not _known_categories(y.dtype):
+                y = y.cat.as_known()
             self.classes_ = np.asarray(y.dtype.categories)
             self.dtype_ = y.dtype
             return self
-        y = _as_1d(y)
         if is_dask_collection(y):
             uniques, _, missing = reduce_blocks(
                 column_counts, [y], combine=merge_value_counts, name="label-encoder"
             )
         else:
             uniques, _, missing = column_counts(y)
-        self.classes_ = sort_uniques(uniques, missing > 0, 0)
+        classes = sort_uniques(uniques, missing > 0, 0)
+        if y.dtype.kind in "US":
+            classes = classes.astype(y.dtype)
+        self.classes_ = classes
         self.dtype_ = None
         return self
 
@@ -141,15 +179,21 @@ class LabelEncoder(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        y_encoded : ndarray or dask array of shape (n_samples,), int64
+        y_encoded : ndarray or dask array of shape (n_samples,)
+            int64, or the categories' code dtype when the classes came from a
+            categorical's categories.
         """
         check_is_fitted(self, "classes_")
+        dtype_ = getattr(self, "dtype_", None)
+        categories = None if dtype_ is None else dtype_.categories
+        dtype = np.dtype(np.int64) if dtype_ is None else _codes_dtype(dtype_)
         y = _as_1d(y)
+        args = (self.classes_, categories, dtype)
         if is_dask_collection(y):
-            return map_row_blocks(_codes_block, y, self.classes_, meta=np.empty(0, np.int64))
+            return map_row_blocks(_codes_block, y, *args, meta=np.empty(0, dtype))
         if y.shape[0] == 0:
-            return np.asarray([], dtype=np.int64)
-        return _codes_block(y, self.classes_)
+            return np.asarray([], dtype=dtype)
+        return _codes_block(y, *args)
 
     def inverse_transform(self, y):
         """Map codes back to the labels.
@@ -160,7 +204,7 @@ class LabelEncoder(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        y_original : ndarray or dask array of shape (n_samples,)
+        y_original : ndarray or dask array of shape (n_samples,), of ``classes_``'s dtype
         """
         check_is_fitted(self, "classes_")
         if is_dask_collection(y):

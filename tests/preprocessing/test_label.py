@@ -53,3 +53,90 @@ def test_unseen_labels():
     with pytest.raises(ValueError, match="previously unseen labels"):
         le.inverse_transform(np.array([0, 5]))
     assert pickle.loads(pickle.dumps(le)).transform(["b"])[0] == 1
+
+
+@pytest.mark.parametrize(
+    "y",
+    [
+        np.array(["b", "a", "c", "a"]),
+        np.array(["bb", "a", "ccc"]),
+        np.array([3, 1, 2, 1], dtype=np.int8),
+        np.array([1.5, 0.5, 1.5], dtype=np.float32),
+    ],
+)
+@pytest.mark.parametrize("container", ["numpy", "dask", "dask-unknown", "list"])
+def test_classes_keep_the_input_dtype_as_sklearn(y, container):
+    ref = skp.LabelEncoder().fit(y if container != "list" else list(y))
+    if container == "numpy":
+        yc = y
+    elif container == "list":
+        yc = list(y)
+    else:
+        yc = da.from_array(y, chunks=2)
+        if container == "dask-unknown":
+            yc = yc[yc == yc]
+    ours = LabelEncoder().fit(yc)
+    assert ours.classes_.dtype == ref.classes_.dtype
+    np.testing.assert_array_equal(ours.classes_, ref.classes_)
+    codes = np.asarray(ours.transform(yc))
+    assert codes.dtype == np.int64
+    back = ours.inverse_transform(codes)
+    assert back.dtype == ref.inverse_transform(codes).dtype
+
+
+@pytest.mark.parametrize("container", ["pandas", "dask", "dask-unknown"])
+def test_categorical_codes_keep_their_dtype(container):
+    # dask-ml's documented example: a categorical dask Series gives int8 codes.
+    s = pd.Series(["a", "a", "b"], dtype="category")
+    y = {"pandas": s, "dask": dd.from_pandas(s, npartitions=2)}.get(container)
+    if container == "dask-unknown":
+        y = dd.from_pandas(s.astype(str), npartitions=2).astype("category")
+        assert not y.cat.known
+    le = LabelEncoder()
+    out = le.fit_transform(y)
+    if container == "pandas":
+        assert isinstance(out, np.ndarray)
+    else:
+        assert isinstance(out, da.Array)
+        assert out.dtype == np.int8
+        out = out.compute()
+    assert out.dtype == np.int8
+    assert isinstance(le.dtype_, pd.CategoricalDtype)
+    assert isinstance(le.classes_, np.ndarray)
+    np.testing.assert_array_equal(le.classes_[out], ["a", "a", "b"])
+    if container == "dask-unknown":
+        # the categories dask's ``cat.as_known`` finds, in its order
+        assert sorted(le.classes_) == ["a", "b"]
+        return
+    np.testing.assert_array_equal(out, [0, 0, 1])
+    np.testing.assert_array_equal(le.classes_, ["a", "b"])
+    # the fitted codes apply to plain labels too, in the same dtype
+    np.testing.assert_array_equal(le.transform(np.array(["b", "a"])), np.array([1, 0], np.int8))
+    assert le.transform(np.array(["b"])).dtype == np.int8
+    np.testing.assert_array_equal(le.inverse_transform(np.array([1, 0])), ["b", "a"])
+
+
+def test_categorical_codes_with_many_categories_and_unobserved_ones():
+    cats = [f"c{i:03d}" for i in range(300)]
+    s = pd.Series(pd.Categorical(["c002", "c299", "c002"], categories=cats))
+    le = LabelEncoder().fit(dd.from_pandas(s, npartitions=2))
+    assert len(le.classes_) == 300  # unobserved categories stay classes
+    codes = le.transform(dd.from_pandas(s, npartitions=2)).compute()
+    assert codes.dtype == s.cat.codes.dtype == np.int16
+    np.testing.assert_array_equal(codes, [2, 299, 2])
+    # scikit-learn's behaviour with use_categorical=False: observed values only, int64
+    le = LabelEncoder(use_categorical=False).fit(s)
+    ref = skp.LabelEncoder().fit(s)
+    np.testing.assert_array_equal(le.classes_, ref.classes_)
+    assert le.transform(s).dtype == ref.transform(s).dtype
+
+
+def test_categorical_other_categories_are_recoded_and_missing_values_raise():
+    s = pd.Series(pd.Categorical(["b", "a"], categories=["b", "a"]))
+    le = LabelEncoder().fit(s)
+    other = pd.Series(pd.Categorical(["a", "b", "a"], categories=["a", "b", "z"]))
+    np.testing.assert_array_equal(le.transform(other), [1, 0, 1])
+    with pytest.raises(ValueError, match="previously unseen labels"):
+        le.transform(pd.Series(pd.Categorical(["z"], categories=["a", "z"])))
+    with pytest.raises(ValueError, match="previously unseen labels"):
+        le.transform(pd.Series(pd.Categorical(["a", None], categories=["b", "a"])))
