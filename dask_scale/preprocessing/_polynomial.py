@@ -6,6 +6,7 @@ import numbers
 from itertools import chain, combinations, combinations_with_replacement
 
 import numpy as np
+import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
@@ -67,9 +68,11 @@ class PolynomialFeatures(TransformerMixin, BaseEstimator):
         Include the constant column of ones.
     order : {'C', 'F'}, default='C'
         Memory layout of NumPy output.
-    preserve_dataframe : bool, default=True
-        Return a dask DataFrame (with ``get_feature_names_out`` columns) for dask DataFrame
-        input; False returns a dask array (dask-ml's default).
+    preserve_dataframe : bool, default=False
+        If True, a pandas DataFrame gives a pandas DataFrame and a dask DataFrame a dask
+        DataFrame, with the input's index (and divisions) and the
+        ``get_feature_names_out`` names as columns, as dask-ml documents. False (the
+        default, dask-ml's and scikit-learn's behaviour) returns NumPy or dask arrays.
 
     Attributes
     ----------
@@ -93,7 +96,7 @@ class PolynomialFeatures(TransformerMixin, BaseEstimator):
 
     def __init__(
         self, degree=2, *, interaction_only=False, include_bias=True, order="C",
-        preserve_dataframe=True,
+        preserve_dataframe=False,
     ):
         self.degree = degree
         self.interaction_only = interaction_only
@@ -163,11 +166,15 @@ class PolynomialFeatures(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        XP : ndarray, dask array or dask DataFrame of shape (n_samples, `n_output_features_`)
+        XP : ndarray, dask array, pandas or dask DataFrame of shape \
+                (n_samples, `n_output_features_`)
+            A DataFrame (for DataFrame input) only with ``preserve_dataframe=True``.
         """
         check_is_fitted(self)
+        pandas_frame = X if isinstance(X, pd.DataFrame) else None
         X, frame = validate_numeric(self, X, reset=False, allow_nan=False, dtype=FLOAT_DTYPES)
-        return transform_rows(
+        names = self.get_feature_names_out()
+        out = transform_rows(
             _polynomial_block,
             X,
             frame if self.preserve_dataframe else None,
@@ -175,9 +182,12 @@ class PolynomialFeatures(TransformerMixin, BaseEstimator):
             self.order,
             n_out=self.n_output_features_,
             out_dtype=X.dtype,
-            names=self.get_feature_names_out(),
+            names=names,
             allow_nan=False,
         )
+        if self.preserve_dataframe and pandas_frame is not None:
+            out = pd.DataFrame(out, index=pandas_frame.index, columns=list(names), copy=False)
+        return out
 
     def get_feature_names_out(self, input_features=None):
         """Output feature names, e.g. ``"x0 x1"`` or ``"x0^2"``.

@@ -177,3 +177,79 @@ def test_pickle():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         np.testing.assert_array_equal(again.transform(X), est.transform(X))
+
+
+# -- DataFrames: index, divisions, columns and dtypes of the output ----------------------
+
+
+def _frames():
+    """Frames with a non-default index, one per dtype case, with missing values to fill."""
+    rng = np.random.default_rng(5)
+    n = 60
+    index = pd.Index(np.arange(1000, 1000 + 3 * n, 3), name="key")
+    f32 = rng.normal(size=(n, 2)).astype(np.float32)
+    f32[rng.random(f32.shape) < 0.2] = np.nan
+    ints = rng.integers(0, 4, size=(n, 2))
+    ints[rng.random(ints.shape) < 0.2] = -1
+    return {
+        # float32 columns stay float32 (as scikit-learn keeps float32 arrays)
+        "float32": (pd.DataFrame(f32, columns=["a", "b"], index=index), {}),
+        # int columns imputed with an int (missing marker -1) stay int64
+        "int64": (
+            pd.DataFrame(ints, columns=["i", "j"], index=index),
+            {"missing_values": -1, "strategy": "most_frequent"},
+        ),
+        # mixed float32 / int64 columns: one float64 array, as scikit-learn's output
+        "mixed": (
+            pd.DataFrame({"a": f32[:, 0], "i": ints[:, 0].astype(np.int64)}, index=index),
+            {},
+        ),
+    }
+
+
+@pytest.mark.parametrize("case", ["float32", "int64", "mixed"])
+@pytest.mark.parametrize("strategy", ["mean", "median", "most_frequent", "constant"])
+@pytest.mark.parametrize("container", ["numpy", "dask", "pandas", "dask-frame", "dask-unknown"])
+def test_dataframe_outputs_keep_index_and_dtypes(case, strategy, container):
+    frame, params = _frames()[case]
+    params = {"strategy": strategy, **params}
+    if case == "int64" and strategy == "mean":
+        params["strategy"] = "median"
+    X = frame.to_numpy()
+    Xc = {
+        "numpy": X,
+        "dask": da.from_array(X, chunks=(25, 2)),
+        "pandas": frame,
+        "dask-frame": dd.from_pandas(frame, npartitions=3),
+        "dask-unknown": dd.from_pandas(frame, npartitions=3).clear_divisions(),
+    }[container]
+    ref = SkImputer(**params).fit(frame)
+    expected = ref.transform(frame)
+    ours = SimpleImputer(**params).fit(Xc)
+    out = ours.transform(Xc)
+    if container in ("numpy", "pandas"):
+        # scikit-learn's contract: an ndarray (set_output gives a pandas DataFrame)
+        assert isinstance(out, np.ndarray)
+    elif container == "dask":
+        assert isinstance(out, da.Array)
+    else:
+        assert isinstance(out, dd.DataFrame)
+        assert list(out.columns) == list(ref.get_feature_names_out())
+        assert out.divisions == Xc.divisions
+        assert all(t == expected.dtype for t in out.dtypes)
+        computed = out.compute()
+        pd.testing.assert_index_equal(computed.index, frame.index)
+        assert all(t == expected.dtype for t in computed.dtypes)
+    got = _np(out)
+    assert got.dtype == expected.dtype
+    # exact for median, most_frequent, constant; the mean is summed in float64 by blocks
+    rtol = 1e-6 if strategy == "mean" and expected.dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(got, expected, rtol=rtol)
+
+
+def test_set_output_pandas_keeps_the_index():
+    frame, _ = _frames()["float32"]
+    out = SimpleImputer().set_output(transform="pandas").fit(frame).transform(frame)
+    ref = SkImputer().set_output(transform="pandas").fit(frame).transform(frame)
+    assert isinstance(out, pd.DataFrame)
+    pd.testing.assert_frame_equal(out, ref, rtol=1e-6)

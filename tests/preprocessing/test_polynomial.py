@@ -34,12 +34,12 @@ def test_matches_sklearn_exactly(degree, interaction_only, include_bias):
 def test_dataframes_and_errors():
     frame = pd.DataFrame(X, columns=["a", "b", "c"])
     dframe = dd.from_pandas(frame, npartitions=3)
-    out = PolynomialFeatures().fit(dframe).transform(dframe)
+    out = PolynomialFeatures(preserve_dataframe=True).fit(dframe).transform(dframe)
     assert isinstance(out, dd.DataFrame)
     assert list(out.columns)[:5] == ["1", "a", "b", "c", "a^2"]
     np.testing.assert_array_equal(out.compute().to_numpy(),
                                   skp.PolynomialFeatures().fit_transform(X))
-    arr = PolynomialFeatures(preserve_dataframe=False).fit(dframe).transform(dframe)
+    arr = PolynomialFeatures().fit(dframe).transform(dframe)  # dask-ml's default: an array
     assert isinstance(arr, da.Array)
     with pytest.raises(ValueError, match="min_degree <= max_degree"):
         PolynomialFeatures((3, 2)).fit(X)
@@ -47,3 +47,57 @@ def test_dataframes_and_errors():
     Xn[0, 0] = np.nan
     with pytest.raises(ValueError, match="NaN"):
         PolynomialFeatures().fit(X).transform(da.from_array(Xn, chunks=(50, 3))).compute()
+
+
+def _frame(dtype):
+    rng = np.random.default_rng(2)
+    index = pd.Index(np.arange(500, 500 - 2 * 90, -2), name="row")  # non-default, decreasing
+    if dtype == "mixed":
+        data = {"a": rng.normal(size=90).astype(np.float32), "i": rng.integers(0, 9, 90)}
+    else:
+        data = {"a": rng.normal(size=90).astype(dtype), "b": rng.normal(size=90).astype(dtype)}
+    return pd.DataFrame(data, index=index)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, "mixed"])
+@pytest.mark.parametrize("container", ["numpy", "dask", "pandas", "dask-frame", "dask-unknown"])
+@pytest.mark.parametrize("preserve_dataframe", [False, True])
+def test_preserve_dataframe(dtype, container, preserve_dataframe):
+    frame = _frame(dtype)
+    if container == "dask-frame":
+        frame = frame.sort_index()  # from_pandas with divisions needs a sorted index
+    X = frame.to_numpy()
+    Xc = {
+        "numpy": X,
+        "dask": da.from_array(X, chunks=(40, 2)),
+        "pandas": frame,
+        "dask-frame": dd.from_pandas(frame, npartitions=3),
+        "dask-unknown": dd.from_pandas(frame, npartitions=3, sort=False),
+    }[container]
+    if container == "dask-unknown":
+        assert not Xc.known_divisions
+    ref = skp.PolynomialFeatures(degree=3).fit(frame)
+    expected = ref.transform(frame)
+    ours = PolynomialFeatures(degree=3, preserve_dataframe=preserve_dataframe).fit(Xc)
+    out = ours.transform(Xc)
+    is_frame = container in ("pandas", "dask-frame", "dask-unknown")
+    if not (preserve_dataframe and is_frame):
+        assert isinstance(out, np.ndarray if container in ("numpy", "pandas") else da.Array)
+        got = out if isinstance(out, np.ndarray) else out.compute()
+    else:
+        names = list(ref.get_feature_names_out())
+        if container == "pandas":
+            assert isinstance(out, pd.DataFrame)
+            computed = out
+        else:
+            assert isinstance(out, dd.DataFrame)
+            assert out.divisions == Xc.divisions
+            assert list(out.columns) == names
+            assert all(t == expected.dtype for t in out.dtypes)
+            computed = out.compute()
+        assert list(computed.columns) == names
+        pd.testing.assert_index_equal(computed.index, frame.index)
+        assert all(t == expected.dtype for t in computed.dtypes)
+        got = computed.to_numpy()
+    assert got.dtype == expected.dtype
+    np.testing.assert_array_equal(got, expected)  # bit for bit
