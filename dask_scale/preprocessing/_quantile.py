@@ -186,7 +186,8 @@ class QuantileTransformer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
         self.references_ = np.linspace(0, 1, self.n_quantiles_, endpoint=True)
         percents = self.references_ * 100
         if is_dask_collection(X):
-            self.quantiles_ = sketch_quantiles(sketch, percents).astype(X.dtype)
+            # float64 whatever X's dtype, as scikit-learn's nanpercentile gives them
+            self.quantiles_ = sketch_quantiles(sketch, percents)
         else:
             rng = check_random_state(self.random_state)
             if self.subsample is not None and self.subsample < n_samples:

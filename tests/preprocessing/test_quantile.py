@@ -115,3 +115,76 @@ def test_any_chunking_keeps_sketched_quantiles_within_the_stated_bound(cuts, fra
         for p, q in zip(ours.references_, ours.quantiles_[:, j], strict=True):
             assert np.count_nonzero(x < q) <= p * (n - 1) + eps * n + 1
             assert np.count_nonzero(x <= q) >= p * (n - 1) - eps * n
+
+
+def _frame(case, n=300):
+    rng = np.random.default_rng(4)
+    index = pd.Index(rng.permutation(np.arange(10_000, 10_000 + 7 * n, 7)), name="id")
+    a = rng.lognormal(size=n)
+    a[::11] = np.nan
+    if case == "mixed":
+        data = {"a": a.astype(np.float32), "i": rng.integers(0, 20, n)}
+    else:
+        data = {"a": a.astype(case), "b": rng.normal(size=n).astype(case)}
+    return pd.DataFrame(data, index=index)
+
+
+@pytest.mark.parametrize("case", [np.float32, np.float64, "mixed"])
+@pytest.mark.parametrize("container", ["numpy", "dask", "pandas", "dask-frame", "dask-unknown"])
+def test_dataframe_outputs_keep_index_and_dtypes(case, container):
+    frame = _frame(case)
+    if container == "dask-frame":
+        frame = frame.sort_index()
+    X = frame.to_numpy()
+    Xc = {
+        "numpy": X,
+        "dask": da.from_array(X, chunks=(70, 2)),
+        "pandas": frame,
+        "dask-frame": dd.from_pandas(frame, npartitions=4),
+        "dask-unknown": dd.from_pandas(frame, npartitions=4, sort=False),
+    }[container]
+    if container == "dask-unknown":
+        assert not Xc.known_divisions
+    ref = skp.QuantileTransformer(n_quantiles=100).fit(frame)
+    expected = ref.transform(frame)
+    ours = QuantileTransformer(n_quantiles=100).fit(Xc)
+    assert ours.quantiles_.dtype == ref.quantiles_.dtype  # float64 for float32 input too
+    # 300 rows <= subsample: the dask sketch is exact, so the quantiles equal scikit-learn's
+    # (float32 columns: NumPy interpolates their percentiles in other precision, 1e-9)
+    exact = expected.dtype == np.float64 or container in ("numpy", "pandas")
+    rtol = 0 if exact else 1e-8
+    np.testing.assert_allclose(ours.quantiles_, ref.quantiles_, rtol=rtol, atol=0)
+    out = ours.transform(Xc)
+    if container in ("numpy", "pandas"):
+        assert isinstance(out, np.ndarray)  # scikit-learn's contract (set_output for pandas)
+        got = out
+    elif container == "dask":
+        assert isinstance(out, da.Array)
+        got = out.compute()
+    else:
+        assert isinstance(out, dd.DataFrame)
+        assert out.divisions == Xc.divisions
+        assert list(out.columns) == list(ref.get_feature_names_out())
+        assert all(t == expected.dtype for t in out.dtypes)
+        computed = out.compute()
+        pd.testing.assert_index_equal(computed.index, frame.index)
+        assert all(t == expected.dtype for t in computed.dtypes)
+        got = computed.to_numpy()
+    assert got.dtype == expected.dtype
+    # float32 outputs of dask input: within one float32 rounding of scikit-learn's
+    np.testing.assert_allclose(got, expected, rtol=0, atol=0 if exact else 1.2e-7)
+    back = ours.inverse_transform(out)
+    if isinstance(Xc, dd.DataFrame):
+        assert isinstance(back, dd.DataFrame)
+        assert back.divisions == Xc.divisions
+        back = back.compute()
+        pd.testing.assert_index_equal(back.index, frame.index)
+        assert list(back.columns) == list(frame.columns)
+    np.testing.assert_allclose(_np(back), ref.inverse_transform(expected), rtol=1e-6)
+
+
+def test_set_output_pandas_keeps_the_index():
+    frame = _frame(np.float64)
+    out = QuantileTransformer(n_quantiles=50).set_output(transform="pandas").fit_transform(frame)
+    ref = skp.QuantileTransformer(n_quantiles=50).set_output(transform="pandas").fit_transform(frame)
+    pd.testing.assert_frame_equal(out, ref)
