@@ -64,13 +64,16 @@ def test_unseen_labels():
         np.array([1.5, 0.5, 1.5], dtype=np.float32),
     ],
 )
-@pytest.mark.parametrize("container", ["numpy", "dask", "dask-unknown", "list"])
+@pytest.mark.parametrize(
+    "container", ["numpy", "dask", "dask-unknown", "list", "pandas", "dask-series"]
+)
 def test_classes_keep_the_input_dtype_as_sklearn(y, container):
-    ref = skp.LabelEncoder().fit(y if container != "list" else list(y))
-    if container == "numpy":
-        yc = y
-    elif container == "list":
-        yc = list(y)
+    yref = {"list": list(y), "pandas": pd.Series(y), "dask-series": pd.Series(y)}.get(container, y)
+    ref = skp.LabelEncoder().fit(yref)
+    if container in ("numpy", "list", "pandas"):
+        yc = yref
+    elif container == "dask-series":
+        yc = dd.from_pandas(yref, npartitions=2)
     else:
         yc = da.from_array(y, chunks=2)
         if container == "dask-unknown":
