@@ -25,12 +25,12 @@ import warnings
 
 import numpy as np
 import pandas as pd
+from dask.delayed import delayed
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.metrics import get_scorer
 from sklearn.pipeline import Pipeline
 from sklearn.utils import get_tags
-from dask.delayed import delayed
 from sklearn.utils.metaestimators import available_if
 
 from .._graph import reduce_blocks, tree_reduce
