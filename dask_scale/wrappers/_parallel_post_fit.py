@@ -215,7 +215,6 @@ class ParallelPostFit(MetaEstimatorMixin, BaseEstimator):
             return tags
         inner = copy.deepcopy(get_tags(self.estimator))
         inner.array_api_support = False
-        inner.requires_fit = True
         return inner
 
     # -- fit -------------------------------------------------------------------------------
