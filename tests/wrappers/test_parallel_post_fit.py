@@ -452,6 +452,20 @@ def test_predict_and_score_on_distributed_client(client, fitted, clf_data):
     assert wrapper.score(Xd, da.from_array(y, chunks=100)) == pytest.approx(sk.score(X, y))
 
 
+@pytest.mark.distributed
+def test_prefit_predict_and_lazy_score_on_distributed_client(client, clf_data):
+    X, y = clf_data
+    sk = LogisticRegression().fit(X[:200], y[:200])
+    wrapper = ParallelPostFit(sk)
+    Xd, yd = da.from_array(X, chunks=100), da.from_array(y, chunks=100)
+    np.testing.assert_array_equal(wrapper.predict(Xd).compute(), sk.predict(X))
+    lazy = wrapper.score(Xd, yd, compute=False)
+    assert isinstance(lazy, Delayed)
+    assert lazy.compute() == pytest.approx(sk.score(X, y), rel=1e-12)
+    assert client.compute(lazy).result() == pytest.approx(sk.score(X, y), rel=1e-12)
+    assert wrapper.score(Xd, yd) == pytest.approx(sk.score(X, y), rel=1e-12)
+
+
 @settings(max_examples=15, deadline=None)
 @given(sizes=st.lists(st.integers(0, 60), min_size=1, max_size=6).filter(lambda s: sum(s) > 0))
 def test_chunking_does_not_change_predictions(sizes):
