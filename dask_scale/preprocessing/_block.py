@@ -10,7 +10,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from .._graph import map_row_blocks
 from .._validation import check_table, is_dask_collection, is_dask_frame
-from ._base import FLOAT_DTYPES, validate_numeric
+from ._base import validate_numeric
 
 __all__ = ["BlockTransformer"]
 
@@ -99,7 +99,8 @@ class BlockTransformer(TransformerMixin, BaseEstimator):
         array split into several column blocks is merged into one column block first, so
         a row-wise ``func`` always sees whole rows.
     validate : bool, default=False
-        Check that the input is numeric (and convert it to a float array) before calling
+        Check that the input is numeric and 2-D (as ``FunctionTransformer(validate=True)``:
+        numeric dtypes are kept, strings and categories raise a ValueError) before calling
         ``func``; DataFrames then become arrays.
     kw_args : dict or None, default=None
         Keyword arguments of ``func``, as one dict (scikit-learn's ``FunctionTransformer``
@@ -202,7 +203,7 @@ class BlockTransformer(TransformerMixin, BaseEstimator):
 
     def _check(self, X, reset):
         if self.validate:
-            X, _ = validate_numeric(self, X, reset=reset, dtype=FLOAT_DTYPES)
+            X, _ = validate_numeric(self, X, reset=reset, dtype="numeric")
             return X
         _, X = check_table(
             self, X, reset=reset, ensure_min_samples=0, allow_nd=True, convert=False

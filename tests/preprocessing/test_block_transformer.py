@@ -203,3 +203,16 @@ def test_a_keyword_given_twice_and_a_fitted_feature_check():
         fitted.transform(X[:, :1])
     # unfitted, any width is fine: it is stateless
     np.testing.assert_array_equal(BlockTransformer(_affine, scale=2.0).transform(X[:, :1]), X[:, :1] * 2)
+
+
+@pytest.mark.parametrize("kind", ["numpy", "dask_array", "dask_frame"])
+def test_validate_keeps_numeric_dtypes_as_function_transformer(kind):
+    from sklearn.preprocessing import FunctionTransformer
+
+    X = np.arange(12, dtype=np.int64).reshape(6, 2)
+    Xk = _kinds(X)[kind]
+    out = BlockTransformer(np.negative, validate=True).transform(Xk)
+    (got,) = dask.compute(out)
+    expected = FunctionTransformer(np.negative, validate=True).fit_transform(X)
+    assert got.dtype == expected.dtype == np.int64
+    np.testing.assert_array_equal(got, expected)
