@@ -15,8 +15,8 @@
 
 ``compute=False`` (dask input) returns a :class:`dask.delayed.Delayed` instead of a float:
 the tree reduction of a blockwise metric, or one task calling the estimator's own ``score``
-on the computed X and y. A scorer of the second kind runs the estimator's methods itself, so
-what it needs is known only when it runs: it is computed now, with a UserWarning.
+on the computed X and y. Any other scorer calls the estimator's methods itself, so what it
+needs is known only when it runs: it is computed now, with a UserWarning.
 """
 
 from __future__ import annotations
@@ -266,7 +266,7 @@ def score(wrapper, X, y, sample_weight=None, compute=True):
         return _reduce_metric(metric, wrapper.predict(X), y, sample_weight, compute)
     if scoring is None:
         if not compute:
-            return delayed(_own_score, pure=True)(estimator, X, y, sample_weight)
+            return delayed(_own_score)(estimator, X, y, sample_weight)
         X, y, sample_weight = compute_(X, y, sample_weight)
         return _own_score(estimator, X, y, sample_weight)
     if not compute:
