@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.validation import check_is_fitted
 
 from .._graph import map_row_blocks
 from .._validation import check_table, is_dask_collection, is_dask_frame
-from ._base import FLOAT_DTYPES, validate_numeric
+from ._base import validate_numeric
 
 __all__ = ["BlockTransformer"]
 
@@ -85,37 +86,54 @@ class BlockTransformer(TransformerMixin, BaseEstimator):
     """Apply a function to each block of a dask array or partition of a dask DataFrame.
 
     A stateless transformer for element-wise or row-wise functions (``np.log1p``, a
-    row-normalisation, a DataFrame method...). Unlike dask-ml's, the keyword arguments of
-    ``func`` are one explicit parameter, ``kw_args``, so ``get_params``/``clone`` see them.
+    row-normalisation, a DataFrame method...). As in dask-ml, extra keyword arguments are
+    passed to ``func``: ``BlockTransformer(np.clip, a_min=0, a_max=1)`` applies
+    ``np.clip(block, a_min=0, a_max=1)``. Being stateless, :meth:`transform` works without
+    :meth:`fit` (which only records the input's features).
 
     Parameters
     ----------
     func : callable or None, default=None
-        ``func(block, **kw_args)``: a NumPy block (or pandas partition) in, one with the
+        ``func(block, **keywords)``: a NumPy block (or pandas partition) in, one with the
         same number of rows out (any number of columns). None is the identity. A dask
         array split into several column blocks is merged into one column block first, so
         a row-wise ``func`` always sees whole rows.
     validate : bool, default=False
-        Check that the input is numeric (and convert it to a float array) before calling
+        Check that the input is numeric and 2-D (as ``FunctionTransformer(validate=True)``:
+        numeric dtypes are kept, strings and categories raise a ValueError) before calling
         ``func``; DataFrames then become arrays.
     kw_args : dict or None, default=None
-        Keyword arguments of ``func``.
+        Keyword arguments of ``func``, as one dict (scikit-learn's ``FunctionTransformer``
+        spelling). Needed only for a keyword named ``func``, ``validate`` or ``kw_args``;
+        a keyword may not be given both here and in ``**kwargs``.
+    **kwargs
+        More keyword arguments of ``func`` (dask-ml's spelling). Each is a parameter of the
+        estimator: ``get_params`` lists it, ``set_params`` changes it (or adds a new
+        keyword of ``func``), and ``clone`` and pickling keep it.
 
     Attributes
     ----------
     n_features_in_ : int
-        Number of features seen during fit.
+        Number of features seen during fit (set only by :meth:`fit`).
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when they are all strings.
+
+    Notes
+    -----
+    When the transformer was fitted, :meth:`transform` checks that the input has the
+    features seen in fit (count and names), as scikit-learn's transformers do; unfitted, it
+    applies ``func`` to whatever it is given.
 
     Examples
     --------
     >>> import numpy as np, dask.array as da
     >>> from dask_scale.preprocessing import BlockTransformer
     >>> X = da.from_array(np.array([[1.0, 2.0], [3.0, 4.0]]), chunks=1)
-    >>> BlockTransformer(np.multiply, kw_args={"x2": 2}).fit_transform(X).compute()
-    array([[2., 4.],
-           [6., 8.]])
+    >>> BlockTransformer(np.clip, a_min=1.5, a_max=3.5).transform(X).compute()
+    array([[1.5, 2. ],
+           [3. , 3.5]])
+    >>> BlockTransformer(np.clip, a_min=1.5, a_max=3.5).get_params()["a_max"]
+    3.5
     """
 
     _parameter_constraints: dict = {
@@ -124,14 +142,68 @@ class BlockTransformer(TransformerMixin, BaseEstimator):
         "kw_args": [dict, None],
     }
 
-    def __init__(self, func=None, *, validate=False, kw_args=None):
+    def __init__(self, func=None, *, validate=False, kw_args=None, **kwargs):
         self.func = func
         self.validate = validate
         self.kw_args = kw_args
+        self._func_kwargs = kwargs
+
+    # -- the keyword arguments of func as estimator parameters ------------------------------
+
+    def get_params(self, deep=True):
+        """Get the parameters: ``func``, ``validate``, ``kw_args`` and each extra keyword.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            As in scikit-learn (nested estimators' parameters are included).
+
+        Returns
+        -------
+        params : dict
+            The extra keyword arguments of ``func`` appear under their own names, so
+            ``BlockTransformer(**est.get_params(deep=False))`` (what ``clone`` does)
+            rebuilds the same transformer.
+        """
+        params = super().get_params(deep=deep)
+        params.update(self.__dict__.get("_func_kwargs", {}))
+        return params
+
+    def set_params(self, **params):
+        """Set parameters; a name that is not ``func``, ``validate`` or ``kw_args`` (nor a
+        nested ``name__param``) is a keyword argument of ``func``, changed or added.
+
+        Parameters
+        ----------
+        **params : dict
+
+        Returns
+        -------
+        self : BlockTransformer
+        """
+        own = set(self._get_param_names())
+        keywords = {k: v for k, v in params.items() if k not in own and "__" not in k}
+        super().set_params(**{k: v for k, v in params.items() if k not in keywords})
+        if keywords:
+            self._func_kwargs = {**self.__dict__.get("_func_kwargs", {}), **keywords}
+        return self
+
+    def _keywords(self):
+        """The keyword arguments ``func`` is called with (``kw_args`` and ``**kwargs``)."""
+        extra = self.__dict__.get("_func_kwargs", {})
+        both = sorted(set(self.kw_args or {}) & set(extra))
+        if both:
+            raise ValueError(
+                f"BlockTransformer: keyword argument(s) {both} of func are given both in "
+                "kw_args and as keyword arguments; give each once."
+            )
+        return {**(self.kw_args or {}), **extra}
+
+    # -- fit / transform ---------------------------------------------------------------------
 
     def _check(self, X, reset):
         if self.validate:
-            X, _ = validate_numeric(self, X, reset=reset, dtype=FLOAT_DTYPES)
+            X, _ = validate_numeric(self, X, reset=reset, dtype="numeric")
             return X
         _, X = check_table(
             self, X, reset=reset, ensure_min_samples=0, allow_nd=True, convert=False
@@ -152,11 +224,12 @@ class BlockTransformer(TransformerMixin, BaseEstimator):
         self : object
         """
         self._validate_params()
+        self._keywords()
         self._check(X, reset=True)
         return self
 
     def transform(self, X):
-        """Apply ``func`` to every block of ``X``.
+        """Apply ``func`` to every block of ``X`` (no fit needed).
 
         Parameters
         ----------
@@ -166,15 +239,22 @@ class BlockTransformer(TransformerMixin, BaseEstimator):
         -------
         X_tr : the output of ``func``: NumPy for in-memory input, lazy dask for dask input
         """
-        check_is_fitted(self, "n_features_in_")
-        X = self._check(X, reset=False)
-        kw_args = self.kw_args or {}
+        self._validate_params()
+        kw_args = self._keywords()
+        if "n_features_in_" in self.__dict__:
+            X = self._check(X, reset=False)
+        else:  # not fitted: the input is checked as fit checks it, nothing is recorded
+            X = copy.copy(self)._check(X, reset=True)
         if is_dask_collection(X):
             return _map_blocks(X, self.func, kw_args)
         return _apply(X, self.func, kw_args)
 
+    def __sklearn_is_fitted__(self):
+        return True  # stateless: nothing to learn (as scikit-learn's FunctionTransformer)
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
+        tags.requires_fit = False
         tags.input_tags.allow_nan = True
         # Without validation, whatever ``func`` accepts is accepted (as FunctionTransformer).
         tags.no_validation = not self.validate

@@ -112,6 +112,9 @@ class Incremental(ParallelPostFit):
         An estimator with ``partial_fit`` (e.g. ``SGDClassifier``, ``MiniBatchKMeans``,
         ``IncrementalPCA``, ``MultinomialNB``). Required: ``None`` raises a ValueError and
         an estimator without ``partial_fit`` a TypeError, at fit. It is cloned at ``fit``.
+        An already fitted estimator can be wrapped to predict, transform and score block by
+        block without ``fit``, as with :class:`ParallelPostFit`; ``fit`` and the first
+        ``partial_fit`` still start from a clone (its training is not continued).
     scoring : str, callable or None, default=None
         How :meth:`score` scores; see :class:`ParallelPostFit`.
     shuffle_blocks : bool, default=True
@@ -371,7 +374,8 @@ class Incremental(ParallelPostFit):
         """One pass of ``partial_fit`` over the row blocks of the given data.
 
         Continues training ``estimator_`` when the wrapper is fitted, else starts from a
-        clone of ``estimator``. The block order follows ``shuffle_blocks`` and
+        clone of ``estimator`` (an already fitted ``estimator`` is not continued: the clone
+        starts afresh, as in dask-ml). The block order follows ``shuffle_blocks`` and
         ``random_state``; ``epochs`` is not used (one pass per call).
 
         Parameters

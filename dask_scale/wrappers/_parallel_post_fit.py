@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
+from sklearn.exceptions import NotFittedError
 from sklearn.metrics import get_scorer_names
 from sklearn.utils import get_tags
 from sklearn.utils._param_validation import HasMethods, StrOptions
@@ -16,6 +17,17 @@ from . import _score
 from ._blockwise import compute, map_method
 
 __all__ = ["ParallelPostFit"]
+
+
+def _inner_is_fitted(estimator):
+    """True when ``estimator`` (the wrapped one, not the wrapper's clone) is fitted."""
+    if estimator is None:
+        return False
+    try:
+        check_is_fitted(estimator)
+    except (NotFittedError, TypeError):  # TypeError: not an estimator (no fit method)
+        return False
+    return True
 
 
 def _inner_has(method):
@@ -40,7 +52,9 @@ class ParallelPostFit(MetaEstimatorMixin, BaseEstimator):
     ----------
     estimator : estimator object, default=None
         The scikit-learn-compatible estimator to wrap (required: ``None`` raises a ValueError
-        at fit). It is cloned at ``fit``.
+        at fit). It is cloned at ``fit``. It may be **already fitted** (e.g. trained in
+        memory on a sample): then ``predict``, ``transform``, ``score``... work without
+        calling the wrapper's ``fit``, and use it as it is (see Notes).
     scoring : str, callable or None, default=None
         How :meth:`score` scores: a name from ``sklearn.metrics.get_scorer_names()``, a
         callable ``scorer(estimator, X, y)``, or None for the estimator's own ``score``.
@@ -64,12 +78,21 @@ class ParallelPostFit(MetaEstimatorMixin, BaseEstimator):
     Attributes
     ----------
     estimator_ : estimator object
-        The fitted clone of ``estimator``. Its fitted attributes are also readable on the
-        wrapper: ``wrapper.coef_`` is ``wrapper.estimator_.coef_``, likewise ``classes_``,
-        ``n_features_in_``, ``feature_names_in_``.
+        The fitted clone of ``estimator``, set by :meth:`fit`. Its fitted attributes are also
+        readable on the wrapper: ``wrapper.coef_`` is ``wrapper.estimator_.coef_``, likewise
+        ``classes_``, ``n_features_in_``, ``feature_names_in_``.
 
     Notes
     -----
+    **Already-fitted estimators.** The post-fit methods use ``estimator_`` when the wrapper
+    was fitted, else ``estimator`` itself when it is fitted (scikit-learn's
+    ``check_is_fitted`` on it passes, which includes stateless estimators), else raise
+    ``NotFittedError``. So ``ParallelPostFit(model_fitted_on_a_sample).predict(X_big)``
+    works without ``fit``; the wrapper then counts as fitted (``check_is_fitted(wrapper)``
+    passes) and its fitted attributes (``classes_``, ``coef_``...) are the estimator's.
+    Calling :meth:`fit` trains a clone and leaves ``estimator`` untouched; ``estimator_``
+    then takes precedence.
+
     **fit is in memory.** Dask input to :meth:`fit` (X, y and dask fit parameters) is
     computed, in one submission, into NumPy / pandas objects before the estimator's ``fit``
     runs: it must fit in the client's memory. To train block by block use
@@ -146,21 +169,45 @@ class ParallelPostFit(MetaEstimatorMixin, BaseEstimator):
         if y is None and get_tags(self.estimator).target_tags.required:
             check_y(None, estimator=self)  # raises scikit-learn's "requires y" error
 
+    def _postfit_estimator(self):
+        """The estimator the post-fit methods use: ``estimator_``, else a fitted ``estimator``.
+
+        Raises
+        ------
+        NotFittedError
+            When the wrapper was not fitted and the wrapped estimator is not fitted either.
+        """
+        fitted = self.__dict__.get("estimator_")
+        if fitted is not None:
+            return fitted
+        inner = self.__dict__.get("estimator")
+        if _inner_is_fitted(inner):
+            return inner
+        name = type(self).__name__
+        raise NotFittedError(
+            f"This {name} instance is not fitted yet, and neither is the estimator it wraps "
+            f"({type(inner).__name__}). Call {name}.fit(X, y) first, or wrap an already "
+            f"fitted estimator: {name}(estimator.fit(X_sample, y_sample))."
+        )
+
     def __getattr__(self, name):
         # Delegate fitted attributes (``coef_``, ``classes_``, ``n_features_in_``...) to the
-        # fitted inner estimator. Only called when normal lookup fails.
+        # fitted inner estimator (``estimator_``, else a fitted ``estimator``). Only called
+        # when normal lookup fails.
         if name.startswith("_") or not name.endswith("_") or name == "estimator_":
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        inner = self.__dict__.get("estimator_")
-        if inner is None:
+        try:
+            inner = self._postfit_estimator()
+        except NotFittedError:
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}: it is not fitted "
-                "yet (fitted attributes come from the inner estimator after fit)."
-            )
+                "yet (fitted attributes come from the inner estimator after fit, or from an "
+                "already fitted estimator given to the wrapper)."
+            ) from None
         return getattr(inner, name)
 
     def __sklearn_is_fitted__(self):
-        return "estimator_" in self.__dict__
+        return "estimator_" in self.__dict__ or _inner_is_fitted(self.__dict__.get("estimator"))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -168,7 +215,6 @@ class ParallelPostFit(MetaEstimatorMixin, BaseEstimator):
             return tags
         inner = copy.deepcopy(get_tags(self.estimator))
         inner.array_api_support = False
-        inner.requires_fit = True
         return inner
 
     # -- fit -------------------------------------------------------------------------------
@@ -210,10 +256,10 @@ class ParallelPostFit(MetaEstimatorMixin, BaseEstimator):
     # -- blockwise methods ---------------------------------------------------------------
 
     def _call(self, method, X, meta=None):
-        check_is_fitted(self)
+        estimator = self._postfit_estimator()
         if not is_dask_collection(X):
-            return getattr(self.estimator_, method)(X)
-        return map_method(self.estimator_, method, X, meta)
+            return getattr(estimator, method)(X)
+        return map_method(estimator, method, X, meta)
 
     @available_if(_inner_has("predict"))
     def predict(self, X):
@@ -329,11 +375,10 @@ class ParallelPostFit(MetaEstimatorMixin, BaseEstimator):
         -------
         feature_names_out : ndarray of str
         """
-        check_is_fitted(self)
-        return self.estimator_.get_feature_names_out(input_features)
+        return self._postfit_estimator().get_feature_names_out(input_features)
 
     @available_if(lambda self: self.scoring is not None or _inner_has("score")(self))
-    def score(self, X, y, sample_weight=None):
+    def score(self, X, y, sample_weight=None, *, compute=True):
         """Score on (X, y) with ``scoring`` (blockwise on dask input where the metric allows).
 
         Parameters
@@ -344,10 +389,18 @@ class ParallelPostFit(MetaEstimatorMixin, BaseEstimator):
             Shape (n_samples,) or (n_samples, n_outputs), partitioned like X when dask.
         sample_weight : array-like, dask array or None, default=None
             Shape (n_samples,).
+        compute : bool, default=True
+            For dask X: True computes the score and returns a float; False returns it lazily,
+            a :class:`dask.delayed.Delayed` whose ``compute()`` gives the same float, for the
+            blockwise metrics (``"accuracy"``, ``"r2"``, ``"neg_mean_squared_error"``,
+            ``"neg_mean_absolute_error"``, and None when the estimator's score is accuracy
+            or R²) and for None with the estimator's own ``score`` (one task scoring the
+            computed X and y). Other scorers run the estimator's methods themselves, so they
+            are computed now, with a UserWarning. In-memory X is scored now, whatever
+            ``compute`` (as dask-ml does).
 
         Returns
         -------
-        score : float
+        score : float or dask.delayed.Delayed
         """
-        check_is_fitted(self)
-        return _score.score(self, X, y, sample_weight)
+        return _score.score(self, X, y, sample_weight, compute=compute)

@@ -12,6 +12,11 @@
 - ``scoring=None`` with an estimator whose own ``score`` is something else (e.g. KMeans'
   negative inertia) needs X itself: X, y are computed into memory and the estimator's score is
   called on them.
+
+``compute=False`` (dask input) returns a :class:`dask.delayed.Delayed` instead of a float:
+the tree reduction of a blockwise metric, or one task calling the estimator's own ``score``
+on the computed X and y. Any other scorer calls the estimator's methods itself, so what it
+needs is known only when it runs: it is computed now, with a UserWarning.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
+from dask.delayed import delayed
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.metrics import get_scorer
@@ -27,7 +33,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils import get_tags
 from sklearn.utils.metaestimators import available_if
 
-from .._graph import reduce_blocks
+from .._graph import reduce_blocks, tree_reduce
 from .._kernels.stats import block_moments, merge_moments
 from .._validation import (
     check_consistent_rows,
@@ -36,7 +42,7 @@ from .._validation import (
     is_dask_collection,
     is_dask_frame,
 )
-from ._blockwise import compute
+from ._blockwise import compute as compute_
 
 __all__ = ["BLOCKWISE_SCORERS", "score"]
 
@@ -158,7 +164,7 @@ def _rows_array(obj, name):
     return obj
 
 
-def _reduce_metric(metric, pred, y, sample_weight):
+def _reduce_metric(metric, pred, y, sample_weight, compute=True):
     chunk, combine, aggregate, finite = BLOCKWISE_SCORERS[metric]
     pred = _rows_array(pred, "the predictions")
     if is_dask_collection(y):
@@ -171,7 +177,8 @@ def _reduce_metric(metric, pred, y, sample_weight):
     kwargs = {"aggregate": aggregate, "check_finite": {0: "the predictions", 1: "y"} if finite else {}}
     if combine is not None:
         kwargs["combine"] = combine
-    return reduce_blocks(chunk, [pred, y, sample_weight], name=f"score-{metric}", **kwargs)
+    reduce = reduce_blocks if compute else tree_reduce
+    return reduce(chunk, [pred, y, sample_weight], name=f"score-{metric}", **kwargs)
 
 
 def _to_numpy(value):
@@ -194,12 +201,12 @@ class _BlockwiseResponses:
         self._cache = {}
 
     def __sklearn_tags__(self):
-        return get_tags(self._wrapper.estimator_)
+        return get_tags(self._wrapper._postfit_estimator())
 
     def __getattr__(self, name):
         if name.startswith("_"):
             raise AttributeError(name)
-        return getattr(self.__dict__["_wrapper"].estimator_, name)
+        return getattr(self.__dict__["_wrapper"]._postfit_estimator(), name)
 
     def _response(self, method, X):
         if X is not self._X:
@@ -209,12 +216,12 @@ class _BlockwiseResponses:
                 "separately."
             )
         if method not in self._cache:
-            (out,) = compute(getattr(self._wrapper, method)(X))
+            (out,) = compute_(getattr(self._wrapper, method)(X))
             self._cache[method] = _to_numpy(out)
         return self._cache[method]
 
     def _has(method):
-        return lambda self: hasattr(self._wrapper.estimator_, method)
+        return lambda self: hasattr(self._wrapper._postfit_estimator(), method)
 
     @available_if(_has("predict"))
     def predict(self, X):
@@ -235,14 +242,20 @@ class _BlockwiseResponses:
     del _has
 
 
-def score(wrapper, X, y, sample_weight=None):
+def _own_score(estimator, X, y, sample_weight):
+    """The estimator's own ``score`` on in-memory X and y (pandas y as NumPy)."""
+    kwargs = {} if sample_weight is None else {"sample_weight": _to_numpy(sample_weight)}
+    return estimator.score(X, _to_numpy(y), **kwargs)
+
+
+def score(wrapper, X, y, sample_weight=None, compute=True):
     """Score the wrapper's fitted estimator on (X, y); see the module docstring."""
-    estimator = wrapper.estimator_
+    estimator = wrapper._postfit_estimator()
     scoring = wrapper.scoring
     kwargs = {} if sample_weight is None else {"sample_weight": sample_weight}
     if not is_dask_collection(X):
         if is_dask_collection(y) or is_dask_collection(sample_weight):
-            y, sample_weight = compute(y, sample_weight)
+            y, sample_weight = compute_(y, sample_weight)
             y = _to_numpy(y)
             kwargs = {} if sample_weight is None else {"sample_weight": _to_numpy(sample_weight)}
         if scoring is None:
@@ -250,11 +263,20 @@ def score(wrapper, X, y, sample_weight=None):
         return get_scorer(scoring)(estimator, X, y, **kwargs)
     metric = blockwise_metric(estimator, scoring)
     if metric is not None:
-        return _reduce_metric(metric, wrapper.predict(X), y, sample_weight)
+        return _reduce_metric(metric, wrapper.predict(X), y, sample_weight, compute)
     if scoring is None:
-        X, y, sample_weight = compute(X, y, sample_weight)
-        kwargs = {} if sample_weight is None else {"sample_weight": _to_numpy(sample_weight)}
-        return estimator.score(X, _to_numpy(y), **kwargs)
-    y, sample_weight = compute(y, sample_weight)
+        if not compute:
+            return delayed(_own_score)(estimator, X, y, sample_weight)
+        X, y, sample_weight = compute_(X, y, sample_weight)
+        return _own_score(estimator, X, y, sample_weight)
+    if not compute:
+        warnings.warn(
+            f"score(compute=False): scoring={scoring!r} is not one of the metrics computed "
+            f"blockwise ({', '.join(sorted(BLOCKWISE_SCORERS))}); the scorer calls the "
+            "estimator itself, so the score is computed now and returned as a float.",
+            UserWarning,
+            stacklevel=3,
+        )
+    y, sample_weight = compute_(y, sample_weight)
     kwargs = {} if sample_weight is None else {"sample_weight": _to_numpy(sample_weight)}
     return get_scorer(scoring)(_BlockwiseResponses(wrapper, X), X, _to_numpy(y), **kwargs)

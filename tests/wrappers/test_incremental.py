@@ -2,17 +2,20 @@ import pickle
 import threading
 import time
 
+import dask
 import dask.array as da
 import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 import pytest
+from dask.delayed import Delayed
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.base import BaseEstimator, clone
 from sklearn.cluster import MiniBatchKMeans
 from sklearn.datasets import make_classification
 from sklearn.decomposition import IncrementalPCA
+from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression, SGDClassifier, SGDRegressor
 from sklearn.utils._param_validation import InvalidParameterError
 
@@ -387,3 +390,51 @@ def test_any_chunking_equals_manual_loop_over_its_blocks(sizes):
         if b > a:
             manual.partial_fit(X[a:b], y[a:b], classes=[0, 1])
     np.testing.assert_array_equal(inc.coef_, manual.coef_)
+
+
+# -- an already fitted estimator -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["numpy", "dask_array", "unknown_chunks", "dask_frame"])
+def test_prefit_estimator_predicts_and_scores_without_fit(data, kind):
+    X, y = data
+    cols = [f"f{i}" for i in range(X.shape[1])]
+    Xfit = pd.DataFrame(X[:300], columns=cols) if kind == "dask_frame" else X[:300]
+    sk = SGDClassifier(random_state=0).fit(Xfit, y[:300])
+    wrapper = Incremental(sk, scoring="accuracy")
+    if kind == "numpy":
+        Xk, yk = X, y
+    elif kind == "dask_frame":
+        Xk = dd.from_pandas(pd.DataFrame(X, columns=cols), npartitions=4)
+        yk = dd.from_pandas(pd.Series(y), npartitions=4)
+    else:
+        Xk, yk = da.from_array(X, chunks=CHUNK), da.from_array(y, chunks=CHUNK)
+        if kind == "unknown_chunks":
+            keep = da.isfinite(Xk[:, 0])
+            Xk, yk = Xk[keep], yk[keep]
+    Xsk = pd.DataFrame(X, columns=cols) if kind == "dask_frame" else X
+    for method in ("predict", "decision_function"):
+        (out,) = dask.compute(getattr(wrapper, method)(Xk))
+        out = out.to_numpy() if hasattr(out, "to_numpy") else out
+        np.testing.assert_allclose(out, getattr(sk, method)(Xsk), rtol=1e-12, err_msg=method)
+    assert wrapper.score(Xk, yk) == pytest.approx(sk.score(Xsk, y), rel=1e-12)
+    if kind != "numpy":
+        lazy = wrapper.score(Xk, yk, compute=False)
+        assert isinstance(lazy, Delayed) and lazy.compute() == wrapper.score(Xk, yk)
+    np.testing.assert_array_equal(wrapper.classes_, sk.classes_)
+    assert "estimator_" not in vars(wrapper)
+
+
+def test_prefit_then_fit_starts_from_a_clone_and_unfitted_raises(data):
+    X, y = data
+    sk = SGDClassifier(random_state=0).fit(X[:300], y[:300])
+    coef = sk.coef_.copy()
+    Xd, yd = da.from_array(X, chunks=CHUNK), da.from_array(y, chunks=CHUNK)
+    wrapper = Incremental(sk, shuffle_blocks=False).fit(Xd, yd)
+    np.testing.assert_array_equal(sk.coef_, coef)  # the wrapped model is untouched
+    expected = _manual(SGDClassifier(random_state=0), X, y, [range(8)], classes=np.unique(y))
+    np.testing.assert_allclose(wrapper.coef_, expected.coef_, rtol=1e-12)
+    with pytest.raises(NotFittedError, match="neither is the estimator it wraps"):
+        Incremental(SGDClassifier()).predict(Xd)
+    with pytest.raises(NotFittedError):
+        Incremental(SGDClassifier()).score(Xd, yd, compute=False)

@@ -8,17 +8,20 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
+from dask.delayed import Delayed
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin, clone
 from sklearn.cluster import KMeans
 from sklearn.datasets import make_classification, make_regression
+from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.linear_model import LinearRegression, LogisticRegression, SGDClassifier
 from sklearn.metrics import get_scorer
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import InvalidParameterError
+from sklearn.utils.validation import check_is_fitted
 
 from dask_scale.wrappers import ParallelPostFit
 
@@ -449,6 +452,20 @@ def test_predict_and_score_on_distributed_client(client, fitted, clf_data):
     assert wrapper.score(Xd, da.from_array(y, chunks=100)) == pytest.approx(sk.score(X, y))
 
 
+@pytest.mark.distributed
+def test_prefit_predict_and_lazy_score_on_distributed_client(client, clf_data):
+    X, y = clf_data
+    sk = LogisticRegression().fit(X[:200], y[:200])
+    wrapper = ParallelPostFit(sk)
+    Xd, yd = da.from_array(X, chunks=100), da.from_array(y, chunks=100)
+    np.testing.assert_array_equal(wrapper.predict(Xd).compute(), sk.predict(X))
+    lazy = wrapper.score(Xd, yd, compute=False)
+    assert isinstance(lazy, Delayed)
+    assert lazy.compute() == pytest.approx(sk.score(X, y), rel=1e-12)
+    assert client.compute(lazy).result() == pytest.approx(sk.score(X, y), rel=1e-12)
+    assert wrapper.score(Xd, yd) == pytest.approx(sk.score(X, y), rel=1e-12)
+
+
 @settings(max_examples=15, deadline=None)
 @given(sizes=st.lists(st.integers(0, 60), min_size=1, max_size=6).filter(lambda s: sum(s) > 0))
 def test_chunking_does_not_change_predictions(sizes):
@@ -523,3 +540,153 @@ def test_casts_that_keep_the_values_are_made(values, dtype):
     out = _cast_keeps_values(values, dtype)
     assert out is not None and out.dtype == np.dtype(dtype)
     np.testing.assert_array_equal(out.astype(values.dtype), values)
+
+
+# -- an already fitted estimator (dask-ml: "train on a sample, predict on the large data") ---
+
+KINDS = ["numpy", "dask_array", "unknown_chunks", "dask_frame"]
+
+
+def _as_kind(X, kind, chunks=150):
+    """X as the given kind of input, same rows in the same order."""
+    if kind == "numpy":
+        return X
+    if kind == "dask_frame":
+        return dd.from_pandas(pd.DataFrame(X, columns=COLS[: X.shape[1]]), npartitions=4)
+    Xd = da.from_array(X, chunks=chunks)
+    if kind == "unknown_chunks":
+        Xd = Xd[da.isfinite(Xd[:, 0])]  # every row kept, row chunk sizes unknown
+        assert np.isnan(Xd.shape[0])
+    return Xd
+
+
+def _fit_input(X, kind):
+    """What the in-memory model is trained on: a pandas frame when it predicts on frames."""
+    return pd.DataFrame(X, columns=COLS[: X.shape[1]]) if kind == "dask_frame" else X
+
+
+def _values(out):
+    (out,) = dask.compute(out)
+    return out.to_numpy() if isinstance(out, (pd.Series, pd.DataFrame)) else np.asarray(out)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize(
+    "make, methods",
+    [
+        (LogisticRegression, ["predict", "predict_proba", "predict_log_proba", "decision_function"]),
+        (StandardScaler, ["transform"]),
+        (lambda: KMeans(n_clusters=3, n_init=2, random_state=0), ["predict", "transform"]),
+    ],
+    ids=["LogisticRegression", "StandardScaler", "KMeans"],
+)
+def test_prefit_estimator_predicts_without_fit(clf_data, kind, make, methods):
+    X, y = clf_data
+    sample = slice(0, 200)  # trained in memory on a sample, applied to all the data
+    sk = make().fit(_fit_input(X[sample], kind), y[sample])
+    wrapper = ParallelPostFit(sk)
+    Xk = _as_kind(X, kind)
+    for method in methods:
+        out = getattr(wrapper, method)(Xk)
+        assert type(out).__module__.startswith("dask") == (kind != "numpy"), method
+        expected = getattr(sk, method)(_fit_input(X, kind))
+        np.testing.assert_allclose(_values(out), expected, rtol=1e-12, atol=1e-12, err_msg=method)
+    assert "estimator_" not in vars(wrapper)  # nothing was fitted, nothing copied
+    check_is_fitted(wrapper)
+
+
+@pytest.mark.parametrize("kind", KINDS[1:])
+def test_prefit_score_and_lazy_score(clf_data, kind):
+    X, y = clf_data
+    sk = LogisticRegression().fit(X[:200], y[:200])
+    wrapper = ParallelPostFit(sk)
+    Xk = _as_kind(X, kind)
+    yk = da.from_array(y, chunks=150)
+    if kind == "unknown_chunks":
+        yk = yk[da.isfinite(da.from_array(X[:, 0], chunks=150))]
+    if kind == "dask_frame":
+        yk = dd.from_pandas(pd.Series(y, name="target"), npartitions=4)
+        sk = LogisticRegression().fit(_fit_input(X[:200], kind), y[:200])
+        wrapper = ParallelPostFit(sk)
+    expected = sk.score(_fit_input(X, kind), y)
+    eager = wrapper.score(Xk, yk)
+    assert isinstance(eager, float) and eager == pytest.approx(expected, rel=1e-12)
+    lazy = wrapper.score(Xk, yk, compute=False)
+    assert isinstance(lazy, Delayed)
+    assert lazy.compute() == eager
+    (again,) = dask.compute(lazy)
+    assert again == eager
+
+
+def test_lazy_score_builds_without_computing_and_matches_every_scoring(clf_data):
+    X, y = clf_data
+    Xd = da.from_array(X, chunks=150).map_blocks(_raise_if_computed, dtype=X.dtype)
+    for scoring in (None, "accuracy"):
+        wrapper = ParallelPostFit(LogisticRegression().fit(X, y), scoring=scoring)
+        wrapper.score(Xd, da.from_array(y, chunks=150), compute=False)  # no data computed
+    Xd = da.from_array(X, chunks=150)
+    yr = X @ np.arange(1.0, 6.0)
+    for scoring in (None, "r2", "neg_mean_squared_error", "neg_mean_absolute_error"):
+        wrapper = ParallelPostFit(LinearRegression().fit(X[:300], yr[:300]), scoring=scoring)
+        ydr = da.from_array(yr, chunks=150)
+        lazy = wrapper.score(Xd, ydr, compute=False)
+        assert isinstance(lazy, Delayed)
+        assert lazy.compute() == wrapper.score(Xd, ydr), scoring
+    # the estimator's own score (KMeans: negative inertia): one lazy task on computed X
+    km = KMeans(n_clusters=3, n_init=2, random_state=0).fit(X)
+    lazy = ParallelPostFit(km).score(Xd, None, compute=False)
+    assert isinstance(lazy, Delayed)
+    assert lazy.compute() == pytest.approx(km.score(X), rel=1e-12)
+    # a scorer that calls the estimator itself cannot be lazy: computed now, with a warning
+    wrapper = ParallelPostFit(LogisticRegression().fit(X, y), scoring="neg_log_loss")
+    with pytest.warns(UserWarning, match="computed now"):
+        got = wrapper.score(Xd, da.from_array(y, chunks=150), compute=False)
+    assert got == pytest.approx(get_scorer("neg_log_loss")(wrapper.estimator, X, y), rel=1e-12)
+    # in-memory input is scored now, whatever compute (as dask-ml)
+    assert wrapper.score(X, y, compute=False) == get_scorer("neg_log_loss")(wrapper.estimator, X, y)
+
+
+def test_prefit_scoring_parameter_and_attributes(clf_data):
+    X, y = clf_data
+    sk = LogisticRegression().fit(X[:200], y[:200])
+    wrapper = ParallelPostFit(sk, scoring="accuracy")
+    np.testing.assert_array_equal(wrapper.classes_, sk.classes_)
+    np.testing.assert_array_equal(wrapper.coef_, sk.coef_)
+    assert wrapper.n_features_in_ == 5
+    Xd, yd = da.from_array(X, chunks=150), da.from_array(y, chunks=150)
+    assert wrapper.score(Xd, yd) == pytest.approx(sk.score(X, y), rel=1e-12)
+    # fitting the wrapper trains a clone: the wrapped model is untouched, estimator_ is used
+    coef = sk.coef_.copy()
+    wrapper.fit(X[200:], y[200:])
+    np.testing.assert_array_equal(sk.coef_, coef)
+    refit = LogisticRegression().fit(X[200:], y[200:])
+    np.testing.assert_array_equal(wrapper.coef_, refit.coef_)
+    np.testing.assert_array_equal(wrapper.predict(Xd).compute(), refit.predict(X))
+    # a stateless estimator counts as fitted (scikit-learn's requires_fit tag)
+    from sklearn.preprocessing import FunctionTransformer
+
+    ft = ParallelPostFit(FunctionTransformer(np.log1p))
+    np.testing.assert_allclose(ft.transform(da.from_array(np.abs(X), chunks=150)).compute(), np.log1p(np.abs(X)))
+    # pickles and clones like any estimator (a clone is not fitted)
+    back = pickle.loads(pickle.dumps(ParallelPostFit(sk)))
+    np.testing.assert_array_equal(back.predict(Xd).compute(), sk.predict(X))
+    with pytest.raises(NotFittedError):
+        clone(ParallelPostFit(sk)).predict(Xd)
+
+
+@pytest.mark.parametrize(
+    "method", ["predict", "predict_proba", "predict_log_proba", "decision_function", "score"]
+)
+def test_nothing_fitted_raises_not_fitted_error(clf_data, method):
+    X, y = clf_data
+    wrapper = ParallelPostFit(LogisticRegression())
+    args = (y,) if method == "score" else ()
+    for Xk in (X, da.from_array(X, chunks=150)):
+        with pytest.raises(NotFittedError, match="neither is the estimator it wraps"):
+            getattr(wrapper, method)(Xk, *args)
+    with pytest.raises(NotFittedError):
+        ParallelPostFit(StandardScaler()).transform(da.from_array(X, chunks=150))
+    with pytest.raises(NotFittedError):
+        check_is_fitted(wrapper)
+    with pytest.raises(AttributeError, match="not fitted"):
+        wrapper.classes_  # noqa: B018
