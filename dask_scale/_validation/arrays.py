@@ -17,7 +17,7 @@ from .._graph.compute import scheduler_pool
 from .._graph.keys import merge_inner_chunks
 from .._types import is_dask_array, is_dask_frame
 from .errors import no_samples_error
-from .features import _check_feature_names, _check_n_features
+from .features import _check_feature_names, _check_n_features, reraise_feature_names_error
 from .frames import as_dask_array
 
 __all__ = ["FLOAT_DTYPES", "check_array", "check_table", "ensure_known_chunks"]
@@ -224,7 +224,11 @@ def check_table(
             X = _sk_check_array(
                 X, dtype=None, ensure_all_finite=ensure_all_finite, estimator=estimator
             )
-        _sk_validate_data(estimator, X, reset=reset, skip_check_array=True)
+        try:
+            _sk_validate_data(estimator, X, reset=reset, skip_check_array=True)
+        except ValueError as exc:
+            reraise_feature_names_error(exc, estimator, X)
+            raise
         kind = "memory"
     n_rows = X.shape[0] if kind != "frame" and hasattr(X, "shape") else np.nan
     if ensure_min_samples and not np.isnan(n_rows) and n_rows < 1:
