@@ -823,3 +823,30 @@ def test_distances_that_overflow_give_infinite_inertia(name, container):
     est = _fit(_instance(name), Xa, None)
     assert np.isinf(est.inertia_)
     assert np.isfinite(est.cluster_centers_).all()
+
+
+SKLEARN_NAMES = "The feature names should match those that were passed during fit"
+DASK_ML_NAMES = "Columns of 'X' do not match the training columns"
+
+
+@pytest.mark.parametrize("change", ["renamed", "reordered"])
+@pytest.mark.parametrize("container", ["pandas", "dask"])
+@pytest.mark.parametrize(
+    "name",
+    # a ColumnTransformer selects its columns by name, in any order (scikit-learn's)
+    [n for n in _names(domains=("float", "codes", "frame")) if n != "ColumnTransformer"],
+)
+def test_feature_names_at_predict_carry_both_wordings(name, container, change):
+    """Columns that differ from fit's: scikit-learn's message and dask-ml's sentence."""
+    frame, y = _frame_data(name)
+    if container == "dask":
+        frame = dd.from_pandas(frame, npartitions=3, sort=False)
+        y = None if y is None else dd.from_pandas(y, npartitions=3, sort=False)
+    est = _fit(_instance(name), frame, y)
+    cols = list(frame.columns)
+    other = frame.rename(columns={cols[0]: "zz"}) if change == "renamed" else frame[cols[::-1]]
+    wordings = [SKLEARN_NAMES] if name in WRAPPERS else [SKLEARN_NAMES, DASK_ML_NAMES]
+    with pytest.raises(ValueError) as info:
+        _output(est, other)
+    for wording in wordings:
+        assert wording in str(info.value), str(info.value)

@@ -373,5 +373,54 @@ def test_check_table_keeps_the_container_kind_and_records_the_features(frame):
         check_table(Est(), np.array([[np.inf]]), reset=True)
     assert check_table(Est(), np.array([[np.inf]]), reset=True, ensure_all_finite=False)[0]
     # transform: the features are checked against fit's
-    with pytest.raises(ValueError, match="Feature names unseen at fit time: \\['d'\\]"):
+    with pytest.raises(ValueError, match="Feature names unseen at fit time:\n- d\n"):
         check_table(est, ddf.assign(d=1.0), reset=False)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda f: f.rename(columns={"a": "z"}),
+        lambda f: f[["c", "b", "a"]],
+        lambda f: f[["a", "b"]],
+        lambda f: f.assign(**{f"x{i}": 1.0 for i in range(7)}),
+    ],
+    ids=["renamed", "reordered", "missing", "many-unseen"],
+)
+def test_feature_names_message_is_sklearns_then_dask_mls(frame, change):
+    """Different columns at predict: scikit-learn's message, as scikit-learn words it for
+    the same pandas input, then dask-ml's sentence; the same for dask input."""
+    from sklearn.preprocessing import StandardScaler as SkStandardScaler
+
+    pdf, ddf = frame
+    sk = SkStandardScaler().fit(pdf)
+    with pytest.raises(ValueError) as sk_info:
+        sk.transform(change(pdf))
+    sk_message = str(sk_info.value)
+    messages = []
+    for X, other in [(pdf, change(pdf)), (ddf, change(ddf))]:
+        e = Est()
+        validate_data(e, X)
+        with pytest.raises(ValueError) as info:
+            validate_data(e, other, reset=False)
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]
+    assert messages[0].startswith(sk_message)
+    rest = messages[0][len(sk_message):]
+    assert rest.startswith("Columns of 'X' do not match the training columns. Got [")
+    assert "expected ['a', 'b', 'c']" in rest
+    # table-like estimators (encoders) check their columns the same way
+    e = Est()
+    check_table(e, ddf, reset=True)
+    with pytest.raises(ValueError, match="feature names should match(.|\n)*Columns of 'X'"):
+        check_table(e, change(ddf), reset=False)
+    with pytest.raises(ValueError, match="feature names should match(.|\n)*Columns of 'X'"):
+        check_table(e, change(pdf), reset=False)
+
+
+def test_feature_names_message_lists_are_bounded():
+    from dask_scale._validation.features import feature_names_message
+
+    msg = feature_names_message([f"f{i}" for i in range(30)], [f"g{i}" for i in range(30)])
+    assert msg.count("\n- ") <= 12 and "- ...\n" in msg
+    assert "Got ['g0', " in msg and ", ...], expected ['f0'," in msg

@@ -28,8 +28,8 @@ One job a module:
 from .._graph.reduction import nonfinite_message, reject_nonfinite
 from .._types import is_dask_array, is_dask_collection, is_dask_frame
 from .arrays import FLOAT_DTYPES, check_array, check_table, ensure_known_chunks
-from .errors import EMPTY_INPUT_HINT, check_n_rows, no_samples_error
-from .features import check_input_features
+from .errors import EMPTY_INPUT_HINT, check_n_rows, inconsistent_lengths_error, no_samples_error
+from .features import check_input_features, reraise_feature_names_error
 from .frames import as_dask_array, frame_to_dask_array, frames_to_dask_arrays, non_numeric_message
 from .targets import check_consistent_rows, check_sample_weight, check_y
 from .validate import validate_data
@@ -45,6 +45,7 @@ __all__ = [
     "check_sample_weight",
     "check_table",
     "check_y",
+    "inconsistent_lengths_error",
     "ensure_known_chunks",
     "frame_to_dask_array",
     "frames_to_dask_arrays",
@@ -55,5 +56,6 @@ __all__ = [
     "non_numeric_message",
     "nonfinite_message",
     "reject_nonfinite",
+    "reraise_feature_names_error",
     "validate_data",
 ]

@@ -17,7 +17,7 @@ from .._graph.compute import scheduler_pool
 from .._graph.keys import merge_inner_chunks
 from .._types import is_dask_array, is_dask_frame
 from .errors import no_samples_error
-from .features import _check_feature_names, _check_n_features
+from .features import _check_feature_names, _check_n_features, reraise_feature_names_error
 from .frames import as_dask_array
 
 __all__ = ["FLOAT_DTYPES", "check_array", "check_table", "ensure_known_chunks"]
@@ -61,8 +61,10 @@ def _to_host(block):
     return get() if callable(get) else np.asarray(block)
 
 
-def _host_backed(X, input_name):
-    """Return ``X`` with NumPy blocks: device (CuPy) blocks are copied to host when read."""
+def _host_backed(X, input_name, accept_sparse=False):
+    """Return ``X`` with NumPy blocks: device (CuPy) blocks are copied to host when read.
+
+    Sparse blocks are refused unless ``accept_sparse`` is true."""
     meta = getattr(X, "_meta", None)
     if meta is None:
         return X
@@ -76,7 +78,7 @@ def _host_backed(X, input_name):
             stacklevel=4,
         )
         return X.map_blocks(_to_host, dtype=X.dtype, meta=np.empty((0,) * X.ndim, X.dtype))
-    if module in ("scipy", "sparse"):
+    if module in ("scipy", "sparse") and not accept_sparse:
         raise TypeError(
             f"{input_name} is a dask array of sparse blocks ({type(meta).__name__}); dask_scale "
             "estimators need dense blocks. Densify per block, e.g. "
@@ -119,12 +121,18 @@ def check_array(
     copy=False,
     estimator=None,
     input_name="X",
+    **sk_params,
 ):
     """Validate ``X``: NumPy/pandas eagerly (scikit-learn's check), dask lazily.
 
     Dask arrays keep their row chunks (known or unknown); several column blocks are merged into
     one per row block (a cheap graph rewrite). Dask DataFrames become dask arrays with unknown
     row chunks; non-numeric columns raise an error that says how to encode them.
+
+    ``sk_params`` are further arguments of scikit-learn's ``check_array`` (``accept_sparse``,
+    ``order``, ``ensure_non_negative``, ...), applied to in-memory input. For dask input only
+    ``accept_sparse`` has an effect (a true value lets blocks of scipy.sparse / sparse
+    matrices through); another one with a non-default value raises TypeError.
 
     Returns
     -------
@@ -139,10 +147,11 @@ def check_array(
         # a scaler's lazy output frame: its array is the same affine map of the scaler's input
         X = link_affine(as_dask_array(X, input_name=input_name), X)
     if is_dask_array(X):
+        _check_dask_params(sk_params)
         _check_dask_2d(
             X, estimator_name=name, input_name=input_name, ensure_2d=ensure_2d, allow_nd=allow_nd
         )
-        X = _host_backed(X, input_name)
+        X = _host_backed(X, input_name, accept_sparse=sk_params.get("accept_sparse", False))
         X = _dask_dtype(X, dtype, input_name)
         if X.ndim == 2 and len(X.chunks[1]) > 1:
             X = X.rechunk({1: -1})
@@ -166,7 +175,31 @@ def check_array(
         copy=copy,
         estimator=estimator,
         input_name=input_name,
+        **sk_params,
     )
+
+
+# scikit-learn check_array arguments without an effect on dask input, at their defaults
+_DASK_NEUTRAL = {
+    "accept_large_sparse": True,
+    "order": None,
+    "force_writeable": False,
+    "ensure_non_negative": False,
+}
+
+
+def _check_dask_params(sk_params):
+    for key, value in sk_params.items():
+        if key == "accept_sparse":
+            continue
+        if key not in _DASK_NEUTRAL:
+            raise TypeError(f"check_array() got an unexpected keyword argument {key!r}")
+        if value != _DASK_NEUTRAL[key]:
+            raise TypeError(
+                f"check_array({key}={value!r}) has no effect on dask input (its blocks are "
+                f"read lazily); leave {key} at its default ({_DASK_NEUTRAL[key]!r}) for dask "
+                "arrays, or check the blocks where they are used."
+            )
 
 
 def check_table(
@@ -224,7 +257,11 @@ def check_table(
             X = _sk_check_array(
                 X, dtype=None, ensure_all_finite=ensure_all_finite, estimator=estimator
             )
-        _sk_validate_data(estimator, X, reset=reset, skip_check_array=True)
+        try:
+            _sk_validate_data(estimator, X, reset=reset, skip_check_array=True)
+        except ValueError as exc:
+            reraise_feature_names_error(exc, estimator, X)
+            raise
         kind = "memory"
     n_rows = X.shape[0] if kind != "frame" and hasattr(X, "shape") else np.nan
     if ensure_min_samples and not np.isnan(n_rows) and n_rows < 1:

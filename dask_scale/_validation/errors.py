@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-__all__ = ["EMPTY_INPUT_HINT", "check_n_rows", "no_samples_error"]
+__all__ = [
+    "EMPTY_INPUT_HINT",
+    "check_n_rows",
+    "inconsistent_lengths_error",
+    "no_samples_error",
+]
 
 #: Where dask input of unknown size was found to have no rows.
 EMPTY_INPUT_HINT = "X has no rows (e.g. a filter kept none)."
@@ -27,3 +32,9 @@ def check_n_rows(estimator, n_rows, n_features):
     unknown chunk sizes that turned out empty)."""
     if n_rows < 1:
         raise no_samples_error(estimator, (0, n_features), hint=EMPTY_INPUT_HINT)
+
+
+def inconsistent_lengths_error(lengths):
+    """scikit-learn's error for inputs whose numbers of rows differ (``lengths``, in order)."""
+    shown = [int(n) for n in lengths]
+    return ValueError(f"Found input variables with inconsistent numbers of samples: {shown}")

@@ -7,7 +7,12 @@ import warnings
 
 import numpy as np
 
-__all__ = ["check_input_features"]
+__all__ = [
+    "check_input_features",
+    "columns_mismatch_sentence",
+    "feature_names_message",
+    "reraise_feature_names_error",
+]
 
 
 def _feature_names(X):
@@ -86,13 +91,60 @@ def _check_feature_names(estimator, X, reset):
         )
         return
     if len(names) != len(fitted) or np.any(names != fitted):
-        unseen = sorted(set(names) - set(fitted))
-        missing = sorted(set(fitted) - set(names))
-        msg = "The feature names should match those that were passed during fit.\n"
-        if unseen:
-            msg += f"Feature names unseen at fit time: {unseen[:10]}\n"
-        if missing:
-            msg += f"Feature names seen at fit time, yet now missing: {missing[:10]}\n"
-        if not unseen and not missing:
-            msg += "Feature names must be in the same order as they were in fit.\n"
-        raise ValueError(msg)
+        raise ValueError(feature_names_message(fitted, names))
+
+
+def _add_names(names):
+    """scikit-learn's list of names in its feature-names error: one a line, 5 at most."""
+    shown = [f"- {name}\n" for name in names[:5]]
+    return "".join(shown) + ("- ...\n" if len(names) > 5 else "")
+
+
+def _short(names, limit=10):
+    names = [str(n) for n in names]
+    return repr(names[:limit])[:-1] + ", ...]" if len(names) > limit else repr(names)
+
+
+def columns_mismatch_sentence(fitted, names):
+    """dask-ml's sentence for columns at transform/predict that differ from fit's."""
+    return (
+        f"Columns of 'X' do not match the training columns. Got {_short(names)}, expected "
+        f"{_short(fitted)}.\n"
+    )
+
+
+def feature_names_message(fitted, names):
+    """The error for feature names at transform/predict that differ from those of fit.
+
+    scikit-learn's message (what ``check_estimator`` and scikit-learn users match on),
+    followed by dask-ml's sentence for the same condition ("Columns of 'X' do not match the
+    training columns"), so code written against either keeps matching.
+    """
+    fitted = [str(n) for n in fitted]
+    names = [str(n) for n in names]
+    unseen = sorted(set(names) - set(fitted))
+    missing = sorted(set(fitted) - set(names))
+    msg = "The feature names should match those that were passed during fit.\n"
+    if unseen:
+        msg += "Feature names unseen at fit time:\n" + _add_names(unseen)
+    if missing:
+        msg += "Feature names seen at fit time, yet now missing:\n" + _add_names(missing)
+    if not unseen and not missing:
+        msg += "Feature names must be in the same order as they were in fit.\n"
+    return msg + columns_mismatch_sentence(fitted, names)
+
+
+def reraise_feature_names_error(exc, estimator, X):
+    """Raise scikit-learn's feature-names error ``exc`` with dask-ml's sentence added.
+
+    For in-memory input, whose check is scikit-learn's own; other errors are left alone
+    (the function returns).
+    """
+    text = str(exc)
+    if not text.startswith("The feature names should match") or "Columns of 'X'" in text:
+        return
+    names = _feature_names(X)
+    fitted = getattr(estimator, "feature_names_in_", None)
+    if names is None or fitted is None:
+        return
+    raise ValueError(text + columns_mismatch_sentence(fitted, names)) from exc

@@ -14,6 +14,7 @@ from sklearn.utils.validation import check_array as _sk_check_array
 from .._graph.reduction import reject_nonfinite
 from .._types import is_dask_array, is_dask_frame
 from .arrays import ensure_known_chunks
+from .errors import inconsistent_lengths_error
 from .frames import frame_to_dask_array
 
 __all__ = ["check_consistent_rows", "check_sample_weight", "check_y"]
@@ -79,16 +80,11 @@ def check_consistent_rows(X, y, *, names=("X", "y")):
                 f"call {names[0]} = {names[0]}.compute_chunk_sizes() first."
             )
         if y.shape[0] != X.shape[0]:
-            raise ValueError(
-                f"Found input variables with inconsistent numbers of samples: "
-                f"[{X.shape[0]}, {y.shape[0]}]"
-            )
+            raise inconsistent_lengths_error([X.shape[0], y.shape[0]])
         return da.from_array(y, chunks=(X_chunks,) + y.shape[1:])
     nx, ny = X.shape[0], y.shape[0]
     if not np.isnan(nx) and not np.isnan(ny) and nx != ny:
-        raise ValueError(
-            f"Found input variables with inconsistent numbers of samples: [{nx}, {ny}]"
-        )
+        raise inconsistent_lengths_error([nx, ny])
     if y.chunks[0] == X.chunks[0]:
         return y
     x_known = not any(np.isnan(c) for c in X.chunks[0])
@@ -103,9 +99,7 @@ def check_consistent_rows(X, y, *, names=("X", "y")):
         # finds them, then y is split as X is
         y = ensure_known_chunks(y)
         if y.shape[0] != nx:
-            raise ValueError(
-                f"Found input variables with inconsistent numbers of samples: [{nx}, {y.shape[0]}]"
-            )
+            raise inconsistent_lengths_error([nx, y.shape[0]])
         return y.rechunk({0: X.chunks[0]})
     raise ValueError(
         f"{names[0]} and {names[1]} have unknown chunk sizes and different numbers of blocks "
@@ -185,8 +179,5 @@ def _in_memory_x_for_dask_y(X, y, estimator, dtype):
         yt = frame_to_dask_array(yt)
     yt = ensure_known_chunks(yt)
     if yt.shape[0] != X.shape[0]:
-        raise ValueError(
-            "Found input variables with inconsistent numbers of samples: "
-            f"[{X.shape[0]}, {yt.shape[0]}]"
-        )
+        raise inconsistent_lengths_error([X.shape[0], yt.shape[0]])
     return da.from_array(X, chunks=(yt.chunks[0],) + X.shape[1:])

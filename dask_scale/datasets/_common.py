@@ -11,6 +11,8 @@ import numpy as np
 from dask.base import tokenize
 from dask.highlevelgraph import HighLevelGraph
 
+from ..utils._random import draw_seed
+
 #: Rows per block when ``chunks=None``.
 DEFAULT_BLOCK_ROWS = 100_000
 
@@ -81,10 +83,8 @@ def _base_seed(random_state):
         if random_state < 0:
             raise ValueError(f"random_state must be a non-negative int, got {random_state}.")
         return int(random_state)
-    if isinstance(random_state, np.random.RandomState):
-        return int(random_state.randint(np.iinfo(np.int64).max, dtype=np.int64))
-    if isinstance(random_state, np.random.Generator):
-        return int(random_state.integers(np.iinfo(np.int64).max))
+    if isinstance(random_state, (np.random.RandomState, np.random.Generator)):
+        return int(draw_seed(random_state, np.iinfo(np.int64).max, dtype=np.int64))
     raise TypeError(
         "random_state must be None, a non-negative int, a numpy.random.RandomState or a "
         f"numpy.random.Generator, got {random_state!r}."

@@ -25,6 +25,7 @@ from .._validation import (
     is_dask_collection,
     is_dask_frame,
     non_numeric_message,
+    reraise_feature_names_error,
     validate_data,
 )
 from ._stats import (
@@ -184,6 +185,7 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
                 **kwargs,
             )
         except ValueError as exc:
+            reraise_feature_names_error(exc, self, X)
             if "could not convert" in str(exc):
                 raise ValueError(
                     f"Cannot use {self.strategy} strategy with non-numeric data:\n{exc}"

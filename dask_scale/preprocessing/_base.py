@@ -19,6 +19,7 @@ from .._validation import (
     reject_nonfinite,
     validate_data,
 )
+from ..utils._extmath import handle_zeros_in_scale
 
 __all__ = [
     "affine_output",
@@ -88,12 +89,9 @@ def reject_infinite(block):
 
 
 def nonzero_scale(scale, constant=None):
-    """``scale`` with 1 where a feature is constant (or its scale is numerically zero)."""
-    scale = np.array(scale, copy=True)
-    if constant is None:
-        constant = scale < 10 * np.finfo(scale.dtype).eps
-    scale[constant] = 1.0
-    return scale
+    """``scale`` (a new NumPy array) with 1 where a feature is constant (or its scale is
+    numerically zero): :func:`dask_scale.utils.handle_zeros_in_scale`."""
+    return handle_zeros_in_scale(np.array(scale, copy=True), copy=False, constant_mask=constant)
 
 
 def transform_rows(
