@@ -20,10 +20,10 @@ from sklearn.utils.validation import check_array as _sk_check_array
 from sklearn.utils.validation import check_is_fitted
 from sklearn.utils.validation import validate_data as _sk_validate_data
 
-from .._columns import table_counts
 from .._graph import map_row_blocks
 from .._types import is_dask_frame, is_frame
-from .._validation import check_input_features, check_n_rows, check_table
+from .._validation import check_input_features, check_table
+from ._encoders import _observed_dtypes
 
 __all__ = ["Categorizer", "DummyEncoder"]
 
@@ -55,32 +55,6 @@ def _check_frame_or_numeric(est, X, *, reset):
         )
     _sk_validate_data(est, checked, reset=reset, skip_check_array=True)
     return checked
-
-
-def _needs_categories(dtype):
-    if isinstance(dtype, pd.CategoricalDtype):
-        return dtype.categories is None or "__UNKNOWN_CATEGORIES__" in list(dtype.categories)
-    return True
-
-
-def _observed_dtypes(est, X, columns):
-    """Categorical dtypes with the observed categories of ``columns`` (one pass for dask).
-
-    A frame found to have no rows in that pass is refused.
-    """
-    todo = [c for c in columns if _needs_categories(X[c].dtype)]
-    out = {c: X[c].dtype for c in columns if c not in todo}
-    if not todo:
-        return out
-    summaries, n_rows = table_counts(X[todo])
-    check_n_rows(est, n_rows, len(X.columns))
-    for c, (uniques, _, _) in zip(todo, summaries, strict=True):
-        dtype = X[c].dtype
-        if isinstance(dtype, pd.CategoricalDtype):
-            out[c] = pd.CategoricalDtype(np.sort(uniques), ordered=dtype.ordered)
-        else:
-            out[c] = pd.Series(uniques, dtype=dtype).astype("category").dtype
-    return out
 
 
 class Categorizer(TransformerMixin, BaseEstimator):
