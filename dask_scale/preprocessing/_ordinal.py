@@ -30,6 +30,7 @@ from ._encoders import (
     _category_codes,
     _check_frame_columns,
     _factorize,
+    _index_in,
     _is_nan,
     _lookup,
     _observed_dtypes,
@@ -69,11 +70,16 @@ def _holding(dtype, value):
 
 def _column_codes(series, dtype):
     """Codes of ``series`` among the categories of ``dtype``: -1 where missing or unknown."""
-    if isinstance(series.dtype, pd.CategoricalDtype) and series.cat.categories.equals(
-        dtype.categories
-    ):
-        return series.cat.codes.to_numpy()
-    return pd.Categorical(series, dtype=dtype).codes
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes = series.cat.codes.to_numpy()
+        if series.cat.categories.equals(dtype.categories):
+            return codes
+        # recode: the column's own categories looked up among the fitted ones
+        table = np.append(_index_in(dtype.categories, series.cat.categories), -1)
+        return table[codes]
+    codes = _index_in(dtype.categories, series.to_numpy())
+    codes[series.isna().to_numpy()] = -1
+    return codes
 
 
 def _ordinal_frame(pdf, encoded, dtypes, out_dtypes, handle_unknown, unknown_value,

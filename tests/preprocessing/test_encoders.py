@@ -8,6 +8,7 @@ import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 import sklearn.preprocessing as skp
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -103,9 +104,11 @@ def test_unknown_categories():
     np.testing.assert_array_equal(out.to_numpy(), [[1, 0], [0, 0], [0, 1]])
     with pytest.warns(UserWarning, match="unknown categories"):
         OneHotEncoder(handle_unknown="warn").fit(train).transform(test.compute())
-    with pytest.raises(ValueError, match="unknown categories"):
-        OrdinalEncoder().fit(train).transform(test.compute())
-    out = OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1).fit(train)
+    with pytest.raises(ValueError, match=r"unknown categories \['w'\] in column 'a'"):
+        OrdinalEncoder(columns=["a"]).fit(train).transform(test.compute())
+    with pytest.raises(ValueError, match=r"unknown categories \['w'\] in column 0"):
+        OrdinalEncoder().fit(train.to_numpy()).transform(test.compute().to_numpy())
+    out = OrdinalEncoder(["a"], handle_unknown="use_encoded_value", unknown_value=-1).fit(train)
     np.testing.assert_array_equal(_np(out.transform(test)), [[0], [-1], [1]])
 
 
@@ -114,31 +117,56 @@ def test_none_and_pd_na_are_the_nan_category():
     X = pd.DataFrame({"a": pd.Series(["x", None, "y", pd.NA, np.nan], dtype=object)})
     enc = OneHotEncoder().fit(X)
     assert list(enc.categories_[0][:2]) == ["x", "y"] and pd.isna(enc.categories_[0][2])
-    np.testing.assert_array_equal(enc.transform(X)[:, 2], [0, 1, 0, 1, 1])
+    np.testing.assert_array_equal(_np(enc.transform(X))[:, 2], [0, 1, 0, 1, 1])
 
 
-def test_sparse_output():
+def test_sparse_output_numpy():
     X = np.array([[0], [1], [1]])
     ours = OneHotEncoder(sparse_output=True).fit(X).transform(X)
     ref = skp.OneHotEncoder().fit(X).transform(X)
+    assert sp.issparse(ours) and ours.format == "csr"
     np.testing.assert_array_equal(ours.toarray(), ref.toarray())
-    with pytest.raises(ValueError, match="sparse_output=True is not supported for dask"):
-        OneHotEncoder(sparse_output=True).fit(da.from_array(X, chunks=2))
+
+
+@pytest.mark.parametrize("container", ["numpy", "dask-array"])
+def test_ordinal_matches_sklearn_on_arrays(container):
+    frame = _frame()
+    A = frame.to_numpy(dtype=object)
+    A[:, [0, 4]] = A[:, [0, 4]].astype(float)
+    X = A if container == "numpy" else da.from_array(A, chunks=(20, 5))
+    for params in ({}, {"encoded_missing_value": -1}):
+        ours = OrdinalEncoder(**params).fit(X)
+        ref = skp.OrdinalEncoder(**params).fit(A)
+        _categories_equal(ours.categories_, ref.categories_)
+        out = ours.transform(X)
+        assert isinstance(out, np.ndarray if container == "numpy" else da.Array)
+        assert out.dtype == np.float64
+        np.testing.assert_array_equal(_np(out), ref.transform(A))
+        inv_ours = pd.DataFrame(_np(ours.inverse_transform(ref.transform(A))))
+        inv_ref = pd.DataFrame(ref.inverse_transform(ref.transform(A)))
+        pd.testing.assert_frame_equal(inv_ours, inv_ref)
 
 
 @pytest.mark.parametrize("container", ["pandas", "dask-frame"])
-def test_ordinal_matches_sklearn(container):
+def test_ordinal_named_columns_match_sklearn_on_frames(container):
+    # columns= names every column: categories found in the data, sorted as scikit-learn
+    # sorts them; with scikit-learn's dtype and missing code the output is its output
     frame = _frame()
     X = frame if container == "pandas" else dd.from_pandas(frame, npartitions=3)
-    for params in ({}, {"encoded_missing_value": -1}):
-        ours = OrdinalEncoder(**params).fit(X)
-        ref = skp.OrdinalEncoder(**params).fit(frame)
-        _categories_equal(ours.categories_, ref.categories_)
-        out = ours.transform(X)
-        np.testing.assert_array_equal(_np(out), ref.transform(frame))
-        inv_ours = pd.DataFrame(ours.inverse_transform(ref.transform(frame)))
-        inv_ref = pd.DataFrame(ref.inverse_transform(ref.transform(frame)))
-        pd.testing.assert_frame_equal(inv_ours, inv_ref)
+    ours = OrdinalEncoder(
+        columns=list(frame.columns), dtype=np.float64, encoded_missing_value=np.nan
+    ).fit(X)
+    ref = skp.OrdinalEncoder().fit(frame)
+    for j, col in enumerate(frame.columns):
+        expected = [c for c in ref.categories_[j] if not pd.isna(c)]
+        assert list(ours.dtypes_[col].categories) == expected
+    out = ours.transform(X)
+    assert isinstance(out, pd.DataFrame if container == "pandas" else dd.DataFrame)
+    out = out.compute() if container != "pandas" else out
+    assert list(out.columns) == list(frame.columns)
+    assert (out.dtypes == np.float64).all()
+    np.testing.assert_array_equal(out.to_numpy(), ref.transform(frame))
+    pd.testing.assert_index_equal(out.index, frame.index)
 
 
 def test_ordinal_parameter_errors():
@@ -178,10 +206,10 @@ def test_chunking_does_not_change_the_categories(chunks, seed):
 
 def test_pickle():
     frame = _frame()
-    for enc in (OneHotEncoder(), OrdinalEncoder()):
+    for enc in (OneHotEncoder(), OrdinalEncoder(), OrdinalEncoder(columns=["s", "t"])):
         enc.fit(dd.from_pandas(frame, npartitions=2))
         again = pickle.loads(pickle.dumps(enc))
-        np.testing.assert_array_equal(again.transform(frame), enc.transform(frame))
+        pd.testing.assert_frame_equal(again.transform(frame), enc.transform(frame))
 
 
 @pytest.mark.parametrize("dtype", ["str", "string[python]", "string[pyarrow]", "category"])
@@ -198,7 +226,7 @@ def test_one_hot_string_dtypes_match_sklearn_on_object_twin(dtype):
         ours = OneHotEncoder().fit(X)
         _categories_equal(ours.categories_, ref.categories_)
         np.testing.assert_array_equal(_np(ours.transform(X)), ref.transform(twin))
-        ords = OrdinalEncoder().fit(X)
+        ords = OrdinalEncoder(["s", "i"], dtype=float, encoded_missing_value=np.nan).fit(X)
         np.testing.assert_array_equal(_np(ords.transform(X)),
                                       skp.OrdinalEncoder().fit(twin).transform(twin))
 
@@ -213,5 +241,13 @@ def test_missing_value_unseen_in_fit_is_unknown():
         enc.transform(test).compute()
     out = OneHotEncoder(handle_unknown="ignore").fit(train).transform(test).compute()
     np.testing.assert_array_equal(out.to_numpy(), [[1, 0], [0, 0], [0, 0]])
-    out = OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1).fit(train)
-    np.testing.assert_array_equal(_np(out.transform(test)), [[0], [-1], [-1]])
+    out = OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1).fit(
+        train.to_numpy(dtype=object)
+    )
+    np.testing.assert_array_equal(
+        _np(out.transform(test.compute().to_numpy(dtype=object))), [[0], [-1], [-1]]
+    )
+    # on a DataFrame (dask-ml's encoder) a missing value is missing, not unknown: -1, the
+    # code pandas gives it, by default
+    out = OrdinalEncoder(["a"], handle_unknown="use_encoded_value", unknown_value=-2).fit(train)
+    np.testing.assert_array_equal(_np(out.transform(test)), [[0], [-1], [-2]])
