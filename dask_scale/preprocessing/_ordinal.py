@@ -212,8 +212,10 @@ class OrdinalEncoder(_BaseEncoder):
     1  2  0
     2  3  0
     3  4  1
-    >>> enc.categorical_columns_, enc.non_categorical_columns_
-    (Index(['B'], dtype='object'), Index(['A'], dtype='object'))
+    >>> list(enc.categorical_columns_), list(enc.non_categorical_columns_)
+    (['B'], ['A'])
+    >>> enc.transform(data).dtypes.tolist()
+    [dtype('int64'), dtype('int8')]
     >>> OrdinalEncoder().fit_transform(data.to_numpy())
     array([[0., 0.],
            [1., 0.],
