@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import numbers
+import warnings
 
 import dask.dataframe as dd
 import numpy as np
@@ -157,9 +158,11 @@ class OrdinalEncoder(_BaseEncoder):
     input (NumPy or dask array), float64 by default.
 
     So a DataFrame without categorical columns passes through unchanged (as in dask-ml),
-    where scikit-learn would encode every column: name the columns to encode in
-    ``columns``, categorise them first (:class:`~dask_scale.preprocessing.Categorizer`), or
-    pass an array (``X.to_numpy()`` / ``X.to_dask_array()``) for scikit-learn's encoding.
+    where scikit-learn would encode every column; ``fit`` warns (``UserWarning``) when
+    ``columns`` is not given and X has no categorical column, or has string columns that
+    pass through. Name the columns to encode in ``columns``, categorise them first
+    (:class:`~dask_scale.preprocessing.Categorizer`), or pass an array (``X.to_numpy()`` /
+    ``X.to_dask_array()``) for scikit-learn's encoding.
 
     Parameters
     ----------
@@ -324,6 +327,25 @@ class OrdinalEncoder(_BaseEncoder):
         _, X = check_table(self, X, reset=True)
         if self.columns is None:
             columns = [c for c, dt in X.dtypes.items() if isinstance(dt, pd.CategoricalDtype)]
+            text = [
+                c
+                for c, dt in X.dtypes.items()
+                if c not in columns
+                and (pd.api.types.is_object_dtype(dt) or pd.api.types.is_string_dtype(dt))
+            ]
+            if len(X.columns) and (not columns or text):
+                what = "has no categorical column" if not columns else (
+                    f"has string columns {text[:10]}"
+                )
+                warnings.warn(
+                    "OrdinalEncoder on a DataFrame encodes its categorical columns only "
+                    f"(dask-ml's behaviour) and X {what}: they pass through unchanged. "
+                    "Name the columns to encode in columns=[...], categorise them first "
+                    "(Categorizer), or pass an array (X.to_numpy()) for scikit-learn's "
+                    "encoding of every column.",
+                    UserWarning,
+                    stacklevel=3,
+                )
         else:
             columns = list(self.columns)
             absent = [c for c in columns if c not in X.columns]

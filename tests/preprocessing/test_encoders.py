@@ -206,7 +206,7 @@ def test_chunking_does_not_change_the_categories(chunks, seed):
 
 def test_pickle():
     frame = _frame()
-    for enc in (OneHotEncoder(), OrdinalEncoder(), OrdinalEncoder(columns=["s", "t"])):
+    for enc in (OneHotEncoder(), OrdinalEncoder(columns=["s", "t"])):
         enc.fit(dd.from_pandas(frame, npartitions=2))
         again = pickle.loads(pickle.dumps(enc))
         pd.testing.assert_frame_equal(again.transform(frame), enc.transform(frame))
@@ -270,7 +270,9 @@ def _dask_ml_example():
 def test_ordinal_on_frames_is_dask_mls_example(kind):
     data = _dask_ml_example()
     X = _container(data, kind)
-    enc = OrdinalEncoder().fit(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numbers beside categoricals: nothing to warn about
+        enc = OrdinalEncoder().fit(X)
     assert list(enc.columns_) == ["A", "B"]
     assert list(enc.non_categorical_columns_) == ["A"]
     assert list(enc.categorical_columns_) == ["B"]
@@ -304,7 +306,8 @@ def test_ordinal_passes_non_categorical_columns_through(kind):
         "t": pd.date_range("2020-01-01", periods=n, freq="D"),
     }, index=np.arange(100, 100 + n))
     X = _container(frame, kind, npartitions=3)
-    enc = OrdinalEncoder().fit(X)
+    with pytest.warns(UserWarning, match=r"string columns \['s'\]: they pass through"):
+        enc = OrdinalEncoder().fit(X)
     assert list(enc.categorical_columns_) == ["c1", "c2"]
     assert list(enc.non_categorical_columns_) == ["f", "s", "i", "t"]
     out = enc.transform(X)
@@ -374,6 +377,19 @@ def test_ordinal_inverse_transform_of_every_input_kind(kind):
     for col in ("B", "C"):
         pd.testing.assert_series_equal(back[col].reset_index(drop=True), data[col])
     np.testing.assert_array_equal(back["A"].to_numpy(dtype=float), [1, 2, 3, 4])
+
+
+def test_ordinal_warns_when_a_frame_has_nothing_it_encodes():
+    # scikit-learn would encode these columns, dask-ml passes them through: say so
+    frame = pd.DataFrame({"i": [3, 1, 2], "f": [0.5, 0.5, 1.0]})
+    with pytest.warns(UserWarning, match="has no categorical column"):
+        enc = OrdinalEncoder().fit(frame)
+    pd.testing.assert_frame_equal(enc.transform(frame), frame)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = OrdinalEncoder(columns=["i"], dtype=float).fit(frame).transform(frame)
+    np.testing.assert_array_equal(out["i"], skp.OrdinalEncoder().fit_transform(frame[["i"]])[:, 0])
+    pd.testing.assert_series_equal(out["f"], frame["f"])
 
 
 def test_ordinal_fitted_on_a_frame_reads_arrays_as_its_columns():
