@@ -13,6 +13,9 @@ dtype needs a DataFrame to live in).
 
 from __future__ import annotations
 
+import warnings
+
+import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -20,10 +23,10 @@ from sklearn.utils.validation import check_array as _sk_check_array
 from sklearn.utils.validation import check_is_fitted
 from sklearn.utils.validation import validate_data as _sk_validate_data
 
-from .._columns import table_counts
 from .._graph import map_row_blocks
-from .._types import is_dask_frame, is_frame
-from .._validation import check_input_features, check_n_rows, check_table
+from .._types import is_dask_array, is_dask_frame, is_frame
+from .._validation import check_input_features, check_table
+from ._encoders import _check_frame_columns, _observed_dtypes
 
 __all__ = ["Categorizer", "DummyEncoder"]
 
@@ -57,30 +60,24 @@ def _check_frame_or_numeric(est, X, *, reset):
     return checked
 
 
-def _needs_categories(dtype):
-    if isinstance(dtype, pd.CategoricalDtype):
-        return dtype.categories is None or "__UNKNOWN_CATEGORIES__" in list(dtype.categories)
-    return True
-
-
-def _observed_dtypes(est, X, columns):
-    """Categorical dtypes with the observed categories of ``columns`` (one pass for dask).
-
-    A frame found to have no rows in that pass is refused.
-    """
-    todo = [c for c in columns if _needs_categories(X[c].dtype)]
-    out = {c: X[c].dtype for c in columns if c not in todo}
-    if not todo:
-        return out
-    summaries, n_rows = table_counts(X[todo])
-    check_n_rows(est, n_rows, len(X.columns))
-    for c, (uniques, _, _) in zip(todo, summaries, strict=True):
-        dtype = X[c].dtype
-        if isinstance(dtype, pd.CategoricalDtype):
-            out[c] = pd.CategoricalDtype(np.sort(uniques), ordered=dtype.ordered)
-        else:
-            out[c] = pd.Series(uniques, dtype=dtype).astype("category").dtype
-    return out
+def _as_categorical_dtype(col, spec):
+    """A ``CategoricalDtype`` from a dtype, a ``(categories, ordered)`` tuple or a list."""
+    if isinstance(spec, pd.CategoricalDtype):
+        return spec
+    if (
+        isinstance(spec, tuple)
+        and len(spec) == 2
+        and isinstance(spec[1], (bool, np.bool_))
+        and not isinstance(spec[0], (str, bytes))
+        and np.ndim(spec[0]) == 1
+    ):
+        return pd.CategoricalDtype(list(spec[0]), ordered=bool(spec[1]))
+    if isinstance(spec, (str, bytes)) or np.ndim(spec) != 1:
+        raise TypeError(
+            f"categories[{col!r}] must be a pandas.CategoricalDtype, a (categories, ordered) "
+            f"tuple or a list of categories; got {spec!r}."
+        )
+    return pd.CategoricalDtype(list(spec))
 
 
 class Categorizer(TransformerMixin, BaseEstimator):
@@ -95,11 +92,12 @@ class Categorizer(TransformerMixin, BaseEstimator):
     Parameters
     ----------
     categories : mapping, optional
-        Column name to ``pandas.CategoricalDtype`` (or list of categories): the dtypes to
-        use, without a pass over the data. Give either ``categories`` or ``columns``.
+        Column name to ``pandas.CategoricalDtype``, to a ``(categories, ordered)`` tuple or
+        to a list of categories: the dtypes to use, without a pass over the data.
     columns : sequence, optional
         Columns to categorise from the data (default: object, string and categorical
-        columns).
+        columns). Ignored when ``categories`` is given, as in dask-ml (a ``UserWarning``
+        says so when it names other columns than ``categories``).
 
     Attributes
     ----------
@@ -146,10 +144,17 @@ class Categorizer(TransformerMixin, BaseEstimator):
         self : object
         """
         self._validate_params()
-        if self.categories is not None and self.columns is not None:
-            raise ValueError(
-                "Pass either `categories` (the dtypes to use) or `columns` (the columns to "
-                "categorise from the data), not both."
+        if (
+            self.categories is not None
+            and self.columns is not None
+            and set(self.columns) != set(self.categories)
+        ):
+            warnings.warn(
+                "Categorizer: `columns` is ignored when `categories` is given (as in "
+                f"dask-ml); the columns {sorted(map(str, self.categories))} of `categories` "
+                "are categorised. Leave `columns` out, or list the same columns in both.",
+                UserWarning,
+                stacklevel=2,
             )
         X = _check_frame_or_numeric(self, X, reset=True)
         if not is_frame(X):
@@ -161,9 +166,7 @@ class Categorizer(TransformerMixin, BaseEstimator):
             for col, dtype in self.categories.items():
                 if col not in X.columns:
                     raise ValueError(f"Column {col!r} of `categories` is not in X.")
-                if not isinstance(dtype, pd.CategoricalDtype):
-                    dtype = pd.CategoricalDtype(list(dtype))
-                categories[col] = dtype
+                categories[col] = _as_categorical_dtype(col, dtype)
             self.columns_ = pd.Index(list(categories))
             self.categories_ = categories
             return self
@@ -269,6 +272,9 @@ class DummyEncoder(TransformerMixin, BaseEstimator):
         Encoded column name to its ``pandas.CategoricalDtype``.
     transformed_columns_ : pandas.Index
         Columns of the output.
+    categorical_blocks_ : dict
+        Encoded column name to the ``slice`` of ``transformed_columns_`` (positions) that
+        holds its dummy columns.
     n_features_in_ : int
         Number of columns seen during fit.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -306,6 +312,7 @@ class DummyEncoder(TransformerMixin, BaseEstimator):
             self.non_categorical_columns_ = names
             self.dtypes_ = {}
             self.transformed_columns_ = names
+            self.categorical_blocks_ = {}
             return self
         if self.columns is None:
             columns = [c for c, dt in X.dtypes.items() if isinstance(dt, pd.CategoricalDtype)]
@@ -329,6 +336,13 @@ class DummyEncoder(TransformerMixin, BaseEstimator):
             empty.astype(self.dtypes_), columns=columns, drop_first=self.drop_first, dtype=bool
         )
         self.transformed_columns_ = sample.columns
+        left = len(self.non_categorical_columns_)
+        blocks = {}
+        for col in columns:
+            width = len(self.dtypes_[col].categories) - (1 if self.drop_first else 0)
+            blocks[col] = slice(left, left + max(width, 0))
+            left += max(width, 0)
+        self.categorical_blocks_ = blocks
         return self
 
     def transform(self, X, y=None):
@@ -345,13 +359,16 @@ class DummyEncoder(TransformerMixin, BaseEstimator):
         X_tr : same kind as X, with ``transformed_columns_`` columns
         """
         check_is_fitted(self, "transformed_columns_")
-        X = _check_frame_or_numeric(self, X, reset=False)
+        if is_frame(X) and hasattr(self, "feature_names_in_"):
+            _, X = _check_frame_columns(self, X)
+        else:
+            X = _check_frame_or_numeric(self, X, reset=False)
         if not is_frame(X):
             return X.copy()
         if not X.columns.equals(self.columns_):
             raise ValueError(
-                f"Columns of X {list(X.columns)} differ from those seen in fit "
-                f"{list(self.columns_)}."
+                "Columns of 'X' do not match the training columns. Got "
+                f"{list(X.columns)!r}, expected {list(self.columns_)!r}."
             )
         columns = list(self.categorical_columns_)
         out_columns = list(self.transformed_columns_)
@@ -367,15 +384,25 @@ class DummyEncoder(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : pandas or dask DataFrame with ``transformed_columns_``, or an ndarray of the
-            same width (treated as a DataFrame with those columns)
+        X : pandas or dask DataFrame with ``transformed_columns_``, or a NumPy or dask
+            array of the same width (read as a DataFrame with those columns)
 
         Returns
         -------
-        X_original : pandas or dask DataFrame with ``columns_``
+        X_original : DataFrame with ``columns_``
+            A dask DataFrame for dask input, a pandas DataFrame for NumPy or pandas input.
+            A row with no dummy set gives a missing value (the first category when
+            ``drop_first``).
         """
         check_is_fitted(self, "transformed_columns_")
-        if not is_frame(X):
+        if is_dask_array(X):
+            if X.ndim != 2 or X.shape[1] != len(self.transformed_columns_):
+                raise ValueError(
+                    f"X must have {len(self.transformed_columns_)} columns "
+                    f"({list(self.transformed_columns_)[:10]}...), got shape {X.shape}."
+                )
+            X = dd.from_dask_array(X, columns=list(self.transformed_columns_))
+        elif not is_frame(X):
             X = np.asarray(X)
             if X.ndim != 2 or X.shape[1] != len(self.transformed_columns_):
                 raise ValueError(
@@ -395,9 +422,7 @@ class DummyEncoder(TransformerMixin, BaseEstimator):
                 out[col] = pdf[col]
                 continue
             dtype = self.dtypes_[col]
-            cats = list(dtype.categories)
-            kept = cats[1:] if self.drop_first else cats
-            names = [f"{col}_{c}" for c in kept]
+            names = list(self.transformed_columns_[self.categorical_blocks_[col]])
             values = pdf[names].to_numpy(dtype=np.float64) if names else np.zeros((len(pdf), 0))
             codes = values.argmax(axis=1) if names else np.zeros(len(pdf), dtype=np.int64)
             hot = values.max(axis=1) > 0 if names else np.zeros(len(pdf), dtype=bool)

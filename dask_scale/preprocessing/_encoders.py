@@ -20,6 +20,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from .._columns import column_dtype, column_values, factorize_column, sort_uniques, table_counts
+from .._types import is_frame
 from .._validation import check_n_rows, check_table
 from ._base import reject_infinite
 
@@ -95,6 +96,32 @@ def _unknown_message(unknown, when):
     )
 
 
+def _needs_categories(dtype):
+    if isinstance(dtype, pd.CategoricalDtype):
+        return dtype.categories is None or "__UNKNOWN_CATEGORIES__" in list(dtype.categories)
+    return True
+
+
+def _observed_dtypes(est, X, columns):
+    """Categorical dtypes with the observed categories of ``columns`` (one pass for dask).
+
+    A frame found to have no rows in that pass is refused.
+    """
+    todo = [c for c in columns if _needs_categories(X[c].dtype)]
+    out = {c: X[c].dtype for c in columns if c not in todo}
+    if not todo:
+        return out
+    summaries, n_rows = table_counts(X[todo])
+    check_n_rows(est, n_rows, len(X.columns))
+    for c, (uniques, _, _) in zip(todo, summaries, strict=True):
+        dtype = X[c].dtype
+        if isinstance(dtype, pd.CategoricalDtype):
+            out[c] = pd.CategoricalDtype(np.sort(uniques), ordered=dtype.ordered)
+        else:
+            out[c] = pd.Series(uniques, dtype=dtype).astype("category").dtype
+    return out
+
+
 class _BaseEncoder(TransformerMixin, BaseEstimator):
     """Category discovery shared by the encoders (one pass over the data)."""
 
@@ -159,3 +186,27 @@ class _BaseEncoder(TransformerMixin, BaseEstimator):
 
     def _transform_input(self, X):
         return check_table(self, X, reset=False)
+
+
+def _check_frame_columns(est, X):
+    """``check_table(reset=False)`` for the DataFrame transformers fitted on a DataFrame.
+
+    When the columns differ from ``columns_`` the message starts with dask-ml's wording
+    ("Columns of 'X' do not match the training columns"), followed by scikit-learn's
+    feature-name message where it has one.
+    """
+    def mismatch(detail=""):
+        return ValueError(
+            "Columns of 'X' do not match the training columns. Got "
+            f"{list(X.columns)!r}, expected {list(est.columns_)!r}.{detail}"
+        )
+
+    try:
+        kind, X = check_table(est, X, reset=False)
+    except ValueError as exc:
+        if is_frame(X) and not X.columns.equals(est.columns_):
+            raise mismatch(f"\n{exc}") from None
+        raise
+    if is_frame(X) and not X.columns.equals(est.columns_):
+        raise mismatch()
+    return kind, X

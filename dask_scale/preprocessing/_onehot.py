@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+import functools
 import warnings
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_array as _sk_check_array
 from sklearn.utils.validation import check_is_fitted
 
-from .._columns import map_blocks_2d
-from .._graph import map_rows
+from .._columns import map_blocks_2d, raw_block_columns
+from .._graph import map_row_blocks, map_rows
 from .._kernels.encoding import onehot_fill
+from .._types import is_dask_array, is_frame
 from .._validation import check_input_features, is_dask_collection
 from ._encoders import _BaseEncoder, _factorize, _is_nan, _lookup, _unknown_message
 
 __all__ = ["OneHotEncoder"]
 
 
-def _onehot_block(columns, lookups, tables, n_out, dtype, handle_unknown):
+def _output_maps(columns, lookups, tables, handle_unknown):
+    """Factorise a block; per feature, the output column of each distinct value."""
     factors, maps, unknown = _factorize(columns, lookups)
     if unknown:
         if handle_unknown == "error":
@@ -34,21 +38,58 @@ def _onehot_block(columns, lookups, tables, n_out, dtype, handle_unknown):
     out_maps = [np.where(m >= 0, t[m], -1) for m, t in zip(maps, tables, strict=True)]
     starts = np.cumsum([0] + [len(m) for m in out_maps[:-1]]).astype(np.int64)
     flat = np.concatenate(out_maps or [np.empty(0, np.int64)]).astype(np.int64, copy=False)
+    return factors, flat, starts
+
+
+def _onehot_block(columns, lookups, tables, n_out, dtype, handle_unknown):
+    factors, flat, starts = _output_maps(columns, lookups, tables, handle_unknown)
     out = np.empty((factors.shape[1], n_out), dtype=dtype)
     return onehot_fill(factors, flat, starts, out)
+
+
+def _onehot_sparse_block(columns, lookups, tables, n_out, dtype, handle_unknown):
+    """The one-hot rows of a block as a CSR matrix (no dense block is made)."""
+    factors, flat, starts = _output_maps(columns, lookups, tables, handle_unknown)
+    p, n = factors.shape
+    positions = flat[starts[:, None] + factors + 1] if p else np.empty((0, n), np.int64)
+    set_ = positions >= 0
+    rows = np.broadcast_to(np.arange(n), (p, n))[set_]
+    cols = positions[set_]
+    data = np.ones(cols.size, dtype=dtype)
+    return sp.csr_matrix((data, (rows, cols)), shape=(n, n_out), dtype=dtype)
+
+
+def _raw_sparse(block, *args):
+    return _onehot_sparse_block(raw_block_columns(block), *args)
+
+
+def _sparse_frame(names, pdf, *args):
+    out = _onehot_sparse_block(raw_block_columns(pdf), *args)
+    return pd.DataFrame.sparse.from_spmatrix(out, index=pdf.index, columns=names)
+
+
+def _densify(block):
+    return block.toarray()
 
 
 class OneHotEncoder(_BaseEncoder):
     """Encode categorical features as a one-hot numeric array.
 
     Categories are found in one pass over the data (see
-    ``dask_scale.preprocessing._encoders``); the output has one column per (feature,
-    category), in the order of ``categories_``. Works on NumPy arrays, pandas DataFrames,
-    dask arrays and dask DataFrames whose columns are numbers,
-    strings (object, pandas ``str``/``string``, including pandas 3's default string dtype)
-    or categoricals. Missing values (NaN, None, ``pd.NA``) form their own category, last.
-    The output is dense: NumPy in gives NumPy out, dask gives lazy dask (a dask DataFrame
-    gives a dask DataFrame with ``get_feature_names_out`` columns).
+    ``dask_scale.preprocessing._encoders``), as scikit-learn finds them: the sorted
+    distinct values of each column (of a categorical column too: its observed values, not
+    its dtype's categories); the output has one column per (feature, category), in the
+    order of ``categories_``. Works on NumPy arrays, pandas DataFrames, dask arrays and dask
+    DataFrames whose columns are numbers, strings (object, pandas ``str``/``string``,
+    including pandas 3's default string dtype) or categoricals. Missing values (NaN, None,
+    ``pd.NA``) form their own category, last.
+
+    The output follows the input: a NumPy array gives a NumPy array (a SciPy CSR matrix
+    with ``sparse_output=True``), a dask array a dask array (of CSR blocks with
+    ``sparse_output=True``), and a pandas or dask DataFrame a DataFrame of the same kind
+    with the input's index and the ``get_feature_names_out`` columns (``feature_category``,
+    as ``pandas.get_dummies`` names them), of pandas sparse columns with
+    ``sparse_output=True``.
 
     Parameters
     ----------
@@ -60,12 +101,20 @@ class OneHotEncoder(_BaseEncoder):
         category; 'if_binary' drops the first category of features with two categories;
         an array gives the category to drop for each feature.
     sparse_output : bool, default=False
-        Return a SciPy CSR matrix (in-memory input only; dask output is always dense).
+        Sparse output: a SciPy CSR matrix for NumPy input, a dask array of CSR blocks for a
+        dask array, pandas ``Sparse`` columns for a DataFrame. The default is dense (not
+        scikit-learn's and dask-ml's sparse default), the form every dask_scale estimator
+        takes.
+    sparse : bool, optional
+        dask-ml's (and scikit-learn < 1.4's) name of ``sparse_output``: accepted with a
+        ``FutureWarning``, and used in its place.
     dtype : number type, default=np.float64
         Desired dtype of output.
     handle_unknown : {'error', 'ignore', 'warn'}, default='error'
         What to do with a category not seen in fit: raise (when the block is computed for
         dask input), encode as all zeros, or encode as all zeros with a warning.
+        scikit-learn's 'infrequent_if_exist' raises ``NotImplementedError`` (infrequent
+        categories, ``min_frequency`` and ``max_categories``, are not supported).
     feature_name_combiner : "concat" or callable, default="concat"
         ``callable(input_feature, category) -> str`` naming the output columns; "concat"
         gives ``f"{feature}_{category}"``.
@@ -77,6 +126,9 @@ class OneHotEncoder(_BaseEncoder):
     drop_idx_ : ndarray of shape (n_features,) or None
         Index in ``categories_[i]`` of the dropped category of feature ``i`` (None where
         nothing is dropped); None when nothing is dropped at all.
+    dtypes_ : list
+        Per feature, the ``pandas.CategoricalDtype`` of a categorical DataFrame column,
+        None for any other column and for arrays (dask-ml's attribute).
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -99,8 +151,9 @@ class OneHotEncoder(_BaseEncoder):
         "drop": [StrOptions({"first", "if_binary"}), "array-like", None],
         "sparse_output": ["boolean"],
         "dtype": "no_validation",
-        "handle_unknown": [StrOptions({"error", "ignore", "warn"})],
+        "handle_unknown": [StrOptions({"error", "ignore", "warn", "infrequent_if_exist"})],
         "feature_name_combiner": [StrOptions({"concat"}), callable],
+        "sparse": ["boolean", StrOptions({"deprecated"})],
     }
 
     def __init__(
@@ -112,6 +165,7 @@ class OneHotEncoder(_BaseEncoder):
         dtype=np.float64,
         handle_unknown="error",
         feature_name_combiner="concat",
+        sparse="deprecated",
     ):
         self.categories = categories
         self.drop = drop
@@ -119,6 +173,7 @@ class OneHotEncoder(_BaseEncoder):
         self.dtype = dtype
         self.handle_unknown = handle_unknown
         self.feature_name_combiner = feature_name_combiner
+        self.sparse = sparse
 
     def fit(self, X, y=None):
         """Find the categories of every feature.
@@ -134,12 +189,28 @@ class OneHotEncoder(_BaseEncoder):
         self : object
         """
         self._validate_params()
-        if self.sparse_output and is_dask_collection(X):
-            raise ValueError(
-                "sparse_output=True is not supported for dask input (the blocks are dense); "
-                "use sparse_output=False."
+        if self.handle_unknown == "infrequent_if_exist":
+            raise NotImplementedError(
+                "handle_unknown='infrequent_if_exist' is not supported: dask_scale's "
+                "OneHotEncoder has no infrequent categories (min_frequency, "
+                "max_categories). Use handle_unknown='ignore' or 'warn'."
             )
+        if self.sparse != "deprecated":
+            warnings.warn(
+                "`sparse` was renamed `sparse_output` (scikit-learn 1.2, dask-ml's name "
+                f"was `sparse`); use sparse_output={self.sparse!r}. `sparse` is used in its "
+                "place for now.",
+                FutureWarning,
+                stacklevel=2,
+            )
+        self._sparse = self.sparse_output if self.sparse == "deprecated" else bool(self.sparse)
         self._fit_categories(X)
+        if is_frame(X):
+            self.dtypes_ = [
+                dt if isinstance(dt, pd.CategoricalDtype) else None for dt in X.dtypes
+            ]
+        else:
+            self.dtypes_ = [None] * self.n_features_in_
         self.drop_idx_ = self._drop_indices()
         self._positions = self._output_positions()
         return self
@@ -200,12 +271,13 @@ class OneHotEncoder(_BaseEncoder):
 
         Parameters
         ----------
-        X : array-like, dask array or dask DataFrame of shape (n_samples, n_features)
+        X : array-like, dask array, pandas or dask DataFrame of shape (n_samples, n_features)
 
         Returns
         -------
-        X_out : ndarray, sparse matrix, dask array or dask DataFrame of shape \
+        X_out : ndarray, sparse matrix, dask array, pandas or dask DataFrame of shape \
                 (n_samples, n_encoded_features)
+            Of the input's kind (see the class docstring).
         """
         check_is_fitted(self)
         kind, X = self._transform_input(X)
@@ -214,24 +286,31 @@ class OneHotEncoder(_BaseEncoder):
         if handle == "ignore" and self.drop_idx_ is not None:
             handle = "warn"
         dtype = np.dtype(self.dtype)
+        args = (lookups, list(self._positions), self._n_out, dtype, handle)
+        names = list(self.get_feature_names_out())
+        if self._sparse:
+            if kind == "memory":
+                out = _raw_sparse(X, *args)
+                if isinstance(X, pd.DataFrame):
+                    return pd.DataFrame.sparse.from_spmatrix(out, index=X.index, columns=names)
+                return out
+            if kind == "array":
+                meta = sp.csr_matrix((0, self._n_out), dtype=dtype)
+                return map_row_blocks(_raw_sparse, X, *args, meta=meta)
+            meta = _sparse_frame(names, X._meta, *args)
+            return map_row_blocks(functools.partial(_sparse_frame, names), X, *args, meta=meta)
         out = map_blocks_2d(
             _onehot_block,
             kind,
             X,
-            lookups,
-            list(self._positions),
-            self._n_out,
-            dtype,
-            handle,
+            *args,
             n_out=self._n_out,
             dtype=dtype,
-            names=self.get_feature_names_out() if kind == "frame" else None,
+            names=names if kind == "frame" else None,
             raw=True,
         )
-        if self.sparse_output and kind == "memory":
-            return sp.csr_matrix(out)
-        if self.sparse_output:
-            raise ValueError("sparse_output=True is not supported for dask input.")
+        if isinstance(X, pd.DataFrame):
+            return pd.DataFrame(out, index=X.index, columns=names, copy=False)
         return out
 
     def inverse_transform(self, X):
@@ -250,6 +329,14 @@ class OneHotEncoder(_BaseEncoder):
             unless every feature is numeric.
         """
         check_is_fitted(self)
+        if isinstance(X, pd.DataFrame) and any(
+            isinstance(dt, pd.SparseDtype) for dt in X.dtypes
+        ):
+            X = X.sparse.to_coo() if all(
+                isinstance(dt, pd.SparseDtype) for dt in X.dtypes
+            ) else X.sparse.to_dense()
+        if is_dask_array(X) and sp.issparse(X._meta):
+            X = X.map_blocks(_densify, dtype=X.dtype, meta=np.empty((0, 0), dtype=X.dtype))
         if is_dask_collection(X):
             from .._validation import check_array
 

@@ -1,6 +1,7 @@
 """Categorizer and DummyEncoder on pandas and dask DataFrames."""
 
 import pickle
+import warnings
 
 import dask.array as da
 import dask.dataframe as dd
@@ -50,10 +51,33 @@ def test_categorizer_parameters():
     assert ce.transform(frame)["s"].dtype == dtype
     ce = Categorizer(columns=["a"]).fit(dd.from_pandas(frame, npartitions=2))
     assert list(ce.categories_["a"].categories) == [1, 2, 3, 4, 5, 6]
-    with pytest.raises(ValueError, match="either"):
-        Categorizer(categories={"s": dtype}, columns=["s"]).fit(frame)
     with pytest.raises(ValueError, match="not in X"):
         Categorizer(columns=["zz"]).fit(frame)
+
+
+@pytest.mark.parametrize("container", ["pandas", "dask"])
+def test_categorizer_categories_and_columns_as_dask_ml_documents(container):
+    # dask-ml: `categories` maps columns to CategoricalDtypes or (categories, ordered)
+    # tuples; `columns` is ignored when `categories` is given
+    frame = _frame()
+    X = frame if container == "pandas" else dd.from_pandas(frame, npartitions=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the same columns in both: nothing is ignored
+        ce = Categorizer(categories={"s": ["c", "b", "a"]}, columns=["s"]).fit(X)
+    assert ce.categories_ == {"s": pd.CategoricalDtype(["c", "b", "a"])}
+    assert list(ce.columns_) == ["s"]
+    out = _compute(ce.transform(X))
+    assert out["s"].dtype == pd.CategoricalDtype(["c", "b", "a"])
+    assert out["t"].dtype == X["t"].dtype  # not categorised: not in `categories`
+    np.testing.assert_array_equal(out["s"].cat.codes.to_numpy(), [1, 2, -1, 1, 0, 2])
+    ce = Categorizer(categories={"t": (["y", "x"], True)}).fit(X)
+    assert ce.categories_ == {"t": pd.CategoricalDtype(["y", "x"], ordered=True)}
+    assert _compute(ce.transform(X))["t"].cat.ordered
+    with pytest.warns(UserWarning, match="`columns` is ignored when `categories` is given"):
+        ce = Categorizer(categories={"s": ["a", "b", "c"]}, columns=["t"]).fit(X)
+    assert list(ce.columns_) == ["s"]
+    with pytest.raises(TypeError, match="CategoricalDtype"):
+        Categorizer(categories={"s": "abc"}).fit(X)
 
 
 def test_dataframe_transformers_and_arrays():
@@ -98,6 +122,59 @@ def test_dummy_encoder_computes_unknown_dask_categories_and_checks_columns():
         DummyEncoder(columns=["a"]).fit(frame)
     with pytest.raises(ValueError, match="feature names should match"):
         DummyEncoder().fit(frame).transform(frame[["a", "s"]])
+    # dask-ml's wording comes first
+    with pytest.raises(ValueError, match="Columns of 'X' do not match the training columns"):
+        DummyEncoder().fit(frame).transform(frame[["s", "a", "t", "f"]])
+
+
+@pytest.mark.parametrize("container", ["pandas", "dask"])
+@pytest.mark.parametrize("drop_first", [False, True])
+def test_dummy_encoder_attributes_as_dask_ml_documents(container, drop_first):
+    # dask-ml's example: A (int) passes through, B (categorical) becomes B_a, B_b
+    data = pd.DataFrame({"A": [1, 2, 3, 4], "B": pd.Categorical(["a", "a", "a", "b"])})
+    X = data if container == "pandas" else dd.from_pandas(data, npartitions=2)
+    de = DummyEncoder(drop_first=drop_first).fit(X)
+    assert list(de.columns_) == ["A", "B"]
+    assert list(de.non_categorical_columns_) == ["A"]
+    assert list(de.categorical_columns_) == ["B"]
+    assert de.dtypes_ == {"B": pd.CategoricalDtype(["a", "b"])}
+    assert de.categorical_blocks_ == {"B": slice(1, 2 if drop_first else 3)}
+    out = _compute(de.transform(X))
+    expected = pd.get_dummies(data, drop_first=drop_first)
+    pd.testing.assert_frame_equal(out, expected)
+    for col, block in de.categorical_blocks_.items():
+        assert all(c.startswith(f"{col}_") for c in de.transformed_columns_[block])
+    # several categorical columns: consecutive blocks after the passed-through columns
+    two = data.assign(C=pd.Categorical(["x", "y", "z", "x"]), D=[0.5, 1.5, 2.5, 3.5])
+    de = DummyEncoder(drop_first=drop_first).fit(two)
+    k = 1 if drop_first else 0
+    assert de.categorical_blocks_ == {"B": slice(2, 4 - k), "C": slice(4 - k, 7 - 2 * k)}
+    assert list(de.transformed_columns_) == list(pd.get_dummies(two, drop_first=drop_first).columns)
+
+
+@pytest.mark.parametrize("kind", ["numpy", "dask-array", "pandas", "dask"])
+def test_dummy_encoder_inverse_transform_of_every_input_kind(kind):
+    # dask-ml: a NumPy array or pandas DataFrame gives a pandas DataFrame, a dask array or
+    # dask DataFrame a dask DataFrame
+    frame = Categorizer().fit_transform(_frame()[["a", "s", "t"]])
+    de = DummyEncoder().fit(frame)
+    out = de.transform(frame)
+    X = {
+        "numpy": out.to_numpy(dtype=np.float64),
+        "dask-array": da.from_array(out.to_numpy(dtype=np.float64), chunks=(2, -1)),
+        "pandas": out,
+        "dask": dd.from_pandas(out, npartitions=3),
+    }[kind]
+    back = de.inverse_transform(X)
+    assert isinstance(back, dd.DataFrame if kind.startswith("dask") else pd.DataFrame)
+    back = _compute(back)
+    assert list(back.columns) == ["a", "s", "t"]
+    for col in ("s", "t"):
+        assert back[col].dtype == frame[col].dtype
+        pd.testing.assert_series_equal(
+            back[col].reset_index(drop=True), frame[col].reset_index(drop=True)
+        )
+    np.testing.assert_array_equal(back["a"].to_numpy(dtype=np.float64), frame["a"].to_numpy())
 
 
 def test_pickle():

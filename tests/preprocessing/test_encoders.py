@@ -8,6 +8,7 @@ import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 import sklearn.preprocessing as skp
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -103,9 +104,11 @@ def test_unknown_categories():
     np.testing.assert_array_equal(out.to_numpy(), [[1, 0], [0, 0], [0, 1]])
     with pytest.warns(UserWarning, match="unknown categories"):
         OneHotEncoder(handle_unknown="warn").fit(train).transform(test.compute())
-    with pytest.raises(ValueError, match="unknown categories"):
-        OrdinalEncoder().fit(train).transform(test.compute())
-    out = OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1).fit(train)
+    with pytest.raises(ValueError, match=r"unknown categories \['w'\] in column 'a'"):
+        OrdinalEncoder(columns=["a"]).fit(train).transform(test.compute())
+    with pytest.raises(ValueError, match=r"unknown categories \['w'\] in column 0"):
+        OrdinalEncoder().fit(train.to_numpy()).transform(test.compute().to_numpy())
+    out = OrdinalEncoder(["a"], handle_unknown="use_encoded_value", unknown_value=-1).fit(train)
     np.testing.assert_array_equal(_np(out.transform(test)), [[0], [-1], [1]])
 
 
@@ -114,31 +117,56 @@ def test_none_and_pd_na_are_the_nan_category():
     X = pd.DataFrame({"a": pd.Series(["x", None, "y", pd.NA, np.nan], dtype=object)})
     enc = OneHotEncoder().fit(X)
     assert list(enc.categories_[0][:2]) == ["x", "y"] and pd.isna(enc.categories_[0][2])
-    np.testing.assert_array_equal(enc.transform(X)[:, 2], [0, 1, 0, 1, 1])
+    np.testing.assert_array_equal(_np(enc.transform(X))[:, 2], [0, 1, 0, 1, 1])
 
 
-def test_sparse_output():
+def test_sparse_output_numpy():
     X = np.array([[0], [1], [1]])
     ours = OneHotEncoder(sparse_output=True).fit(X).transform(X)
     ref = skp.OneHotEncoder().fit(X).transform(X)
+    assert sp.issparse(ours) and ours.format == "csr"
     np.testing.assert_array_equal(ours.toarray(), ref.toarray())
-    with pytest.raises(ValueError, match="sparse_output=True is not supported for dask"):
-        OneHotEncoder(sparse_output=True).fit(da.from_array(X, chunks=2))
+
+
+@pytest.mark.parametrize("container", ["numpy", "dask-array"])
+def test_ordinal_matches_sklearn_on_arrays(container):
+    frame = _frame()
+    A = frame.to_numpy(dtype=object)
+    A[:, [0, 4]] = A[:, [0, 4]].astype(float)
+    X = A if container == "numpy" else da.from_array(A, chunks=(20, 5))
+    for params in ({}, {"encoded_missing_value": -1}):
+        ours = OrdinalEncoder(**params).fit(X)
+        ref = skp.OrdinalEncoder(**params).fit(A)
+        _categories_equal(ours.categories_, ref.categories_)
+        out = ours.transform(X)
+        assert isinstance(out, np.ndarray if container == "numpy" else da.Array)
+        assert out.dtype == np.float64
+        np.testing.assert_array_equal(_np(out), ref.transform(A))
+        inv_ours = pd.DataFrame(_np(ours.inverse_transform(ref.transform(A))))
+        inv_ref = pd.DataFrame(ref.inverse_transform(ref.transform(A)))
+        pd.testing.assert_frame_equal(inv_ours, inv_ref)
 
 
 @pytest.mark.parametrize("container", ["pandas", "dask-frame"])
-def test_ordinal_matches_sklearn(container):
+def test_ordinal_named_columns_match_sklearn_on_frames(container):
+    # columns= names every column: categories found in the data, sorted as scikit-learn
+    # sorts them; with scikit-learn's dtype and missing code the output is its output
     frame = _frame()
     X = frame if container == "pandas" else dd.from_pandas(frame, npartitions=3)
-    for params in ({}, {"encoded_missing_value": -1}):
-        ours = OrdinalEncoder(**params).fit(X)
-        ref = skp.OrdinalEncoder(**params).fit(frame)
-        _categories_equal(ours.categories_, ref.categories_)
-        out = ours.transform(X)
-        np.testing.assert_array_equal(_np(out), ref.transform(frame))
-        inv_ours = pd.DataFrame(ours.inverse_transform(ref.transform(frame)))
-        inv_ref = pd.DataFrame(ref.inverse_transform(ref.transform(frame)))
-        pd.testing.assert_frame_equal(inv_ours, inv_ref)
+    ours = OrdinalEncoder(
+        columns=list(frame.columns), dtype=np.float64, encoded_missing_value=np.nan
+    ).fit(X)
+    ref = skp.OrdinalEncoder().fit(frame)
+    for j, col in enumerate(frame.columns):
+        expected = [c for c in ref.categories_[j] if not pd.isna(c)]
+        assert list(ours.dtypes_[col].categories) == expected
+    out = ours.transform(X)
+    assert isinstance(out, pd.DataFrame if container == "pandas" else dd.DataFrame)
+    out = out.compute() if container != "pandas" else out
+    assert list(out.columns) == list(frame.columns)
+    assert (out.dtypes == np.float64).all()
+    np.testing.assert_array_equal(out.to_numpy(), ref.transform(frame))
+    pd.testing.assert_index_equal(out.index, frame.index)
 
 
 def test_ordinal_parameter_errors():
@@ -178,10 +206,10 @@ def test_chunking_does_not_change_the_categories(chunks, seed):
 
 def test_pickle():
     frame = _frame()
-    for enc in (OneHotEncoder(), OrdinalEncoder()):
+    for enc in (OneHotEncoder(), OrdinalEncoder(columns=["s", "t"])):
         enc.fit(dd.from_pandas(frame, npartitions=2))
         again = pickle.loads(pickle.dumps(enc))
-        np.testing.assert_array_equal(again.transform(frame), enc.transform(frame))
+        pd.testing.assert_frame_equal(again.transform(frame), enc.transform(frame))
 
 
 @pytest.mark.parametrize("dtype", ["str", "string[python]", "string[pyarrow]", "category"])
@@ -198,7 +226,7 @@ def test_one_hot_string_dtypes_match_sklearn_on_object_twin(dtype):
         ours = OneHotEncoder().fit(X)
         _categories_equal(ours.categories_, ref.categories_)
         np.testing.assert_array_equal(_np(ours.transform(X)), ref.transform(twin))
-        ords = OrdinalEncoder().fit(X)
+        ords = OrdinalEncoder(["s", "i"], dtype=float, encoded_missing_value=np.nan).fit(X)
         np.testing.assert_array_equal(_np(ords.transform(X)),
                                       skp.OrdinalEncoder().fit(twin).transform(twin))
 
@@ -213,5 +241,265 @@ def test_missing_value_unseen_in_fit_is_unknown():
         enc.transform(test).compute()
     out = OneHotEncoder(handle_unknown="ignore").fit(train).transform(test).compute()
     np.testing.assert_array_equal(out.to_numpy(), [[1, 0], [0, 0], [0, 0]])
-    out = OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1).fit(train)
-    np.testing.assert_array_equal(_np(out.transform(test)), [[0], [-1], [-1]])
+    out = OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1).fit(
+        train.to_numpy(dtype=object)
+    )
+    np.testing.assert_array_equal(
+        _np(out.transform(test.compute().to_numpy(dtype=object))), [[0], [-1], [-1]]
+    )
+    # on a DataFrame (dask-ml's encoder) a missing value is missing, not unknown: -1, the
+    # code pandas gives it, by default
+    out = OrdinalEncoder(["a"], handle_unknown="use_encoded_value", unknown_value=-2).fit(train)
+    np.testing.assert_array_equal(_np(out.transform(test)), [[0], [-1], [-2]])
+
+
+# --------------------------------------------------------------------------------------------
+# dask-ml's documented DataFrame behaviour
+# --------------------------------------------------------------------------------------------
+
+
+def _container(frame, kind, npartitions=2):
+    return frame if kind == "pandas" else dd.from_pandas(frame, npartitions=npartitions)
+
+
+def _dask_ml_example():
+    return pd.DataFrame({"A": [1, 2, 3, 4], "B": pd.Categorical(["a", "a", "a", "b"])})
+
+
+@pytest.mark.parametrize("kind", ["pandas", "dask"])
+def test_ordinal_on_frames_is_dask_mls_example(kind):
+    data = _dask_ml_example()
+    X = _container(data, kind)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numbers beside categoricals: nothing to warn about
+        enc = OrdinalEncoder().fit(X)
+    assert list(enc.columns_) == ["A", "B"]
+    assert list(enc.non_categorical_columns_) == ["A"]
+    assert list(enc.categorical_columns_) == ["B"]
+    assert enc.dtypes_ == {"B": pd.CategoricalDtype(["a", "b"])}
+    out = enc.transform(X)
+    assert isinstance(out, pd.DataFrame if kind == "pandas" else dd.DataFrame)
+    if kind == "dask":
+        assert out.dtypes.tolist() == [np.dtype("int64"), np.dtype("int8")]  # lazy meta
+        out = out.compute()
+    expected = pd.DataFrame({"A": [1, 2, 3, 4], "B": np.array([0, 0, 0, 1], dtype=np.int8)})
+    pd.testing.assert_frame_equal(out, expected)
+    # the codes are pandas' own codes of the categorical
+    np.testing.assert_array_equal(out["B"], data["B"].cat.codes)
+    assert list(enc.get_feature_names_out()) == ["A", "B"]
+
+
+@pytest.mark.parametrize("kind", ["pandas", "dask"])
+def test_ordinal_passes_non_categorical_columns_through(kind):
+    # dask-ml: only the categorical columns are encoded; the others keep their values,
+    # dtypes and positions (floats with NaN and inf, strings, integers, datetimes)
+    rng = np.random.default_rng(0)
+    n = 40
+    f = rng.normal(size=n)
+    f[[3, 7]] = [np.nan, np.inf]
+    frame = pd.DataFrame({
+        "f": f,
+        "c1": pd.Categorical(rng.choice(["z", "y", "x"], n), categories=["z", "y", "x"]),
+        "s": pd.Series(rng.choice(["u", "v"], n), dtype=object),
+        "i": rng.integers(0, 100, n),
+        "c2": pd.Categorical(rng.choice([10, 20], n)),
+        "t": pd.date_range("2020-01-01", periods=n, freq="D"),
+    }, index=np.arange(100, 100 + n))
+    X = _container(frame, kind, npartitions=3)
+    with pytest.warns(UserWarning, match=r"string columns \['s'\]: they pass through"):
+        enc = OrdinalEncoder().fit(X)
+    assert list(enc.categorical_columns_) == ["c1", "c2"]
+    assert list(enc.non_categorical_columns_) == ["f", "s", "i", "t"]
+    out = enc.transform(X)
+    out = out.compute() if kind == "dask" else out
+    assert list(out.columns) == list(frame.columns)
+    pd.testing.assert_index_equal(out.index, frame.index)
+    for col in ("f", "s", "i", "t"):
+        pd.testing.assert_series_equal(out[col], _container(frame, kind)[col].pipe(
+            lambda s: s.compute() if kind == "dask" else s))
+    # the dtype's order (z, y, x), not a sorted one, as pandas' codes
+    np.testing.assert_array_equal(out["c1"], frame["c1"].cat.codes)
+    np.testing.assert_array_equal(out["c2"], frame["c2"].cat.codes)
+    assert out["c1"].dtype == np.int8
+    _categories_equal(enc.categories_, [np.array(["z", "y", "x"]), np.array([10, 20])])
+
+
+@pytest.mark.parametrize("kind", ["pandas", "dask"])
+def test_ordinal_frames_missing_unknown_and_dtype(kind):
+    train = pd.DataFrame({"c": pd.Categorical(["a", "b", None, "a"]), "x": [1.0, 2, 3, 4]})
+    X = _container(train, kind)
+    out = _np(OrdinalEncoder().fit(X).transform(X))
+    np.testing.assert_array_equal(out[:, 0], [0, 1, -1, 0])  # pandas' -1 for missing
+    enc = OrdinalEncoder(dtype=np.float64, encoded_missing_value=np.nan).fit(X)
+    got = enc.transform(X)
+    got = got.compute() if kind == "dask" else got
+    assert got["c"].dtype == np.float64
+    np.testing.assert_array_equal(got["c"], [0, 1, np.nan, 0])
+    # NaN asked for, no dtype: the codes widen to float64
+    got = _np(OrdinalEncoder(encoded_missing_value=np.nan).fit(X).transform(X))
+    np.testing.assert_array_equal(got[:, 0], [0, 1, np.nan, 0])
+    with pytest.raises(ValueError, match="already used to encode a known category"):
+        OrdinalEncoder(encoded_missing_value=1).fit(X)
+    with pytest.raises(ValueError, match="set encoded_missing_value to a non-nan"):
+        OrdinalEncoder(dtype=np.int64, encoded_missing_value=np.nan).fit(X)
+    # a categorical of other categories at transform: recoded by the fitted ones, and a
+    # value the fitted dtype does not know is an unknown category
+    test = pd.DataFrame({"c": pd.Categorical(["b", "q", "a"], categories=["q", "b", "a"]),
+                         "x": [0.0, 1, 2]})
+    T = _container(test, kind)
+    with pytest.raises(ValueError, match=r"unknown categories \['q'\] in column 'c'"):
+        _np(OrdinalEncoder().fit(X).transform(T))
+    enc = OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=9).fit(X)
+    np.testing.assert_array_equal(_np(enc.transform(T))[:, 0], [1, 9, 0])
+    with pytest.raises(ValueError, match="unknown_value 1 is one of the values"):
+        OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=1).fit(X)
+
+
+@pytest.mark.parametrize("kind", ["numpy", "dask-array", "pandas", "dask"])
+def test_ordinal_inverse_transform_of_every_input_kind(kind):
+    # dask-ml: NumPy array or pandas DataFrame in gives a pandas DataFrame, a dask array or
+    # dask DataFrame a dask DataFrame, the codes back as the fitted categoricals
+    data = _dask_ml_example().assign(
+        C=pd.Categorical(["q", None, "p", "q"], categories=["q", "p"])
+    )
+    enc = OrdinalEncoder().fit(data)
+    codes = enc.transform(data)
+    X = {
+        "numpy": codes.to_numpy(),
+        "dask-array": da.from_array(codes.to_numpy(), chunks=2),
+        "pandas": codes,
+        "dask": dd.from_pandas(codes, npartitions=2),
+    }[kind]
+    back = enc.inverse_transform(X)
+    assert isinstance(back, dd.DataFrame if kind.startswith("dask") else pd.DataFrame)
+    back = back.compute() if kind.startswith("dask") else back
+    assert list(back.columns) == ["A", "B", "C"]
+    for col in ("B", "C"):
+        pd.testing.assert_series_equal(back[col].reset_index(drop=True), data[col])
+    np.testing.assert_array_equal(back["A"].to_numpy(dtype=float), [1, 2, 3, 4])
+
+
+def test_ordinal_warns_when_a_frame_has_nothing_it_encodes():
+    # scikit-learn would encode these columns, dask-ml passes them through: say so
+    frame = pd.DataFrame({"i": [3, 1, 2], "f": [0.5, 0.5, 1.0]})
+    with pytest.warns(UserWarning, match="has no categorical column"):
+        enc = OrdinalEncoder().fit(frame)
+    pd.testing.assert_frame_equal(enc.transform(frame), frame)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = OrdinalEncoder(columns=["i"], dtype=float).fit(frame).transform(frame)
+    np.testing.assert_array_equal(out["i"], skp.OrdinalEncoder().fit_transform(frame[["i"]])[:, 0])
+    pd.testing.assert_series_equal(out["f"], frame["f"])
+
+
+def test_ordinal_fitted_on_a_frame_reads_arrays_as_its_columns():
+    data = _dask_ml_example()
+    enc = OrdinalEncoder().fit(data)
+    A = data.to_numpy()
+    with pytest.warns(UserWarning, match="feature names"):
+        out = enc.transform(A)
+    assert isinstance(out, np.ndarray)
+    np.testing.assert_array_equal(out.astype(float), [[1, 0], [2, 0], [3, 0], [4, 1]])
+    with pytest.warns(UserWarning, match="feature names"):
+        lazy = enc.transform(da.from_array(A, chunks=2))
+    assert isinstance(lazy, da.Array)
+    np.testing.assert_array_equal(lazy.compute().astype(float), out.astype(float))
+
+
+def test_ordinal_parameters_that_need_the_other_input_kind():
+    data = _dask_ml_example()
+    with pytest.raises(ValueError, match="columns= names DataFrame columns"):
+        OrdinalEncoder(columns=["B"]).fit(data.to_numpy())
+    with pytest.raises(ValueError, match="Categorizer"):
+        OrdinalEncoder(categories=[[1, 2, 3, 4], ["a", "b"]]).fit(data)
+    with pytest.raises(ValueError, match="not in X"):
+        OrdinalEncoder(columns=["Z"]).fit(data)
+    # dask-ml's positional `columns`
+    assert list(OrdinalEncoder(["A"]).fit(data).categorical_columns_) == ["A"]
+    enc = OrdinalEncoder().fit(data)
+    with pytest.raises(ValueError, match="Columns of 'X' do not match the training columns"):
+        enc.transform(data[["B", "A"]])
+    with pytest.raises(ValueError, match="feature names should match"):
+        enc.transform(data[["B", "A"]])
+
+
+@pytest.mark.parametrize("kind", ["pandas", "dask"])
+def test_one_hot_frames_give_frames_with_get_dummies_names(kind):
+    frame = _frame()
+    X = _container(frame, kind, npartitions=3)
+    ours = OneHotEncoder().fit(X)
+    ref = skp.OneHotEncoder(sparse_output=False).fit(frame)
+    out = ours.transform(X)
+    assert isinstance(out, pd.DataFrame if kind == "pandas" else dd.DataFrame)
+    out = out.compute() if kind == "dask" else out
+    assert list(out.columns) == list(ref.get_feature_names_out())
+    pd.testing.assert_index_equal(out.index, frame.index)
+    np.testing.assert_array_equal(out.to_numpy(), ref.transform(frame))
+    # dask-ml names the columns as pandas.get_dummies does (feature_category)
+    cats = frame[["c"]]
+    got = _np(OneHotEncoder().fit(_container(cats, kind)).transform(_container(cats, kind)))
+    dummies = pd.get_dummies(cats, dtype=float)
+    assert list(OneHotEncoder().fit(cats).get_feature_names_out()) == list(dummies.columns)
+    np.testing.assert_array_equal(got, dummies.to_numpy())
+    # dtypes_: the CategoricalDtype of the categorical columns, None for the others
+    assert ours.dtypes_ == [None, None, None, frame["c"].dtype, None]
+    assert OneHotEncoder().fit(frame.to_numpy()).dtypes_ == [None] * 5
+
+
+@pytest.mark.parametrize("chunks", ["known", "unknown"])
+def test_one_hot_sparse_output_on_dask_arrays_gives_csr_blocks(chunks):
+    rng = np.random.default_rng(2)
+    A = rng.choice(np.array(["a", "b", "c"], dtype=object), size=(50, 2))
+    X = da.from_array(A, chunks=(15, 2))
+    if chunks == "unknown":
+        X = da.Array(X.dask, X.name, ((np.nan,) * len(X.chunks[0]), X.chunks[1]), meta=X._meta)
+    enc = OneHotEncoder(sparse_output=True).fit(X)
+    out = enc.transform(X)
+    assert isinstance(out, da.Array)
+    assert isinstance(out._meta, sp.csr_matrix) and out.dtype == np.float64
+    blocks = [b.compute() for b in out.to_delayed().ravel()]
+    assert all(sp.issparse(b) and b.format == "csr" for b in blocks)
+    ref = skp.OneHotEncoder().fit(A).transform(A)
+    np.testing.assert_array_equal(sp.vstack(blocks).toarray(), ref.toarray())
+    np.testing.assert_array_equal(_np(enc.inverse_transform(out)), A)
+    # drop and handle_unknown='ignore' work on sparse output too
+    enc = OneHotEncoder(sparse_output=True, drop="first", handle_unknown="ignore").fit(X)
+    ref = skp.OneHotEncoder(drop="first", handle_unknown="ignore").fit(A)
+    B = np.array([["a", "z"], ["c", "b"]], dtype=object)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        got = enc.transform(da.from_array(B, chunks=1)).compute()
+        np.testing.assert_array_equal(got.toarray(), ref.transform(B).toarray())
+
+
+@pytest.mark.parametrize("kind", ["pandas", "dask"])
+def test_one_hot_sparse_output_on_frames_gives_sparse_columns(kind):
+    frame = _frame()[["s", "c"]]
+    X = _container(frame, kind, npartitions=3)
+    out = OneHotEncoder(sparse_output=True).fit(X).transform(X)
+    assert isinstance(out, pd.DataFrame if kind == "pandas" else dd.DataFrame)
+    assert all(isinstance(dt, pd.SparseDtype) for dt in out.dtypes)
+    out = out.compute() if kind == "dask" else out
+    ref = skp.OneHotEncoder(sparse_output=False).fit(frame)
+    assert list(out.columns) == list(ref.get_feature_names_out())
+    np.testing.assert_array_equal(out.sparse.to_dense().to_numpy(), ref.transform(frame))
+
+
+def test_one_hot_dask_mls_sparse_spelling_and_unsupported_values():
+    X = np.array([["A"], ["B"], ["A"], ["C"]])
+    with pytest.warns(FutureWarning, match="`sparse` was renamed `sparse_output`"):
+        enc = OneHotEncoder(sparse=True).fit(X)
+    assert sp.issparse(enc.transform(X))
+    with pytest.warns(FutureWarning, match="sparse_output=False"):
+        enc = OneHotEncoder(sparse=False, sparse_output=True).fit(X)
+    assert isinstance(enc.transform(X), np.ndarray)
+    # dask-ml's docstring example: categories of a dask array of strings
+    enc = OneHotEncoder().fit(da.from_array(X, chunks=2))
+    _categories_equal(enc.categories_, [np.array(["A", "B", "C"])])
+    with pytest.raises(NotImplementedError, match="infrequent_if_exist"):
+        OneHotEncoder(handle_unknown="infrequent_if_exist").fit(X)
+    # what dask-ml refuses with NotImplementedError works here, as in scikit-learn
+    for params in ({"drop": "first"}, {"handle_unknown": "ignore"}):
+        ours = OneHotEncoder(**params).fit(X).transform(X)
+        ref = skp.OneHotEncoder(sparse_output=False, **params).fit(X).transform(X)
+        np.testing.assert_array_equal(ours, ref)
