@@ -314,7 +314,10 @@ def _block_arrays(label, block_fn, params, outputs):
             meta = np.empty((0,), dtype=dtype)
         else:
             columns = tuple(columns)
-            name = f"{label}-{j}-{tokenize(params.token, columns)}"
+            # named by the parameters' token (the generating tasks' one), and by the column
+            # blocks too when they split the columns (other blocks, other keys)
+            token = params.token if len(columns) == 1 else tokenize(params.token, columns)
+            name = f"{label}-{j}-{token}"
             edges = np.concatenate([[0], np.cumsum(columns)]).tolist()
             layer = {}
             for i in range(len(rows)):
