@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.special import gammaln
+from sklearn import datasets as sk_datasets
 from sklearn.linear_model import LogisticRegression, PoissonRegressor
 from sklearn.model_selection import train_test_split
 
@@ -25,6 +26,7 @@ from dask_scale.datasets import (
     make_counts,
     make_mixed_classification_df,
     make_regression,
+    random_date,
 )
 from dask_scale.datasets._common import _allocate
 
@@ -807,6 +809,298 @@ def test_mixed_classification_df_response_rate_and_multiclass():
     )
     assert list(X.columns) == [f"num_{j}" for j in range(5)]
     np.testing.assert_array_equal(np.bincount(y.compute()), [1500, 900, 600])
+
+
+# ---------------------------------------------------------------------------------------------
+# scikit-learn's sizes and dtypes, dask-ml's defaults
+# ---------------------------------------------------------------------------------------------
+
+
+SKLEARN_CASES = [
+    ("make_blobs", dict(n_samples=57, n_features=4, centers=3)),
+    ("make_blobs", dict(n_samples=[10, 20], centers=np.zeros((2, 3)))),
+    ("make_classification", dict(n_samples=57)),
+    ("make_classification", dict(n_samples=57, n_features=9, n_informative=4, n_classes=3)),
+    ("make_regression", dict(n_samples=57)),
+    ("make_regression", dict(n_samples=57, n_features=5)),  # n_informative=10 clipped
+    ("make_regression", dict(n_samples=57, n_features=8, n_targets=3, coef=True)),
+    ("make_regression", dict(n_samples=57, n_features=8, effective_rank=3, coef=True)),
+]
+
+
+@pytest.mark.parametrize("name, kwargs", SKLEARN_CASES)
+def test_sizes_and_dtypes_equal_sklearn(name, kwargs):
+    ours = getattr(datasets, name)(**kwargs, random_state=0, chunks=20)
+    theirs = getattr(sk_datasets, name)(**kwargs, random_state=0)
+    assert len(ours) == len(theirs)
+    for a, b in zip(ours, theirs, strict=True):
+        a = a.compute() if isinstance(a, da.Array) else a
+        assert a.shape == b.shape
+        assert a.dtype == b.dtype or (a.dtype.kind == b.dtype.kind == "i")
+        assert a.dtype.itemsize == 8
+
+
+def test_make_regression_clips_n_informative_as_sklearn():
+    # scikit-learn clips n_informative to n_features (the default 10 with 5 features)
+    X, y, coef = make_regression(n_features=5, coef=True, random_state=0, chunks=40)
+    _, _, sk_coef = sk_datasets.make_regression(n_features=5, coef=True, random_state=0)
+    assert np.count_nonzero(coef) == np.count_nonzero(sk_coef) == 5
+    np.testing.assert_allclose(X.compute() @ coef, y.compute(), atol=1e-10)
+
+
+def test_make_classification_defaults_fit_two_features():
+    # dask-ml's make_classification(n_features=2) works: 2 informative, no redundant feature
+    X, y = make_classification(n_features=2, random_state=0, chunks=50)
+    Xc, yc = dask.compute(X, y)
+    assert Xc.shape == (100, 2) and np.linalg.matrix_rank(Xc) == 2
+    assert set(np.unique(yc)) == {0, 1}
+    # 3 features: room for one redundant feature (rank 2)
+    X3 = make_classification(n_features=3, random_state=0, chunks=50)[0].compute()
+    assert np.linalg.matrix_rank(X3) == 2
+    # otherwise scikit-learn's default: 2 redundant of the 20 (rank 2 + 16 noise)
+    X20 = make_classification(n_samples=200, random_state=0, chunks=50)[0].compute()
+    assert np.linalg.matrix_rank(X20) == 18
+    X20_explicit = make_classification(n_samples=200, n_redundant=2, random_state=0, chunks=50)
+    np.testing.assert_array_equal(X20, X20_explicit[0].compute())
+
+
+# ---------------------------------------------------------------------------------------------
+# make_regression(effective_rank=...)
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "n_samples, n_features, effective_rank, tail_strength",
+    [(20_000, 30, 5, 0.3), (8_000, 20, 3, 0.5), (8_000, 12, 12, 0.0), (8_000, 12, 1, 1.0)],
+)
+def test_effective_rank_singular_profile_close_to_sklearn(
+    n_samples, n_features, effective_rank, tail_strength
+):
+    kwargs = dict(
+        n_samples=n_samples,
+        n_features=n_features,
+        effective_rank=effective_rank,
+        tail_strength=tail_strength,
+        noise=0.5,
+        bias=1.0,
+        coef=True,
+    )
+    X, y, coef = make_regression(**kwargs, random_state=0, chunks=n_samples // 4)
+    Xs, _, _ = sk_datasets.make_regression(**kwargs, random_state=0)
+    Xc, yc = dask.compute(X, y)
+    ours = np.linalg.svd(Xc, compute_uv=False)
+    theirs = np.linalg.svd(Xs, compute_uv=False)  # exactly the profile s
+    # documented: relative error about sqrt(n_features / n_samples) (0.04 and 0.05 here)
+    tol = 2.5 * math.sqrt(n_features / n_samples)
+    np.testing.assert_allclose(ours, theirs, rtol=tol, atol=0)
+    # X.T @ X is close to scikit-learn's V @ diag(s**2) @ V.T: same eigenvalues, and the
+    # features are centred (E[X] = 0) as there
+    assert np.abs(Xc.mean(axis=0)).max() < 4 * theirs[0] / n_samples
+    # the target is linear in X with the documented noise
+    assert np.std(yc - Xc @ coef - 1.0) == pytest.approx(0.5, rel=0.05)
+
+
+def test_effective_rank_basis_shared_by_blocks():
+    # tail_strength=0: the profile exp(-(i / effective_rank)**2) alone, and every block lies
+    # in the span of one shared basis
+    X, _ = make_regression(
+        n_samples=3000,
+        n_features=40,
+        effective_rank=2,
+        tail_strength=0.0,
+        random_state=0,
+        chunks=500,
+    )
+    Xc = X.compute()
+    s = np.linalg.svd(Xc, compute_uv=False)
+    assert s[4] / s[0] == pytest.approx(math.exp(-4), rel=0.3)
+    assert s[12] / s[0] < 1e-10  # exp(-36): numerically rank 12 at most
+    # the leading right singular vectors of two blocks span the same space
+    _, _, v1 = np.linalg.svd(X.blocks[0].compute(), full_matrices=False)
+    _, _, v2 = np.linalg.svd(X.blocks[5].compute(), full_matrices=False)
+    cosines = np.linalg.svd(v1[:2] @ v2[:2].T, compute_uv=False)
+    np.testing.assert_allclose(cosines, 1.0, atol=1e-2)  # independent bases: ~0.3
+
+
+# ---------------------------------------------------------------------------------------------
+# make_counts (dask-ml's arguments)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_make_counts_dask_ml_signature_and_defaults():
+    X, y = make_counts(random_state=0)
+    # dask-ml's defaults: 1000 x 100 in blocks of 100 rows
+    assert X.shape == (1000, 100) and X.chunks == ((100,) * 10, (100,))
+    assert y.shape == (1000,) and y.chunks == ((100,) * 10,) and y.dtype == np.int64
+    # dask-ml's positional order: n_samples, n_features, n_informative, scale, chunks,
+    # random_state
+    Xp, yp = make_counts(300, 5, 2, 0.5, 50, 3)
+    Xk, yk = make_counts(
+        n_samples=300, n_features=5, n_informative=2, scale=0.5, chunks=50, random_state=3
+    )
+    assert Xp.chunks == ((50,) * 6, (5,))
+    np.testing.assert_array_equal(Xp.compute(), Xk.compute())
+    np.testing.assert_array_equal(yp.compute(), yk.compute())
+
+
+@pytest.mark.parametrize("scale", [0.3, 1.0, 1.5])
+def test_make_counts_mean_relation(scale):
+    # documented: y ~ Poisson(exp(X @ coef)), ||coef|| = scale, so E[y | X] = exp(X @ coef)
+    # and E[y] = exp(scale**2 / 2)
+    X, y, coef = make_counts(
+        n_samples=40_000,
+        n_features=8,
+        n_informative=3,
+        scale=scale,
+        chunks=10_000,
+        random_state=0,
+        coef=True,
+    )
+    Xc, yc = dask.compute(X, y)
+    assert yc.dtype == np.int64 and (yc >= 0).all()
+    assert np.count_nonzero(coef) == 3 and np.linalg.norm(coef) == pytest.approx(scale)
+    rate = np.exp(Xc @ coef)
+    # the residual y - rate has mean 0 and variance E[rate] (Poisson), in every rate decile
+    edges = np.quantile(rate, np.linspace(0, 1, 11))
+    for low, high in zip(edges[:-1], edges[1:], strict=True):
+        rows = (rate >= low) & (rate <= high)
+        se = math.sqrt(rate[rows].mean() / rows.sum())
+        assert abs((yc[rows] - rate[rows]).mean()) < 5 * se
+    assert yc.mean() == pytest.approx(math.exp(scale**2 / 2), rel=0.05)
+    assert (yc - rate).var() == pytest.approx(rate.mean(), rel=0.1)
+
+
+def test_make_counts_clips_n_informative():
+    _, _, coef = make_counts(n_features=3, n_informative=10, random_state=0, coef=True)
+    assert np.count_nonzero(coef) == 3
+
+
+# ---------------------------------------------------------------------------------------------
+# make_classification_df and random_date (dask-ml's)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_classification_df_columns_dtypes_and_values():
+    X, y = make_classification_df(
+        n_samples=1000, n_features=4, random_state=0, chunks=300, dates=DATES
+    )
+    assert list(X.columns) == ["var0", "var1", "var2", "var3", "date"]
+    assert dict(X.dtypes) == {
+        **{f"var{j}": np.dtype(np.float64) for j in range(4)},
+        "date": np.dtype("datetime64[ns]"),
+    }
+    assert y.name == "target" and y.dtype == np.int64
+    assert X.divisions == y.divisions == (0, 300, 600, 900, 999)
+    df, target = dask.compute(X, y)
+    assert isinstance(df, pd.DataFrame) and isinstance(target, pd.Series)
+    pd.testing.assert_index_equal(df.index, pd.RangeIndex(1000))
+    pd.testing.assert_index_equal(target.index, df.index)
+    assert dict(df.dtypes) == dict(X.dtypes)
+    # the values are make_classification's with weights from response_rate and flip_y
+    # from predictability (documented)
+    Xa, ya = make_classification(
+        n_samples=1000,
+        n_features=4,
+        weights=[0.5, 0.5],
+        flip_y=0.9,
+        random_state=0,
+        chunks=300,
+    )
+    np.testing.assert_array_equal(df[[f"var{j}" for j in range(4)]].to_numpy(), Xa.compute())
+    np.testing.assert_array_equal(target.to_numpy(), ya.compute())
+    # dates: dates only (start and end are dates), in [start, end), spread over the range
+    dates = df["date"]
+    assert (dates >= pd.Timestamp(DATES[0])).all() and (dates < pd.Timestamp(DATES[1])).all()
+    assert (dates == dates.dt.normalize()).all()
+    assert dates.nunique() > 50  # 60 days, 1000 rows
+    # each partition alone equals its rows of the whole
+    part = X.partitions[2].compute()
+    pd.testing.assert_frame_equal(part, df.iloc[600:900])
+    # without dates: no date column
+    X2, _ = make_classification_df(n_samples=1000, n_features=4, random_state=0, chunks=300)
+    assert list(X2.columns) == ["var0", "var1", "var2", "var3"]
+    pd.testing.assert_frame_equal(X2.compute(), df.drop(columns="date"))
+
+
+def test_classification_df_datetimes_at_second_resolution():
+    start, end = datetime.datetime(2021, 3, 1, 12), datetime.datetime(2021, 3, 1, 13)
+    X, _ = make_classification_df(
+        n_samples=5000, n_features=2, dates=(start, end), random_state=1, chunks=2000
+    )
+    dates = X["date"].compute()
+    assert (dates >= start).all() and (dates < end).all()
+    assert (dates == dates.dt.floor("s")).all()
+    # uniform over the hour: the minutes are spread evenly
+    counts = np.bincount(dates.dt.minute, minlength=60)
+    assert counts.min() > 40 and counts.max() < 130
+
+
+def test_classification_df_dask_ml_defaults_and_arguments():
+    X, y = make_classification_df(random_state=0, chunks=2500)
+    # dask-ml's defaults: 10000 rows, make_classification's 20 features
+    assert X.shape[1] == 20 and len(X.columns) == 20
+    target = y.compute()
+    assert len(target) == 10_000
+    # predictability=0.1: 90% of the labels random, so about balanced and hard to predict
+    assert target.mean() == pytest.approx(0.5, abs=0.03)
+    # response_rate and predictability as documented
+    _, y = make_classification_df(
+        n_samples=20_000, response_rate=0.2, predictability=1.0, random_state=0, chunks=5000
+    )
+    assert y.mean().compute() == pytest.approx(0.2, abs=1e-12)  # exact class sizes
+    X, y = make_classification_df(
+        n_samples=20_000,
+        response_rate=0.2,
+        predictability=0.6,
+        n_features=6,
+        n_informative=3,
+        class_sep=2.0,
+        random_state=0,
+        chunks=5000,
+    )
+    # 40% of the labels replaced by a uniformly random class
+    assert y.mean().compute() == pytest.approx(0.6 * 0.2 + 0.4 * 0.5, abs=0.02)
+    df, target = dask.compute(X, y)
+    Xtr, Xte, ytr, yte = train_test_split(df.to_numpy(), target.to_numpy(), random_state=0)
+    score = LogisticRegression(max_iter=500).fit(Xtr, ytr).score(Xte, yte)
+    assert 0.6 < score < 0.85  # at most 0.6 + 0.4 * 0.5 = 0.8 on average
+    # more classes through make_classification's arguments
+    _, y = make_classification_df(
+        n_samples=3000,
+        n_classes=3,
+        n_informative=3,
+        weights=[0.5, 0.3, 0.2],
+        predictability=1.0,
+        random_state=0,
+        chunks=1000,
+    )
+    np.testing.assert_array_equal(np.bincount(y.compute()), [1500, 900, 600])
+    _, y = make_classification_df(
+        n_samples=3000, n_classes=3, n_informative=3, predictability=1.0, random_state=0
+    )
+    np.testing.assert_array_equal(np.bincount(y.compute()), [1000, 1000, 1000])
+
+
+def test_random_date():
+    start, end = datetime.date(2020, 1, 1), datetime.date(2020, 2, 1)
+    draws = [random_date(start, end, random_state=seed) for seed in range(200)]
+    assert all(type(d) is datetime.date and start <= d < end for d in draws)
+    assert len(set(draws)) > 20
+    assert random_date(start, end, random_state=5) == random_date(start, end, random_state=5)
+    # None draws from NumPy's global random state (as dask-ml's)
+    np.random.seed(3)
+    a = random_date(start, end)
+    np.random.seed(3)
+    assert random_date(start, end) == a
+    t0, t1 = datetime.datetime(2020, 1, 1), datetime.datetime(2020, 1, 1, 0, 0, 10)
+    times = {random_date(t0, t1, random_state=seed) for seed in range(200)}
+    assert times == {t0 + datetime.timedelta(seconds=k) for k in range(10)}
+    stamp = random_date(pd.Timestamp(t0), pd.Timestamp(t1), random_state=0)
+    assert isinstance(stamp, pd.Timestamp) and t0 <= stamp < t1
+    with pytest.raises(ValueError, match="after start"):
+        random_date(end, start)
+    with pytest.raises(TypeError, match="datetime.date"):
+        random_date("2020-01-01", end)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -31,7 +31,6 @@ int is a seed, and a ``numpy.random.RandomState`` or ``numpy.random.Generator`` 
 draw a base seed (advancing it once).
 """
 
-
 from __future__ import annotations
 
 from ._blobs import make_blobs

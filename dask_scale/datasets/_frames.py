@@ -77,9 +77,7 @@ def _date_span(start, end):
                 f"{name} must be a datetime.date or datetime.datetime (pandas.Timestamp "
                 f"included), got {value!r} of type {type(value).__name__}."
             )
-    day_only = not isinstance(start, datetime.datetime) and not isinstance(
-        end, datetime.datetime
-    )
+    day_only = not isinstance(start, datetime.datetime) and not isinstance(end, datetime.datetime)
     first, last = pd.Timestamp(start).as_unit("ns"), pd.Timestamp(end).as_unit("ns")
     seconds = int((last - first).total_seconds())
     if seconds < 1:
@@ -140,9 +138,7 @@ def _random_dates(rng, n, first, seconds, day_only):
 def _classification_frame_partition(block_index, start, p, names, dates):
     # (not ``columns``: dd.from_map passes a column projection to a function taking that)
     X, y = _classification_block(p, block_index)
-    frame = pd.DataFrame(
-        X, columns=names, index=pd.RangeIndex(start, start + len(y)), copy=False
-    )
+    frame = pd.DataFrame(X, columns=names, index=pd.RangeIndex(start, start + len(y)), copy=False)
     extra = {}
     if dates is not None:
         rng = _stream(p.base_seed, _DATE_STREAM, block_index)
