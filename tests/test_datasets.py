@@ -1114,6 +1114,7 @@ def test_random_date():
         (make_blobs, dict(n_samples=0), ValueError, "n_samples must be >= 1"),
         (make_blobs, dict(n_samples=10, chunks=0), ValueError, "positive number of rows"),
         (make_blobs, dict(n_samples=10, chunks=True), TypeError, "must not be a bool"),
+        (make_blobs, dict(n_samples=10, chunks=5.0), TypeError, "must be an int number"),
         (make_blobs, dict(n_samples=10, chunks=(3, 0)), ValueError, "positive int"),
         (make_blobs, dict(n_samples=10, chunks=(3, 3, 4)), ValueError, r"\(\(3, 3, 4\),\)"),
         (make_blobs, dict(n_samples=10, chunks=((3, 3),)), ValueError, "cannot be read"),

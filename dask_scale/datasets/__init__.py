@@ -12,8 +12,9 @@ The small global structure of a problem (cluster centres, coefficients, per-clas
 sizes, the split of those sizes over the blocks) is drawn once, on the client, from the same
 ``random_state`` and embedded in the graph.
 
-Because each block has its own stream, the data depend on the chunking: the same
-``random_state`` with different ``chunks`` gives different (but equally distributed) data.
+Because each block has its own stream, the data depend on the row blocks: the same
+``random_state`` with different row chunks gives different (but equally distributed) data.
+Column chunks do not change the values.
 
 ``chunks`` follows dask's convention (:func:`dask.array.core.normalize_chunks` for the
 shape ``(n_samples, n_features)``), as in dask-ml: an int is the number of rows per block

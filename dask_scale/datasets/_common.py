@@ -111,6 +111,8 @@ def _chunks(chunks, n_samples, n_features, *, name="chunks"):
         chunks = min(n_samples, DEFAULT_BLOCK_ROWS)
     if isinstance(chunks, bool):
         raise TypeError(f"{name} must not be a bool, got {chunks!r}.")
+    if isinstance(chunks, numbers.Real) and not isinstance(chunks, numbers.Integral):
+        raise TypeError(f"{name} must be an int number of rows per block, got {chunks!r}.")
     if isinstance(chunks, numbers.Integral):
         if chunks < 1 and chunks != -1:
             raise ValueError(
