@@ -319,6 +319,24 @@ def test_random_state_controls_the_data(name):
     assert not np.allclose(X0, X2)
 
 
+@pytest.mark.parametrize("name", sorted(FRAME_CASES))
+def test_frame_random_state_controls_the_data(name):
+    func, kwargs, columns = FRAME_CASES[name]
+    X0, y0 = dask.compute(*func(**kwargs, random_state=0, chunks=50))
+    X0b, y0b = dask.compute(*func(**kwargs, random_state=0, chunks=50))
+    X1, _ = dask.compute(*func(**kwargs, random_state=1, chunks=50))
+    pd.testing.assert_frame_equal(X0, X0b)
+    pd.testing.assert_series_equal(y0, y0b)
+    assert not np.allclose(X0[columns[0]], X1[columns[0]])
+    if "date" in columns:
+        assert not X0["date"].equals(X1["date"])
+    # other row blocks: other draws, still a valid frame of the same shape and dtypes
+    X2, y2 = dask.compute(*func(**kwargs, random_state=0, chunks=((20, 83),)))
+    assert X2.shape == X0.shape and dict(X2.dtypes) == dict(X0.dtypes)
+    pd.testing.assert_index_equal(X2.index, pd.RangeIndex(103))
+    assert not np.allclose(X0[columns[0]], X2[columns[0]])
+
+
 @pytest.mark.parametrize("name", sorted(ARRAY_CASES))
 def test_random_state_objects(name):
     # RandomState / Generator seeded alike give the same data, and are advanced by a call
