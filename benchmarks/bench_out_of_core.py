@@ -10,7 +10,7 @@ data), and the fit reads it back block by block: ``dask.dataframe.read_parquet``
 
 ``--estimators pipeline`` fits ``Pipeline([ColumnTransformer(StandardScaler on the numeric
 columns, OneHotEncoder on the categorical ones), LogisticRegression])`` on a dask DataFrame
-generated lazily by ``make_classification_df`` (``--features`` float64 columns and 4
+generated lazily by ``make_mixed_classification_df`` (``--features`` float64 columns and 4
 categorical columns of 8 categories): the preprocessing and the model stream over the same
 partitions, regenerated in every pass.
 
@@ -65,7 +65,7 @@ import time
 import uuid
 
 ESTIMATORS = ("kmeans", "logistic", "pipeline")
-# the pipeline fits a dask DataFrame with categorical columns (make_classification_df)
+# the pipeline fits a dask DataFrame with categorical columns (make_mixed_classification_df)
 PIPELINE_CATEGORICAL = 4
 PIPELINE_CATEGORIES = 8
 SOURCES = ("generate", "parquet", "npy")
@@ -144,9 +144,9 @@ def generate(estimator, rows, features, chunk_rows, seed=0):
             n_samples=rows, n_features=features, centers=8, random_state=seed, chunks=chunk_rows
         )
     if estimator == "pipeline":
-        from dask_scale.datasets import make_classification_df
+        from dask_scale.datasets import make_mixed_classification_df
 
-        return make_classification_df(
+        return make_mixed_classification_df(
             n_samples=rows,
             n_features=features,
             n_informative=min(10, features),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import math
 
@@ -13,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.special import gammaln
+from sklearn import datasets as sk_datasets
 from sklearn.linear_model import LogisticRegression, PoissonRegressor
 from sklearn.model_selection import train_test_split
 
@@ -22,7 +24,9 @@ from dask_scale.datasets import (
     make_classification,
     make_classification_df,
     make_counts,
+    make_mixed_classification_df,
     make_regression,
+    random_date,
 )
 from dask_scale.datasets._common import _allocate
 
@@ -52,7 +56,30 @@ ARRAY_CASES = {
         2,
         np.float64,
     ),
+    "regression_low_rank": (
+        make_regression,
+        dict(n_samples=103, n_features=6, n_informative=3, effective_rank=2, tail_strength=0.2),
+        6,
+        1,
+        np.float64,
+    ),
     "counts": (make_counts, dict(n_samples=103, n_features=5, n_informative=2), 5, 1, np.int64),
+}
+
+DATES = (datetime.date(2020, 1, 1), datetime.date(2020, 3, 1))
+
+# Small calls of the DataFrame generators: (function, kwargs, columns of X).
+FRAME_CASES = {
+    "classification_df": (
+        make_classification_df,
+        dict(n_samples=103, n_features=3, dates=DATES),
+        ["var0", "var1", "var2", "date"],
+    ),
+    "mixed_classification_df": (
+        make_mixed_classification_df,
+        dict(n_samples=103, n_features=3),
+        ["num_0", "num_1", "num_2", "cat_0", "cat_1"],
+    ),
 }
 
 
@@ -73,15 +100,33 @@ def test_all_is_sorted_and_complete():
         "make_classification",
         "make_classification_df",
         "make_counts",
+        "make_mixed_classification_df",
         "make_regression",
+        "random_date",
     }
 
 
+# chunks forms (dask's convention) and the row blocks they give for 103 rows; the columns
+# stay one block
+CHUNK_FORMS = [
+    (30, (30, 30, 30, 13)),  # an int: rows per block
+    ((30, -1), (30, 30, 30, 13)),  # one entry per dimension, -1: the whole dimension
+    ((30, None), (30, 30, 30, 13)),
+    ((30, 1000), (30, 30, 30, 13)),  # a column block larger than n_features: one block
+    (((50, 3, 50),), (50, 3, 50)),  # explicit row blocks, columns whole
+    (((50, 3, 50), -1), (50, 3, 50)),
+    ((50,), (50, 50, 3)),  # a missing column entry: one column block
+    ({0: 40}, (40, 40, 23)),  # a dict: axis -> chunks
+    ({0: 40, 1: -1}, (40, 40, 23)),
+    ("auto", (103,)),  # dask's choice (128 MiB blocks by default)
+    (None, (103,)),  # blocks of 100_000 rows
+    (1000, (103,)),
+    (-1, (103,)),
+]
+
+
 @pytest.mark.parametrize("name", sorted(ARRAY_CASES))
-@pytest.mark.parametrize(
-    "chunks, expected",
-    [(30, (30, 30, 30, 13)), ((50, 3, 50), (50, 3, 50)), (None, (103,)), (1000, (103,))],
-)
+@pytest.mark.parametrize("chunks, expected", CHUNK_FORMS)
 def test_shapes_dtypes_chunks(name, chunks, expected):
     func, kwargs, n_features, y_ndim, y_dtype = ARRAY_CASES[name]
     X, y = func(**kwargs, random_state=0, chunks=chunks)
@@ -97,11 +142,88 @@ def test_shapes_dtypes_chunks(name, chunks, expected):
     assert np.isfinite(Xc).all()
 
 
-def test_dask_style_chunks_accepted():
-    X, _ = make_blobs(n_samples=10, n_features=2, random_state=0, chunks=((4, 6), (2,)))
-    assert X.chunks == ((4, 6), (2,))
-    X2, _ = make_blobs(n_samples=10, n_features=2, random_state=0, chunks=(4, 6))
-    np.testing.assert_array_equal(X.compute(), X2.compute())
+def test_issue_example_chunks_rows_and_columns():
+    # dask-ml's most common call: (rows per block, all the columns)
+    X, y = make_classification(n_samples=100, chunks=(10, 20), random_state=0)
+    assert X.chunks == ((10,) * 10, (20,)) and y.chunks == ((10,) * 10,)
+    # a tuple of row-block sizes gives the same row blocks as its dask spelling
+    X1, _ = make_blobs(n_samples=10, n_features=2, random_state=0, chunks=((4, 6), (2,)))
+    X2, _ = make_blobs(n_samples=10, n_features=2, random_state=0, chunks=((4, 6),))
+    assert X1.chunks == X2.chunks == ((4, 6), (2,))
+    np.testing.assert_array_equal(X1.compute(), X2.compute())
+    # (4, 6) is (rows, columns) now: blocks of 4 rows, the 2 columns whole
+    X3, _ = make_blobs(n_samples=10, n_features=2, random_state=0, chunks=(4, 6))
+    assert X3.chunks == ((4, 4, 2), (2,))
+
+
+def _sizes(total, width):
+    full, rest = divmod(total, width)
+    return (width,) * full + ((rest,) if rest else ())
+
+
+# column-splitting chunks for n_features columns: (chunks, row blocks, column blocks)
+COLUMN_SPLITS = {
+    "int columns": lambda d: ((30, 2), (30, 30, 30, 13), _sizes(d, 2)),
+    "explicit": lambda d: (((50, 53), (1, d - 1)), (50, 53), (1, d - 1)),
+    "dict": lambda d: ({0: 50, 1: 4}, (50, 50, 3), _sizes(d, 4)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ARRAY_CASES))
+@pytest.mark.parametrize("split", sorted(COLUMN_SPLITS))
+def test_column_blocks_split_the_features(name, split):
+    # documented: column blocks are supported; the values depend on the row blocks only
+    func, kwargs, n_features, _, _ = ARRAY_CASES[name]
+    chunks, rows, columns = COLUMN_SPLITS[split](n_features)
+    X, y = func(**kwargs, random_state=0, chunks=chunks)
+    assert X.chunks == (rows, columns)
+    assert y.chunks[0] == rows and (y.ndim == 1 or y.chunks[1] == (y.shape[1],))
+    X_whole, y_whole = func(**kwargs, random_state=0, chunks=(rows,))
+    assert X_whole.chunks == (rows, (n_features,))
+    Xc, yc = dask.compute(X, y)
+    np.testing.assert_array_equal(Xc, X_whole.compute())
+    np.testing.assert_array_equal(yc, y_whole.compute())
+    # a block computed alone is its slice of the whole, C-contiguous
+    block = X.blocks[1, len(columns) - 1].compute()
+    assert block.flags.c_contiguous
+    first = n_features - columns[-1]
+    np.testing.assert_array_equal(block, Xc[rows[0] : rows[0] + rows[1], first:])
+
+
+@pytest.mark.parametrize("name", sorted(FRAME_CASES))
+@pytest.mark.parametrize("chunks, expected", CHUNK_FORMS)
+def test_frame_chunks_forms(name, chunks, expected):
+    func, kwargs, columns = FRAME_CASES[name]
+    X, y = func(**kwargs, random_state=0, chunks=chunks)
+    assert list(X.columns) == columns and y.name == "target"
+    starts = np.concatenate([[0], np.cumsum(expected)[:-1]]).tolist()
+    assert X.divisions == y.divisions == (*starts, 102)
+    df, target = dask.compute(X, y)
+    assert len(df) == len(target) == 103
+    assert [len(X.partitions[i].compute()) for i in (0, X.npartitions - 1)] == [
+        expected[0],
+        expected[-1],
+    ]
+
+
+@pytest.mark.parametrize("name", sorted(FRAME_CASES))
+@pytest.mark.parametrize(
+    "chunks, match",
+    [((30, 2), "partition holds every column"), (((50, 0, 53),), "empty row blocks")],
+)
+def test_frames_refuse_split_columns_and_empty_partitions(name, chunks, match):
+    func, kwargs, _ = FRAME_CASES[name]
+    with pytest.raises(ValueError, match=match):
+        func(**kwargs, random_state=0, chunks=chunks)
+
+
+def test_empty_row_blocks_in_arrays():
+    # dask allows empty blocks in explicit chunks; they hold no rows
+    X, y = make_classification(n_samples=20, chunks=((0, 12, 0, 8),), random_state=0)
+    assert X.chunks[0] == (0, 12, 0, 8)
+    Xc, yc = dask.compute(X, y)
+    assert Xc.shape == (20, 20) and yc.shape == (20,)
+    assert X.blocks[2].compute().shape == (0, 20)
 
 
 def test_default_chunks_are_100k_rows():
@@ -117,14 +239,8 @@ def test_default_chunks_are_100k_rows():
 def _all_generators(random_state):
     """(name, collections) for every generator on small data with several blocks."""
     out = [(name, _call(name, random_state=random_state, chunks=30)) for name in ARRAY_CASES]
-    out.append(
-        (
-            "classification_df",
-            make_classification_df(
-                n_samples=103, n_features=3, random_state=random_state, chunks=30
-            ),
-        )
-    )
+    for name, (func, kwargs, _) in FRAME_CASES.items():
+        out.append((name, func(**kwargs, random_state=random_state, chunks=30)))
     return out
 
 
@@ -159,7 +275,7 @@ def test_same_data_whatever_the_scheduler(unique_task_keys):
 
 @pytest.mark.parametrize("name", sorted(ARRAY_CASES))
 def test_blocks_are_independent(name):
-    X, y = _call(name, random_state=7, chunks=(20, 40, 13, 30))
+    X, y = _call(name, random_state=7, chunks=((20, 40, 13, 30),))
     Xc, yc = dask.compute(X, y)
     edges = np.cumsum((0, 20, 40, 13, 30))
     for i in (3, 1):
@@ -181,7 +297,7 @@ def test_huge_lazy_array_first_block():
     # 10 billion rows are never materialised: only the 1000-row first block is generated.
     # The class split over blocks uses the large-population (normal) hypergeometric path.
     X, y = make_classification(
-        n_samples=10**10, n_features=4, chunks=(1000, 10**10 - 1000), random_state=0, flip_y=0
+        n_samples=10**10, n_features=4, chunks=((1000, 10**10 - 1000),), random_state=0, flip_y=0
     )
     assert X.shape == (10**10, 4)
     y0 = y.blocks[0].compute()
@@ -201,6 +317,24 @@ def test_random_state_controls_the_data(name):
     # different chunking: same distribution, different draws (documented)
     X2, _ = dask.compute(*_call(name, random_state=0, chunks=60))
     assert not np.allclose(X0, X2)
+
+
+@pytest.mark.parametrize("name", sorted(FRAME_CASES))
+def test_frame_random_state_controls_the_data(name):
+    func, kwargs, columns = FRAME_CASES[name]
+    X0, y0 = dask.compute(*func(**kwargs, random_state=0, chunks=50))
+    X0b, y0b = dask.compute(*func(**kwargs, random_state=0, chunks=50))
+    X1, _ = dask.compute(*func(**kwargs, random_state=1, chunks=50))
+    pd.testing.assert_frame_equal(X0, X0b)
+    pd.testing.assert_series_equal(y0, y0b)
+    assert not np.allclose(X0[columns[0]], X1[columns[0]])
+    if "date" in columns:
+        assert not X0["date"].equals(X1["date"])
+    # other row blocks: other draws, still a valid frame of the same shape and dtypes
+    X2, y2 = dask.compute(*func(**kwargs, random_state=0, chunks=((20, 83),)))
+    assert X2.shape == X0.shape and dict(X2.dtypes) == dict(X0.dtypes)
+    pd.testing.assert_index_equal(X2.index, pd.RangeIndex(103))
+    assert not np.allclose(X0[columns[0]], X2[columns[0]])
 
 
 @pytest.mark.parametrize("name", sorted(ARRAY_CASES))
@@ -243,7 +377,7 @@ def test_data_unchanged():
         assert _digest(X.compute()) == "<f8(1000, 5)bc37c9ee9d48de68"
         assert _digest(y.compute()) == "<i8(1000,)f2efc82b4716fe3d"
         X, y = make_blobs(
-            n_samples=500, centers=4, random_state=7, chunks=(100, 400), shuffle=False
+            n_samples=500, centers=4, random_state=7, chunks=((100, 400),), shuffle=False
         )
         assert _digest(X.compute()) == "<f8(500, 2)645df1de9a60b367"
         assert _digest(y.compute()) == "<i8(500,)1c90c501904dfe70"
@@ -255,7 +389,9 @@ def test_data_unchanged():
         assert _digest(X.compute()) == "<f8(600, 6)4c943dbb3bd0fc94"
         X, _ = make_counts(n_samples=700, n_features=7, random_state=2, chunks=250)
         assert _digest(X.compute()) == "<f8(700, 7)68760c49eb9fb9b9"
-        X, y = dask.compute(*make_classification_df(n_samples=1000, random_state=0, chunks=250))
+        X, y = dask.compute(
+            *make_mixed_classification_df(n_samples=1000, random_state=0, chunks=250)
+        )
     assert [_digest(X[f"num_{j}"]) for j in (0, 4)] == [
         "<f8(1000,)76e58fe2243d892c",
         "<f8(1000,)033bbc07dd97e8d9",
@@ -280,15 +416,19 @@ def _key_dependencies(*collections, optimize=True):
     return {k: frozenset(v.dependencies) for k, v in graph.items()}
 
 
-@pytest.mark.parametrize("name", [*sorted(ARRAY_CASES), "classification_df"])
+@pytest.mark.parametrize("name", [*sorted(ARRAY_CASES), *sorted(FRAME_CASES), "split_columns"])
 def test_every_key_names_one_task_in_every_graph(name):
     # The graphs dask submits for the data alone, for X or y alone, for both, for a block,
     # for a computation on X and unoptimised: a key they share has the same dependencies
     # in all (a distributed scheduler receiving a key it holds with another task warns
     # "Detected different `run_spec`", a source of failures and deadlocks).
-    if name == "classification_df":
-        X, y = make_classification_df(n_samples=103, n_features=3, random_state=0, chunks=30)
-        derived = [X.num_0 + 1.0, X.to_dask_array(lengths=True)]
+    if name in FRAME_CASES:
+        func, kwargs, columns = FRAME_CASES[name]
+        X, y = func(**kwargs, random_state=0, chunks=30)
+        derived = [X[columns[0]] + 1.0, X[columns[:3]].to_dask_array(lengths=True)]
+    elif name == "split_columns":
+        X, y = make_classification(n_samples=103, n_features=7, random_state=0, chunks=(30, 3))
+        derived = [X + 1.0, X.blocks[1, 2], X[:, 0], X.rechunk((30, 7))]
     else:
         X, y = _call(name, random_state=0, chunks=30)
         derived = [X + 1.0, X.blocks[1], X[:, 0]]
@@ -301,7 +441,7 @@ def test_every_key_names_one_task_in_every_graph(name):
         # with y, when of the same kind (arrays, or frames: dask computes a mix apart)
         *[_key_dependencies(d, y) for d in derived if type(d) is type(y)],
     ]
-    if name != "classification_df":  # dask-expr names each unoptimised expression apart
+    if name not in FRAME_CASES:  # dask-expr names each unoptimised expression apart
         graphs.append(_key_dependencies(X, y, optimize=False))
     seen = {}
     for graph in graphs:
@@ -329,7 +469,8 @@ def test_random_chunking_shapes_and_determinism(data):
             label="cuts",
         )
         edges = [0, *sorted(cuts), n_samples]
-        chunks = expected = tuple(np.diff(edges).tolist())
+        expected = tuple(np.diff(edges).tolist())
+        chunks = (expected,)
     seed = data.draw(st.integers(0, 2**32), label="seed")
     name = data.draw(st.sampled_from(sorted(ARRAY_CASES)), label="generator")
     func, kwargs, n_features, _, _ = ARRAY_CASES[name]
@@ -609,12 +750,12 @@ def test_counts_model_recovered_by_poisson_regression():
 
 
 # ---------------------------------------------------------------------------------------------
-# make_classification_df
+# make_mixed_classification_df
 # ---------------------------------------------------------------------------------------------
 
 
-def test_classification_df_structure():
-    X, y = make_classification_df(
+def test_mixed_classification_df_structure():
+    X, y = make_mixed_classification_df(
         n_samples=1000,
         n_features=3,
         n_informative=2,
@@ -649,8 +790,8 @@ def test_classification_df_structure():
     assert set(np.unique(target)) == {0, 1}
 
 
-def test_classification_df_is_learnable():
-    X, y = make_classification_df(
+def test_mixed_classification_df_is_learnable():
+    X, y = make_mixed_classification_df(
         n_samples=6000,
         n_features=4,
         n_informative=2,
@@ -669,12 +810,12 @@ def test_classification_df_is_learnable():
         assert floor < score <= 0.97
 
 
-def test_classification_df_response_rate_and_multiclass():
-    _, y = make_classification_df(
+def test_mixed_classification_df_response_rate_and_multiclass():
+    _, y = make_mixed_classification_df(
         n_samples=5000, response_rate=0.2, predictability=1.0, random_state=0, chunks=1200
     )
     assert y.mean().compute() == pytest.approx(0.2, abs=1e-12)  # exact class sizes
-    X, y = make_classification_df(
+    X, y = make_mixed_classification_df(
         n_samples=3000,
         n_classes=3,
         n_informative=2,
@@ -689,6 +830,298 @@ def test_classification_df_response_rate_and_multiclass():
 
 
 # ---------------------------------------------------------------------------------------------
+# scikit-learn's sizes and dtypes, dask-ml's defaults
+# ---------------------------------------------------------------------------------------------
+
+
+SKLEARN_CASES = [
+    ("make_blobs", dict(n_samples=57, n_features=4, centers=3)),
+    ("make_blobs", dict(n_samples=[10, 20], centers=np.zeros((2, 3)))),
+    ("make_classification", dict(n_samples=57)),
+    ("make_classification", dict(n_samples=57, n_features=9, n_informative=4, n_classes=3)),
+    ("make_regression", dict(n_samples=57)),
+    ("make_regression", dict(n_samples=57, n_features=5)),  # n_informative=10 clipped
+    ("make_regression", dict(n_samples=57, n_features=8, n_targets=3, coef=True)),
+    ("make_regression", dict(n_samples=57, n_features=8, effective_rank=3, coef=True)),
+]
+
+
+@pytest.mark.parametrize("name, kwargs", SKLEARN_CASES)
+def test_sizes_and_dtypes_equal_sklearn(name, kwargs):
+    ours = getattr(datasets, name)(**kwargs, random_state=0, chunks=20)
+    theirs = getattr(sk_datasets, name)(**kwargs, random_state=0)
+    assert len(ours) == len(theirs)
+    for a, b in zip(ours, theirs, strict=True):
+        a = a.compute() if isinstance(a, da.Array) else a
+        assert a.shape == b.shape
+        assert a.dtype == b.dtype or (a.dtype.kind == b.dtype.kind == "i")
+        assert a.dtype.itemsize == 8
+
+
+def test_make_regression_clips_n_informative_as_sklearn():
+    # scikit-learn clips n_informative to n_features (the default 10 with 5 features)
+    X, y, coef = make_regression(n_features=5, coef=True, random_state=0, chunks=40)
+    _, _, sk_coef = sk_datasets.make_regression(n_features=5, coef=True, random_state=0)
+    assert np.count_nonzero(coef) == np.count_nonzero(sk_coef) == 5
+    np.testing.assert_allclose(X.compute() @ coef, y.compute(), atol=1e-10)
+
+
+def test_make_classification_defaults_fit_two_features():
+    # dask-ml's make_classification(n_features=2) works: 2 informative, no redundant feature
+    X, y = make_classification(n_features=2, random_state=0, chunks=50)
+    Xc, yc = dask.compute(X, y)
+    assert Xc.shape == (100, 2) and np.linalg.matrix_rank(Xc) == 2
+    assert set(np.unique(yc)) == {0, 1}
+    # 3 features: room for one redundant feature (rank 2)
+    X3 = make_classification(n_features=3, random_state=0, chunks=50)[0].compute()
+    assert np.linalg.matrix_rank(X3) == 2
+    # otherwise scikit-learn's default: 2 redundant of the 20 (rank 2 + 16 noise)
+    X20 = make_classification(n_samples=200, random_state=0, chunks=50)[0].compute()
+    assert np.linalg.matrix_rank(X20) == 18
+    X20_explicit = make_classification(n_samples=200, n_redundant=2, random_state=0, chunks=50)
+    np.testing.assert_array_equal(X20, X20_explicit[0].compute())
+
+
+# ---------------------------------------------------------------------------------------------
+# make_regression(effective_rank=...)
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "n_samples, n_features, effective_rank, tail_strength",
+    [(20_000, 30, 5, 0.3), (8_000, 20, 3, 0.5), (8_000, 12, 12, 0.0), (8_000, 12, 1, 1.0)],
+)
+def test_effective_rank_singular_profile_close_to_sklearn(
+    n_samples, n_features, effective_rank, tail_strength
+):
+    kwargs = dict(
+        n_samples=n_samples,
+        n_features=n_features,
+        effective_rank=effective_rank,
+        tail_strength=tail_strength,
+        noise=0.5,
+        bias=1.0,
+        coef=True,
+    )
+    X, y, coef = make_regression(**kwargs, random_state=0, chunks=n_samples // 4)
+    Xs, _, _ = sk_datasets.make_regression(**kwargs, random_state=0)
+    Xc, yc = dask.compute(X, y)
+    ours = np.linalg.svd(Xc, compute_uv=False)
+    theirs = np.linalg.svd(Xs, compute_uv=False)  # exactly the profile s
+    # documented: relative error about sqrt(n_features / n_samples) (0.04 and 0.05 here)
+    tol = 2.5 * math.sqrt(n_features / n_samples)
+    np.testing.assert_allclose(ours, theirs, rtol=tol, atol=0)
+    # X.T @ X is close to scikit-learn's V @ diag(s**2) @ V.T: same eigenvalues, and the
+    # features are centred (E[X] = 0) as there
+    assert np.abs(Xc.mean(axis=0)).max() < 4 * theirs[0] / n_samples
+    # the target is linear in X with the documented noise
+    assert np.std(yc - Xc @ coef - 1.0) == pytest.approx(0.5, rel=0.05)
+
+
+def test_effective_rank_basis_shared_by_blocks():
+    # tail_strength=0: the profile exp(-(i / effective_rank)**2) alone, and every block lies
+    # in the span of one shared basis
+    X, _ = make_regression(
+        n_samples=3000,
+        n_features=40,
+        effective_rank=2,
+        tail_strength=0.0,
+        random_state=0,
+        chunks=500,
+    )
+    Xc = X.compute()
+    s = np.linalg.svd(Xc, compute_uv=False)
+    assert s[4] / s[0] == pytest.approx(math.exp(-4), rel=0.3)
+    assert s[12] / s[0] < 1e-10  # exp(-36): numerically rank 12 at most
+    # the leading right singular vectors of two blocks span the same space
+    _, _, v1 = np.linalg.svd(X.blocks[0].compute(), full_matrices=False)
+    _, _, v2 = np.linalg.svd(X.blocks[5].compute(), full_matrices=False)
+    cosines = np.linalg.svd(v1[:2] @ v2[:2].T, compute_uv=False)
+    np.testing.assert_allclose(cosines, 1.0, atol=1e-2)  # independent bases: ~0.3
+
+
+# ---------------------------------------------------------------------------------------------
+# make_counts (dask-ml's arguments)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_make_counts_dask_ml_signature_and_defaults():
+    X, y = make_counts(random_state=0)
+    # dask-ml's defaults: 1000 x 100 in blocks of 100 rows
+    assert X.shape == (1000, 100) and X.chunks == ((100,) * 10, (100,))
+    assert y.shape == (1000,) and y.chunks == ((100,) * 10,) and y.dtype == np.int64
+    # dask-ml's positional order: n_samples, n_features, n_informative, scale, chunks,
+    # random_state
+    Xp, yp = make_counts(300, 5, 2, 0.5, 50, 3)
+    Xk, yk = make_counts(
+        n_samples=300, n_features=5, n_informative=2, scale=0.5, chunks=50, random_state=3
+    )
+    assert Xp.chunks == ((50,) * 6, (5,))
+    np.testing.assert_array_equal(Xp.compute(), Xk.compute())
+    np.testing.assert_array_equal(yp.compute(), yk.compute())
+
+
+@pytest.mark.parametrize("scale", [0.3, 1.0, 1.5])
+def test_make_counts_mean_relation(scale):
+    # documented: y ~ Poisson(exp(X @ coef)), ||coef|| = scale, so E[y | X] = exp(X @ coef)
+    # and E[y] = exp(scale**2 / 2)
+    X, y, coef = make_counts(
+        n_samples=40_000,
+        n_features=8,
+        n_informative=3,
+        scale=scale,
+        chunks=10_000,
+        random_state=0,
+        coef=True,
+    )
+    Xc, yc = dask.compute(X, y)
+    assert yc.dtype == np.int64 and (yc >= 0).all()
+    assert np.count_nonzero(coef) == 3 and np.linalg.norm(coef) == pytest.approx(scale)
+    rate = np.exp(Xc @ coef)
+    # the residual y - rate has mean 0 and variance E[rate] (Poisson), in every rate decile
+    edges = np.quantile(rate, np.linspace(0, 1, 11))
+    for low, high in zip(edges[:-1], edges[1:], strict=True):
+        rows = (rate >= low) & (rate <= high)
+        se = math.sqrt(rate[rows].mean() / rows.sum())
+        assert abs((yc[rows] - rate[rows]).mean()) < 5 * se
+    assert yc.mean() == pytest.approx(math.exp(scale**2 / 2), rel=0.05)
+    assert (yc - rate).var() == pytest.approx(rate.mean(), rel=0.1)
+
+
+def test_make_counts_clips_n_informative():
+    _, _, coef = make_counts(n_features=3, n_informative=10, random_state=0, coef=True)
+    assert np.count_nonzero(coef) == 3
+
+
+# ---------------------------------------------------------------------------------------------
+# make_classification_df and random_date (dask-ml's)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_classification_df_columns_dtypes_and_values():
+    X, y = make_classification_df(
+        n_samples=1000, n_features=4, random_state=0, chunks=300, dates=DATES
+    )
+    assert list(X.columns) == ["var0", "var1", "var2", "var3", "date"]
+    assert dict(X.dtypes) == {
+        **{f"var{j}": np.dtype(np.float64) for j in range(4)},
+        "date": np.dtype("datetime64[ns]"),
+    }
+    assert y.name == "target" and y.dtype == np.int64
+    assert X.divisions == y.divisions == (0, 300, 600, 900, 999)
+    df, target = dask.compute(X, y)
+    assert isinstance(df, pd.DataFrame) and isinstance(target, pd.Series)
+    pd.testing.assert_index_equal(df.index, pd.RangeIndex(1000))
+    pd.testing.assert_index_equal(target.index, df.index)
+    assert dict(df.dtypes) == dict(X.dtypes)
+    # the values are make_classification's with weights from response_rate and flip_y
+    # from predictability (documented)
+    Xa, ya = make_classification(
+        n_samples=1000,
+        n_features=4,
+        weights=[0.5, 0.5],
+        flip_y=0.9,
+        random_state=0,
+        chunks=300,
+    )
+    np.testing.assert_array_equal(df[[f"var{j}" for j in range(4)]].to_numpy(), Xa.compute())
+    np.testing.assert_array_equal(target.to_numpy(), ya.compute())
+    # dates: dates only (start and end are dates), in [start, end), spread over the range
+    dates = df["date"]
+    assert (dates >= pd.Timestamp(DATES[0])).all() and (dates < pd.Timestamp(DATES[1])).all()
+    assert (dates == dates.dt.normalize()).all()
+    assert dates.nunique() > 50  # 60 days, 1000 rows
+    # each partition alone equals its rows of the whole
+    part = X.partitions[2].compute()
+    pd.testing.assert_frame_equal(part, df.iloc[600:900])
+    # without dates: no date column
+    X2, _ = make_classification_df(n_samples=1000, n_features=4, random_state=0, chunks=300)
+    assert list(X2.columns) == ["var0", "var1", "var2", "var3"]
+    pd.testing.assert_frame_equal(X2.compute(), df.drop(columns="date"))
+
+
+def test_classification_df_datetimes_at_second_resolution():
+    start, end = datetime.datetime(2021, 3, 1, 12), datetime.datetime(2021, 3, 1, 13)
+    X, _ = make_classification_df(
+        n_samples=5000, n_features=2, dates=(start, end), random_state=1, chunks=2000
+    )
+    dates = X["date"].compute()
+    assert (dates >= start).all() and (dates < end).all()
+    assert (dates == dates.dt.floor("s")).all()
+    # uniform over the hour: the minutes are spread evenly
+    counts = np.bincount(dates.dt.minute, minlength=60)
+    assert counts.min() > 40 and counts.max() < 130
+
+
+def test_classification_df_dask_ml_defaults_and_arguments():
+    X, y = make_classification_df(random_state=0, chunks=2500)
+    # dask-ml's defaults: 10000 rows, make_classification's 20 features
+    assert X.shape[1] == 20 and len(X.columns) == 20
+    target = y.compute()
+    assert len(target) == 10_000
+    # predictability=0.1: 90% of the labels random, so about balanced and hard to predict
+    assert target.mean() == pytest.approx(0.5, abs=0.03)
+    # response_rate and predictability as documented
+    _, y = make_classification_df(
+        n_samples=20_000, response_rate=0.2, predictability=1.0, random_state=0, chunks=5000
+    )
+    assert y.mean().compute() == pytest.approx(0.2, abs=1e-12)  # exact class sizes
+    X, y = make_classification_df(
+        n_samples=20_000,
+        response_rate=0.2,
+        predictability=0.6,
+        n_features=6,
+        n_informative=3,
+        class_sep=2.0,
+        random_state=0,
+        chunks=5000,
+    )
+    # 40% of the labels replaced by a uniformly random class
+    assert y.mean().compute() == pytest.approx(0.6 * 0.2 + 0.4 * 0.5, abs=0.02)
+    df, target = dask.compute(X, y)
+    Xtr, Xte, ytr, yte = train_test_split(df.to_numpy(), target.to_numpy(), random_state=0)
+    score = LogisticRegression(max_iter=500).fit(Xtr, ytr).score(Xte, yte)
+    assert 0.6 < score < 0.85  # at most 0.6 + 0.4 * 0.5 = 0.8 on average
+    # more classes through make_classification's arguments
+    _, y = make_classification_df(
+        n_samples=3000,
+        n_classes=3,
+        n_informative=3,
+        weights=[0.5, 0.3, 0.2],
+        predictability=1.0,
+        random_state=0,
+        chunks=1000,
+    )
+    np.testing.assert_array_equal(np.bincount(y.compute()), [1500, 900, 600])
+    _, y = make_classification_df(
+        n_samples=3000, n_classes=3, n_informative=3, predictability=1.0, random_state=0
+    )
+    np.testing.assert_array_equal(np.bincount(y.compute()), [1000, 1000, 1000])
+
+
+def test_random_date():
+    start, end = datetime.date(2020, 1, 1), datetime.date(2020, 2, 1)
+    draws = [random_date(start, end, random_state=seed) for seed in range(200)]
+    assert all(type(d) is datetime.date and start <= d < end for d in draws)
+    assert len(set(draws)) > 20
+    assert random_date(start, end, random_state=5) == random_date(start, end, random_state=5)
+    # None draws from NumPy's global random state (as dask-ml's)
+    np.random.seed(3)
+    a = random_date(start, end)
+    np.random.seed(3)
+    assert random_date(start, end) == a
+    t0, t1 = datetime.datetime(2020, 1, 1), datetime.datetime(2020, 1, 1, 0, 0, 10)
+    times = {random_date(t0, t1, random_state=seed) for seed in range(200)}
+    assert times == {t0 + datetime.timedelta(seconds=k) for k in range(10)}
+    stamp = random_date(pd.Timestamp(t0), pd.Timestamp(t1), random_state=0)
+    assert isinstance(stamp, pd.Timestamp) and t0 <= stamp < t1
+    with pytest.raises(ValueError, match="after start"):
+        random_date(end, start)
+    with pytest.raises(TypeError, match="datetime.date"):
+        random_date("2020-01-01", end)
+
+
+# ---------------------------------------------------------------------------------------------
 # argument checks
 # ---------------------------------------------------------------------------------------------
 
@@ -698,9 +1131,13 @@ def test_classification_df_response_rate_and_multiclass():
     [
         (make_blobs, dict(n_samples=0), ValueError, "n_samples must be >= 1"),
         (make_blobs, dict(n_samples=10, chunks=0), ValueError, "positive number of rows"),
-        (make_blobs, dict(n_samples=10, chunks=(3, 3)), ValueError, "sum to 6 rows"),
-        (make_blobs, dict(n_samples=10, chunks=((5, 5), (1, 1))), ValueError, "single block"),
-        (make_blobs, dict(n_samples=10, chunks="auto"), TypeError, "chunks must be"),
+        (make_blobs, dict(n_samples=10, chunks=True), TypeError, "must not be a bool"),
+        (make_blobs, dict(n_samples=10, chunks=5.0), TypeError, "must be an int number"),
+        (make_blobs, dict(n_samples=10, chunks=(3, 0)), ValueError, "positive int"),
+        (make_blobs, dict(n_samples=10, chunks=(3, 3, 4)), ValueError, r"\(\(3, 3, 4\),\)"),
+        (make_blobs, dict(n_samples=10, chunks=((3, 3),)), ValueError, "cannot be read"),
+        (make_blobs, dict(n_samples=10, chunks=((5, 5), (1, 2))), ValueError, "cannot be read"),
+        (make_blobs, dict(n_samples=10, chunks="rows"), ValueError, "cannot be read"),
         (make_blobs, dict(centers=np.zeros((2, 3)), n_features=2), ValueError, "3 columns"),
         (make_blobs, dict(centers=3, cluster_std=[1.0, 2.0]), ValueError, r"shape \(3,\)"),
         (make_blobs, dict(center_box=(1, 0)), ValueError, "min < max"),
@@ -721,20 +1158,48 @@ def test_classification_df_response_rate_and_multiclass():
         (make_classification, dict(shift=[1.0, 2.0]), ValueError, r"shape \(20,\)"),
         (make_classification, dict(shuffle="yes"), TypeError, "shuffle must be True or False"),
         (make_classification, dict(n_samples=2.5), TypeError, "n_samples must be an int"),
-        (make_regression, dict(n_informative=11, n_features=10), ValueError, "exceeds"),
+        (make_classification, dict(n_features=2, n_redundant=2), ValueError, "exceeds"),
         (make_regression, dict(noise=-1.0), ValueError, "noise must be >= 0"),
+        (make_regression, dict(effective_rank=0), ValueError, "effective_rank must be >= 1"),
+        (make_regression, dict(effective_rank=2.5), TypeError, "effective_rank must be an int"),
+        (make_regression, dict(tail_strength=1.5), ValueError, "tail_strength must be <= 1"),
         (make_counts, dict(n_informative=0), ValueError, "n_informative must be >= 1"),
         (make_counts, dict(scale=-1.0), ValueError, "scale must be >= 0"),
-        (make_classification_df, dict(n_categories=1), ValueError, "n_categories must be >= 2"),
+        (
+            make_mixed_classification_df,
+            dict(n_categories=1),
+            ValueError,
+            "n_categories must be >= 2",
+        ),
+        (
+            make_mixed_classification_df,
+            dict(response_rate=0.3, weights=[0.7]),
+            ValueError,
+            "either weights or response_rate",
+        ),
+        (make_mixed_classification_df, dict(response_rate=0.3, n_classes=3), ValueError, "binary"),
+        (make_mixed_classification_df, dict(predictability=1.2), ValueError, "predictability"),
+        (make_mixed_classification_df, dict(n_informative=6, n_features=5), ValueError, "<= 5"),
         (
             make_classification_df,
             dict(response_rate=0.3, weights=[0.7]),
             ValueError,
             "either weights or response_rate",
         ),
-        (make_classification_df, dict(response_rate=0.3, n_classes=3), ValueError, "binary"),
+        (
+            make_classification_df,
+            dict(response_rate=0.3, n_classes=3, n_informative=3),
+            ValueError,
+            "binary",
+        ),
+        (make_classification_df, dict(response_rate=1.5), ValueError, "response_rate must be"),
         (make_classification_df, dict(predictability=1.2), ValueError, "predictability"),
-        (make_classification_df, dict(n_informative=6, n_features=5), ValueError, "<= 5"),
+        (make_classification_df, dict(flip_y=0.1), TypeError, "from predictability"),
+        (make_classification_df, dict(n_categorical=2), TypeError, "unexpected keyword"),
+        (make_classification_df, dict(dates=(1, 2)), TypeError, "datetime.date"),
+        (make_classification_df, dict(dates=DATES[:1]), ValueError, r"\(start, end\) pair"),
+        (make_classification_df, dict(dates=DATES[::-1]), ValueError, "after start"),
+        (make_classification_df, dict(n_features=2, n_redundant=1), ValueError, "exceeds"),
     ],
 )
 def test_bad_arguments(func, kwargs, error, match):

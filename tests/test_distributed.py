@@ -37,6 +37,7 @@ from dask_scale.datasets import (
     make_classification,
     make_classification_df,
     make_counts,
+    make_mixed_classification_df,
     make_regression,
 )
 from dask_scale.linear_model import LinearRegression, LogisticRegression, PoissonRegression
@@ -344,10 +345,14 @@ KEY_CASES = {
     ),
     "make_classification_df-logistic": (
         lambda: make_classification_df(n_samples=400, chunks=50, random_state=0),
+        lambda X, y: _fit(LogisticRegression(max_iter=5), X, y),
+    ),
+    "make_mixed_classification_df-logistic": (
+        lambda: make_mixed_classification_df(n_samples=400, chunks=50, random_state=0),
         _frame_logistic,
     ),
-    "make_classification_df-ordinal": (  # a reduction over the pandas partitions
-        lambda: make_classification_df(n_samples=400, chunks=50, random_state=0),
+    "make_mixed_classification_df-ordinal": (  # a reduction over the pandas partitions
+        lambda: make_mixed_classification_df(n_samples=400, chunks=50, random_state=0),
         lambda X, y: OrdinalEncoder().fit(X),
     ),
     "user-array-kmeans": (

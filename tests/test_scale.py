@@ -24,7 +24,7 @@ from _helpers import BlockCounter, time_limit
 from sklearn.exceptions import ConvergenceWarning
 
 from dask_scale.cluster import KMeans
-from dask_scale.datasets import make_blobs, make_classification, make_classification_df
+from dask_scale.datasets import make_blobs, make_classification, make_mixed_classification_df
 from dask_scale.linear_model import LogisticRegression
 from dask_scale.utils import assert_estimator_equal
 
@@ -34,7 +34,7 @@ N_FEATURES = 20
 
 def _data(kind, n_blocks, block_rows=BLOCK_ROWS, seed=0):
     if kind == "pipeline":
-        return make_classification_df(
+        return make_mixed_classification_df(
             n_samples=n_blocks * block_rows,
             n_features=N_FEATURES,
             n_informative=5,

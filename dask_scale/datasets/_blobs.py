@@ -10,6 +10,7 @@ from ._common import (
     _ALLOCATION_STREAM,
     _ROW_SLICE,
     _STRUCTURE_STREAM,
+    CHUNKS_DOC,
     _allocate,
     _apportion,
     _base_seed,
@@ -19,8 +20,8 @@ from ._common import (
     _check_int,
     _check_real,
     _check_vector,
+    _chunks,
     _Params,
-    _row_chunks,
     _stream,
 )
 
@@ -84,9 +85,7 @@ def make_blobs(
         number of points per centre in total. If False, rows are ordered by centre.
     random_state : None, int, RandomState or Generator, default=None
         Seed of the data (see the module documentation).
-    chunks : int, tuple of int or None, default=None
-        Rows per block, or the size of each row block (summing to the number of samples).
-        None means blocks of 100_000 rows. Columns are always a single block.
+    {chunks}
     return_centers : bool, default=False
         Also return the centres.
 
@@ -178,7 +177,7 @@ def make_blobs(
         cluster_std = _check_vector("cluster_std", cluster_std, n_centers, non_negative=True)
     if per_centre is None:
         per_centre = _apportion(n_total, np.full(n_centers, 1.0 / n_centers))
-    rows = _row_chunks(chunks, n_total, n_features)
+    rows, column_chunks = _chunks(chunks, n_total, n_features)
 
     base = _base_seed(random_state)
     if random_centers:
@@ -196,8 +195,11 @@ def make_blobs(
         table=table,
     )
     X, y = _block_arrays(
-        "make_blobs", _blobs_block, params, [(n_features, np.float64), (None, np.int64)]
+        "make_blobs", _blobs_block, params, [(column_chunks, np.float64), (None, np.int64)]
     )
     if return_centers:
         return X, y, centers
     return X, y
+
+
+make_blobs.__doc__ = make_blobs.__doc__.replace("{chunks}", CHUNKS_DOC.format(default="None"))

@@ -9,6 +9,7 @@ import numpy as np
 from ._common import (
     _ALLOCATION_STREAM,
     _STRUCTURE_STREAM,
+    CHUNKS_DOC,
     _allocate,
     _apportion,
     _base_seed,
@@ -18,9 +19,9 @@ from ._common import (
     _check_int,
     _check_real,
     _check_vector,
+    _chunks,
     _class_weights,
     _Params,
-    _row_chunks,
     _stream,
 )
 
@@ -123,7 +124,7 @@ def make_classification(
     n_samples=100,
     n_features=20,
     n_informative=2,
-    n_redundant=2,
+    n_redundant=None,
     n_repeated=0,
     n_classes=2,
     n_clusters_per_class=2,
@@ -171,8 +172,11 @@ def make_classification(
         Total number of features.
     n_informative : int, default=2
         Number of informative features.
-    n_redundant : int, default=2
-        Number of redundant features (linear combinations of the informative ones).
+    n_redundant : int or None, default=None
+        Number of redundant features (linear combinations of the informative ones). None
+        means scikit-learn's default of 2, or as many as the features left after the
+        informative and repeated ones allow (so ``n_features=2`` works, as in dask-ml); an
+        explicit number that does not fit raises a ValueError, as in scikit-learn.
     n_repeated : int, default=0
         Number of duplicated features.
     n_classes : int, default=2
@@ -201,9 +205,7 @@ def make_classification(
         permutation for every block).
     random_state : None, int, RandomState or Generator, default=None
         Seed of the data (see the module documentation).
-    chunks : int, tuple of int or None, default=None
-        Rows per block, or the size of each row block (summing to ``n_samples``). None means
-        blocks of 100_000 rows. Columns are always a single block.
+    {chunks}
 
     Returns
     -------
@@ -220,12 +222,68 @@ def make_classification(
     ((1000, 10), (400, 400, 200), dtype('int64'))
     >>> X.compute().shape
     (1000, 10)
+    >>> make_classification(n_samples=100, chunks=(10, 20))[0].chunks[1]
+    (20,)
     """
+    params = _classification_params(
+        n_samples=n_samples,
+        n_features=n_features,
+        n_informative=n_informative,
+        n_redundant=n_redundant,
+        n_repeated=n_repeated,
+        n_classes=n_classes,
+        n_clusters_per_class=n_clusters_per_class,
+        weights=weights,
+        flip_y=flip_y,
+        class_sep=class_sep,
+        hypercube=hypercube,
+        shift=shift,
+        scale=scale,
+        shuffle=shuffle,
+        random_state=random_state,
+        chunks=chunks,
+    )
+    X, y = _block_arrays(
+        "make_classification",
+        _classification_block,
+        params,
+        [(params.column_chunks, np.float64), (None, np.int64)],
+    )
+    return X, y
+
+
+make_classification.__doc__ = make_classification.__doc__.replace(
+    "{chunks}", CHUNKS_DOC.format(default="None")
+)
+
+
+def _classification_params(
+    *,
+    n_samples,
+    n_features,
+    n_informative,
+    n_redundant,
+    n_repeated,
+    n_classes,
+    n_clusters_per_class,
+    weights,
+    flip_y,
+    class_sep,
+    hypercube,
+    shift,
+    scale,
+    shuffle,
+    random_state,
+    chunks,
+):
+    """Check the arguments of :func:`make_classification` and draw the problem's structure."""
     n_samples = _check_int("n_samples", n_samples, low=1)
     n_features = _check_int("n_features", n_features, low=1)
     n_informative = _check_int("n_informative", n_informative, low=1)
-    n_redundant = _check_int("n_redundant", n_redundant, low=0)
     n_repeated = _check_int("n_repeated", n_repeated, low=0)
+    if n_redundant is None:
+        n_redundant = max(0, min(2, n_features - n_informative - n_repeated))
+    n_redundant = _check_int("n_redundant", n_redundant, low=0)
     n_classes = _check_int("n_classes", n_classes, low=1)
     n_clusters_per_class = _check_int("n_clusters_per_class", n_clusters_per_class, low=1)
     if n_informative + n_redundant + n_repeated > n_features:
@@ -248,7 +306,7 @@ def make_classification(
     scale = _check_feature_values("scale", scale, n_features, positive=True)
     hypercube = _check_bool("hypercube", hypercube)
     shuffle = _check_bool("shuffle", shuffle)
-    rows = _row_chunks(chunks, n_samples, n_features)
+    rows, column_chunks = _chunks(chunks, n_samples, n_features)
     base = _base_seed(random_state)
     rng = _stream(base, _STRUCTURE_STREAM)
 
@@ -283,12 +341,7 @@ def make_classification(
         shuffle=shuffle,
         columns=columns,
         rows=rows,
+        column_chunks=column_chunks,
         table=table,
     )
-    X, y = _block_arrays(
-        "make_classification",
-        _classification_block,
-        params,
-        [(n_features, np.float64), (None, np.int64)],
-    )
-    return X, y
+    return params

@@ -8,6 +8,7 @@ import numbers
 
 import dask.array as da
 import numpy as np
+from dask.array.core import normalize_chunks
 from dask.base import tokenize
 from dask.highlevelgraph import HighLevelGraph
 
@@ -20,6 +21,7 @@ DEFAULT_BLOCK_ROWS = 100_000
 _STRUCTURE_STREAM = 0
 _BLOCK_STREAM = 1
 _ALLOCATION_STREAM = 2
+_DATE_STREAM = 3
 
 # numpy's hypergeometric samplers lose precision above this population size.
 _HYPERGEOMETRIC_LIMIT = 10**9
@@ -95,43 +97,81 @@ def _stream(base_seed, *key):
     return np.random.default_rng(np.random.SeedSequence(base_seed, spawn_key=key))
 
 
-def _row_chunks(chunks, n_samples, n_features=None):
-    """Normalise ``chunks`` to a tuple of row-block sizes summing to ``n_samples``."""
+def _chunks(chunks, n_samples, n_features, *, name="chunks"):
+    """Row and column block sizes of a ``(n_samples, n_features)`` output, dask's convention.
+
+    ``chunks`` is read as :func:`dask.array.core.normalize_chunks` reads it for the shape
+    ``(n_samples, n_features)`` and float64 data, with two additions: an int is the number of
+    rows per block (the columns form one block; dask would apply it to both dimensions), and a
+    tuple with fewer entries than dimensions leaves the remaining dimensions whole (so
+    ``((30, 30, 40),)`` gives explicit row blocks). None means blocks of
+    ``DEFAULT_BLOCK_ROWS`` rows. Returns ``(rows, columns)``, two tuples of block sizes.
+    """
     if chunks is None:
         chunks = min(n_samples, DEFAULT_BLOCK_ROWS)
-    if isinstance(chunks, numbers.Integral) and not isinstance(chunks, bool):
-        size = int(chunks)
-        if size < 1:
-            raise ValueError(f"chunks must be a positive number of rows per block, got {size}.")
-        full, rest = divmod(n_samples, size)
-        return (size,) * full + ((rest,) if rest else ())
-    if not isinstance(chunks, (tuple, list)):
-        raise TypeError(
-            "chunks must be None, an int (rows per block) or a tuple of row-block sizes, "
-            f"got {chunks!r}."
-        )
-    if chunks and isinstance(chunks[0], (tuple, list)):
-        # dask-style ((rows, ...),) or ((rows, ...), (n_features,))
-        if len(chunks) > 2 or (
-            len(chunks) == 2
-            and (len(chunks[1]) != 1 or n_features is not None and chunks[1][0] != n_features)
-        ):
+    if isinstance(chunks, bool):
+        raise TypeError(f"{name} must not be a bool, got {chunks!r}.")
+    if isinstance(chunks, numbers.Real) and not isinstance(chunks, numbers.Integral):
+        raise TypeError(f"{name} must be an int number of rows per block, got {chunks!r}.")
+    if isinstance(chunks, numbers.Integral):
+        if chunks < 1 and chunks != -1:
             raise ValueError(
-                f"chunks={chunks!r}: columns are always a single block; pass the row-block "
-                f"sizes only, e.g. chunks={tuple(chunks[0])!r}."
+                f"{name} must be a positive number of rows per block (or -1: one block), "
+                f"got {chunks}."
             )
-        chunks = chunks[0]
-    rows = []
-    for c in chunks:
-        if isinstance(c, bool) or not isinstance(c, numbers.Integral) or c < 1:
-            raise ValueError(f"chunks must hold positive ints (rows per block), got {chunks!r}.")
-        rows.append(int(c))
-    if sum(rows) != n_samples:
+        chunks = (int(chunks), -1)
+    elif isinstance(chunks, list):
+        chunks = tuple(chunks)
+    if isinstance(chunks, tuple):
+        if len(chunks) > 2:
+            raise ValueError(
+                f"{name}={chunks!r} has {len(chunks)} entries for a 2-D output of shape "
+                f"({n_samples}, {n_features}); dask's convention is one entry per dimension: "
+                f"explicit row-block sizes are passed as ({chunks!r},), e.g. "
+                f"chunks=({chunks!r}, {n_features})."
+            )
+        for c in chunks:
+            if isinstance(c, bool) or (isinstance(c, numbers.Integral) and c < 1 and c != -1):
+                raise ValueError(
+                    f"{name}={chunks!r}: a block size must be a positive int (or -1 / None: "
+                    f"the whole dimension), got {c!r}."
+                )
+        chunks = chunks + (-1,) * (2 - len(chunks))
+    try:
+        rows, columns = normalize_chunks(chunks, (n_samples, n_features), dtype=np.float64)
+    except (ValueError, TypeError, ZeroDivisionError) as exc:
         raise ValueError(
-            f"chunks {tuple(rows)!r} sum to {sum(rows)} rows but n_samples={n_samples}; "
-            "the row-block sizes must add up to n_samples."
+            f"{name}={chunks!r} cannot be read as dask chunks of an array of shape "
+            f"({n_samples}, {n_features}): {exc} Pass an int (rows per block), a tuple with "
+            "one entry per dimension such as (1000, -1), a tuple of block-size tuples, "
+            '"auto" or a dict.'
+        ) from None
+    return tuple(int(r) for r in rows), tuple(int(c) for c in columns)
+
+
+#: The ``chunks`` entry of the generators' docstrings (the arrays' forms).
+CHUNKS_DOC = """chunks : int, tuple, "auto", dict or None, default={default}
+        Blocks of ``X``, in dask's convention (:func:`dask.array.core.normalize_chunks` for
+        the shape ``(n_samples, n_features)``): an int is the number of rows per block, all
+        columns in one block (dask.array would apply an int to both dimensions); a tuple has
+        one entry per dimension: ``(1000, 20)`` or ``(1000, -1)`` mean blocks of 1000 rows
+        and all 20 columns, an entry that is itself a tuple gives explicit block sizes
+        (``((600, 400), (20,))``), a missing column entry means one column block
+        (``((600, 400),)``); ``"auto"`` lets dask choose the block shape (about
+        ``array.chunk-size`` per block); a dict maps an axis to its chunks (``{{0: 1000}}``);
+        None means blocks of 100_000 rows. Column blocks that split the features are
+        supported: each row block is generated whole and its column blocks are copied from
+        it, so the values do not depend on the column chunks. 1-D outputs (``y``) have the
+        row blocks of ``X``."""
+
+
+def _single_column_block(columns, chunks, what):
+    """Refuse column chunks that split the columns (a DataFrame partition holds every column)."""
+    if len(columns) > 1:
+        raise ValueError(
+            f"chunks={chunks!r} splits the {sum(columns)} columns into blocks {columns}, but "
+            f"{what}; give the row blocks only, e.g. chunks=1000 or chunks=((500, 500),)."
         )
-    return tuple(rows)
 
 
 def _class_weights(weights, n_classes):
@@ -234,16 +274,22 @@ def _allocate(totals, rows, shuffle, rng):
 # --------------------------------------------------------------------------------------------
 
 
-def _block_output(block, params, j):
-    """Output ``j`` of a generated block (``params`` is a dependency only, see below)."""
-    return block[j]
+def _block_output(block, params, j, columns=None):
+    """Output ``j`` of a generated block, or its columns ``columns`` (a slice) copied
+    (``params`` is a dependency only, see below)."""
+    out = block[j]
+    if columns is not None:
+        out = np.ascontiguousarray(out[:, columns])
+    return out
 
 
 def _block_arrays(label, block_fn, params, outputs):
     """Dask arrays whose row block ``i`` is output ``j`` of ``block_fn(params, i)``.
 
-    ``params.rows`` holds the row-block sizes; ``outputs`` lists ``(n_columns or None,
-    dtype)`` per output (None: 1-D).
+    ``params.rows`` holds the row-block sizes; ``outputs`` lists ``(columns, dtype)`` per
+    output: ``columns`` is None for a 1-D output, else the tuple of column-block sizes. A
+    generating task makes every column of its row block; an output split into several column
+    blocks takes each as a copied slice (the data do not depend on the column chunks).
 
     The graph: one key for ``params``, one generating task per block (its outputs as a
     tuple), and per output one task per block that takes its element. Every key is named by
@@ -262,17 +308,25 @@ def _block_arrays(label, block_fn, params, outputs):
     for i in range(len(rows)):
         gen_layer[(gen, i)] = (block_fn, param_key, i)
     arrays = []
-    for j, (n_columns, dtype) in enumerate(outputs):
-        name = f"{label}-{j}-{params.token}"
-        index = (0,) if n_columns is not None else ()
-        layer = {
-            (name, i, *index): (_block_output, (gen, i), param_key, j) for i in range(len(rows))
-        }
-        if n_columns is None:
+    for j, (columns, dtype) in enumerate(outputs):
+        if columns is None:
+            name = f"{label}-{j}-{params.token}"
+            layer = {(name, i): (_block_output, (gen, i), param_key, j) for i in range(len(rows))}
             chunks = (rows,)
             meta = np.empty((0,), dtype=dtype)
         else:
-            chunks = (rows, (n_columns,))
+            columns = tuple(columns)
+            # named by the parameters' token (the generating tasks' one), and by the column
+            # blocks too when they split the columns (other blocks, other keys)
+            token = params.token if len(columns) == 1 else tokenize(params.token, columns)
+            name = f"{label}-{j}-{token}"
+            edges = np.concatenate([[0], np.cumsum(columns)]).tolist()
+            layer = {}
+            for i in range(len(rows)):
+                for k in range(len(columns)):
+                    piece = None if len(columns) == 1 else slice(edges[k], edges[k + 1])
+                    layer[(name, i, k)] = (_block_output, (gen, i), param_key, j, piece)
+            chunks = (rows, columns)
             meta = np.empty((0, 0), dtype=dtype)
         graph = HighLevelGraph({gen: gen_layer, name: layer}, {gen: set(), name: {gen}})
         arrays.append(da.Array(graph, name, chunks, meta=meta))
