@@ -63,6 +63,7 @@ from ._kmeans_passes import (
 __all__ = [
     "DEFAULT_ROUNDS",
     "first_pass",
+    "initial_centres",
     "kmeans_parallel",
     "kmeans_plusplus",
     "n_local_trials",
@@ -111,6 +112,49 @@ def first_pass(X, w, seed, n_keep, *, check_finite=(), affine=None):
         name="kmeans-init",
     )
     return moments_of(moments), total, rows
+
+
+def initial_centres(
+    X, w, init, n_clusters, seed, *, oversampling_factor=2.0, n_rounds=None,
+    check_finite=(), affine=None, log=None, check_sizes=None,
+):
+    """Initial centres by ``init`` ("k-means||", "k-means++" or "random"), from the data.
+
+    The one entry point of the three methods (used by :class:`~dask_scale.cluster.KMeans`
+    and by :mod:`dask_scale.cluster.k_means`): :func:`first_pass`, then
+    :func:`kmeans_parallel` (``n_rounds`` rounds, None: ``DEFAULT_ROUNDS``) or
+    :func:`kmeans_plusplus`; "random" keeps the ``n_clusters`` rows of the first pass.
+    ``check_sizes(n_samples, total_weight)``, when given, is called after the first pass
+    (before any further pass) to reject data too small or of zero total weight.
+
+    Returns
+    -------
+    centres : ndarray of shape (n_clusters, n_features)
+    moments : tuple (n, mean, m2)
+        The data's moments from the first pass (for scikit-learn's relative ``tol``).
+    """
+    n_keep = n_clusters if init == "random" else 1
+    moments, total, rows = first_pass(
+        X, w, seed, n_keep, check_finite=check_finite, affine=affine
+    )
+    if check_sizes is not None:
+        check_sizes(moments[0], total)
+    if init == "random":
+        return rows, moments
+    first = rows[:1]
+    if init == "k-means++":
+        centres = kmeans_plusplus(X, w, first, moments, n_clusters, seed, log=log, affine=affine)
+        return centres, moments
+    if init != "k-means||":
+        raise ValueError(
+            f"init must be 'k-means||', 'k-means++' or 'random' (or an array), got {init!r}."
+        )
+    n_rounds = DEFAULT_ROUNDS if n_rounds is None else n_rounds
+    centres = kmeans_parallel(
+        X, w, first, moments, n_clusters, float(oversampling_factor), n_rounds, seed,
+        log=log, affine=affine,
+    )
+    return centres, moments
 
 
 def n_local_trials(n_clusters):
