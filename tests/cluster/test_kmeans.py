@@ -251,9 +251,11 @@ def test_input_kinds_agree(separated):
         assert km.n_features_in_ == 3
         np.testing.assert_allclose(km.cluster_centers_, fits[0].cluster_centers_, atol=1e-12)
         assert km.inertia_ == pytest.approx(ref.inertia_, rel=1e-9)
-        # labels_ is concrete NumPy (in partition order for a DataFrame), as scikit-learn's
-        assert isinstance(km.labels_, np.ndarray) and km.labels_.dtype == np.int32
-        assert adjusted_rand_score(km.labels_, ref.labels_) == 1.0
+        # labels_ of dask input is a dask array (dask-ml's) over the computed labels, with
+        # the row chunks of the data: a DataFrame's partitions, the sizes of unknown chunks
+        assert isinstance(km.labels_, da.Array) and km.labels_.dtype == np.int32
+        assert km.labels_.chunks == ((200, 200, 200, 200),)
+        assert adjusted_rand_score(km.labels_.compute(), ref.labels_) == 1.0
         np.testing.assert_array_equal(km.labels_, fits[0].labels_)
     np.testing.assert_array_equal(fits[2].feature_names_in_, ["a", "b", "c"])
     # predict (and fit_predict) on a dask DataFrame give a lazy dask Series with its index,
@@ -270,19 +272,55 @@ def test_input_kinds_agree(separated):
                                rtol=1e-12)
 
 
-def test_labels_are_numpy_and_predict_is_lazy_for_dask(separated):
+def test_labels_follow_the_input_and_hold_no_training_graph(separated):
     X, _ = separated
     km = KMeans(4, random_state=0).fit(X)
     assert isinstance(km.labels_, np.ndarray) and km.labels_.dtype == np.int32
     Xd = da.from_array(X, chunks=200)
     kd = KMeans(4, random_state=0).fit(Xd)
-    assert isinstance(kd.labels_, np.ndarray) and kd.labels_.dtype == np.int32
+    assert isinstance(kd.labels_, da.Array) and kd.labels_.dtype == np.int32
+    assert kd.labels_.chunks == (Xd.chunks[0],)
+    # computed during fit: the graph holds the labels, no key of the training data
+    assert not set(dict(kd.labels_.__dask_graph__())) & set(dict(Xd.__dask_graph__()))
+    with dask.config.set(scheduler="sync"):
+        np.testing.assert_array_equal(kd.labels_.compute(), kd.predict(Xd).compute())
     assert isinstance(kd.cluster_centers_, np.ndarray)
     assert isinstance(kd.inertia_, float)
-    for lazy in (kd.predict(Xd), KMeans(4, random_state=0).fit_predict(Xd)):
-        assert isinstance(lazy, da.Array) and lazy.dtype == np.int32
-        assert lazy.chunks == (Xd.chunks[0],)
-        np.testing.assert_array_equal(lazy.compute(), kd.labels_)
+    lazy = kd.predict(Xd)
+    assert isinstance(lazy, da.Array) and lazy.dtype == np.int32
+    assert lazy.chunks == (Xd.chunks[0],)
+    np.testing.assert_array_equal(lazy.compute(), kd.labels_)
+    # fit_predict of a dask array is labels_ itself: nothing left to compute from the data
+    fitted = KMeans(4, random_state=0)
+    got = fitted.fit_predict(Xd)
+    assert got is fitted.labels_
+    np.testing.assert_array_equal(got, kd.labels_)
+
+
+def _with_empty_blocks(X):
+    # 5 row blocks, two of them empty (at the start and in the middle)
+    n = X.shape[0]
+    return da.from_array(X, chunks=((0, n // 3, 0, n // 3, n - 2 * (n // 3)), (X.shape[1],)))
+
+
+@pytest.mark.parametrize("kind", ["known", "unknown", "frame"])
+def test_labels_keep_empty_blocks(separated, kind):
+    X, _ = separated
+    Xd = _with_empty_blocks(X)
+    assert 0 in Xd.chunks[0]
+    if kind == "unknown":
+        Xd = Xd[da.isfinite(Xd[:, 0])]
+        assert np.isnan(Xd.shape[0])
+    data = dd.from_dask_array(Xd, columns=["a", "b", "c"]) if kind == "frame" else Xd
+    km = KMeans(4, init=X[[0, 200, 400, 600]]).fit(data)
+    ref = KMeans(4, init=X[[0, 200, 400, 600]]).fit(X)
+    expected = _with_empty_blocks(X).chunks[0]
+    if kind == "frame":
+        expected = tuple(data.map_partitions(len).compute())
+    assert km.labels_.chunks == (expected,)
+    assert 0 in km.labels_.chunks[0]
+    np.testing.assert_array_equal(km.labels_.compute(), ref.labels_)
+    np.testing.assert_allclose(km.cluster_centers_, ref.cluster_centers_, rtol=1e-12)
 
 
 @pytest.mark.parametrize("kind", ["numpy", "dask"])
@@ -334,8 +372,8 @@ def test_fitted_model_pickles_without_its_training_data():
     blob = pickle.dumps(km)
     assert len(blob) < 1_000_000, len(blob)
     back = pickle.loads(blob)
-    assert isinstance(back.labels_, np.ndarray) and back.labels_.shape == (125_000,)
-    np.testing.assert_array_equal(back.labels_, km.predict(X))
+    assert isinstance(back.labels_, da.Array) and back.labels_.shape == (125_000,)
+    np.testing.assert_array_equal(back.labels_.compute(), km.predict(X))
 
 
 _USE_IN_A_NEW_PROCESS = """
@@ -627,8 +665,10 @@ def test_non_numeric_columns_rejected():
 
 def test_bad_parameters_and_init(overlapping):
     X = overlapping
-    with pytest.raises(InvalidParameterError, match="algorithm"):
+    with pytest.raises(ValueError, match="algorithm='elkan' is not supported.*'lloyd'"):
         KMeans(algorithm="elkan").fit(X)
+    with pytest.raises(InvalidParameterError, match="algorithm"):
+        KMeans(algorithm="auto").fit(X)
     with pytest.raises(InvalidParameterError, match="init"):
         KMeans(init="kmeans").fit(X)
     with pytest.raises(InvalidParameterError, match="oversampling_factor"):
