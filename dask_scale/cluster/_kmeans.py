@@ -22,13 +22,12 @@ from .._fitting import all_or_nothing
 from .._graph import affine_source, map_rows, reduce_blocks
 from .._progress import IterationLog
 from .._validation import (
-    check_array,
     check_sample_weight,
     is_dask_array,
     is_dask_frame,
     validate_data,
 )
-from ._kmeans_init import initial_centres
+from ._kmeans_init import check_init_array, check_sizes, initial_centres
 from ._kmeans_lloyd import e_step, lloyd
 from ._kmeans_passes import distances_chunk, labels_chunk, sse_chunk
 
@@ -264,19 +263,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
                 )
 
     def _check_init_array(self, n_features, dtype):
-        centres = check_array(self.init, dtype=dtype, copy=True, input_name="init")
-        centres = np.ascontiguousarray(centres)
-        if centres.shape[0] != self.n_clusters:
-            raise ValueError(
-                f"The shape of the initial centers {centres.shape} does not match the number "
-                f"of clusters {self.n_clusters}."
-            )
-        if centres.shape[1] != n_features:
-            raise ValueError(
-                f"The shape of the initial centers {centres.shape} does not match the number "
-                f"of features of the data {n_features}."
-            )
-        return centres
+        return check_init_array(self.init, self.n_clusters, n_features, dtype)
 
     def _n_runs(self):
         if isinstance(self.init, str):
@@ -293,14 +280,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         return 1
 
     def _check_sizes(self, n_samples, total_weight):
-        if n_samples < self.n_clusters:
-            raise ValueError(
-                f"n_samples={int(n_samples)} should be >= n_clusters={self.n_clusters}."
-            )
-        if not total_weight > 0.0:
-            raise ValueError(
-                "sample_weight sums to zero: at least one sample needs a positive weight."
-            )
+        check_sizes(self.n_clusters, n_samples, total_weight)
 
     def _relative_tol(self, moments):
         n, _, m2 = moments

@@ -48,6 +48,7 @@ import numpy as np
 
 from .._graph import reduce_blocks
 from .._kernels.kmeans import sqdist_block
+from .._validation import check_array
 from ._kmeans_lloyd import lloyd
 from ._kmeans_passes import (
     EXPONENTIAL,
@@ -62,6 +63,8 @@ from ._kmeans_passes import (
 
 __all__ = [
     "DEFAULT_ROUNDS",
+    "check_init_array",
+    "check_sizes",
     "first_pass",
     "initial_centres",
     "kmeans_parallel",
@@ -87,6 +90,34 @@ CANDIDATE_LLOYD_ITER = 100
 # optima of the candidate problem are the main source of poor k-means|| seeds, and a restart
 # costs far less than one pass over the data.
 CANDIDATE_RESTARTS = 10
+
+
+def check_sizes(n_clusters, n_samples, total_weight):
+    """Reject data with fewer samples than clusters, or whose weights sum to zero."""
+    if n_samples < n_clusters:
+        raise ValueError(f"n_samples={int(n_samples)} should be >= n_clusters={n_clusters}.")
+    if not total_weight > 0.0:
+        raise ValueError(
+            "sample_weight sums to zero: at least one sample needs a positive weight."
+        )
+
+
+def check_init_array(init, n_clusters, n_features, dtype):
+    """Explicit initial centres, validated: a C-contiguous copy of shape
+    ``(n_clusters, n_features)`` in ``dtype``, finite."""
+    centres = check_array(init, dtype=dtype, copy=True, input_name="init")
+    centres = np.ascontiguousarray(centres)
+    if centres.shape[0] != n_clusters:
+        raise ValueError(
+            f"The shape of the initial centers {centres.shape} does not match the number "
+            f"of clusters {n_clusters}."
+        )
+    if centres.shape[1] != n_features:
+        raise ValueError(
+            f"The shape of the initial centers {centres.shape} does not match the number "
+            f"of features of the data {n_features}."
+        )
+    return centres
 
 
 def first_pass(X, w, seed, n_keep, *, check_finite=(), affine=None):

@@ -41,6 +41,7 @@ __all__ = [
     "UNIFORM",
     "EXPONENTIAL",
     "TINY",
+    "assigned_sse_chunk",
     "block_rng",
     "combine_first",
     "combine_lloyd",
@@ -185,6 +186,23 @@ def combine_lloyd_moments(parts, n_far):
         combine_lloyd([p[0] for p in parts], n_far),
         _merge_all_moments([p[1] for p in parts]),
     )
+
+
+def assigned_sse_chunk(X, labels, C):
+    """Sum of squared distances of the block's rows to the centres their labels name
+    (float64 accumulation)."""
+    labels = np.asarray(labels)
+    if labels.shape != (X.shape[0],):
+        raise ValueError(
+            f"labels block of shape {labels.shape} for a block of {X.shape[0]} rows: labels "
+            "must have the row chunks of X."
+        )
+    if labels.size and not (
+        np.issubdtype(labels.dtype, np.integer) and 0 <= labels.min() and labels.max() < len(C)
+    ):
+        raise ValueError(f"labels must be integers in [0, {len(C)}): indices of centers.")
+    diff = np.asarray(X, dtype=np.float64) - C.astype(np.float64)[labels]
+    return float(np.einsum("ij,ij->", diff, diff))
 
 
 def sse_chunk(X, w, C):
