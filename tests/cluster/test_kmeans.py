@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import pickle
+import warnings
 
 import dask
 import dask.array as da
@@ -20,6 +21,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sklearn.base import clone
 from sklearn.cluster import KMeans as SkKMeans
 from sklearn.datasets import make_blobs
 from sklearn.exceptions import ConvergenceWarning
@@ -970,3 +972,137 @@ def test_scaled_float32_stays_float32(overlapping):
     assert pipe[-1].cluster_centers_.dtype == np.float32
     np.testing.assert_allclose(pipe[-1].cluster_centers_, ref.cluster_centers_, atol=1e-5)
     assert pipe[-1].inertia_ == pytest.approx(ref.inertia_, rel=1e-5)
+
+
+# ------------------------------------------------------------------------------------------
+# dask-ml's keywords (dask_ml.cluster.KMeans's documented signature)
+# ------------------------------------------------------------------------------------------
+
+DASK_ML_PARAMETERS = {
+    "n_clusters": 8, "init": "k-means||", "oversampling_factor": 2, "max_iter": 300,
+    "tol": 0.0001, "precompute_distances": "auto", "random_state": None, "copy_x": True,
+    "n_jobs": 1, "algorithm": "full", "init_max_iter": None, "n_init": "auto",
+}
+NO_EFFECT = {"precompute_distances": ["auto", True, False], "copy_x": [True, False],
+             "n_jobs": [1, -1, None]}
+
+
+def test_every_dask_ml_parameter_exists():
+    assert set(DASK_ML_PARAMETERS) <= set(KMeans().get_params())
+
+
+def test_dask_ml_call_with_all_its_defaults_fits_and_warns(separated):
+    X, _ = separated
+    params = dict(DASK_ML_PARAMETERS, n_clusters=4, random_state=0)
+    with pytest.warns(FutureWarning) as record:
+        km = KMeans(**params).fit(da.from_array(X, chunks=200))
+    messages = [str(w.message) for w in record if w.category is FutureWarning]
+    assert len(messages) == 4
+    for name in NO_EFFECT:
+        assert any(f"'{name}' has no effect" in m and "leave it out" in m for m in messages)
+    assert any("algorithm='full'" in m and "use algorithm='lloyd'" in m for m in messages)
+    assert any("dask.config.set(num_workers=" in m for m in messages)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ref = KMeans(4, random_state=0).fit(da.from_array(X, chunks=200))
+    np.testing.assert_array_equal(km.cluster_centers_, ref.cluster_centers_)
+    np.testing.assert_array_equal(km.labels_, ref.labels_)
+    assert km.inertia_ == ref.inertia_ and km.n_iter_ == ref.n_iter_
+
+
+@pytest.mark.parametrize(
+    "name, value", [(n, v) for n, values in NO_EFFECT.items() for v in values]
+)
+def test_keywords_without_effect_warn_at_fit_and_change_nothing(overlapping, name, value):
+    init = overlapping[:6]
+    km = KMeans(6, init=init, **{name: value})  # construction, get_params, clone: silent
+    assert km.get_params()[name] == value
+    assert clone(km).get_params()[name] == value
+    with pytest.warns(FutureWarning, match=f"'{name}' has no effect in KMeans"):
+        km.fit(overlapping)
+    ref = KMeans(6, init=init).fit(overlapping)
+    np.testing.assert_array_equal(km.cluster_centers_, ref.cluster_centers_)
+    np.testing.assert_array_equal(km.labels_, ref.labels_)
+
+
+def test_copy_x_false_leaves_x_unchanged(overlapping):
+    X = overlapping.copy()
+    with pytest.warns(FutureWarning, match="X is never modified"):
+        KMeans(6, copy_x=False, random_state=0).fit(X)
+    np.testing.assert_array_equal(X, overlapping)
+
+
+def test_algorithm_full_is_lloyd(overlapping):
+    init = overlapping[:6]
+    with pytest.warns(FutureWarning, match="algorithm='full' is Lloyd's algorithm"):
+        full = KMeans(6, init=init, algorithm="full").fit(overlapping)
+    lloyd = KMeans(6, init=init, algorithm="lloyd").fit(overlapping)
+    sk = SkKMeans(6, init=init, n_init=1, algorithm="lloyd").fit(overlapping)
+    np.testing.assert_array_equal(full.cluster_centers_, lloyd.cluster_centers_)
+    np.testing.assert_allclose(full.cluster_centers_, sk.cluster_centers_, rtol=1e-10)
+    np.testing.assert_array_equal(full.labels_, sk.labels_)
+
+
+def test_defaults_fit_without_warnings(overlapping):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        KMeans(6, random_state=0).fit(da.from_array(overlapping, chunks=300))
+
+
+@pytest.mark.parametrize("init", ["k-means||", "k-means++", "random", "array"])
+@pytest.mark.parametrize("kind", ["numpy", "dask", "unknown", "frame"])
+def test_dask_ml_inits_on_every_input_kind(separated, init, kind):
+    X, _ = separated
+    Xd = da.from_array(X, chunks=200)
+    data = {
+        "numpy": X,
+        "dask": Xd,
+        "unknown": Xd[da.isfinite(Xd[:, 0])],
+        "frame": dd.from_pandas(pd.DataFrame(X, columns=["a", "b", "c"]), npartitions=4),
+    }[kind]
+    start = X[[0, 1, 2, 3]] if init == "array" else init
+    km = KMeans(4, init=start, oversampling_factor=3, init_max_iter=2, max_iter=50,
+                tol=1e-3, random_state=0).fit(data)
+    sk = SkKMeans(4, n_init=10, random_state=0).fit(X)
+    if init != "array":  # four well separated blobs: every seeding finds them
+        assert km.inertia_ == pytest.approx(sk.inertia_, rel=1e-6)
+        assert adjusted_rand_score(np.asarray(km.labels_), sk.labels_) == 1.0
+    assert km.n_iter_ <= 50
+
+
+# ------------------------------------------------------------------------------------------
+# float32: fitted attributes' types as scikit-learn gives them
+# ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["numpy", "dask", "unknown", "frame"])
+def test_float32_attributes_as_sklearn(overlapping, kind):
+    X32 = overlapping.astype(np.float32)
+    init = X32[:6]
+    sk = SkKMeans(6, init=init, n_init=1).fit(X32)
+    Xd = da.from_array(X32, chunks=300)
+    data = {
+        "numpy": X32,
+        "dask": Xd,
+        "unknown": Xd[da.isfinite(Xd[:, 0])],
+        "frame": dd.from_pandas(pd.DataFrame(X32), npartitions=4),
+    }[kind]
+    km = KMeans(6, init=init).fit(data)
+    assert km.cluster_centers_.dtype == sk.cluster_centers_.dtype == np.float32
+    assert type(km.inertia_) is type(sk.inertia_) is float
+    assert type(km.n_iter_) is type(sk.n_iter_) is int
+    assert km.labels_.dtype == sk.labels_.dtype == np.int32
+    labels = np.asarray(km.labels_)
+    assert labels.dtype == np.int32
+    np.testing.assert_array_equal(labels, sk.labels_)
+    np.testing.assert_allclose(km.cluster_centers_, sk.cluster_centers_, rtol=1e-5, atol=1e-5)
+    assert km.inertia_ == pytest.approx(sk.inertia_, rel=1e-5)
+    assert km.n_iter_ == sk.n_iter_
+    out = km.transform(data)
+    if kind == "frame":
+        assert set(out.dtypes) == {np.dtype(np.float32)}
+        out = out.to_dask_array()
+    assert out.dtype == sk.transform(X32).dtype == np.float32
+    assert np.asarray(out).dtype == np.float32
+    pred = km.predict(data)
+    assert pred.dtype == sk.predict(X32).dtype == np.int32
