@@ -1106,3 +1106,13 @@ def test_float32_attributes_as_sklearn(overlapping, kind):
     assert np.asarray(out).dtype == np.float32
     pred = km.predict(data)
     assert pred.dtype == sk.predict(X32).dtype == np.int32
+
+
+def test_labels_of_a_dataframe_join_it_as_a_column(separated):
+    # dask-ml's use: labels_ has the partitions' lengths as chunks, so it can become a column
+    X, _ = separated
+    frame = dd.from_pandas(pd.DataFrame(X, columns=["a", "b", "c"]), npartitions=4)
+    km = KMeans(4, random_state=0).fit(frame)
+    out = frame.assign(cluster=km.labels_).compute()
+    np.testing.assert_array_equal(out["cluster"].to_numpy(), km.predict(frame).compute())
+    pd.testing.assert_index_equal(out.index, frame.index.compute())
