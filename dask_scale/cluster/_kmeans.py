@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 from numbers import Integral, Real
 
+import dask.array as da
 import numpy as np
 from sklearn.base import (
     BaseEstimator,
@@ -14,31 +15,39 @@ from sklearn.base import (
 )
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Hidden, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._fitting import all_or_nothing
 from .._graph import affine_source, map_rows, reduce_blocks
 from .._progress import IterationLog
 from .._validation import (
-    check_array,
     check_sample_weight,
     is_dask_array,
     is_dask_frame,
     validate_data,
 )
-from ._kmeans_init import (
-    DEFAULT_ROUNDS,
-    first_pass,
-    kmeans_parallel,
-    kmeans_plusplus,
-)
+from ._kmeans_init import check_init_array, check_sizes, initial_centres
 from ._kmeans_lloyd import e_step, lloyd
 from ._kmeans_passes import distances_chunk, labels_chunk, sse_chunk
 
 __all__ = ["KMeans"]
 
 _FLOATS = [np.float64, np.float32]
+
+
+def _training_labels(blocks, dask_in):
+    """``labels_`` from the per-block labels of the final E-step.
+
+    NumPy for in-memory input (scikit-learn's ``labels_``). For dask input, a dask array over
+    the labels already computed, with the training data's row chunks (empty blocks
+    included, the lengths the fit found for unknown chunks), as dask-ml's ``labels_`` has
+    them: its graph holds only the labels (4 bytes a row), never the training data's graph.
+    """
+    labels = np.concatenate(blocks) if blocks else np.empty(0, dtype=np.int32)
+    if not dask_in:
+        return labels
+    return da.from_array(labels, chunks=(tuple(len(b) for b in blocks),))
 
 
 class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, BaseEstimator):
@@ -98,23 +107,40 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
     random_state : int, RandomState instance or None, default=None
         Determines the random draws of the initialisation. With a fixed value, results are
         the same whatever the dask scheduler (they depend on the chunking).
-    algorithm : {"lloyd"}, default="lloyd"
-        K-means algorithm; only Lloyd's is implemented (Elkan's needs per-sample bounds kept
-        between passes).
+    algorithm : {"lloyd", "full"}, default="lloyd"
+        K-means algorithm; only Lloyd's is implemented. ``"full"`` (dask-ml's name, and
+        scikit-learn's before 1.1) is Lloyd's too: accepted with a ``FutureWarning`` asking
+        for ``"lloyd"``. ``"elkan"`` raises a ``ValueError`` at fit time (Elkan's bounds are
+        per-sample state kept between passes; Lloyd's gives the same clustering).
     verbose : int, default=0
         Print the SSE and centre shift of each iteration (and the cost of each
         initialisation round) to stderr when positive.
+    precompute_distances : {"auto", True, False}, default="deprecated"
+        dask-ml's (and old scikit-learn's) keyword; it has no effect here, where distances
+        are always computed block by block inside the fused kernel. Setting it warns
+        (``FutureWarning``) at fit time; leave it out.
+    copy_x : bool, default="deprecated"
+        dask-ml's (and scikit-learn's) keyword; it has no effect here: ``X`` is never
+        modified, so the fit always behaves as ``copy_x=True``. Setting it warns
+        (``FutureWarning``) at fit time; leave it out.
+    n_jobs : int or None, default="deprecated"
+        dask-ml's (and old scikit-learn's) keyword; it has no effect here: the parallelism is
+        the dask scheduler's (``dask.config.set(num_workers=...)`` for threads and NumPy
+        input, or the workers of a ``dask.distributed`` Client). Setting it warns
+        (``FutureWarning``) at fit time; leave it out.
 
     Attributes
     ----------
     cluster_centers_ : ndarray of shape (n_clusters, n_features)
         Coordinates of cluster centres, dtype of the training data.
-    labels_ : ndarray of shape (n_samples,)
-        Label of each training sample (int32), a NumPy array whatever the input (for a dask
-        DataFrame, in the order of its partitions), as in scikit-learn. It is gathered in the
-        fit's final pass (4 bytes a row on the driver), so a fitted model holds no graph and
-        no data: it pickles small and works in any process. ``predict`` gives lazy labels
-        for dask input instead.
+    labels_ : ndarray or dask array of shape (n_samples,)
+        Label of each training sample (int32), gathered in the fit's final pass (4 bytes a
+        row on the driver). A NumPy array for in-memory input, as in scikit-learn. For a dask
+        array or dask DataFrame, a dask array as in dask-ml, with the training data's row
+        chunks (a DataFrame's partition lengths; empty blocks included; the lengths found by
+        the fit for unknown chunks) over the labels already computed: its graph holds the
+        labels only, never the training data's graph, so a fitted model pickles small and
+        works in any process, and ``labels_.compute()`` reads no data.
     inertia_ : float
         Weighted sum of squared distances of the training samples to their closest centre.
     n_iter_ : int
@@ -153,8 +179,13 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         "tol": [Interval(Real, 0, None, closed="left")],
         "n_init": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
-        "algorithm": [StrOptions({"lloyd"})],
+        "algorithm": [StrOptions({"lloyd", "elkan", "full"}, deprecated={"full"})],
         "verbose": ["verbose"],
+        "precompute_distances": [
+            StrOptions({"auto"}), "boolean", Hidden(StrOptions({"deprecated"}))
+        ],
+        "copy_x": ["boolean", Hidden(StrOptions({"deprecated"}))],
+        "n_jobs": [Integral, None, Hidden(StrOptions({"deprecated"}))],
     }
 
     def __init__(
@@ -170,6 +201,9 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         random_state=None,
         algorithm="lloyd",
         verbose=0,
+        precompute_distances="deprecated",
+        copy_x="deprecated",
+        n_jobs="deprecated",
     ):
         self.n_clusters = n_clusters
         self.init = init
@@ -181,6 +215,9 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         self.random_state = random_state
         self.algorithm = algorithm
         self.verbose = verbose
+        self.precompute_distances = precompute_distances
+        self.copy_x = copy_x
+        self.n_jobs = n_jobs
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -191,20 +228,42 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
     # fit
     # ----------------------------------------------------------------------------------------
 
+    def _check_keywords(self):
+        """Warn about dask-ml's keywords that have no effect here; reject Elkan's algorithm."""
+        if self.algorithm == "elkan":
+            raise ValueError(
+                "algorithm='elkan' is not supported: Elkan's algorithm keeps per-sample "
+                "distance bounds between passes, which a fit over row blocks does not hold. "
+                "Use algorithm='lloyd' (the same clustering, computed by Lloyd's iterations)."
+            )
+        if self.algorithm == "full":
+            warnings.warn(
+                "algorithm='full' is Lloyd's algorithm under its old name (dask-ml's, and "
+                "scikit-learn's before 1.1); use algorithm='lloyd'. 'full' will be removed.",
+                FutureWarning,
+                stacklevel=4,
+            )
+        no_effect = {
+            "precompute_distances": (
+                "distances are always computed block by block in the fused kernel"
+            ),
+            "copy_x": "X is never modified, as with copy_x=True",
+            "n_jobs": (
+                "the parallelism is the dask scheduler's: use "
+                "dask.config.set(num_workers=...) or a dask.distributed Client"
+            ),
+        }
+        for name, why in no_effect.items():
+            if getattr(self, name) != "deprecated":
+                warnings.warn(
+                    f"'{name}' has no effect in {type(self).__name__} ({why}) and will be "
+                    "removed; leave it out.",
+                    FutureWarning,
+                    stacklevel=4,
+                )
+
     def _check_init_array(self, n_features, dtype):
-        centres = check_array(self.init, dtype=dtype, copy=True, input_name="init")
-        centres = np.ascontiguousarray(centres)
-        if centres.shape[0] != self.n_clusters:
-            raise ValueError(
-                f"The shape of the initial centers {centres.shape} does not match the number "
-                f"of clusters {self.n_clusters}."
-            )
-        if centres.shape[1] != n_features:
-            raise ValueError(
-                f"The shape of the initial centers {centres.shape} does not match the number "
-                f"of features of the data {n_features}."
-            )
-        return centres
+        return check_init_array(self.init, self.n_clusters, n_features, dtype)
 
     def _n_runs(self):
         if isinstance(self.init, str):
@@ -221,14 +280,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         return 1
 
     def _check_sizes(self, n_samples, total_weight):
-        if n_samples < self.n_clusters:
-            raise ValueError(
-                f"n_samples={int(n_samples)} should be >= n_clusters={self.n_clusters}."
-            )
-        if not total_weight > 0.0:
-            raise ValueError(
-                "sample_weight sums to zero: at least one sample needs a positive weight."
-            )
+        check_sizes(self.n_clusters, n_samples, total_weight)
 
     def _relative_tol(self, moments):
         n, _, m2 = moments
@@ -258,6 +310,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
 
     def _fit(self, X, sample_weight):
         self._validate_params()
+        self._check_keywords()
         X = validate_data(self, X, dtype=_FLOATS, order="C")
         dask_in = is_dask_array(X)
         affine = None
@@ -322,12 +375,12 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         self.inertia_ = best.inertia
         self.n_iter_ = best.n_iter
         self._n_features_out = k
-        labels = best.labels
-        if labels is None:
+        blocks = best.labels
+        if blocks is None:
             # the last iteration left the centres unchanged: its pass measured the final
             # centres but did not keep the labels (that would cost every pass 4 bytes a row)
-            _, labels = e_step(X, w, best.centres, labels=True, affine=affine)
-        self.labels_ = labels
+            _, blocks = e_step(X, w, best.centres, labels=True, affine=affine)
+        self.labels_ = _training_labels(blocks, dask_in)
         return self
 
     def _tol_from_first_pass(self, moments):
@@ -337,25 +390,13 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         return self._relative_tol(moments)
 
     def _init_centres(self, X, w, seed, check_finite, affine):
-        k = self.n_clusters
-        n_keep = k if self.init == "random" else 1
-        moments, total, rows = first_pass(
-            X, w, seed, n_keep, check_finite=check_finite, affine=affine
-        )
-        self._check_sizes(moments[0], total)
         log = IterationLog(f"{type(self).__name__} init ({self.init})", self.verbose, "cost")
-        log = log if self.verbose else None
-        if self.init == "random":
-            return rows, moments
-        first = rows[:1]
-        if self.init == "k-means++":
-            return kmeans_plusplus(X, w, first, moments, k, seed, log=log, affine=affine), moments
-        n_rounds = DEFAULT_ROUNDS if self.init_max_iter is None else self.init_max_iter
-        centres = kmeans_parallel(
-            X, w, first, moments, k, float(self.oversampling_factor), n_rounds, seed, log=log,
-            affine=affine,
+        return initial_centres(
+            X, w, self.init, self.n_clusters, seed,
+            oversampling_factor=self.oversampling_factor, n_rounds=self.init_max_iter,
+            check_finite=check_finite, affine=affine, log=log if self.verbose else None,
+            check_sizes=self._check_sizes,
         )
-        return centres, moments
 
     # ----------------------------------------------------------------------------------------
     # predict / transform / score
@@ -402,11 +443,12 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         Returns
         -------
         labels : ndarray, dask array or dask Series of shape (n_samples,), int32
-            ``labels_`` for in-memory input; for dask input ``predict(X)``: lazy, the kind
-            ``predict`` gives, with the same values as ``labels_``.
+            ``labels_`` for NumPy input and for a dask array (already computed: reading it
+            reads no data); for a dask DataFrame ``predict(X)``, a lazy dask Series with the
+            input's index, with the same values as ``labels_``.
         """
         self.fit(X, sample_weight=sample_weight)
-        if is_dask_array(X) or is_dask_frame(X):
+        if is_dask_frame(X):
             return self.predict(X)
         return self.labels_
 

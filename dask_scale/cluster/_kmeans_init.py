@@ -48,6 +48,7 @@ import numpy as np
 
 from .._graph import reduce_blocks
 from .._kernels.kmeans import sqdist_block
+from .._validation import check_array
 from ._kmeans_lloyd import lloyd
 from ._kmeans_passes import (
     EXPONENTIAL,
@@ -62,7 +63,10 @@ from ._kmeans_passes import (
 
 __all__ = [
     "DEFAULT_ROUNDS",
+    "check_init_array",
+    "check_sizes",
     "first_pass",
+    "initial_centres",
     "kmeans_parallel",
     "kmeans_plusplus",
     "n_local_trials",
@@ -88,6 +92,34 @@ CANDIDATE_LLOYD_ITER = 100
 CANDIDATE_RESTARTS = 10
 
 
+def check_sizes(n_clusters, n_samples, total_weight):
+    """Reject data with fewer samples than clusters, or whose weights sum to zero."""
+    if n_samples < n_clusters:
+        raise ValueError(f"n_samples={int(n_samples)} should be >= n_clusters={n_clusters}.")
+    if not total_weight > 0.0:
+        raise ValueError(
+            "sample_weight sums to zero: at least one sample needs a positive weight."
+        )
+
+
+def check_init_array(init, n_clusters, n_features, dtype):
+    """Explicit initial centres, validated: a C-contiguous copy of shape
+    ``(n_clusters, n_features)`` in ``dtype``, finite."""
+    centres = check_array(init, dtype=dtype, copy=True, input_name="init")
+    centres = np.ascontiguousarray(centres)
+    if centres.shape[0] != n_clusters:
+        raise ValueError(
+            f"The shape of the initial centers {centres.shape} does not match the number "
+            f"of clusters {n_clusters}."
+        )
+    if centres.shape[1] != n_features:
+        raise ValueError(
+            f"The shape of the initial centers {centres.shape} does not match the number "
+            f"of features of the data {n_features}."
+        )
+    return centres
+
+
 def first_pass(X, w, seed, n_keep, *, check_finite=(), affine=None):
     """Moments, total weight and ``n_keep`` rows drawn proportionally to their weight.
 
@@ -111,6 +143,49 @@ def first_pass(X, w, seed, n_keep, *, check_finite=(), affine=None):
         name="kmeans-init",
     )
     return moments_of(moments), total, rows
+
+
+def initial_centres(
+    X, w, init, n_clusters, seed, *, oversampling_factor=2.0, n_rounds=None,
+    check_finite=(), affine=None, log=None, check_sizes=None,
+):
+    """Initial centres by ``init`` ("k-means||", "k-means++" or "random"), from the data.
+
+    The one entry point of the three methods (used by :class:`~dask_scale.cluster.KMeans`
+    and by :mod:`dask_scale.cluster.k_means`): :func:`first_pass`, then
+    :func:`kmeans_parallel` (``n_rounds`` rounds, None: ``DEFAULT_ROUNDS``) or
+    :func:`kmeans_plusplus`; "random" keeps the ``n_clusters`` rows of the first pass.
+    ``check_sizes(n_samples, total_weight)``, when given, is called after the first pass
+    (before any further pass) to reject data too small or of zero total weight.
+
+    Returns
+    -------
+    centres : ndarray of shape (n_clusters, n_features)
+    moments : tuple (n, mean, m2)
+        The data's moments from the first pass (for scikit-learn's relative ``tol``).
+    """
+    n_keep = n_clusters if init == "random" else 1
+    moments, total, rows = first_pass(
+        X, w, seed, n_keep, check_finite=check_finite, affine=affine
+    )
+    if check_sizes is not None:
+        check_sizes(moments[0], total)
+    if init == "random":
+        return rows, moments
+    first = rows[:1]
+    if init == "k-means++":
+        centres = kmeans_plusplus(X, w, first, moments, n_clusters, seed, log=log, affine=affine)
+        return centres, moments
+    if init != "k-means||":
+        raise ValueError(
+            f"init must be 'k-means||', 'k-means++' or 'random' (or an array), got {init!r}."
+        )
+    n_rounds = DEFAULT_ROUNDS if n_rounds is None else n_rounds
+    centres = kmeans_parallel(
+        X, w, first, moments, n_clusters, float(oversampling_factor), n_rounds, seed,
+        log=log, affine=affine,
+    )
+    return centres, moments
 
 
 def n_local_trials(n_clusters):

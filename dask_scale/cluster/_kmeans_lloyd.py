@@ -34,8 +34,8 @@ class LloydResult:
 
     ``inertia`` and ``cluster_weight`` are those of ``centres`` themselves (labels computed
     from the final centres, as scikit-learn's final E-step gives them). ``labels`` are the
-    labels of ``centres`` (int32, one per row) when the final E-step collected them, else
-    None.
+    labels of ``centres`` when the final E-step collected them (a list of int32 arrays, one
+    per row block in block order, empty blocks included), else None.
     """
 
     centres: np.ndarray
@@ -43,15 +43,17 @@ class LloydResult:
     n_iter: int
     cluster_weight: np.ndarray
     moments: tuple | None
-    labels: np.ndarray | None = None
+    labels: list | None = None
 
 
 def e_step(X, w, centres, *, labels=False, check_finite=(), affine=None):
     """One pass assigning the data to ``centres``: the Lloyd partial, and the labels.
 
     Returns ``(partial, labels)``: ``partial`` as :func:`update_centres` takes it, ``labels``
-    the nearest centre (int32) of every row, in row order, when ``labels`` is true, else
-    None. The labels travel up the same reduction tree as the partial (4 bytes a row).
+    the nearest centre (int32) of every row when ``labels`` is true (a list of arrays, one
+    per row block in block order, empty blocks included: for dask input, the row chunks of
+    ``X``; for NumPy input, its row slices), else None. The labels travel up the same
+    reduction tree as the partial (4 bytes a row).
     ``affine`` is the map the kernels apply to ``X``'s entries (see :func:`lloyd`).
     """
     k = centres.shape[0]

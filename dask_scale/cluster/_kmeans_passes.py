@@ -41,6 +41,7 @@ __all__ = [
     "UNIFORM",
     "EXPONENTIAL",
     "TINY",
+    "assigned_sse_chunk",
     "block_rng",
     "combine_first",
     "combine_lloyd",
@@ -152,20 +153,25 @@ def combine_lloyd(parts, n_far):
 
 
 def lloyd_labels_chunk(X, w, C, n_far, affine=None):
-    """A Lloyd pass that also returns the block's labels (int32), for the final E-step."""
+    """A Lloyd pass that also returns the block's labels (int32), for the final E-step.
+
+    The labels come as a one-element list so that the reduction keeps one array per row
+    block (empty blocks included): the block structure of the labels is the input's.
+    """
     X = _contiguous(X)
     labels = np.empty(X.shape[0], dtype=np.int32)
     sums, weight, sse, fkey, frow, fslot, fsize, fx, fw, flab = lloyd_block(
         X, _weights(w), C, n_far, labels, *_map(affine)
     )
-    return (sums, weight, sse, _top(fkey, frow, fslot, fsize, fx, fw, flab)), labels
+    return (sums, weight, sse, _top(fkey, frow, fslot, fsize, fx, fw, flab)), [labels]
 
 
 def combine_lloyd_labels(parts, n_far):
-    """Merge Lloyd partials; the labels of consecutive blocks are concatenated in order."""
+    """Merge Lloyd partials; the per-block label lists of consecutive parts are joined in
+    order (one array per row block, never concatenated on the way up)."""
     return (
         combine_lloyd([p[0] for p in parts], n_far),
-        np.concatenate([p[1] for p in parts]),
+        [block for p in parts for block in p[1]],
     )
 
 
@@ -180,6 +186,23 @@ def combine_lloyd_moments(parts, n_far):
         combine_lloyd([p[0] for p in parts], n_far),
         _merge_all_moments([p[1] for p in parts]),
     )
+
+
+def assigned_sse_chunk(X, labels, C):
+    """Sum of squared distances of the block's rows to the centres their labels name
+    (float64 accumulation)."""
+    labels = np.asarray(labels)
+    if labels.shape != (X.shape[0],):
+        raise ValueError(
+            f"labels block of shape {labels.shape} for a block of {X.shape[0]} rows: labels "
+            "must have the row chunks of X."
+        )
+    if labels.size and not (
+        np.issubdtype(labels.dtype, np.integer) and 0 <= labels.min() and labels.max() < len(C)
+    ):
+        raise ValueError(f"labels must be integers in [0, {len(C)}): indices of centers.")
+    diff = np.asarray(X, dtype=np.float64) - C.astype(np.float64)[labels]
+    return float(np.einsum("ij,ij->", diff, diff))
 
 
 def sse_chunk(X, w, C):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import pickle
+import warnings
 
 import dask
 import dask.array as da
@@ -20,6 +21,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sklearn.base import clone
 from sklearn.cluster import KMeans as SkKMeans
 from sklearn.datasets import make_blobs
 from sklearn.exceptions import ConvergenceWarning
@@ -251,9 +253,11 @@ def test_input_kinds_agree(separated):
         assert km.n_features_in_ == 3
         np.testing.assert_allclose(km.cluster_centers_, fits[0].cluster_centers_, atol=1e-12)
         assert km.inertia_ == pytest.approx(ref.inertia_, rel=1e-9)
-        # labels_ is concrete NumPy (in partition order for a DataFrame), as scikit-learn's
-        assert isinstance(km.labels_, np.ndarray) and km.labels_.dtype == np.int32
-        assert adjusted_rand_score(km.labels_, ref.labels_) == 1.0
+        # labels_ of dask input is a dask array (dask-ml's) over the computed labels, with
+        # the row chunks of the data: a DataFrame's partitions, the sizes of unknown chunks
+        assert isinstance(km.labels_, da.Array) and km.labels_.dtype == np.int32
+        assert km.labels_.chunks == ((200, 200, 200, 200),)
+        assert adjusted_rand_score(km.labels_.compute(), ref.labels_) == 1.0
         np.testing.assert_array_equal(km.labels_, fits[0].labels_)
     np.testing.assert_array_equal(fits[2].feature_names_in_, ["a", "b", "c"])
     # predict (and fit_predict) on a dask DataFrame give a lazy dask Series with its index,
@@ -270,19 +274,55 @@ def test_input_kinds_agree(separated):
                                rtol=1e-12)
 
 
-def test_labels_are_numpy_and_predict_is_lazy_for_dask(separated):
+def test_labels_follow_the_input_and_hold_no_training_graph(separated):
     X, _ = separated
     km = KMeans(4, random_state=0).fit(X)
     assert isinstance(km.labels_, np.ndarray) and km.labels_.dtype == np.int32
     Xd = da.from_array(X, chunks=200)
     kd = KMeans(4, random_state=0).fit(Xd)
-    assert isinstance(kd.labels_, np.ndarray) and kd.labels_.dtype == np.int32
+    assert isinstance(kd.labels_, da.Array) and kd.labels_.dtype == np.int32
+    assert kd.labels_.chunks == (Xd.chunks[0],)
+    # computed during fit: the graph holds the labels, no key of the training data
+    assert not set(dict(kd.labels_.__dask_graph__())) & set(dict(Xd.__dask_graph__()))
+    with dask.config.set(scheduler="sync"):
+        np.testing.assert_array_equal(kd.labels_.compute(), kd.predict(Xd).compute())
     assert isinstance(kd.cluster_centers_, np.ndarray)
     assert isinstance(kd.inertia_, float)
-    for lazy in (kd.predict(Xd), KMeans(4, random_state=0).fit_predict(Xd)):
-        assert isinstance(lazy, da.Array) and lazy.dtype == np.int32
-        assert lazy.chunks == (Xd.chunks[0],)
-        np.testing.assert_array_equal(lazy.compute(), kd.labels_)
+    lazy = kd.predict(Xd)
+    assert isinstance(lazy, da.Array) and lazy.dtype == np.int32
+    assert lazy.chunks == (Xd.chunks[0],)
+    np.testing.assert_array_equal(lazy.compute(), kd.labels_)
+    # fit_predict of a dask array is labels_ itself: nothing left to compute from the data
+    fitted = KMeans(4, random_state=0)
+    got = fitted.fit_predict(Xd)
+    assert got is fitted.labels_
+    np.testing.assert_array_equal(got, kd.labels_)
+
+
+def _with_empty_blocks(X):
+    # 5 row blocks, two of them empty (at the start and in the middle)
+    n = X.shape[0]
+    return da.from_array(X, chunks=((0, n // 3, 0, n // 3, n - 2 * (n // 3)), (X.shape[1],)))
+
+
+@pytest.mark.parametrize("kind", ["known", "unknown", "frame"])
+def test_labels_keep_empty_blocks(separated, kind):
+    X, _ = separated
+    Xd = _with_empty_blocks(X)
+    assert 0 in Xd.chunks[0]
+    if kind == "unknown":
+        Xd = Xd[da.isfinite(Xd[:, 0])]
+        assert np.isnan(Xd.shape[0])
+    data = dd.from_dask_array(Xd, columns=["a", "b", "c"]) if kind == "frame" else Xd
+    km = KMeans(4, init=X[[0, 200, 400, 600]]).fit(data)
+    ref = KMeans(4, init=X[[0, 200, 400, 600]]).fit(X)
+    expected = _with_empty_blocks(X).chunks[0]
+    if kind == "frame":
+        expected = tuple(data.map_partitions(len).compute())
+    assert km.labels_.chunks == (expected,)
+    assert 0 in km.labels_.chunks[0]
+    np.testing.assert_array_equal(km.labels_.compute(), ref.labels_)
+    np.testing.assert_allclose(km.cluster_centers_, ref.cluster_centers_, rtol=1e-12)
 
 
 @pytest.mark.parametrize("kind", ["numpy", "dask"])
@@ -334,8 +374,8 @@ def test_fitted_model_pickles_without_its_training_data():
     blob = pickle.dumps(km)
     assert len(blob) < 1_000_000, len(blob)
     back = pickle.loads(blob)
-    assert isinstance(back.labels_, np.ndarray) and back.labels_.shape == (125_000,)
-    np.testing.assert_array_equal(back.labels_, km.predict(X))
+    assert isinstance(back.labels_, da.Array) and back.labels_.shape == (125_000,)
+    np.testing.assert_array_equal(back.labels_.compute(), km.predict(X))
 
 
 _USE_IN_A_NEW_PROCESS = """
@@ -627,8 +667,10 @@ def test_non_numeric_columns_rejected():
 
 def test_bad_parameters_and_init(overlapping):
     X = overlapping
-    with pytest.raises(InvalidParameterError, match="algorithm"):
+    with pytest.raises(ValueError, match="algorithm='elkan' is not supported.*'lloyd'"):
         KMeans(algorithm="elkan").fit(X)
+    with pytest.raises(InvalidParameterError, match="algorithm"):
+        KMeans(algorithm="auto").fit(X)
     with pytest.raises(InvalidParameterError, match="init"):
         KMeans(init="kmeans").fit(X)
     with pytest.raises(InvalidParameterError, match="oversampling_factor"):
@@ -930,3 +972,147 @@ def test_scaled_float32_stays_float32(overlapping):
     assert pipe[-1].cluster_centers_.dtype == np.float32
     np.testing.assert_allclose(pipe[-1].cluster_centers_, ref.cluster_centers_, atol=1e-5)
     assert pipe[-1].inertia_ == pytest.approx(ref.inertia_, rel=1e-5)
+
+
+# ------------------------------------------------------------------------------------------
+# dask-ml's keywords (dask_ml.cluster.KMeans's documented signature)
+# ------------------------------------------------------------------------------------------
+
+DASK_ML_PARAMETERS = {
+    "n_clusters": 8, "init": "k-means||", "oversampling_factor": 2, "max_iter": 300,
+    "tol": 0.0001, "precompute_distances": "auto", "random_state": None, "copy_x": True,
+    "n_jobs": 1, "algorithm": "full", "init_max_iter": None, "n_init": "auto",
+}
+NO_EFFECT = {"precompute_distances": ["auto", True, False], "copy_x": [True, False],
+             "n_jobs": [1, -1, None]}
+
+
+def test_every_dask_ml_parameter_exists():
+    assert set(DASK_ML_PARAMETERS) <= set(KMeans().get_params())
+
+
+def test_dask_ml_call_with_all_its_defaults_fits_and_warns(separated):
+    X, _ = separated
+    params = dict(DASK_ML_PARAMETERS, n_clusters=4, random_state=0)
+    with pytest.warns(FutureWarning) as record:
+        km = KMeans(**params).fit(da.from_array(X, chunks=200))
+    messages = [str(w.message) for w in record if w.category is FutureWarning]
+    assert len(messages) == 4
+    for name in NO_EFFECT:
+        assert any(f"'{name}' has no effect" in m and "leave it out" in m for m in messages)
+    assert any("algorithm='full'" in m and "use algorithm='lloyd'" in m for m in messages)
+    assert any("dask.config.set(num_workers=" in m for m in messages)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ref = KMeans(4, random_state=0).fit(da.from_array(X, chunks=200))
+    np.testing.assert_array_equal(km.cluster_centers_, ref.cluster_centers_)
+    np.testing.assert_array_equal(km.labels_, ref.labels_)
+    assert km.inertia_ == ref.inertia_ and km.n_iter_ == ref.n_iter_
+
+
+@pytest.mark.parametrize(
+    "name, value", [(n, v) for n, values in NO_EFFECT.items() for v in values]
+)
+def test_keywords_without_effect_warn_at_fit_and_change_nothing(overlapping, name, value):
+    init = overlapping[:6]
+    km = KMeans(6, init=init, **{name: value})  # construction, get_params, clone: silent
+    assert km.get_params()[name] == value
+    assert clone(km).get_params()[name] == value
+    with pytest.warns(FutureWarning, match=f"'{name}' has no effect in KMeans"):
+        km.fit(overlapping)
+    ref = KMeans(6, init=init).fit(overlapping)
+    np.testing.assert_array_equal(km.cluster_centers_, ref.cluster_centers_)
+    np.testing.assert_array_equal(km.labels_, ref.labels_)
+
+
+def test_copy_x_false_leaves_x_unchanged(overlapping):
+    X = overlapping.copy()
+    with pytest.warns(FutureWarning, match="X is never modified"):
+        KMeans(6, copy_x=False, random_state=0).fit(X)
+    np.testing.assert_array_equal(X, overlapping)
+
+
+def test_algorithm_full_is_lloyd(overlapping):
+    init = overlapping[:6]
+    with pytest.warns(FutureWarning, match="algorithm='full' is Lloyd's algorithm"):
+        full = KMeans(6, init=init, algorithm="full").fit(overlapping)
+    lloyd = KMeans(6, init=init, algorithm="lloyd").fit(overlapping)
+    sk = SkKMeans(6, init=init, n_init=1, algorithm="lloyd").fit(overlapping)
+    np.testing.assert_array_equal(full.cluster_centers_, lloyd.cluster_centers_)
+    np.testing.assert_allclose(full.cluster_centers_, sk.cluster_centers_, rtol=1e-10)
+    np.testing.assert_array_equal(full.labels_, sk.labels_)
+
+
+def test_defaults_fit_without_warnings(overlapping):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        KMeans(6, random_state=0).fit(da.from_array(overlapping, chunks=300))
+
+
+@pytest.mark.parametrize("init", ["k-means||", "k-means++", "random", "array"])
+@pytest.mark.parametrize("kind", ["numpy", "dask", "unknown", "frame"])
+def test_dask_ml_inits_on_every_input_kind(separated, init, kind):
+    X, _ = separated
+    Xd = da.from_array(X, chunks=200)
+    data = {
+        "numpy": X,
+        "dask": Xd,
+        "unknown": Xd[da.isfinite(Xd[:, 0])],
+        "frame": dd.from_pandas(pd.DataFrame(X, columns=["a", "b", "c"]), npartitions=4),
+    }[kind]
+    start = X[[0, 1, 2, 3]] if init == "array" else init
+    km = KMeans(4, init=start, oversampling_factor=3, init_max_iter=2, max_iter=50,
+                tol=1e-3, random_state=0).fit(data)
+    sk = SkKMeans(4, n_init=10, random_state=0).fit(X)
+    if init != "array":  # four well separated blobs: every seeding finds them
+        assert km.inertia_ == pytest.approx(sk.inertia_, rel=1e-6)
+        assert adjusted_rand_score(np.asarray(km.labels_), sk.labels_) == 1.0
+    assert km.n_iter_ <= 50
+
+
+# ------------------------------------------------------------------------------------------
+# float32: fitted attributes' types as scikit-learn gives them
+# ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["numpy", "dask", "unknown", "frame"])
+def test_float32_attributes_as_sklearn(overlapping, kind):
+    X32 = overlapping.astype(np.float32)
+    init = X32[:6]
+    sk = SkKMeans(6, init=init, n_init=1).fit(X32)
+    Xd = da.from_array(X32, chunks=300)
+    data = {
+        "numpy": X32,
+        "dask": Xd,
+        "unknown": Xd[da.isfinite(Xd[:, 0])],
+        "frame": dd.from_pandas(pd.DataFrame(X32), npartitions=4),
+    }[kind]
+    km = KMeans(6, init=init).fit(data)
+    assert km.cluster_centers_.dtype == sk.cluster_centers_.dtype == np.float32
+    assert type(km.inertia_) is type(sk.inertia_) is float
+    assert type(km.n_iter_) is type(sk.n_iter_) is int
+    assert km.labels_.dtype == sk.labels_.dtype == np.int32
+    labels = np.asarray(km.labels_)
+    assert labels.dtype == np.int32
+    np.testing.assert_array_equal(labels, sk.labels_)
+    np.testing.assert_allclose(km.cluster_centers_, sk.cluster_centers_, rtol=1e-5, atol=1e-5)
+    assert km.inertia_ == pytest.approx(sk.inertia_, rel=1e-5)
+    assert km.n_iter_ == sk.n_iter_
+    out = km.transform(data)
+    if kind == "frame":
+        assert set(out.dtypes) == {np.dtype(np.float32)}
+        out = out.to_dask_array()
+    assert out.dtype == sk.transform(X32).dtype == np.float32
+    assert np.asarray(out).dtype == np.float32
+    pred = km.predict(data)
+    assert pred.dtype == sk.predict(X32).dtype == np.int32
+
+
+def test_labels_of_a_dataframe_join_it_as_a_column(separated):
+    # dask-ml's use: labels_ has the partitions' lengths as chunks, so it can become a column
+    X, _ = separated
+    frame = dd.from_pandas(pd.DataFrame(X, columns=["a", "b", "c"]), npartitions=4)
+    km = KMeans(4, random_state=0).fit(frame)
+    out = frame.assign(cluster=km.labels_).compute()
+    np.testing.assert_array_equal(out["cluster"].to_numpy(), km.predict(frame).compute())
+    pd.testing.assert_index_equal(out.index, frame.index.compute())
