@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from .._graph import map_row_blocks
+from .._set_output import TransformerMixin
 from .._validation import check_table, is_dask_collection, is_dask_frame
 from ._base import FLOAT_DTYPES, validate_numeric
 

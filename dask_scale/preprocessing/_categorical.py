@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_array as _sk_check_array
 from sklearn.utils.validation import check_is_fitted
 from sklearn.utils.validation import validate_data as _sk_validate_data
 
 from .._columns import table_counts
 from .._graph import map_row_blocks
+from .._set_output import TransformerMixin
 from .._types import is_dask_frame, is_frame
 from .._validation import check_input_features, check_n_rows, check_table
 
