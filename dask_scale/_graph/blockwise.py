@@ -169,8 +169,8 @@ def frame_output(out, X, columns=None):
     X : dask array, DataFrame or Series
         The input whose rows ``out`` holds. A DataFrame or Series gives the output its index
         and divisions; a dask array has no index, so the output gets dask's default one:
-        ``0..n-1`` with known divisions when the row chunks are known, else each partition
-        numbered from 0 (unknown divisions).
+        ``0..n-1`` with known divisions when the row chunks of ``X`` (or of ``out``) are
+        known, else each partition numbered from 0 (unknown divisions).
     columns : sequence of str or None, default=None
         Output column names; None keeps ``out``'s (``0..k-1`` for an array).
 
@@ -185,17 +185,26 @@ def frame_output(out, X, columns=None):
     elif not is_dask_frame(out):
         if out.ndim == 1:
             out = out[:, None]
-        index = None
-        if is_dask_frame(X):
-            if out.numblocks[0] != X.npartitions:
-                raise ValueError(
-                    f"The output has {out.numblocks[0]} row blocks but the input DataFrame "
-                    f"{X.npartitions} partitions, so its rows cannot be given the input's "
-                    "index; the transform must keep one row block per partition."
-                )
-            index = X.index
-        out = dd.from_dask_array(out, index=index)
+        out = dd.from_dask_array(out, index=_row_index(out, X))
     if columns is not None and list(out.columns) != list(columns):
         out = out.copy()  # a new collection: renaming it leaves the caller's alone
         out.columns = list(columns)
     return out
+
+
+def _row_index(out, X):
+    """The dask Index of the rows of the array ``out`` of ``X``, or None for dask's default."""
+    if is_dask_frame(X):
+        if out.numblocks[0] != X.npartitions:
+            raise ValueError(
+                f"The output has {out.numblocks[0]} row blocks but the input DataFrame "
+                f"{X.npartitions} partitions, so its rows cannot be given the input's index; "
+                "the transform must keep one row block per partition."
+            )
+        return X.index
+    rows = X.chunks[0]
+    if not np.isnan(out.shape[0]) or np.isnan(X.shape[0]) or out.numblocks[0] != len(rows):
+        return None
+    # ``out`` lost the row block sizes that ``X`` knows (e.g. through a DataFrame): number
+    # its rows 0..n-1 as they would be
+    return dd.from_dask_array(da.arange(X.shape[0], chunks=(rows,))).index
