@@ -205,6 +205,53 @@ def test_default_output_unchanged(name, kind):
     _assert_same_values(out, plain)
 
 
+SKLEARN_TWINS = {
+    "StandardScaler": "preprocessing.StandardScaler",
+    "MinMaxScaler": "preprocessing.MinMaxScaler",
+    "RobustScaler": "preprocessing.RobustScaler",
+    "QuantileTransformer": "preprocessing.QuantileTransformer",
+    "SimpleImputer": "impute.SimpleImputer",
+    "PolynomialFeatures": "preprocessing.PolynomialFeatures",
+    "OneHotEncoder": "preprocessing.OneHotEncoder",
+    "OrdinalEncoder": "preprocessing.OrdinalEncoder",
+}
+
+
+@pytest.mark.parametrize("kind", ["numpy", "pandas"])
+@pytest.mark.parametrize("name", sorted(SKLEARN_TWINS))
+def test_in_memory_output_is_scikit_learns(name, kind):
+    import importlib
+
+    module, cls = SKLEARN_TWINS[name].split(".")
+    est, data, _ = CASES[name]
+    theirs = getattr(importlib.import_module(f"sklearn.{module}"), cls)()
+    shared = theirs.get_params().keys() & est.get_params().keys()
+    theirs.set_params(**{k: v for k, v in est.get_params().items() if k in shared})
+    X = _input(data(), kind)
+    out = clone(est).set_output(transform="pandas").fit_transform(X)
+    expected = theirs.set_output(transform="pandas").fit_transform(X)
+    pd.testing.assert_frame_equal(out, expected, check_exact=False, rtol=1e-7, atol=1e-12)
+
+
+def test_sklearn_pipeline_of_dask_scale_steps_stays_lazy():
+    from sklearn.pipeline import make_pipeline
+
+    pdf = _finite()
+    X = _input(pdf, "dask_frame")
+    pipe = make_pipeline(StandardScaler(), PolynomialFeatures(degree=2)).set_output(
+        transform="pandas"
+    )
+    pipe.fit(X)
+    with _Computes() as computes:
+        out = pipe.transform(X)
+    assert computes.count == 0
+    assert isinstance(out, dd.DataFrame) and out.divisions == X.divisions
+    assert list(out.columns) == list(pipe.get_feature_names_out())
+    expected = make_pipeline(StandardScaler(), PolynomialFeatures(degree=2))
+    expected = expected.set_output(transform="pandas").fit(pdf).transform(pdf)
+    pd.testing.assert_frame_equal(out.compute(), expected, check_exact=False, rtol=1e-12)
+
+
 @pytest.mark.parametrize("kind", ["dask_array", "dask_frame"])
 def test_global_config_keeps_dask_output_lazy(kind):
     import sklearn
