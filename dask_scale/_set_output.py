@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import inspect
 
+import numpy as np
 import scipy.sparse as sp
 from sklearn.base import TransformerMixin as _SklearnTransformerMixin
 from sklearn.utils._set_output import (
@@ -30,7 +31,7 @@ from sklearn.utils._set_output import (
 )
 
 from ._graph import frame_output
-from ._types import is_dask_collection
+from ._types import is_dask_array, is_dask_collection
 
 __all__ = ["TransformerMixin"]
 
@@ -58,10 +59,12 @@ def _wrap_dask_output(est, out, X):
     """``out`` of dask input ``X`` as a lazy dask DataFrame named by get_feature_names_out."""
     if not is_dask_collection(out):
         return _wrap_data_with_container("transform", out, X, est)
-    if sp.issparse(getattr(out, "_meta", None)):
+    if is_dask_array(out) and not isinstance(out._meta, np.ndarray):
+        kind = "scipy sparse" if sp.issparse(out._meta) else type(out._meta).__name__
         raise ValueError(
-            "The transformer outputs a dask array of scipy sparse blocks, which cannot be a "
-            "DataFrame. Ask it for a dense output, or use set_output(transform='default')."
+            f"The transformer outputs a dask array of {kind} blocks, which cannot be a "
+            "DataFrame. Ask it for a dense output (e.g. sparse_output=False), or use "
+            "set_output(transform='default')."
         )
     return frame_output(out, X, get_columns(est.get_feature_names_out))
 
