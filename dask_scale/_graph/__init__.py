@@ -4,7 +4,8 @@
   blocks of aligned inputs (dask arrays, or DataFrames whose pandas partitions keep their
   dtypes), one graph submission (NumPy input: in-process thread pool).
 - :func:`map_row_blocks` / :func:`map_rows`: row-block maps for predict/transform keeping
-  the container kind (the first wires any per-block function with a given output meta).
+  the container kind (the first wires any per-block function with a given output meta);
+  :func:`frame_output`: such a lazy output as a dask DataFrame with the input's index.
 - :func:`get_client`: the active distributed Client or None.
 - :class:`BlockStates`: per-block state kept where its row block is processed (on the
   block's worker with a distributed Client, in the driver's memory otherwise); each
@@ -26,7 +27,7 @@ The graphs these build take the caller's blocks by the keys of their *optimised*
 
 from .affine import AffineSource, affine_source, link_affine, register_affine
 from .blocks import fold_blocks
-from .blockwise import map_row_blocks, map_rows
+from .blockwise import frame_output, map_row_blocks, map_rows
 from .client import get_client
 from .gather import BlockStates, gather_blocks, n_blocks_of
 from .keys import count_row_blocks
@@ -45,6 +46,7 @@ __all__ = [
     "affine_source",
     "count_row_blocks",
     "fold_blocks",
+    "frame_output",
     "gather_blocks",
     "get_client",
     "link_affine",

@@ -3,7 +3,8 @@
 :func:`map_row_blocks` is the one place a per-block function is wired over the row blocks of
 a dask collection, with the output's meta; :func:`map_rows` adds what most callers want
 around it: outputs of a given dtype and width, NaN/inf checks, a private copy of each block,
-and dask DataFrame outputs with the input's index.
+and dask DataFrame outputs with the input's index. :func:`frame_output` turns such a lazy
+output into a dask DataFrame with the input's index (``set_output(transform="pandas")``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import functools
 
 import dask
 import dask.array as da
+import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 
@@ -20,7 +22,7 @@ from .compute import keep_partitions
 from .keys import merge_inner_chunks
 from .reduction import reject_nonfinite
 
-__all__ = ["map_row_blocks", "map_rows"]
+__all__ = ["frame_output", "map_row_blocks", "map_rows"]
 
 
 def map_row_blocks(func, X, *args, meta, name=None):
@@ -154,3 +156,55 @@ def map_rows(
         shape = (0,) if n_out is None else (0, n_out)
         return map_row_blocks(part, X, *args, meta=np.empty(shape, dtype=out_dtype))
     return _checked(func, check_finite, False, X, *args)
+
+
+def frame_output(out, X, columns=None):
+    """The lazy output ``out`` of a row map over ``X`` as a dask DataFrame, lazily.
+
+    Parameters
+    ----------
+    out : dask array (1-D or 2-D), dask Series or DataFrame
+        The output; a dask array must have one row block per partition of a DataFrame
+        ``X`` (as :func:`map_row_blocks` makes it).
+    X : dask array, DataFrame or Series
+        The input whose rows ``out`` holds. A DataFrame or Series gives the output its index
+        and divisions; a dask array has no index, so the output gets dask's default one:
+        ``0..n-1`` with known divisions when the row chunks of ``X`` (or of ``out``) are
+        known, else each partition numbered from 0 (unknown divisions).
+    columns : sequence of str or None, default=None
+        Output column names; None keeps ``out``'s (``0..k-1`` for an array).
+
+    Returns
+    -------
+    dask DataFrame
+        ``out`` itself when it already is a DataFrame with these columns; the caller's
+        objects are never modified.
+    """
+    if isinstance(out, dd.Series):
+        out = out.to_frame()
+    elif not is_dask_frame(out):
+        if out.ndim == 1:
+            out = out[:, None]
+        out = dd.from_dask_array(out, index=_row_index(out, X))
+    if columns is not None and list(out.columns) != list(columns):
+        out = out.copy()  # a new collection: renaming it leaves the caller's alone
+        out.columns = list(columns)
+    return out
+
+
+def _row_index(out, X):
+    """The dask Index of the rows of the array ``out`` of ``X``, or None for dask's default."""
+    if is_dask_frame(X):
+        if out.numblocks[0] != X.npartitions:
+            raise ValueError(
+                f"The output has {out.numblocks[0]} row blocks but the input DataFrame "
+                f"{X.npartitions} partitions, so its rows cannot be given the input's index; "
+                "the transform must keep one row block per partition."
+            )
+        return X.index
+    rows = X.chunks[0]
+    if not np.isnan(out.shape[0]) or np.isnan(X.shape[0]) or out.numblocks[0] != len(rows):
+        return None
+    # ``out`` lost the row block sizes that ``X`` knows (e.g. through a DataFrame): number
+    # its rows 0..n-1 as they would be
+    return dd.from_dask_array(da.arange(X.shape[0], chunks=(rows,))).index

@@ -11,7 +11,6 @@ from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
     ClusterMixin,
-    TransformerMixin,
 )
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
@@ -21,6 +20,7 @@ from sklearn.utils.validation import check_is_fitted
 from .._fitting import all_or_nothing
 from .._graph import affine_source, map_rows, reduce_blocks
 from .._progress import IterationLog
+from .._set_output import TransformerMixin
 from .._validation import (
     check_sample_weight,
     is_dask_array,

@@ -18,12 +18,13 @@ from collections import Counter
 
 import numpy as np
 from joblib import Parallel, delayed
-from sklearn.base import BaseEstimator, TransformerMixin, clone
+from sklearn.base import BaseEstimator, clone
 from sklearn.utils import Bunch
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils._set_output import _get_output_config
 from sklearn.utils.validation import check_is_fitted
 
+from .._set_output import TransformerMixin
 from .._types import is_frame
 from .._validation import check_table
 from ._output import as_2d, frame_columns, is_sparse_output, output_width, stack_outputs

@@ -7,7 +7,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator
 from sklearn.impute import MissingIndicator
 from sklearn.utils._param_validation import MissingValues, StrOptions
 from sklearn.utils.validation import check_is_fitted
@@ -15,6 +15,7 @@ from sklearn.utils.validation import validate_data as _sk_validate_data
 
 from .._columns import map_blocks_2d
 from .._graph import map_rows
+from .._set_output import TransformerMixin
 from .._validation import (
     FLOAT_DTYPES,
     check_array,

@@ -6,9 +6,10 @@ import copy
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator
 
 from .._graph import map_row_blocks
+from .._set_output import TransformerMixin
 from .._validation import check_table, is_dask_collection, is_dask_frame
 from ._base import validate_numeric
 

@@ -18,12 +18,13 @@ import warnings
 import dask.dataframe as dd
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_array as _sk_check_array
 from sklearn.utils.validation import check_is_fitted
 from sklearn.utils.validation import validate_data as _sk_validate_data
 
 from .._graph import map_row_blocks
+from .._set_output import TransformerMixin
 from .._types import is_dask_array, is_dask_frame, is_frame
 from .._validation import check_input_features, check_table
 from ._encoders import _check_frame_columns, _observed_dtypes

@@ -17,9 +17,10 @@ import numbers
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator
 
 from .._columns import column_dtype, column_values, factorize_column, sort_uniques, table_counts
+from .._set_output import TransformerMixin
 from .._types import is_frame
 from .._validation import check_n_rows, check_table
 from ._base import reject_infinite

@@ -6,12 +6,13 @@ import dask.array as da
 import dask.dataframe as dd
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from .._columns import column_counts, column_values, sort_uniques
 from .._graph import map_row_blocks, reduce_blocks
 from .._kernels.stats import merge_value_counts
+from .._set_output import TransformerMixin
 from .._validation import is_dask_collection
 
 __all__ = ["LabelEncoder"]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .._graph import reduce_blocks
 from .._kernels.stats import block_minmax
+from .._set_output import TransformerMixin
 from .._validation import check_n_rows
 from ._base import (
     affine_output,

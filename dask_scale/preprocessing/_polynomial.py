@@ -7,10 +7,11 @@ from itertools import chain, combinations, combinations_with_replacement
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from .._set_output import TransformerMixin
 from .._validation import check_input_features
 from ._base import FLOAT_DTYPES, transform_rows, validate_numeric
 

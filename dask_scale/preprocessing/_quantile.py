@@ -7,11 +7,12 @@ import warnings
 
 import numpy as np
 from scipy import stats
-from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin
 from sklearn.utils import check_random_state, resample
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from .._set_output import TransformerMixin
 from .._validation import check_n_rows, is_dask_collection
 from ._base import (
     check_inverse_input,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 from scipy import stats
-from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin
 from sklearn.utils.validation import check_is_fitted
 
+from .._set_output import TransformerMixin
 from .._validation import check_n_rows, is_dask_collection
 from ._base import (
     affine_output,

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .._graph import reduce_blocks
 from .._kernels.scaling import standard_scale
 from .._kernels.stats import block_moments, merge_moments
+from .._set_output import TransformerMixin
 from .._validation import check_n_rows, check_sample_weight
 from ._base import (
     affine_output,

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dask_scale._graph import map_rows
+from dask_scale._graph import frame_output, map_rows
 from dask_scale._validation import check_array
 
 
@@ -159,3 +159,55 @@ def test_map_rows_can_pass_frame_partitions_as_pandas():
     out = map_rows(_first_column_lengths, None, out_dtype=np.int64, in_dtype="pandas",
                    check_finite=False, frame=ddf, name="n")
     pd.testing.assert_series_equal(out.compute(), pd.Series([1, 2, 3, 4], name="n"))
+
+
+def _frame(npartitions=3):
+    pdf = pd.DataFrame({"a": np.arange(9.0), "b": -np.arange(9.0)}, index=np.arange(10, 19))
+    return pdf, dd.from_pandas(pdf, npartitions=npartitions, sort=True)
+
+
+def test_frame_output_of_an_array_keeps_the_frame_index():
+    pdf, ddf = _frame()
+    out = map_rows(_two, check_array(ddf), out_dtype=np.float64, n_out=2)  # one block a partition
+    frame = frame_output(out, ddf, ["p", "q"])
+    assert isinstance(frame, dd.DataFrame) and frame.divisions == ddf.divisions
+    expected = pd.DataFrame({"p": pdf["a"], "q": -pdf["a"]})
+    pd.testing.assert_frame_equal(frame.compute(), expected, check_column_type=False)
+
+
+def test_frame_output_1d_and_series():
+    pdf, ddf = _frame()
+    out = frame_output(ddf["a"] * 2, ddf, ["twice"])
+    assert list(out.columns) == ["twice"] and out.divisions == ddf.divisions
+    np.testing.assert_array_equal(out.compute()["twice"], pdf["a"] * 2)
+    X = da.from_array(pdf.to_numpy(), chunks=(4, 2))
+    out = frame_output(X[:, 0], X, ["a"])
+    assert out.divisions == (0, 4, 8, 8)
+    np.testing.assert_array_equal(out.compute()["a"], pdf["a"])
+
+
+def test_frame_output_renames_a_copy():
+    _, ddf = _frame()
+    out = frame_output(ddf, ddf, ["x", "y"])
+    assert list(out.columns) == ["x", "y"] and list(ddf.columns) == ["a", "b"]
+    assert frame_output(ddf, ddf, ["a", "b"]) is ddf
+    assert frame_output(ddf, ddf) is ddf
+
+
+def test_frame_output_numbers_array_rows_by_the_input_chunks():
+    Xn = np.arange(18.0).reshape(9, 2)
+    X = da.from_array(Xn, chunks=(4, 2))
+    unknown = X[da.ones(9, dtype=bool, chunks=4)]
+    out = frame_output(unknown, X, ["a", "b"])  # X knows the row block sizes
+    assert out.divisions == (0, 4, 8, 8)
+    pd.testing.assert_index_equal(out.compute().index, pd.RangeIndex(9), exact=False)
+    out = frame_output(unknown, unknown)  # nobody knows them: dask numbers each block from 0
+    assert not out.known_divisions
+    assert out.compute().index.tolist() == [0, 1, 2, 3, 0, 1, 2, 3, 0]
+
+
+def test_frame_output_refuses_misaligned_blocks():
+    _, ddf = _frame()
+    X = da.ones((9, 2), chunks=(5, 2))
+    with pytest.raises(ValueError, match="2 row blocks but the input DataFrame 3 partitions"):
+        frame_output(X, ddf, ["a", "b"])
