@@ -14,6 +14,11 @@ Losses are the "half" losses scikit-learn uses (pointwise, before weighting):
   ``logsumexp(eta) - eta[y]``
 
 ``X`` may be float32 or float64; accumulation is always float64.
+
+:func:`block_gram` / :func:`merge_gram` are the exception to the row loop: the centred,
+weighted Gram matrix of a block (for the exact least-squares solve) is a matrix product, so
+it is computed by BLAS on the block, and partial Grams are merged with Chan et al.'s pairwise
+update of co-moments.
 """
 
 from __future__ import annotations
@@ -27,10 +32,12 @@ __all__ = [
     "BINOMIAL",
     "POISSON",
     "SQUARED",
+    "block_gram",
     "glm_loss",
     "glm_loss_grad",
     "glm_loss_grad_hess",
     "glm_score_sums",
+    "merge_gram",
     "multinomial_loss",
     "multinomial_loss_grad",
     "multinomial_loss_grad_hess",
@@ -330,3 +337,71 @@ def glm_score_sums(X, y, sw, coef, intercept, family):
         else:
             dev += sw[i] * half_poisson_deviance(yi, np.exp(eta))
     return dev
+
+
+def block_gram(X, y, sw):
+    """Weighted co-moments of a block, centred on the block's weighted means.
+
+    Centring each block on its own means before forming the products (the block is in
+    memory: a two-pass computation within it) keeps the Gram matrix accurate when the
+    features' means are large against their spread, which a Gram of the raw values would
+    lose to cancellation; :func:`merge_gram` then merges blocks without forming raw sums.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, p), float32 or float64
+    y : ndarray of shape (n,), float64
+    sw : ndarray of shape (n,), float64
+        Non-negative sample weights.
+
+    Returns
+    -------
+    stats : tuple ``(n, S, mx, my, Cxx, cxy, cyy)``
+        Rows ``n``; ``S = sum sw``; weighted means ``mx`` (p,) and ``my``; with
+        ``Xc = X - mx`` and ``yc = y - my``: ``Cxx = Xc.T @ diag(sw) @ Xc`` (p, p),
+        ``cxy = Xc.T @ diag(sw) @ yc`` (p,) and ``cyy = yc @ diag(sw) @ yc``. A block whose
+        weights sum to zero contributes its row count only.
+    """
+    n, p = X.shape
+    S = float(sw.sum())
+    if not S > 0.0:
+        return n, 0.0, np.zeros(p), 0.0, np.zeros((p, p)), np.zeros(p), 0.0
+    Xf = np.asarray(X, dtype=np.float64)
+    mx = (sw @ Xf) / S
+    my = float(sw @ y) / S
+    root = np.sqrt(sw)
+    Xs = (Xf - mx) * root[:, None]
+    ys = (y - my) * root
+    # ``A.T @ A`` on one buffer is a symmetric rank-k update (BLAS syrk)
+    Cxx = Xs.T @ Xs
+    return n, S, mx, my, Cxx, Xs.T @ ys, float(ys @ ys)
+
+
+def _merge_two_grams(a, b):
+    na, Sa, mxa, mya, Ca, ca, cya = a
+    nb, Sb, mxb, myb, Cb, cb, cyb = b
+    if Sb == 0.0:
+        return (na + nb, Sa, mxa, mya, Ca, ca, cya)
+    if Sa == 0.0:
+        return (na + nb, Sb, mxb, myb, Cb, cb, cyb)
+    S = Sa + Sb
+    f = Sa * Sb / S
+    d = mxb - mxa
+    dy = myb - mya
+    return (
+        na + nb,
+        S,
+        mxa + d * (Sb / S),
+        mya + dy * (Sb / S),
+        Ca + Cb + f * np.multiply.outer(d, d),
+        ca + cb + f * d * dy,
+        cya + cyb + f * dy * dy,
+    )
+
+
+def merge_gram(parts):
+    """Merge a list of :func:`block_gram` partials (pairwise co-moment update, in order)."""
+    out = parts[0]
+    for part in parts[1:]:
+        out = _merge_two_grams(out, part)
+    return out

@@ -745,7 +745,11 @@ def _assert_same_glm(a, b, rtol=1e-8):
     [
         (LogisticRegression(tol=1e-10, max_iter=500, solver_kwargs={"ftol": 0.0}), "binary"),
         (LogisticRegression(solver="newton", tol=1e-10), "multiclass"),
-        (LinearRegression(tol=1e-10, max_iter=500, solver_kwargs={"ftol": 0.0}), "regression"),
+        (
+            LinearRegression(solver="lbfgs", tol=1e-10, max_iter=500, solver_kwargs={"ftol": 0.0}),
+            "regression",
+        ),
+        (LinearRegression(), "regression"),  # the exact solve, the map applied to its Gram
     ],
 )
 def test_pipeline_with_scaler_equals_fit_on_scaled_data(kind, estimator, data, monkeypatch):
