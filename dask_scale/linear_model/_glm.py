@@ -34,7 +34,7 @@ AUTO_GRAM_MAX_FEATURES = 4096
 #: smooth problems up to this many features, L-BFGS above.
 AUTO_NEWTON_MAX_FEATURES = 1024
 #: ``solver="auto"`` with an L1 term.
-AUTO_L1_SOLVER = "proximal_grad"
+AUTO_L1_SOLVER = "admm"
 
 
 def _scaled_input(X):

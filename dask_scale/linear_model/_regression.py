@@ -268,8 +268,8 @@ class LinearRegression(_GLMRegressor):
         flops and a ``n_features**2`` partial per block, and squares the condition number
         of the data (directions whose singular value is below about ``1e-7`` times the
         largest, relative, count as rank-deficient). ``"auto"`` uses it up to 4096
-        features, ``"lbfgs"`` above, and ``"proximal_grad"`` with an L1 term. The
-        iterative solvers (``lbfgs``, ``newton``, ``gradient_descent``: L2 or None;
+        features, ``"lbfgs"`` above, and ``"admm"`` (dask-ml's default solver) with an L1
+        term. The iterative solvers (``lbfgs``, ``newton``, ``gradient_descent``: L2 or None;
         ``proximal_grad``, ``admm``: every penalty) run as named, each iteration one graph
         submission of fused per-block kernels.
     {common}
@@ -337,8 +337,8 @@ class PoissonRegression(_GLMRegressor):
 default="auto"
         ``"auto"`` uses ``"newton"`` (exact Hessian, one pass an iteration, converges in a
         few iterations whatever the conditioning, like scikit-learn's
-        ``newton-cholesky``) up to 1024 features, ``"lbfgs"`` above, and
-        ``"proximal_grad"`` with an L1 term. ``lbfgs``, ``newton`` and
+        ``newton-cholesky``) up to 1024 features, ``"lbfgs"`` above, and ``"admm"``
+        (dask-ml's default solver) with an L1 term. ``lbfgs``, ``newton`` and
         ``gradient_descent`` handle ``penalty='l2'`` and None; ``proximal_grad`` (FISTA)
         and ``admm`` (consensus ADMM over the row blocks) every penalty. L-BFGS can need
         many more than ``max_iter=100`` iterations when the problem is ill-conditioned
@@ -357,7 +357,7 @@ default="auto"
     coef_ : ndarray of shape (n_features,)
     intercept_ : float
     n_iter_ : int
-        Solver iterations; 1 for ``solver_='cholesky'`` (its single pass).
+        Solver iterations.
     solver_ : str
         The solver that ran (the choice of ``solver='auto'``).
     n_features_in_ : int
