@@ -30,9 +30,11 @@ _FLOATS = [np.float64, np.float32]
 
 #: ``solver="auto"`` solves squared loss exactly (``"cholesky"``) up to this many features.
 AUTO_GRAM_MAX_FEATURES = 4096
-#: ``solver="auto"`` uses Newton's method (one Hessian pass an iteration) for the other
-#: smooth problems up to this many features, L-BFGS above.
-AUTO_NEWTON_MAX_FEATURES = 1024
+#: ``solver="auto"`` uses Newton's method for the other smooth problems up to this many
+#: features, L-BFGS above. A Newton pass costs about ``n_features / 2`` gradient passes and
+#: Newton needs a handful of them whatever the conditioning; L-BFGS needs from tens to
+#: hundreds of gradient passes, more the worse the conditioning.
+AUTO_NEWTON_MAX_FEATURES = 128
 #: ``solver="auto"`` with an L1 term.
 AUTO_L1_SOLVER = "admm"
 

@@ -337,7 +337,7 @@ class PoissonRegression(_GLMRegressor):
 default="auto"
         ``"auto"`` uses ``"newton"`` (exact Hessian, one pass an iteration, converges in a
         few iterations whatever the conditioning, like scikit-learn's
-        ``newton-cholesky``) up to 1024 features, ``"lbfgs"`` above, and ``"admm"``
+        ``newton-cholesky``) up to 128 features, ``"lbfgs"`` above, and ``"admm"``
         (dask-ml's default solver) with an L1 term. ``lbfgs``, ``newton`` and
         ``gradient_descent`` handle ``penalty='l2'`` and None; ``proximal_grad`` (FISTA)
         and ``admm`` (consensus ADMM over the row blocks) every penalty. L-BFGS can need

@@ -1016,3 +1016,14 @@ def test_dask_ml_style_call_runs():
     assert accuracy_score(y, est.predict(X)) == pytest.approx(sk.score(X, y), abs=0.02)
     ref = LinearRegression(solver="admm").fit(*_dask(Xr, yr, 50))
     assert_estimator_equal(reg, ref, rtol=0, atol=0)
+
+
+def test_poisson_auto_uses_lbfgs_for_many_features():
+    from dask_scale.linear_model._glm import AUTO_NEWTON_MAX_FEATURES
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(400, AUTO_NEWTON_MAX_FEATURES + 1)) / 20
+    y = rng.poisson(1.0, 400).astype(float)
+    assert PoissonRegression().fit(X, y).solver_ == "lbfgs"
+    assert PoissonRegression().fit(X[:, :AUTO_NEWTON_MAX_FEATURES], y).solver_ == "newton"
+    assert PoissonRegression(penalty="l1").fit(X[:, :5], y).solver_ == "admm"
