@@ -797,6 +797,8 @@ def test_every_solver_folds_the_scaling(solver, fit_intercept, classes):
 
 @pytest.mark.parametrize("name", ["standard", "no mean", "no std", "minmax", "robust"])
 @pytest.mark.parametrize("estimator", [LinearRegression(solver="newton", tol=1e-10),
+                                       LinearRegression(),  # the exact solve
+                                       LinearRegression(fit_intercept=False, penalty=None),
                                        PoissonRegression(solver="newton", tol=1e-10)])
 def test_every_affine_scaler_folds_exactly(name, estimator):
     if isinstance(estimator, PoissonRegression):
