@@ -200,8 +200,8 @@ class _GLM(BaseEstimator):
             return self.solver
         if penalty.l1 > 0:
             return AUTO_L1_SOLVER
-        if self._loss_family == SQUARED and n_features <= AUTO_GRAM_MAX_FEATURES:
-            return "cholesky"
+        if self._loss_family == SQUARED:
+            return "cholesky" if n_features <= AUTO_GRAM_MAX_FEATURES else "lbfgs"
         return "newton" if n_features <= AUTO_NEWTON_MAX_FEATURES else "lbfgs"
 
     def _check_solver(self, solver, penalty):

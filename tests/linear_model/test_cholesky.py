@@ -288,3 +288,25 @@ def test_warm_start_and_refit_give_the_exact_solution():
     est = LinearRegression(warm_start=True).fit(X, y)
     again = clone(est).fit(X, y)
     np.testing.assert_array_equal(est.fit(X, y).coef_, again.coef_)
+
+
+def test_auto_uses_lbfgs_above_the_gram_size(monkeypatch):
+    import dask_scale.linear_model._glm as glm
+
+    X, y, _ = _data(n=200, p=4)
+    scaled = (X - X.mean(axis=0)) / X.std(axis=0)
+    monkeypatch.setattr(glm, "AUTO_GRAM_MAX_FEATURES", 3)
+    est = LinearRegression().fit(scaled, y)
+    assert est.solver_ == "lbfgs" and est.n_iter_ > 1
+    _assert_close(est, sk_lm.Ridge(alpha=1.0).fit(scaled, y), 1e-3)
+
+
+def test_verbose_reports_the_objective(capsys):
+    X, y, sw = _data(n=200, p=3)
+    est = LinearRegression(C=0.5, verbose=1).fit(X, y, sample_weight=sw)
+    resid = y - X @ est.coef_ - est.intercept_
+    objective = 0.5 * 0.5 * float(sw @ resid**2) + 0.5 * float(est.coef_ @ est.coef_)
+    line = capsys.readouterr().err.strip().splitlines()[-1]
+    assert line.startswith("[LinearRegression[cholesky]] iter 1: objective=")
+    value = float(line.split("objective=")[1].split()[0])
+    assert value == pytest.approx(objective, rel=1e-5)
