@@ -135,11 +135,10 @@ class _GLM(BaseEstimator):
             name = None
         return Penalty(name, ratio)
 
-    def _check_dask_ml_params(self, n_classes=None):
-        """Refuse or warn about the dask-ml / scikit-learn keywords that cannot act here.
-
-        ``n_classes`` is given by classifiers once the classes are known.
-        """
+    def _check_dask_ml_params(self):
+        """Refuse or warn about the dask-ml / scikit-learn keywords that cannot act here
+        (before any data is read; classifiers check ``multi_class`` once they know the
+        classes, :meth:`_check_multi_class`)."""
         name = type(self).__name__
         if self.dual:
             raise ValueError(
@@ -153,7 +152,7 @@ class _GLM(BaseEstimator):
                 f"penalises the intercept; {name} never penalises the intercept. Leave "
                 "intercept_scaling=1.",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
         if self.n_jobs is not None:
             warnings.warn(
@@ -161,7 +160,7 @@ class _GLM(BaseEstimator):
                 "threads of the local scheduler or the workers of a dask.distributed "
                 "Client). Leave n_jobs=None and configure the scheduler instead.",
                 FutureWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
         if self._family != "classifier":
             if self.class_weight is not None:
@@ -174,24 +173,28 @@ class _GLM(BaseEstimator):
                     f"multi_class={self.multi_class!r} has no effect on a regressor; leave it "
                     "unset.",
                     UserWarning,
-                    stacklevel=3,
+                    stacklevel=4,
                 )
-            return
+
+    def _check_multi_class(self, n_classes):
+        """Classifiers: what ``multi_class`` asks for, given ``n_classes``."""
+        name = type(self).__name__
         if self.multi_class == "deprecated":
             return
-        if self.multi_class == "ovr" and n_classes is not None and n_classes > 2:
+        if self.multi_class == "ovr" and n_classes > 2:
             raise ValueError(
                 f"multi_class='ovr' (one-vs-rest) is not implemented: {name} fits "
                 f"{n_classes} classes with the multinomial loss. For one-vs-rest, wrap a "
                 f"binary model: sklearn.multiclass.OneVsRestClassifier({name}())."
             )
         warnings.warn(
-            f"multi_class={self.multi_class!r} is deprecated (scikit-learn removed it in "
-            f"1.8): {name} fits two classes with the logistic loss and more with the "
-            "multinomial loss, which is what this value asks for. Leave multi_class unset; "
+            f"multi_class={self.multi_class!r} is deprecated (scikit-learn deprecated it in "
+            f"1.5 and has removed it): {name} fits two classes with the logistic loss and "
+            "more with the multinomial loss, which is what this value asks for. Leave "
+            "multi_class unset; "
             "for one-vs-rest use sklearn.multiclass.OneVsRestClassifier.",
             FutureWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
 
     def _resolve_solver(self, penalty, n_features):

@@ -51,8 +51,8 @@ default="lbfgs"
         Weights per class, multiplied into the sample weights. ``"balanced"`` uses
         ``sum(sw) / (n_classes * sum of sw per class)``.
     multi_class : {"auto", "multinomial", "ovr"}, default="deprecated"
-        dask-ml's keyword, removed from scikit-learn in 1.8. Two classes are always fitted
-        with the logistic loss and more with the multinomial loss; ``"auto"`` and
+        dask-ml's keyword, deprecated in scikit-learn 1.5 and since removed. Two classes are
+        always fitted with the logistic loss and more with the multinomial loss; ``"auto"`` and
         ``"multinomial"`` ask for that and warn (FutureWarning) that the keyword is
         deprecated, as does ``"ovr"`` on two classes; ``"ovr"`` on more classes raises
         (one-vs-rest: wrap the model in :class:`sklearn.multiclass.OneVsRestClassifier`).
@@ -140,6 +140,7 @@ default="lbfgs"
 
     def _fit(self, X, y, sample_weight):
         self._validate_params()
+        self._check_dask_ml_params()
         penalty = self._make_penalty()
         make_solver(self.solver, penalty, self.solver_kwargs)  # fail fast on bad options
         X, y, sw = self._validate_fit_input(X, y, sample_weight)
@@ -151,7 +152,7 @@ default="lbfgs"
                 f"{type(self).__name__} needs samples of at least 2 classes in the data, but "
                 f"the data contains only one class: {classes[0]!r}."
             )
-        self._check_dask_ml_params(len(classes))
+        self._check_multi_class(len(classes))
         cw = class_weight_vector(self.class_weight, classes, counts)
         eff = counts if cw is None else counts * cw
         sw_sum = float(eff.sum())

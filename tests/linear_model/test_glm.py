@@ -1013,11 +1013,11 @@ def test_dask_ml_style_call_runs():
         Xr, yr = _regression(n=200)
         reg = LinearRegression(**kw).fit(*_dask(Xr, yr, 50))
     ref = LogisticRegression(solver="admm").fit(*_dask(X, y, 50))
-    assert_estimator_equal(est, ref, rtol=0, atol=0)
+    assert_estimator_equal(est, ref, rtol=1e-12, atol=1e-15)
     sk = sk_lm.LogisticRegression().fit(X, y)
     assert accuracy_score(y, est.predict(X)) == pytest.approx(sk.score(X, y), abs=0.02)
     ref = LinearRegression(solver="admm").fit(*_dask(Xr, yr, 50))
-    assert_estimator_equal(reg, ref, rtol=0, atol=0)
+    assert_estimator_equal(reg, ref, rtol=1e-12, atol=1e-15)
 
 
 def test_poisson_auto_uses_lbfgs_for_many_features():
@@ -1029,3 +1029,13 @@ def test_poisson_auto_uses_lbfgs_for_many_features():
     assert PoissonRegression().fit(X, y).solver_ == "lbfgs"
     assert PoissonRegression().fit(X[:, :AUTO_NEWTON_MAX_FEATURES], y).solver_ == "newton"
     assert PoissonRegression(penalty="l1").fit(X[:, :5], y).solver_ == "admm"
+
+
+def test_keyword_warnings_point_at_the_callers_line():
+    X, y = _classification(n=100)
+    with pytest.warns(FutureWarning, match="n_jobs") as record:
+        LogisticRegression(n_jobs=2).fit(X, y)
+    assert record[0].filename == __file__
+    with pytest.warns(FutureWarning, match="multi_class") as record:
+        LogisticRegression(multi_class="auto").fit(X, y)
+    assert record[0].filename == __file__
