@@ -14,9 +14,16 @@ Losses are the "half" losses scikit-learn uses (pointwise, before weighting):
   ``logsumexp(eta) - eta[y]``
 
 ``X`` may be float32 or float64; accumulation is always float64.
+
+:func:`block_gram` / :func:`merge_gram` are the exception to the row loop: the centred,
+weighted Gram matrix of a block (for the exact least-squares solve) is a matrix product, so
+it is computed by BLAS on the block, and partial Grams are merged with Chan et al.'s pairwise
+update of co-moments.
 """
 
 from __future__ import annotations
+
+import threading
 
 import numpy as np
 from numba import njit
@@ -27,10 +34,12 @@ __all__ = [
     "BINOMIAL",
     "POISSON",
     "SQUARED",
+    "block_gram",
     "glm_loss",
     "glm_loss_grad",
     "glm_loss_grad_hess",
     "glm_score_sums",
+    "merge_gram",
     "multinomial_loss",
     "multinomial_loss_grad",
     "multinomial_loss_grad_hess",
@@ -330,3 +339,112 @@ def glm_score_sums(X, y, sw, coef, intercept, family):
         else:
             dev += sw[i] * half_poisson_deviance(yi, np.exp(eta))
     return dev
+
+
+class _OneBlasThread:
+    """Context in which BLAS runs single-threaded, shared by concurrent block tasks.
+
+    The blocks of a reduction already run in parallel, one task a core, and nested BLAS
+    threads would oversubscribe the cores. BLAS thread counts are process-wide, so the first
+    task to enter sets the limit and the last to leave restores the original one (a
+    per-task limit would restore it while other tasks still compute, or restore another
+    task's limit for good).
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._count = 0
+        self._limiter = None
+        self._controller = None
+
+    def __enter__(self):
+        with self._lock:
+            if self._count == 0:
+                if self._controller is None:
+                    from threadpoolctl import ThreadpoolController
+
+                    self._controller = ThreadpoolController()
+                self._limiter = self._controller.limit(limits=1, user_api="blas")
+            self._count += 1
+        return self
+
+    def __exit__(self, *exc):
+        with self._lock:
+            self._count -= 1
+            if self._count == 0:
+                self._limiter.restore_original_limits()
+                self._limiter = None
+        return False
+
+
+_ONE_BLAS_THREAD = _OneBlasThread()
+
+
+def block_gram(X, y, sw):
+    """Weighted co-moments of a block, centred on the block's weighted means.
+
+    Centring each block on its own means before forming the products (the block is in
+    memory: a two-pass computation within it) keeps the Gram matrix accurate when the
+    features' means are large against their spread, which a Gram of the raw values would
+    lose to cancellation; :func:`merge_gram` then merges blocks without forming raw sums.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, p), float32 or float64
+    y : ndarray of shape (n,), float64
+    sw : ndarray of shape (n,), float64
+        Non-negative sample weights.
+
+    Returns
+    -------
+    stats : tuple ``(n, S, mx, my, Cxx, cxy, cyy)``
+        Rows ``n``; ``S = sum sw``; weighted means ``mx`` (p,) and ``my``; with
+        ``Xc = X - mx`` and ``yc = y - my``: ``Cxx = Xc.T @ diag(sw) @ Xc`` (p, p),
+        ``cxy = Xc.T @ diag(sw) @ yc`` (p,) and ``cyy = yc @ diag(sw) @ yc``. A block whose
+        weights sum to zero contributes its row count only.
+    """
+    n, p = X.shape
+    S = float(sw.sum())
+    if not S > 0.0:
+        return n, 0.0, np.zeros(p), 0.0, np.zeros((p, p)), np.zeros(p), 0.0
+    Xf = np.asarray(X, dtype=np.float64)
+    mx = (sw @ Xf) / S
+    my = float(sw @ y) / S
+    root = np.sqrt(sw)
+    Xs = (Xf - mx) * root[:, None]
+    ys = (y - my) * root
+    with _ONE_BLAS_THREAD:
+        # ``A.T @ A`` on one buffer is a symmetric rank-k update (BLAS syrk)
+        Cxx = Xs.T @ Xs
+        cxy = Xs.T @ ys
+    return n, S, mx, my, Cxx, cxy, float(ys @ ys)
+
+
+def _merge_two_grams(a, b):
+    na, Sa, mxa, mya, Ca, ca, cya = a
+    nb, Sb, mxb, myb, Cb, cb, cyb = b
+    if Sb == 0.0:
+        return (na + nb, Sa, mxa, mya, Ca, ca, cya)
+    if Sa == 0.0:
+        return (na + nb, Sb, mxb, myb, Cb, cb, cyb)
+    S = Sa + Sb
+    f = Sa * Sb / S
+    d = mxb - mxa
+    dy = myb - mya
+    return (
+        na + nb,
+        S,
+        mxa + d * (Sb / S),
+        mya + dy * (Sb / S),
+        Ca + Cb + f * np.multiply.outer(d, d),
+        ca + cb + f * d * dy,
+        cya + cyb + f * dy * dy,
+    )
+
+
+def merge_gram(parts):
+    """Merge a list of :func:`block_gram` partials (pairwise co-moment update, in order)."""
+    out = parts[0]
+    for part in parts[1:]:
+        out = _merge_two_grams(out, part)
+    return out

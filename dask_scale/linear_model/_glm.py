@@ -24,8 +24,19 @@ from .._graph import affine_source
 from .._progress import IterationLog
 from .._validation import is_dask_array, is_dask_frame, validate_data
 from ._solvers import SOLVERS, Penalty, make_solver
+from ._solvers._objective import SQUARED
 
 _FLOATS = [np.float64, np.float32]
+
+#: ``solver="auto"`` solves squared loss exactly (``"cholesky"``) up to this many features.
+AUTO_GRAM_MAX_FEATURES = 4096
+#: ``solver="auto"`` uses Newton's method for the other smooth problems up to this many
+#: features, L-BFGS above. A Newton pass costs about ``n_features / 2`` gradient passes and
+#: Newton needs a handful of them whatever the conditioning; L-BFGS needs from tens to
+#: hundreds of gradient passes, more the worse the conditioning.
+AUTO_NEWTON_MAX_FEATURES = 128
+#: ``solver="auto"`` with an L1 term.
+AUTO_L1_SOLVER = "admm"
 
 
 def _scaled_input(X):
@@ -54,10 +65,16 @@ class _GLM(BaseEstimator):
         "random_state": ["random_state"],
         "verbose": ["verbose"],
         "solver_kwargs": [dict, None],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+        "dual": ["boolean"],
+        "intercept_scaling": [Interval(Real, 0, None, closed="neither")],
+        "multi_class": [StrOptions({"auto", "ovr", "multinomial", "deprecated"})],
+        "n_jobs": [Integral, None],
     }
 
     # Set by the subclasses.
     _family = None
+    _loss_family = None
 
     def __init__(
         self,
@@ -72,6 +89,11 @@ class _GLM(BaseEstimator):
         random_state=None,
         verbose=0,
         solver_kwargs=None,
+        class_weight=None,
+        dual=False,
+        intercept_scaling=1.0,
+        multi_class="deprecated",
+        n_jobs=None,
     ):
         self.penalty = penalty
         self.C = C
@@ -84,6 +106,11 @@ class _GLM(BaseEstimator):
         self.random_state = random_state
         self.verbose = verbose
         self.solver_kwargs = solver_kwargs
+        self.class_weight = class_weight
+        self.dual = dual
+        self.intercept_scaling = intercept_scaling
+        self.multi_class = multi_class
+        self.n_jobs = n_jobs
 
     # -- parameters -----------------------------------------------------------------------
     def _make_penalty(self):
@@ -108,6 +135,101 @@ class _GLM(BaseEstimator):
             name = None
         return Penalty(name, ratio)
 
+    def _check_dask_ml_params(self):
+        """Refuse or warn about the dask-ml / scikit-learn keywords that cannot act here
+        (before any data is read; classifiers check ``multi_class`` once they know the
+        classes, :meth:`_check_multi_class`)."""
+        name = type(self).__name__
+        if self.dual:
+            raise ValueError(
+                f"{name}(dual=True) is not supported: the dual formulation exists only for "
+                "scikit-learn's liblinear solver. Use dual=False (the default)."
+            )
+        if self.intercept_scaling != 1:
+            warnings.warn(
+                f"intercept_scaling={self.intercept_scaling!r} has no effect: it scales the "
+                "synthetic intercept feature of scikit-learn's liblinear solver, which "
+                f"penalises the intercept; {name} never penalises the intercept. Leave "
+                "intercept_scaling=1.",
+                UserWarning,
+                stacklevel=4,
+            )
+        if self.n_jobs is not None:
+            warnings.warn(
+                f"n_jobs={self.n_jobs!r} has no effect: dask decides the parallelism (the "
+                "threads of the local scheduler or the workers of a dask.distributed "
+                "Client). Leave n_jobs=None and configure the scheduler instead.",
+                FutureWarning,
+                stacklevel=4,
+            )
+        if self._family != "classifier":
+            if self.class_weight is not None:
+                raise ValueError(
+                    f"class_weight is for classifiers; {name} has no classes. Weight the "
+                    "samples with fit(X, y, sample_weight=...) instead."
+                )
+            if self.multi_class != "deprecated":
+                warnings.warn(
+                    f"multi_class={self.multi_class!r} has no effect on a regressor; leave it "
+                    "unset.",
+                    UserWarning,
+                    stacklevel=4,
+                )
+
+    def _check_multi_class(self, n_classes):
+        """Classifiers: what ``multi_class`` asks for, given ``n_classes``."""
+        name = type(self).__name__
+        if self.multi_class == "deprecated":
+            return
+        if self.multi_class == "ovr" and n_classes > 2:
+            raise ValueError(
+                f"multi_class='ovr' (one-vs-rest) is not implemented: {name} fits "
+                f"{n_classes} classes with the multinomial loss. For one-vs-rest, wrap a "
+                f"binary model: sklearn.multiclass.OneVsRestClassifier({name}())."
+            )
+        warnings.warn(
+            f"multi_class={self.multi_class!r} is deprecated (scikit-learn deprecated it in "
+            f"1.5 and has removed it): {name} fits two classes with the logistic loss and "
+            "more with the multinomial loss, which is what this value asks for. Leave "
+            "multi_class unset; "
+            "for one-vs-rest use sklearn.multiclass.OneVsRestClassifier.",
+            FutureWarning,
+            stacklevel=4,
+        )
+
+    def _resolve_solver(self, penalty, n_features):
+        """The solver that runs: ``self.solver``, or the choice of ``"auto"``."""
+        if self.solver != "auto":
+            return self.solver
+        if penalty.l1 > 0:
+            return AUTO_L1_SOLVER
+        if self._loss_family == SQUARED:
+            return "cholesky" if n_features <= AUTO_GRAM_MAX_FEATURES else "lbfgs"
+        return "newton" if n_features <= AUTO_NEWTON_MAX_FEATURES else "lbfgs"
+
+    def _check_solver(self, solver, penalty):
+        """Fail fast on a solver that cannot minimise this objective, or bad options."""
+        if solver != "cholesky":
+            return make_solver(solver, penalty, self.solver_kwargs)
+        if self._loss_family != SQUARED:
+            raise ValueError(
+                f"solver='cholesky' is the exact least-squares solve; {type(self).__name__} "
+                "needs an iterative solver ('newton', 'lbfgs', ...) or solver='auto'."
+            )
+        if penalty.l1 > 0:
+            raise ValueError(
+                f"solver='cholesky' solves penalty='l2' or None exactly; penalty="
+                f"{penalty.name!r} has an L1 term. Use solver='proximal_grad' or "
+                "solver='admm' (or solver='auto')."
+            )
+        if self.solver_kwargs:
+            chosen = " (chosen by solver='auto')" if self.solver == "auto" else ""
+            raise ValueError(
+                f"solver='cholesky'{chosen} takes no solver_kwargs, got "
+                f"{sorted(self.solver_kwargs)}. Name an iterative solver to pass options."
+            )
+        return None
+
     # -- fitting --------------------------------------------------------------------------
     def _validate_fit_input(self, X, y, sample_weight):
         return validate_data(
@@ -130,14 +252,15 @@ class _GLM(BaseEstimator):
             return None
         return obj.join(coef.reshape(obj.n_outputs, obj.n_features), intercept)
 
-    def _solve(self, obj, w0):
-        solve = make_solver(self.solver, obj.penalty, self.solver_kwargs)
-        log = IterationLog(f"{type(self).__name__}[{self.solver}]", self.verbose)
+    def _solve(self, obj, w0, solver=None):
+        solver = self.solver if solver is None else solver
+        solve = make_solver(solver, obj.penalty, self.solver_kwargs)
+        log = IterationLog(f"{type(self).__name__}[{solver}]", self.verbose)
         res = solve(obj, w0, max_iter=self.max_iter, tol=self.tol, log=log)
         if not res.converged:
             why = f" ({res.message})" if res.message else ""
             warnings.warn(
-                f"{type(self).__name__} with solver={self.solver!r} did not converge after "
+                f"{type(self).__name__} with solver={solver!r} did not converge after "
                 f"{res.n_iter} iteration(s) (max_iter={self.max_iter}){why}. Increase "
                 "max_iter, loosen tol, or standardise the features "
                 "(dask_scale.preprocessing.StandardScaler).",
@@ -167,14 +290,8 @@ _COMMON_PARAMS = """
         accept the consistent values (0 with ``'l2'``, 1 with ``'l1'``) or None.
     fit_intercept : bool, default=True
         Whether to fit an (unpenalised) intercept.
-    solver : {"lbfgs", "newton", "gradient_descent", "proximal_grad", "admm"}, \
-default="lbfgs"
-        Optimisation algorithm. ``lbfgs``, ``newton`` and ``gradient_descent`` handle
-        ``penalty='l2'`` and None; ``proximal_grad`` (FISTA) and ``admm`` (consensus ADMM
-        over the row blocks) handle every penalty. Each iteration reads the data in one
-        graph submission of fused per-block kernels.
     max_iter : int, default=100
-        Maximum number of solver iterations.
+        Maximum number of solver iterations (not used by ``solver='cholesky'``).
     tol : float, default=1e-4
         Stopping tolerance on the largest entry of the gradient of the objective divided by
         ``C * sum(sample_weight)`` (scikit-learn's convention); with an L1 term, on the
@@ -192,9 +309,17 @@ default="lbfgs"
         ``maxls``, ``ftol``. ``newton``: ``maxls``, ``armijo``. ``gradient_descent``:
         ``maxls``, ``memory``, ``armijo``. ``proximal_grad``: ``maxls``, ``restart``,
         ``step``. ``admm``: ``rho``, ``over_relax``, ``abstol``, ``reltol``, ``mu``, ``tau``,
-        ``local_max_iter``.
+        ``local_max_iter``. ``cholesky`` takes none.
+    dual : bool, default=False
+        dask-ml's and scikit-learn's keyword; ``True`` raises: the dual formulation is
+        liblinear's only.
+    intercept_scaling : float, default=1.0
+        Any other value warns (UserWarning) that it has no effect: it scales liblinear's
+        penalised synthetic intercept feature, and the intercept is never penalised here.
+    n_jobs : int or None, default=None
+        Any value but None warns (FutureWarning) that it has no effect: dask's scheduler
+        decides the parallelism.
 """
-
 
 def common_params_doc(cls):
     """Put the parameters every GLM shares (``_COMMON_PARAMS``) in place of the

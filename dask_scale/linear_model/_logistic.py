@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 from sklearn.base import ClassifierMixin
 from sklearn.metrics import accuracy_score
-from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._fitting import all_or_nothing
@@ -41,10 +40,22 @@ class LogisticRegression(ClassifierMixin, _GLM):
     penalty : {"l2", "l1", "elasticnet", None}, default="l2"
         ``"l2"``: ``0.5 * ||coef||^2``; ``"l1"``: ``||coef||_1``; ``"elasticnet"``: see
         ``l1_ratio``; None: no penalty. dask-ml's spelling ``"elastic_net"`` is accepted.
+    solver : {"lbfgs", "newton", "gradient_descent", "proximal_grad", "admm"}, \
+default="lbfgs"
+        Optimisation algorithm. ``lbfgs``, ``newton`` and ``gradient_descent`` handle
+        ``penalty='l2'`` and None; ``proximal_grad`` (FISTA) and ``admm`` (consensus ADMM
+        over the row blocks) handle every penalty. Each iteration reads the data in one
+        graph submission of fused per-block kernels.
     {common}
     class_weight : dict, "balanced" or None, default=None
         Weights per class, multiplied into the sample weights. ``"balanced"`` uses
         ``sum(sw) / (n_classes * sum of sw per class)``.
+    multi_class : {"auto", "multinomial", "ovr"}, default="deprecated"
+        dask-ml's keyword, deprecated in scikit-learn 1.5 and since removed. Two classes are
+        always fitted with the logistic loss and more with the multinomial loss; ``"auto"`` and
+        ``"multinomial"`` ask for that and warn (FutureWarning) that the keyword is
+        deprecated, as does ``"ovr"`` on two classes; ``"ovr"`` on more classes raises
+        (one-vs-rest: wrap the model in :class:`sklearn.multiclass.OneVsRestClassifier`).
 
     Attributes
     ----------
@@ -70,10 +81,6 @@ class LogisticRegression(ClassifierMixin, _GLM):
     (4,)
     """
 
-    _parameter_constraints: dict = {
-        **_GLM._parameter_constraints,
-        "class_weight": [dict, StrOptions({"balanced"}), None],
-    }
     _family = "classifier"
 
     def __init__(
@@ -90,6 +97,10 @@ class LogisticRegression(ClassifierMixin, _GLM):
         random_state=None,
         verbose=0,
         solver_kwargs=None,
+        dual=False,
+        intercept_scaling=1.0,
+        multi_class="deprecated",
+        n_jobs=None,
     ):
         super().__init__(
             penalty=penalty,
@@ -103,8 +114,12 @@ class LogisticRegression(ClassifierMixin, _GLM):
             random_state=random_state,
             verbose=verbose,
             solver_kwargs=solver_kwargs,
+            class_weight=class_weight,
+            dual=dual,
+            intercept_scaling=intercept_scaling,
+            multi_class=multi_class,
+            n_jobs=n_jobs,
         )
-        self.class_weight = class_weight
 
     def fit(self, X, y, sample_weight=None):
         """Fit the model.
@@ -125,6 +140,7 @@ class LogisticRegression(ClassifierMixin, _GLM):
 
     def _fit(self, X, y, sample_weight):
         self._validate_params()
+        self._check_dask_ml_params()
         penalty = self._make_penalty()
         make_solver(self.solver, penalty, self.solver_kwargs)  # fail fast on bad options
         X, y, sw = self._validate_fit_input(X, y, sample_weight)
@@ -136,6 +152,7 @@ class LogisticRegression(ClassifierMixin, _GLM):
                 f"{type(self).__name__} needs samples of at least 2 classes in the data, but "
                 f"the data contains only one class: {classes[0]!r}."
             )
+        self._check_multi_class(len(classes))
         cw = class_weight_vector(self.class_weight, classes, counts)
         eff = counts if cw is None else counts * cw
         sw_sum = float(eff.sum())

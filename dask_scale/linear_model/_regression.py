@@ -5,10 +5,12 @@ from __future__ import annotations
 import numpy as np
 from sklearn.base import RegressorMixin
 from sklearn.metrics import d2_tweedie_score, r2_score
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._fitting import all_or_nothing
 from .._graph import map_rows, reduce_blocks
+from .._progress import IterationLog
 from .._validation import (
     check_n_rows,
     check_sample_weight,
@@ -18,8 +20,9 @@ from .._validation import (
 )
 from . import _predict
 from ._glm import _FLOATS, _GLM, _scaled_input, common_params_doc
-from ._solvers import GLMObjective, make_solver
+from ._solvers import SOLVERS, GLMObjective
 from ._solvers._objective import POISSON, SQUARED
+from ._solvers.cholesky import gram_solve
 
 __all__ = ["LinearRegression", "PoissonRegression"]
 
@@ -48,6 +51,48 @@ class _GLMRegressor(RegressorMixin, _GLM):
 
     _family = "regressor"
     _loss_family = SQUARED
+    _parameter_constraints: dict = {
+        **_GLM._parameter_constraints,
+        "solver": [StrOptions(set(SOLVERS) | {"auto"})],
+    }
+
+    def __init__(
+        self,
+        penalty="l2",
+        C=1.0,
+        l1_ratio=None,
+        fit_intercept=True,
+        solver="auto",
+        max_iter=100,
+        tol=1e-4,
+        warm_start=False,
+        random_state=None,
+        verbose=0,
+        solver_kwargs=None,
+        class_weight=None,
+        dual=False,
+        intercept_scaling=1.0,
+        multi_class="deprecated",
+        n_jobs=None,
+    ):
+        super().__init__(
+            penalty=penalty,
+            C=C,
+            l1_ratio=l1_ratio,
+            fit_intercept=fit_intercept,
+            solver=solver,
+            max_iter=max_iter,
+            tol=tol,
+            warm_start=warm_start,
+            random_state=random_state,
+            verbose=verbose,
+            solver_kwargs=solver_kwargs,
+            class_weight=class_weight,
+            dual=dual,
+            intercept_scaling=intercept_scaling,
+            multi_class=multi_class,
+            n_jobs=n_jobs,
+        )
 
     def fit(self, X, y, sample_weight=None):
         """Fit the model.
@@ -67,9 +112,16 @@ class _GLMRegressor(RegressorMixin, _GLM):
 
     def _fit(self, X, y, sample_weight):
         self._validate_params()
+        self._check_dask_ml_params()
         penalty = self._make_penalty()
-        make_solver(self.solver, penalty, self.solver_kwargs)
+        if self.solver != "auto":
+            self._check_solver(self.solver, penalty)  # fail fast, before reading data
         X, y, sw = self._validate_fit_input(X, y, sample_weight)
+        solver = self._resolve_solver(penalty, X.shape[1])
+        if self.solver == "auto":
+            self._check_solver(solver, penalty)
+        if solver == "cholesky":
+            return self._fit_exact(X, y, sw, penalty)
         if is_dask_array(y):
             check = {0: "y", 1: "sample_weight"} if sw is not None else {0: "y"}
             n_rows, sw_sum, swy, y_min = reduce_blocks(
@@ -83,10 +135,7 @@ class _GLMRegressor(RegressorMixin, _GLM):
             y = np.ascontiguousarray(y, dtype=np.float64)
             n_rows, sw_sum, swy, y_min = _target_stats_chunk(y, sw)
         check_n_rows(self, n_rows, X.shape[1])
-        if not sw_sum > 0:
-            raise ValueError(
-                "Sample weights sum to zero: at least one sample needs a positive weight."
-            )
+        self._check_weight_sum(sw_sum)
         self._check_target(y_min)
         X, affine = _scaled_input(X)
         obj = GLMObjective(
@@ -107,11 +156,48 @@ class _GLMRegressor(RegressorMixin, _GLM):
             w0 = np.zeros(obj.size)
             if self.fit_intercept:
                 w0[-1] = self._initial_intercept(swy / sw_sum)
-        res = self._solve(obj, w0)
+        res = self._solve(obj, w0, solver)
         coef, intercept = obj.split(res.w)
         self.coef_ = coef[0]
         self.intercept_ = float(intercept[0]) if self.fit_intercept else 0.0
         self.n_iter_ = int(res.n_iter)
+        self.solver_ = solver
+        return self
+
+    def _check_weight_sum(self, sw_sum):
+        if not sw_sum > 0:
+            raise ValueError(
+                "Sample weights sum to zero: at least one sample needs a positive weight."
+            )
+
+    def _fit_exact(self, X, y, sw, penalty):
+        """Squared loss with penalty 'l2' or None: the normal equations, one pass."""
+        dask_input = is_dask_array(X)
+        X, affine = _scaled_input(X)
+        check = {}
+        if dask_input or is_dask_array(y):
+            check = {0: "X", 1: "y"} if sw is None else {0: "X", 1: "y", 2: "sample_weight"}
+        if not dask_input:
+            y = np.ascontiguousarray(y, dtype=np.float64)
+        C = float(self.C)
+        ridge = penalty.l2 / C if np.isfinite(C) else 0.0
+        sol = gram_solve(
+            X,
+            y,
+            sw,
+            fit_intercept=self.fit_intercept,
+            ridge=ridge,
+            C=C,
+            affine=affine,
+            check_finite=check,
+        )
+        check_n_rows(self, sol.n_rows, X.shape[1])
+        self._check_weight_sum(sol.sw_sum)
+        IterationLog(f"{type(self).__name__}[cholesky]", self.verbose)(1, sol.objective)
+        self.coef_ = sol.coef
+        self.intercept_ = sol.intercept
+        self.n_iter_ = 1
+        self.solver_ = "cholesky"
         return self
 
     def _check_target(self, y_min):
@@ -172,13 +258,36 @@ class LinearRegression(_GLMRegressor):
     ----------
     penalty : {"l2", "l1", "elasticnet", None}, default="l2"
         Penalty on ``coef`` (dask-ml's default); see ``C``. ``"elastic_net"`` is accepted.
+    solver : {"auto", "cholesky", "lbfgs", "newton", "gradient_descent", "proximal_grad", \
+"admm"}, default="auto"
+        ``"cholesky"``: the exact solve for ``penalty='l2'`` or None, in one pass over the
+        data: the weighted Gram matrix of the centred features (BLAS per block, merged by a
+        tree reduction), then a Cholesky solve on the client, as scikit-learn's ``Ridge``
+        and ``LinearRegression`` solve in memory (minimum-norm solution when the Gram matrix
+        is singular, like ``LinearRegression``). It costs ``n_samples * n_features**2``
+        flops and a ``n_features**2`` partial per block, and squares the condition number
+        of the data (directions whose singular value is below about ``1e-7`` times the
+        largest, relative, count as rank-deficient). ``"auto"`` uses it up to 4096
+        features, ``"lbfgs"`` above, and ``"admm"`` (dask-ml's default solver) with an L1
+        term. The iterative solvers (``lbfgs``, ``newton``, ``gradient_descent``: L2 or None;
+        ``proximal_grad``, ``admm``: every penalty) run as named, each iteration one graph
+        submission of fused per-block kernels.
     {common}
+    class_weight : None, default=None
+        dask-ml's keyword; only None: a regressor has no classes (any other value raises;
+        use ``sample_weight``).
+    multi_class : str, default="deprecated"
+        dask-ml's keyword; an explicit value warns (UserWarning) that it has no effect on a
+        regressor.
 
     Attributes
     ----------
     coef_ : ndarray of shape (n_features,)
     intercept_ : float
     n_iter_ : int
+        Solver iterations; 1 for ``solver_='cholesky'`` (its single pass).
+    solver_ : str
+        The solver that ran (the choice of ``solver='auto'``).
     n_features_in_ : int
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Only when ``X`` has string column names.
@@ -195,6 +304,10 @@ class LinearRegression(_GLMRegressor):
     """
 
     _loss_family = SQUARED
+    _parameter_constraints: dict = {
+        **_GLMRegressor._parameter_constraints,
+        "solver": [StrOptions(set(SOLVERS) | {"auto", "cholesky"})],
+    }
 
     def _numpy_score(self, y, pred, sample_weight):
         return float(r2_score(y, pred, sample_weight=sample_weight))
@@ -220,13 +333,33 @@ class PoissonRegression(_GLMRegressor):
     ----------
     penalty : {"l2", "l1", "elasticnet", None}, default="l2"
         Penalty on ``coef``; see ``C``. ``"elastic_net"`` is accepted.
+    solver : {"auto", "lbfgs", "newton", "gradient_descent", "proximal_grad", "admm"}, \
+default="auto"
+        ``"auto"`` uses ``"newton"`` (exact Hessian, one pass an iteration, converges in a
+        few iterations whatever the conditioning, like scikit-learn's
+        ``newton-cholesky``) up to 128 features, ``"lbfgs"`` above, and ``"admm"``
+        (dask-ml's default solver) with an L1 term. ``lbfgs``, ``newton`` and
+        ``gradient_descent`` handle ``penalty='l2'`` and None; ``proximal_grad`` (FISTA)
+        and ``admm`` (consensus ADMM over the row blocks) every penalty. L-BFGS can need
+        many more than ``max_iter=100`` iterations when the problem is ill-conditioned
+        (e.g. as many features as samples with the default weak penalty), as
+        scikit-learn's ``PoissonRegressor(solver='lbfgs')`` does on the same data.
     {common}
+    class_weight : None, default=None
+        dask-ml's keyword; only None: a regressor has no classes (any other value raises;
+        use ``sample_weight``).
+    multi_class : str, default="deprecated"
+        dask-ml's keyword; an explicit value warns (UserWarning) that it has no effect on a
+        regressor.
 
     Attributes
     ----------
     coef_ : ndarray of shape (n_features,)
     intercept_ : float
     n_iter_ : int
+        Solver iterations.
+    solver_ : str
+        The solver that ran (the choice of ``solver='auto'``).
     n_features_in_ : int
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Only when ``X`` has string column names.

@@ -745,7 +745,11 @@ def _assert_same_glm(a, b, rtol=1e-8):
     [
         (LogisticRegression(tol=1e-10, max_iter=500, solver_kwargs={"ftol": 0.0}), "binary"),
         (LogisticRegression(solver="newton", tol=1e-10), "multiclass"),
-        (LinearRegression(tol=1e-10, max_iter=500, solver_kwargs={"ftol": 0.0}), "regression"),
+        (
+            LinearRegression(solver="lbfgs", tol=1e-10, max_iter=500, solver_kwargs={"ftol": 0.0}),
+            "regression",
+        ),
+        (LinearRegression(), "regression"),  # the exact solve, the map applied to its Gram
     ],
 )
 def test_pipeline_with_scaler_equals_fit_on_scaled_data(kind, estimator, data, monkeypatch):
@@ -793,6 +797,8 @@ def test_every_solver_folds_the_scaling(solver, fit_intercept, classes):
 
 @pytest.mark.parametrize("name", ["standard", "no mean", "no std", "minmax", "robust"])
 @pytest.mark.parametrize("estimator", [LinearRegression(solver="newton", tol=1e-10),
+                                       LinearRegression(),  # the exact solve
+                                       LinearRegression(fit_intercept=False, penalty=None),
                                        PoissonRegression(solver="newton", tol=1e-10)])
 def test_every_affine_scaler_folds_exactly(name, estimator):
     if isinstance(estimator, PoissonRegression):
@@ -849,3 +855,187 @@ def test_nan_in_scaler_input_still_rejected():
     pipe = make_pipeline(DsScaler(), LogisticRegression())
     with pytest.raises(ValueError, match="Input X contains NaN or infinity"):
         pipe.fit(da.from_array(raw, chunks=100), da.from_array(y, chunks=100))
+
+
+# -- PoissonRegression stops short no more (issue #12) ---------------------------------------
+def _issue_counts():
+    from dask_scale.datasets import make_counts
+
+    return make_counts(n_samples=100, chunks=500, random_state=0)
+
+
+def test_poisson_dask_ml_example_converges_and_matches_sklearn():
+    # dask-ml's example; as many features as samples with the weak default penalty
+    X, y = _issue_counts()
+    Xn, yn = X.compute(), y.compute()
+    ref = sk_lm.PoissonRegressor(alpha=1 / len(yn), solver="newton-cholesky", tol=1e-12)
+    ref.fit(Xn, yn)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        est = PoissonRegression().fit(X, y)
+    assert est.solver_ == "newton"
+    assert est.n_iter_ < 20
+    scale = np.abs(ref.coef_).max()
+    # tol=1e-4 bounds the gradient; the smallest curvature is about alpha = 0.01
+    np.testing.assert_allclose(est.coef_, ref.coef_, rtol=0, atol=1e-2 * scale)
+    tight = PoissonRegression(tol=1e-10).fit(X, y)
+    assert tight.n_iter_ < 20
+    np.testing.assert_allclose(tight.coef_, ref.coef_, rtol=0, atol=1e-8 * scale)
+    assert tight.intercept_ == pytest.approx(ref.intercept_, abs=1e-8 * max(scale, 1))
+
+
+def test_poisson_lbfgs_needs_what_sklearns_lbfgs_needs():
+    # The cause of the stall: not the scaling of the objective or of tol (both are
+    # scikit-learn's: the mean loss, tol on its gradient) but the conditioning (n = p with
+    # alpha = 1 / n): scikit-learn's L-BFGS needs the same number of iterations.
+    X, y = _issue_counts()
+    Xn, yn = X.compute(), y.compute()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ref = sk_lm.PoissonRegressor(alpha=1 / len(yn), max_iter=1000).fit(Xn, yn)
+        est = PoissonRegression(solver="lbfgs", max_iter=1000).fit(X, y)
+    assert ref.n_iter_ > 100
+    assert abs(est.n_iter_ - ref.n_iter_) <= 3
+
+
+@pytest.mark.parametrize("kind", ["numpy", "known", "unknown", "frame"])
+def test_poisson_auto_matches_sklearn_on_every_input_kind(kind):
+    X, y = _counts(n=600, p=4)
+    sw = np.random.default_rng(1).uniform(0.5, 2.0, len(y))
+    ref = sk_lm.PoissonRegressor(alpha=0.5 / sw.sum(), solver="newton-cholesky", tol=1e-12)
+    ref.fit(X, y, sample_weight=sw)
+    if kind == "numpy":
+        Xi, yi, wi = X, y, sw
+    else:
+        Xi, yi = _dask_pair(kind, X, y)
+        wi = da.from_array(sw, chunks=100)
+        if kind == "unknown":
+            wi = wi[da.from_array(np.ones(len(y), dtype=bool), chunks=100)]
+        elif kind == "frame":
+            wi = dd.from_pandas(pd.Series(sw), npartitions=6)
+    est = PoissonRegression(C=2.0, tol=1e-10).fit(Xi, yi, sample_weight=wi)
+    assert est.solver_ == "newton"
+    np.testing.assert_allclose(est.coef_, ref.coef_, rtol=0, atol=1e-8)
+    assert est.intercept_ == pytest.approx(ref.intercept_, abs=1e-8)
+
+
+# -- dask-ml's keywords (dask-ml documents them for all three classes) ------------------------
+ALL_GLMS = [LogisticRegression, LinearRegression, PoissonRegression]
+DASK_ML_PARAMS = [
+    "penalty", "dual", "tol", "C", "fit_intercept", "intercept_scaling", "class_weight",
+    "random_state", "solver", "max_iter", "multi_class", "verbose", "warm_start", "n_jobs",
+    "solver_kwargs",
+]
+
+
+def _fit_data(cls, classes=2):
+    if cls is LogisticRegression:
+        return _classification(n=120, classes=classes)
+    if cls is PoissonRegression:
+        return _counts(n=120)
+    return _regression(n=120)
+
+
+@pytest.mark.parametrize("cls", ALL_GLMS)
+def test_every_dask_ml_parameter_exists(cls):
+    assert set(DASK_ML_PARAMS) <= set(cls().get_params())
+
+
+@pytest.mark.parametrize("cls", ALL_GLMS)
+def test_n_jobs_warns_and_changes_nothing(cls):
+    X, y = _fit_data(cls)
+    ref = cls().fit(X, y)
+    with pytest.warns(FutureWarning, match="n_jobs=1 has no effect: dask decides"):
+        est = cls(n_jobs=1).fit(X, y)
+    assert_estimator_equal(est, ref, rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("cls", ALL_GLMS)
+def test_dual(cls):
+    X, y = _fit_data(cls)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cls(dual=False).fit(X, y)
+    with pytest.raises(ValueError, match=r"dual=True\) is not supported.*liblinear"):
+        cls(dual=True).fit(X, y)
+
+
+@pytest.mark.parametrize("cls", ALL_GLMS)
+def test_intercept_scaling(cls):
+    X, y = _fit_data(cls)
+    ref = cls().fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cls(intercept_scaling=1).fit(X, y)
+    with pytest.warns(UserWarning, match="intercept_scaling=2.0 has no effect"):
+        est = cls(intercept_scaling=2.0).fit(X, y)
+    np.testing.assert_array_equal(est.coef_, ref.coef_)
+    with pytest.raises(ValueError, match="intercept_scaling"):
+        cls(intercept_scaling=0).fit(X, y)
+
+
+@pytest.mark.parametrize("value", ["auto", "multinomial", "ovr"])
+@pytest.mark.parametrize("classes", [2, 3])
+def test_logistic_multi_class(value, classes):
+    X, y = _classification(n=150, classes=classes)
+    ref = LogisticRegression().fit(X, y)
+    if value == "ovr" and classes > 2:
+        with pytest.raises(ValueError, match="OneVsRestClassifier"):
+            LogisticRegression(multi_class=value).fit(X, y)
+        return
+    with pytest.warns(FutureWarning, match=f"multi_class='{value}' is deprecated"):
+        est = LogisticRegression(multi_class=value).fit(X, y)
+    np.testing.assert_array_equal(est.coef_, ref.coef_)
+
+
+@pytest.mark.parametrize("cls", [LinearRegression, PoissonRegression])
+def test_regressor_class_weight_and_multi_class(cls):
+    X, y = _fit_data(cls)
+    with pytest.raises(ValueError, match="class_weight is for classifiers.*sample_weight"):
+        cls(class_weight="balanced").fit(X, y)
+    with pytest.raises(ValueError, match="class_weight is for classifiers"):
+        cls(class_weight={0: 1.0}).fit(X, y)
+    with pytest.warns(UserWarning, match="multi_class='ovr' has no effect on a regressor"):
+        cls(multi_class="ovr").fit(X, y)
+
+
+def test_dask_ml_style_call_runs():
+    # the call dask-ml's documentation shows, every keyword spelled out
+    X, y = _classification(n=200)
+    kw = dict(
+        penalty="l2", dual=False, tol=1e-4, C=1.0, fit_intercept=True, intercept_scaling=1.0,
+        class_weight=None, random_state=None, solver="admm", max_iter=100, verbose=0,
+        warm_start=False, solver_kwargs=None,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # every value is one that acts: nothing to warn about
+        est = LogisticRegression(**kw).fit(*_dask(X, y, 50))
+        Xr, yr = _regression(n=200)
+        reg = LinearRegression(**kw).fit(*_dask(Xr, yr, 50))
+    ref = LogisticRegression(solver="admm").fit(*_dask(X, y, 50))
+    assert_estimator_equal(est, ref, rtol=1e-12, atol=1e-15)
+    sk = sk_lm.LogisticRegression().fit(X, y)
+    assert accuracy_score(y, est.predict(X)) == pytest.approx(sk.score(X, y), abs=0.02)
+    ref = LinearRegression(solver="admm").fit(*_dask(Xr, yr, 50))
+    assert_estimator_equal(reg, ref, rtol=1e-12, atol=1e-15)
+
+
+def test_poisson_auto_uses_lbfgs_for_many_features():
+    from dask_scale.linear_model._glm import AUTO_NEWTON_MAX_FEATURES
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(400, AUTO_NEWTON_MAX_FEATURES + 1)) / 20
+    y = rng.poisson(1.0, 400).astype(float)
+    assert PoissonRegression().fit(X, y).solver_ == "lbfgs"
+    assert PoissonRegression().fit(X[:, :AUTO_NEWTON_MAX_FEATURES], y).solver_ == "newton"
+    assert PoissonRegression(penalty="l1").fit(X[:, :5], y).solver_ == "admm"
+
+
+def test_keyword_warnings_point_at_the_callers_line():
+    X, y = _classification(n=100)
+    with pytest.warns(FutureWarning, match="n_jobs") as record:
+        LogisticRegression(n_jobs=2).fit(X, y)
+    assert record[0].filename == __file__
+    with pytest.warns(FutureWarning, match="multi_class") as record:
+        LogisticRegression(multi_class="auto").fit(X, y)
+    assert record[0].filename == __file__

@@ -11,6 +11,10 @@ solver              penalties                    passes over the data per iterat
 ``admm``            ``l1``, ``l2``, elasticnet,  1 graph; each block runs Newton steps on
                     None                         its own rows (usually one pass)
 =================== ============================ ==========================================
+
+Squared loss with an L2 penalty or none has an exact solution: :mod:`.cholesky` computes it
+in one pass (the Gram matrix, then a direct solve) outside this table of iterative solvers;
+the estimators run it for ``solver='cholesky'`` (and LinearRegression's ``'auto'``).
 """
 
 from __future__ import annotations
