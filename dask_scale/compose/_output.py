@@ -131,8 +131,8 @@ def is_sparse_output(parts, sparse_threshold, X=None, preserve_dataframe=False):
     nonzeros are counted in one pass over the parts, with ``X`` (the validated input) giving
     the row blocks."""
     parts = [as_2d(p) for p in parts]
-    if not any(_is_sparse_part(p) for p in parts):
-        return False
+    if sparse_threshold <= 0 or not any(_is_sparse_part(p) for p in parts):
+        return False  # (no density is below 0: nothing to count)
     if any(is_dask_collection(p) for p in parts):
         if preserve_dataframe and all(is_dask_frame(p) for p in parts):
             return False  # a DataFrame output, never a sparse matrix
