@@ -500,3 +500,16 @@ def test_estimators_fit_sparse_blocks_as_the_dense_input(kind, unknown, index):
         np.testing.assert_allclose(out.compute(), dense.transform(Xn), rtol=1e-12)
     else:
         np.testing.assert_array_equal(fitted.predict(Xs).compute(), dense.predict(Xn))
+
+
+def test_in_memory_sparse_refusal_says_what_to_do():
+    import scipy.sparse as sp
+
+    from dask_scale.linear_model import LogisticRegression
+
+    X = sp.csr_matrix(np.eye(4))
+    # scikit-learn's message first (what check_estimator matches), then the way out
+    with pytest.raises(TypeError, match=r"^Sparse data was passed.*sparse_output=False"):
+        LogisticRegression().fit(X, [0, 1, 0, 1])
+    with pytest.raises(TypeError, match=r"^Sparse data was passed.*dask array of sparse"):
+        check_array(X)

@@ -27,6 +27,7 @@ __all__ = [
     "check_table",
     "dense_blocks_unless_accepted",
     "ensure_known_chunks",
+    "reraise_sparse_error",
 ]
 
 FLOAT_DTYPES = (np.float64, np.float32)
@@ -100,6 +101,24 @@ def _host_backed(X, input_name, accept_sparse=False):
     if _is_sparse_backed(X) and not accept_sparse:
         return X.map_blocks(_to_dense, dtype=X.dtype, meta=dense_meta)
     return X
+
+
+IN_MEMORY_SPARSE_HINT = (
+    " dask_scale's estimators take sparse data as a dask array of sparse blocks (each block "
+    "is densified when it is read); for in-memory data pass a dense array (X.toarray(), or "
+    "OneHotEncoder(sparse_output=False))."
+)
+
+
+def reraise_sparse_error(exc):
+    """Re-raise scikit-learn's "Sparse data was passed ..." ``TypeError`` (in-memory sparse
+    input an estimator does not take) with what to do instead, its message kept first."""
+    if (
+        isinstance(exc, TypeError)
+        and "Sparse data was passed" in str(exc)
+        and IN_MEMORY_SPARSE_HINT not in str(exc)
+    ):
+        raise TypeError(str(exc) + IN_MEMORY_SPARSE_HINT) from exc
 
 
 def _is_sparse_backed(X):
@@ -204,19 +223,23 @@ def check_array(
                 f"of {ensure_min_features} is required by {name}."
             )
         return X
-    return _sk_check_array(
-        X,
-        dtype=dtype,
-        ensure_2d=ensure_2d,
-        allow_nd=allow_nd,
-        ensure_all_finite=ensure_all_finite,
-        ensure_min_samples=ensure_min_samples,
-        ensure_min_features=ensure_min_features,
-        copy=copy,
-        estimator=estimator,
-        input_name=input_name,
-        **sk_params,
-    )
+    try:
+        return _sk_check_array(
+            X,
+            dtype=dtype,
+            ensure_2d=ensure_2d,
+            allow_nd=allow_nd,
+            ensure_all_finite=ensure_all_finite,
+            ensure_min_samples=ensure_min_samples,
+            ensure_min_features=ensure_min_features,
+            copy=copy,
+            estimator=estimator,
+            input_name=input_name,
+            **sk_params,
+        )
+    except TypeError as exc:
+        reraise_sparse_error(exc)
+        raise
 
 
 # scikit-learn check_array arguments without an effect on dask input, at their defaults

@@ -91,7 +91,9 @@ class OneHotEncoder(_BaseEncoder):
     ``get_feature_names_out`` columns (``feature_category``, as ``pandas.get_dummies``
     names them). With ``sparse_output=False`` the same containers are dense (a NumPy
     array, a dask array of NumPy blocks, float columns). Every dask_scale estimator takes a
-    dask array of sparse blocks (each block is densified when it is read), and
+    dask array of sparse blocks (each block is densified when it is read), but KMeans, the
+    linear models, scalers and imputers take no in-memory sparse matrix (pass
+    ``sparse_output=False`` for NumPy input to them), and
     :class:`~dask_scale.compose.ColumnTransformer` stacks sparse parts as scikit-learn
     decides with ``sparse_threshold``.
 
