@@ -513,3 +513,22 @@ def test_in_memory_sparse_refusal_says_what_to_do():
         LogisticRegression().fit(X, [0, 1, 0, 1])
     with pytest.raises(TypeError, match=r"^Sparse data was passed.*dask array of sparse"):
         check_array(X)
+
+
+def test_dask_frames_of_pandas_sparse_columns_fit_as_the_dense_frame():
+    import scipy.sparse as sp
+
+    from dask_scale.linear_model import LogisticRegression
+    from dask_scale.preprocessing import StandardScaler
+
+    rng = np.random.RandomState(1)
+    Xn = (rng.rand(60, 3) < 0.5) * rng.rand(60, 3)
+    y = pd.Series((Xn.sum(axis=1) > 0.7).astype(int))
+    sparse = pd.DataFrame.sparse.from_spmatrix(sp.csr_matrix(Xn), columns=list("abc"))
+    dense = sparse.sparse.to_dense()
+    for est, attr in ((LogisticRegression(), "coef_"), (StandardScaler(), "scale_")):
+        fits = [
+            est.__class__().fit(dd.from_pandas(f, npartitions=3), dd.from_pandas(y, npartitions=3))
+            for f in (sparse, dense)
+        ]
+        np.testing.assert_allclose(getattr(fits[0], attr), getattr(fits[1], attr), rtol=1e-12)
