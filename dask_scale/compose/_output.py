@@ -127,15 +127,15 @@ def is_sparse_output(parts, sparse_threshold, X=None, preserve_dataframe=False):
     """Whether the stacked ``parts`` are sparse: some part is, and the overall density is
     below ``sparse_threshold`` (scikit-learn's rule).
 
-    For dask parts whose stack is an array (not a DataFrame, see :func:`stack_outputs`) the
-    nonzeros are counted in one pass over the parts, with ``X`` (the validated input) giving
-    the row blocks."""
+    A DataFrame output (every part a DataFrame, ``preserve_dataframe``) is never sparse.
+    For dask parts stacked into an array the nonzeros are counted in one pass over the
+    parts, with ``X`` (the validated input) giving the row blocks."""
     parts = [as_2d(p) for p in parts]
     if sparse_threshold <= 0 or not any(_is_sparse_part(p) for p in parts):
         return False  # (no density is below 0: nothing to count)
+    if preserve_dataframe and all(is_frame(p) for p in parts):
+        return False  # a DataFrame output, never a sparse matrix
     if any(is_dask_collection(p) for p in parts):
-        if preserve_dataframe and all(is_dask_frame(p) for p in parts):
-            return False  # a DataFrame output, never a sparse matrix
         arrays = _dask_arrays(parts, None, _row_blocks(X))
         nnz, total = reduce_blocks(_nonzeros_and_cells, arrays, name="ct-density")
     else:

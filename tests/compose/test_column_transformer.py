@@ -514,6 +514,19 @@ def test_dask_frame_output_keeps_the_sparse_columns(many_categories):
     assert all(isinstance(out.dtypes[c], pd.SparseDtype) for c in out.columns[1:])
     assert list(out.columns) == list(ref.fit(frame).get_feature_names_out())
     np.testing.assert_allclose(_dense(out), _dense(ref.transform(frame)), rtol=1e-12)
+    # pandas the same way when every part is a DataFrame (the encoder's and a passthrough)
+    ours = ColumnTransformer([("cat", OneHotEncoder(), ["k", "j"]), ("p", "passthrough", ["x"])])
+    out = ours.fit_transform(frame)
+    assert isinstance(out, pd.DataFrame) and ours.sparse_output_ is False
+    assert all(isinstance(out.dtypes[c], pd.SparseDtype) for c in out.columns[:-1])
+    ref = skc.ColumnTransformer([("cat", skp.OneHotEncoder(), ["k", "j"]),
+                                 ("p", "passthrough", ["x"])]).fit(frame)
+    assert list(out.columns) == list(ref.get_feature_names_out())
+    np.testing.assert_allclose(_dense(out), _dense(ref.transform(frame)), rtol=1e-12)
+    # without preserve_dataframe: scikit-learn's sparse_threshold decision
+    ours.set_params(preserve_dataframe=False)
+    assert type(ours.fit_transform(frame)) is type(ref.transform(frame))
+    assert ours.sparse_output_ == ref.sparse_output_
 
 
 @pytest.mark.parametrize("kind", ["dask-array", "dask-frame"])
