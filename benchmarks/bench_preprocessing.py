@@ -147,7 +147,7 @@ def main(argv=None):
     })
     dframe = dd.from_pandas(frame, npartitions=parts).persist()
     runs = {
-        "dask_scale": _fit_transform(dsp.OneHotEncoder(), dframe),
+        "dask_scale": _fit_transform(dsp.OneHotEncoder(sparse_output=False), dframe),
         "scikit-learn": _fit_transform(skp.OneHotEncoder(sparse_output=False), frame),
     }
     if dml is not None:

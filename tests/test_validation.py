@@ -223,13 +223,48 @@ def test_no_warning_for_clean_dask_input():
         validate_data(Est(), da.ones((4, 2), chunks=2), da.ones(4, chunks=2))
 
 
-def test_sparse_blocks_refused_with_fix():
+def _sparse_blocked(Xn, kind, chunks=4, unknown=False):
+    """``Xn`` as a dask array of sparse blocks: scipy CSR matrices, scipy CSR arrays or
+    pydata ``sparse`` COO arrays (optionally with unknown row chunks)."""
     sp = pytest.importorskip("scipy.sparse")
-    X = da.from_array(np.eye(4), chunks=2).map_blocks(
-        sp.csr_matrix, meta=sp.csr_matrix((0, 0))
-    )
-    with pytest.raises(TypeError, match="toarray"):
-        check_array(X)
+    X = da.from_array(Xn, chunks=(chunks, -1))
+    if unknown:
+        X = X[da.from_array(np.ones(len(Xn), bool), chunks=chunks)]
+    if kind == "coo":
+        sparse = pytest.importorskip("sparse")
+        return X.map_blocks(sparse.COO.from_numpy, meta=sparse.COO.from_numpy(Xn[:0]))
+    make = sp.csr_matrix if kind == "csr_matrix" else sp.csr_array
+    return X.map_blocks(make, meta=make((0, Xn.shape[1]), dtype=Xn.dtype))
+
+
+@pytest.mark.parametrize("kind", ["csr_matrix", "csr_array", "coo"])
+@pytest.mark.parametrize("unknown", [False, True])
+def test_sparse_blocks_densified_per_block(kind, unknown):
+    Xn = np.eye(10, 3) * np.arange(1.0, 11.0)[:, None]
+    X = _sparse_blocked(Xn, kind, unknown=unknown)
+    out = check_array(X)
+    assert type(out._meta) is np.ndarray
+    assert out.chunks[0] == X.chunks[0] or unknown
+    blocks = out.to_delayed().ravel()
+    assert all(type(b.compute()) is np.ndarray for b in blocks)  # each block dense alone
+    np.testing.assert_array_equal(out.compute(), Xn)
+    # validate_data, the estimators' entry point, goes the same way
+    np.testing.assert_array_equal(validate_data(Est(), X).compute(), Xn)
+
+
+def test_sparse_blocks_kept_with_accept_sparse():
+    sp = pytest.importorskip("scipy.sparse")
+    X = _sparse_blocked(np.eye(4), "csr_matrix", chunks=2)
+    out = check_array(X, accept_sparse=True)
+    assert sp.issparse(out._meta)
+    assert sp.issparse(out.blocks[0].compute())
+
+
+def test_in_memory_sparse_follows_sklearn():
+    sp = pytest.importorskip("scipy.sparse")
+    with pytest.raises(TypeError, match="dense data is required"):
+        check_array(sp.csr_matrix(np.eye(3)))
+    assert sp.issparse(check_array(sp.csr_matrix(np.eye(3)), accept_sparse=True))
 
 
 def test_device_blocks_copied_to_host_when_read():
@@ -424,3 +459,76 @@ def test_feature_names_message_lists_are_bounded():
     msg = feature_names_message([f"f{i}" for i in range(30)], [f"g{i}" for i in range(30)])
     assert msg.count("\n- ") <= 12 and "- ...\n" in msg
     assert "Got ['g0', " in msg and ", ...], expected ['f0'," in msg
+
+
+def _estimators_on_blocks():
+    from dask_scale.cluster import KMeans
+    from dask_scale.impute import SimpleImputer
+    from dask_scale.linear_model import LogisticRegression
+    from dask_scale.preprocessing import StandardScaler
+
+    return [
+        (KMeans(n_clusters=3, random_state=0, n_init=1), ["cluster_centers_", "inertia_"]),
+        (LogisticRegression(), ["coef_", "intercept_"]),
+        (StandardScaler(), ["mean_", "scale_", "var_"]),
+        (SimpleImputer(missing_values=0.0, strategy="mean"), ["statistics_"]),
+    ]
+
+
+@pytest.mark.parametrize("kind", ["csr_matrix", "coo"])
+@pytest.mark.parametrize("unknown", [False, True])
+@pytest.mark.parametrize("index", range(4))
+def test_estimators_fit_sparse_blocks_as_the_dense_input(kind, unknown, index):
+    # one mechanism (check_array densifies each block when read) serves every estimator
+    est, attributes = _estimators_on_blocks()[index]
+    rng = np.random.RandomState(0)
+    Xn = (rng.rand(60, 4) < 0.5) * rng.rand(60, 4)
+    y = (Xn.sum(axis=1) > 1).astype(int)
+    Xs = _sparse_blocked(Xn, kind, chunks=20, unknown=unknown)
+    yd = da.from_array(y, chunks=20)
+    if unknown:
+        yd = yd[da.from_array(np.ones(60, bool), chunks=20)]
+    dense = est.__class__(**est.get_params()).fit(da.from_array(Xn, chunks=20), yd)
+    fitted = est.fit(Xs, yd)
+    for name in attributes:
+        np.testing.assert_allclose(
+            getattr(fitted, name), getattr(dense, name), rtol=1e-12, atol=1e-12
+        )
+    if hasattr(fitted, "transform"):
+        out = fitted.transform(Xs)
+        assert type(out._meta) is np.ndarray
+        np.testing.assert_allclose(out.compute(), dense.transform(Xn), rtol=1e-12)
+    else:
+        np.testing.assert_array_equal(fitted.predict(Xs).compute(), dense.predict(Xn))
+
+
+def test_in_memory_sparse_refusal_says_what_to_do():
+    import scipy.sparse as sp
+
+    from dask_scale.linear_model import LogisticRegression
+
+    X = sp.csr_matrix(np.eye(4))
+    # scikit-learn's message first (what check_estimator matches), then the way out
+    with pytest.raises(TypeError, match=r"^Sparse data was passed.*sparse_output=False"):
+        LogisticRegression().fit(X, [0, 1, 0, 1])
+    with pytest.raises(TypeError, match=r"^Sparse data was passed.*dask array of sparse"):
+        check_array(X)
+
+
+def test_dask_frames_of_pandas_sparse_columns_fit_as_the_dense_frame():
+    import scipy.sparse as sp
+
+    from dask_scale.linear_model import LogisticRegression
+    from dask_scale.preprocessing import StandardScaler
+
+    rng = np.random.RandomState(1)
+    Xn = (rng.rand(60, 3) < 0.5) * rng.rand(60, 3)
+    y = pd.Series((Xn.sum(axis=1) > 0.7).astype(int))
+    sparse = pd.DataFrame.sparse.from_spmatrix(sp.csr_matrix(Xn), columns=list("abc"))
+    dense = sparse.sparse.to_dense()
+    for est, attr in ((LogisticRegression(), "coef_"), (StandardScaler(), "scale_")):
+        fits = [
+            est.__class__().fit(dd.from_pandas(f, npartitions=3), dd.from_pandas(y, npartitions=3))
+            for f in (sparse, dense)
+        ]
+        np.testing.assert_allclose(getattr(fits[0], attr), getattr(fits[1], attr), rtol=1e-12)

@@ -15,7 +15,7 @@ One job a module:
   them; X, y and weights of one fit from one graph). The only place that calls
   ``to_dask_array``.
 - :mod:`.arrays`: :func:`check_array` and :func:`check_table` (dimensions, dtype, host
-  memory), :func:`ensure_known_chunks`.
+  memory), :func:`ensure_known_chunks`, :func:`dense_blocks_unless_accepted`.
 - :mod:`.targets`: :func:`check_y`, :func:`check_consistent_rows`,
   :func:`check_sample_weight`, in-memory ``X`` split like a dask ``y``.
 - :mod:`.features`: ``n_features_in_`` / ``feature_names_in_`` set and checked,
@@ -27,7 +27,13 @@ One job a module:
 
 from .._graph.reduction import nonfinite_message, reject_nonfinite
 from .._types import is_dask_array, is_dask_collection, is_dask_frame
-from .arrays import FLOAT_DTYPES, check_array, check_table, ensure_known_chunks
+from .arrays import (
+    FLOAT_DTYPES,
+    check_array,
+    check_table,
+    dense_blocks_unless_accepted,
+    ensure_known_chunks,
+)
 from .errors import EMPTY_INPUT_HINT, check_n_rows, inconsistent_lengths_error, no_samples_error
 from .features import check_input_features, reraise_feature_names_error
 from .frames import as_dask_array, frame_to_dask_array, frames_to_dask_arrays, non_numeric_message
@@ -45,6 +51,7 @@ __all__ = [
     "check_sample_weight",
     "check_table",
     "check_y",
+    "dense_blocks_unless_accepted",
     "inconsistent_lengths_error",
     "ensure_known_chunks",
     "frame_to_dask_array",

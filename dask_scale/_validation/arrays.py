@@ -9,6 +9,7 @@ import warnings
 import dask.dataframe as dd
 import numpy as np
 import pandas as pd
+from sklearn.utils import get_tags
 from sklearn.utils.validation import check_array as _sk_check_array
 from sklearn.utils.validation import validate_data as _sk_validate_data
 
@@ -20,7 +21,14 @@ from .errors import no_samples_error
 from .features import _check_feature_names, _check_n_features, reraise_feature_names_error
 from .frames import as_dask_array
 
-__all__ = ["FLOAT_DTYPES", "check_array", "check_table", "ensure_known_chunks"]
+__all__ = [
+    "FLOAT_DTYPES",
+    "check_array",
+    "check_table",
+    "dense_blocks_unless_accepted",
+    "ensure_known_chunks",
+    "reraise_sparse_error",
+]
 
 FLOAT_DTYPES = (np.float64, np.float32)
 
@@ -61,14 +69,26 @@ def _to_host(block):
     return get() if callable(get) else np.asarray(block)
 
 
-def _host_backed(X, input_name, accept_sparse=False):
-    """Return ``X`` with NumPy blocks: device (CuPy) blocks are copied to host when read.
+def _to_dense(block):
+    """One sparse block (scipy.sparse matrix or array, pydata ``sparse`` array) as a
+    dense NumPy array."""
+    toarray = getattr(block, "toarray", None)  # scipy.sparse (todense gives np.matrix)
+    if callable(toarray):
+        return np.asarray(toarray())
+    return np.asarray(block.todense())  # pydata sparse
 
-    Sparse blocks are refused unless ``accept_sparse`` is true."""
+
+def _host_backed(X, input_name, accept_sparse=False):
+    """Return ``X`` with dense NumPy blocks, each converted when it is read.
+
+    Device (CuPy) blocks are copied to host memory (with a warning); sparse blocks
+    (scipy.sparse, pydata ``sparse``) are densified one block at a time, so peak memory is
+    one dense block, unless ``accept_sparse`` is true, which keeps them sparse."""
     meta = getattr(X, "_meta", None)
     if meta is None:
         return X
     module = type(meta).__module__.split(".")[0]
+    dense_meta = np.empty((0,) * X.ndim, X.dtype)
     if module == "cupy":
         warnings.warn(
             f"{input_name} is a CuPy-backed dask array; dask_scale's kernels run on the CPU, "
@@ -77,14 +97,49 @@ def _host_backed(X, input_name, accept_sparse=False):
             UserWarning,
             stacklevel=4,
         )
-        return X.map_blocks(_to_host, dtype=X.dtype, meta=np.empty((0,) * X.ndim, X.dtype))
-    if module in ("scipy", "sparse") and not accept_sparse:
-        raise TypeError(
-            f"{input_name} is a dask array of sparse blocks ({type(meta).__name__}); dask_scale "
-            "estimators need dense blocks. Densify per block, e.g. "
-            f"{input_name}.map_blocks(lambda b: b.toarray(), dtype={input_name}.dtype)."
-        )
+        return X.map_blocks(_to_host, dtype=X.dtype, meta=dense_meta)
+    if _is_sparse_backed(X) and not accept_sparse:
+        return X.map_blocks(_to_dense, dtype=X.dtype, meta=dense_meta)
     return X
+
+
+IN_MEMORY_SPARSE_HINT = (
+    " dask_scale's estimators take sparse data as a dask array of sparse blocks (each block "
+    "is densified when it is read); for in-memory data pass a dense array (X.toarray(), or "
+    "OneHotEncoder(sparse_output=False))."
+)
+
+
+def reraise_sparse_error(exc):
+    """Re-raise scikit-learn's "Sparse data was passed ..." ``TypeError`` (in-memory sparse
+    input an estimator does not take) with what to do instead, its message kept first."""
+    if (
+        isinstance(exc, TypeError)
+        and "Sparse data was passed" in str(exc)
+        and IN_MEMORY_SPARSE_HINT not in str(exc)
+    ):
+        raise TypeError(str(exc) + IN_MEMORY_SPARSE_HINT) from exc
+
+
+def _is_sparse_backed(X):
+    meta = getattr(X, "_meta", None)
+    return meta is not None and type(meta).__module__.split(".")[0] in ("scipy", "sparse")
+
+
+def dense_blocks_unless_accepted(X, estimator):
+    """``X`` for the per-block calls of a wrapped (fitted) estimator: a dask array of sparse
+    blocks as it is when ``estimator``'s tags accept sparse input (scikit-learn's
+    ``input_tags.sparse``), else densified block by block when read, as in
+    :func:`check_array`. Any other input is returned as it is."""
+    if not is_dask_array(X) or not _is_sparse_backed(X):
+        return X
+    try:
+        accepts = get_tags(estimator).input_tags.sparse
+    except (AttributeError, TypeError):  # estimators without scikit-learn's tags
+        accepts = False
+    if accepts:
+        return X
+    return X.map_blocks(_to_dense, dtype=X.dtype, meta=np.empty((0,) * X.ndim, X.dtype))
 
 
 def _dask_dtype(X, dtype, input_name):
@@ -129,10 +184,14 @@ def check_array(
     one per row block (a cheap graph rewrite). Dask DataFrames become dask arrays with unknown
     row chunks; non-numeric columns raise an error that says how to encode them.
 
+    A dask array of sparse blocks (scipy.sparse, pydata ``sparse``) is densified block by
+    block as it is read (its meta becomes a dense NumPy array): peak memory is one dense
+    block. In-memory sparse matrices follow scikit-learn's ``accept_sparse``.
+
     ``sk_params`` are further arguments of scikit-learn's ``check_array`` (``accept_sparse``,
     ``order``, ``ensure_non_negative``, ...), applied to in-memory input. For dask input only
-    ``accept_sparse`` has an effect (a true value lets blocks of scipy.sparse / sparse
-    matrices through); another one with a non-default value raises TypeError.
+    ``accept_sparse`` has an effect (a true value keeps blocks of scipy.sparse / sparse
+    matrices sparse); another one with a non-default value raises TypeError.
 
     Returns
     -------
@@ -164,19 +223,23 @@ def check_array(
                 f"of {ensure_min_features} is required by {name}."
             )
         return X
-    return _sk_check_array(
-        X,
-        dtype=dtype,
-        ensure_2d=ensure_2d,
-        allow_nd=allow_nd,
-        ensure_all_finite=ensure_all_finite,
-        ensure_min_samples=ensure_min_samples,
-        ensure_min_features=ensure_min_features,
-        copy=copy,
-        estimator=estimator,
-        input_name=input_name,
-        **sk_params,
-    )
+    try:
+        return _sk_check_array(
+            X,
+            dtype=dtype,
+            ensure_2d=ensure_2d,
+            allow_nd=allow_nd,
+            ensure_all_finite=ensure_all_finite,
+            ensure_min_samples=ensure_min_samples,
+            ensure_min_features=ensure_min_features,
+            copy=copy,
+            estimator=estimator,
+            input_name=input_name,
+            **sk_params,
+        )
+    except TypeError as exc:
+        reraise_sparse_error(exc)
+        raise
 
 
 # scikit-learn check_array arguments without an effect on dask input, at their defaults

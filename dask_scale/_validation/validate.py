@@ -13,7 +13,7 @@ from sklearn.utils.validation import validate_data as _sk_validate_data
 
 from .._graph.affine import has_affine_record
 from .._types import is_dask_array, is_dask_collection, is_dask_frame
-from .arrays import FLOAT_DTYPES, check_array
+from .arrays import FLOAT_DTYPES, check_array, reraise_sparse_error
 from .features import _check_feature_names, _check_n_features, reraise_feature_names_error
 from .frames import frames_to_dask_arrays, non_numeric_message
 from .targets import _in_memory_x_for_dask_y, check_consistent_rows, check_sample_weight, check_y
@@ -73,6 +73,9 @@ def validate_data(
             kwargs.update(y_numeric=y_numeric, multi_output=multi_output)
         try:
             out = _sk_validate_data(estimator, X, y, **kwargs)
+        except TypeError as exc:
+            reraise_sparse_error(exc)
+            raise
         except ValueError as exc:
             reraise_feature_names_error(exc, estimator, X)
             # scikit-learn's "could not convert string to float" does not say which column

@@ -61,8 +61,12 @@ class ColumnTransformer(TransformerMixin, BaseEstimator):
     remainder : {"drop", "passthrough"} or estimator, default="drop"
         What to do with the columns no transformer selects.
     sparse_threshold : float, default=0.3
-        For in-memory input: if some output is sparse and the overall density is below
-        this, the stacked output is sparse. Dask outputs are dense.
+        If some output is sparse (a SciPy matrix, a dask array of sparse blocks, a
+        DataFrame of pandas ``Sparse`` columns) and the overall density of the stacked
+        outputs is below this, an array output is sparse, as in scikit-learn. For dask
+        input the density is counted in one extra pass at fit; a sparse output is a dask
+        array of CSR blocks (each stacked with ``scipy.sparse.hstack``), a dense one has
+        the sparse blocks densified per row block. A DataFrame output is never sparse.
     n_jobs : int, default=None
         Number of transformers fitted concurrently (threads); None means 1.
     transformer_weights : dict, default=None
@@ -87,7 +91,8 @@ class ColumnTransformer(TransformerMixin, BaseEstimator):
     output_indices_ : dict
         Name to the slice of the output columns that transformer produced.
     sparse_output_ : bool
-        Whether the output of ``transform`` is a sparse matrix.
+        Whether the output of ``transform`` is a sparse matrix (for dask input, a dask
+        array of CSR blocks).
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -274,7 +279,12 @@ class ColumnTransformer(TransformerMixin, BaseEstimator):
             if (columns := frame_columns(as_2d(Xt))) is not None
         }
         self._set_output_indices({name: output_width(as_2d(Xt)) for name, Xt in outputs})
-        self.sparse_output_ = is_sparse_output([Xt for _, Xt in outputs], self.sparse_threshold)
+        self.sparse_output_ = is_sparse_output(
+            [self._weighted(name, Xt) for name, Xt in outputs],
+            self.sparse_threshold,
+            X,
+            self.preserve_dataframe,
+        )
         return outputs
 
     def _set_output_indices(self, widths):

@@ -3,7 +3,12 @@
 When every part is a DataFrame (and ``preserve_dataframe``), the result is a DataFrame
 (dask DataFrames are joined partition by partition) with ``get_feature_names_out`` column
 names; otherwise an array (a lazy dask array for dask input, with the row blocks of the
-input). The output widths come from the outputs themselves (their metadata, for dask), so
+input). The array is sparse (CSR) when some part is sparse and the density of all the parts
+is below ``sparse_threshold``, as in scikit-learn; a dask array is then stacked per row
+block with ``scipy.sparse.hstack`` (CSR blocks), and otherwise every sparse block is
+densified per row block. Sparse parts are SciPy sparse matrices, dask arrays of sparse
+blocks and (pandas or dask) DataFrames whose columns are all pandas ``Sparse``. The output
+widths come from the outputs themselves (their metadata, for dask), so
 feature names are read only for a DataFrame output.
 """
 
@@ -15,10 +20,12 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from .._graph import map_row_blocks, reduce_blocks
 from .._types import is_frame
 from .._validation import (
     check_consistent_rows,
     frame_to_dask_array,
+    is_dask_array,
     is_dask_collection,
     is_dask_frame,
 )
@@ -63,15 +70,78 @@ def _concat_partitions(names, *parts):
     return out
 
 
-def is_sparse_output(parts, sparse_threshold):
+def _is_sparse_frame(Xt):
+    return (
+        is_frame(Xt)
+        and len(Xt.columns) > 0
+        and all(isinstance(dt, pd.SparseDtype) for dt in Xt.dtypes)
+    )
+
+
+def _is_sparse_part(Xt):
+    """A SciPy sparse matrix, a dask array of sparse blocks or a DataFrame (pandas or dask)
+    of pandas ``Sparse`` columns."""
+    if sp.issparse(Xt) or _is_sparse_frame(Xt):
+        return True
+    meta = getattr(Xt, "_meta", None) if is_dask_array(Xt) else None
+    return meta is not None and type(meta).__module__.split(".")[0] in ("scipy", "sparse")
+
+
+def _as_csr(block):
+    """One sparse part or block (SciPy, pydata ``sparse``, pandas ``Sparse`` frame) or
+    dense block as a CSR matrix."""
+    if isinstance(block, pd.DataFrame):
+        if _is_sparse_frame(block):
+            return block.sparse.to_coo().tocsr()
+        return sp.csr_matrix(block.to_numpy())
+    if sp.issparse(block):
+        return block.tocsr()
+    to_scipy = getattr(block, "to_scipy_sparse", None)  # pydata sparse
+    if callable(to_scipy):
+        return to_scipy().tocsr()
+    return sp.csr_matrix(np.asarray(block))
+
+
+def _as_dense(block):
+    """One part or block as a dense array (sparse ones densified)."""
+    if sp.issparse(block):
+        return block.toarray()
+    if isinstance(block, pd.DataFrame) and _is_sparse_frame(block):
+        return block.sparse.to_dense().to_numpy()
+    todense = getattr(block, "todense", None)  # pydata sparse
+    if callable(todense) and not isinstance(block, (np.ndarray, pd.DataFrame)):
+        return np.asarray(todense())
+    return block
+
+
+def _nonzeros_and_cells(*blocks):
+    nnz = cells = 0
+    for b in blocks:
+        b = b if sp.issparse(b) else _as_csr(b) if _is_sparse_part(b) else np.asarray(b)
+        nnz += b.nnz if sp.issparse(b) else np.count_nonzero(b)
+        cells += int(np.prod(as_2d(b).shape))
+    return np.array([nnz, cells], dtype=np.float64)
+
+
+def is_sparse_output(parts, sparse_threshold, X=None, preserve_dataframe=False):
     """Whether the stacked ``parts`` are sparse: some part is, and the overall density is
-    below ``sparse_threshold``."""
-    if not any(sp.issparse(p) for p in parts):
-        return False
-    nnz = sum(p.nnz if sp.issparse(p) else np.count_nonzero(p) for p in parts)
-    total = sum(np.prod(as_2d(p).shape) for p in parts)
+    below ``sparse_threshold`` (scikit-learn's rule).
+
+    A DataFrame output (every part a DataFrame, ``preserve_dataframe``) is never sparse.
+    For dask parts stacked into an array the nonzeros are counted in one pass over the
+    parts, with ``X`` (the validated input) giving the row blocks."""
+    parts = [as_2d(p) for p in parts]
+    if sparse_threshold <= 0 or not any(_is_sparse_part(p) for p in parts):
+        return False  # (no density is below 0: nothing to count)
+    if preserve_dataframe and all(is_frame(p) for p in parts):
+        return False  # a DataFrame output, never a sparse matrix
+    if any(is_dask_collection(p) for p in parts):
+        arrays = _dask_arrays(parts, None, _row_blocks(X))
+        nnz, total = reduce_blocks(_nonzeros_and_cells, arrays, name="ct-density")
+    else:
+        nnz, total = _nonzeros_and_cells(*parts)
     density = nnz / total if total else 0.0
-    return density < sparse_threshold
+    return bool(density < sparse_threshold)
 
 
 def stack_outputs(
@@ -96,10 +166,13 @@ def stack_outputs(
                 "dask_scale transformers, or wrap scikit-learn ones with "
                 "dask_scale.wrappers.ParallelPostFit."
             )
-        return _stack_dask(parts, part_names, _row_blocks(X), preserve_dataframe, feature_names)
+        return _stack_dask(
+            parts, part_names, _row_blocks(X), preserve_dataframe, feature_names, sparse
+        )
     if sparse:
-        return sp.hstack([sp.csr_matrix(p) for p in parts]).tocsr()
-    parts = [p.toarray() if sp.issparse(p) else p for p in parts]
+        return sp.hstack([_as_csr(p) for p in parts]).tocsr()
+    if not (preserve_dataframe and all(isinstance(p, pd.DataFrame) for p in parts)):
+        parts = [_as_dense(p) for p in parts]
     if preserve_dataframe and all(isinstance(p, pd.DataFrame) for p in parts):
         out = pd.concat(parts, axis=1)
         out.columns = list(feature_names())
@@ -111,9 +184,10 @@ def stack_outputs(
     return np.hstack([np.asarray(p) for p in parts])
 
 
-def _stack_dask(parts, part_names, rows, preserve_dataframe, feature_names):
+def _stack_dask(parts, part_names, rows, preserve_dataframe, feature_names, sparse):
     """Join dask outputs: DataFrames partition by partition, or arrays with the row
-    blocks of ``rows`` (the input's, as an empty array)."""
+    blocks of ``rows`` (the input's, as an empty array): CSR blocks when ``sparse``, else
+    dense blocks (sparse blocks densified per block)."""
     frames = [is_dask_frame(p) for p in parts]
     if preserve_dataframe and all(frames):
         nblocks = {p.npartitions for p in parts}
@@ -130,20 +204,55 @@ def _stack_dask(parts, part_names, rows, preserve_dataframe, feature_names):
         return dd.map_partitions(
             _concat_partitions, names, *parts, meta=meta, align_dataframes=False
         )
+    arrays = _dask_arrays(parts, part_names, rows)
+    if not sparse and not any(_is_sparse_part(a) for a in arrays):
+        if len(arrays) == 1:
+            return arrays[0]
+        return da.concatenate(arrays, axis=1, allow_unknown_chunksizes=True)
+    width = sum(a.shape[1] for a in arrays)
+    dtype = np.result_type(*[a.dtype for a in arrays])
+    stack = _hstack_sparse if sparse else _hstack_dense
+    meta = sp.csr_matrix((0, width), dtype=dtype) if sparse else np.empty((0, width), dtype)
+    return da.map_blocks(
+        stack,
+        dtype,
+        *arrays,
+        chunks=(arrays[0].chunks[0], (width,)),
+        dtype=dtype,
+        meta=meta,
+    )
+
+
+def _hstack_sparse(dtype, *blocks):
+    return sp.hstack([_as_csr(b) for b in blocks], format="csr", dtype=dtype)
+
+
+def _hstack_dense(dtype, *blocks):
+    return np.hstack([np.asarray(_as_dense(b), dtype=dtype) for b in blocks])
+
+
+def _dask_arrays(parts, part_names, rows):
+    """The dask parts as dask arrays with the row blocks of ``rows``, one column block each
+    (a DataFrame of pandas ``Sparse`` columns becomes CSR blocks, one per partition)."""
     arrays = []
-    for p, f in zip(parts, frames, strict=True):
-        # one row block per partition, however many columns the part keeps (dask would
-        # fuse the partitions of a projection of a Parquet read by its width)
-        a = frame_to_dask_array(p) if f else p
+    for p in parts:
+        if _is_sparse_frame(p):
+            width = len(p.columns)
+            dtype = np.result_type(*[dt.subtype for dt in p.dtypes])
+            a = map_row_blocks(_as_csr, p, meta=sp.csr_matrix((0, width), dtype=dtype))
+        elif is_dask_frame(p):
+            # one row block per partition, however many columns the part keeps (dask would
+            # fuse the partitions of a projection of a Parquet read by its width)
+            a = frame_to_dask_array(p)
+        else:
+            a = p
         if a.ndim == 1:
             a = a[:, None]
         if len(a.chunks[1]) > 1:
             a = a.rechunk({1: -1})
         arrays.append(a)
-    arrays = [
+    names = part_names or [f"transformer {i}" for i in range(len(arrays))]
+    return [
         check_consistent_rows(rows, a, names=("X", f"the output of {name}"))
-        for name, a in zip(part_names, arrays, strict=True)
+        for name, a in zip(names, arrays, strict=True)
     ]
-    if len(arrays) == 1:
-        return arrays[0]
-    return da.concatenate(arrays, axis=1, allow_unknown_chunksizes=True)

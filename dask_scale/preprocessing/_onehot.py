@@ -84,12 +84,18 @@ class OneHotEncoder(_BaseEncoder):
     including pandas 3's default string dtype) or categoricals. Missing values (NaN, None,
     ``pd.NA``) form their own category, last.
 
-    The output follows the input: a NumPy array gives a NumPy array (a SciPy CSR matrix
-    with ``sparse_output=True``), a dask array a dask array (of CSR blocks with
-    ``sparse_output=True``), and a pandas or dask DataFrame a DataFrame of the same kind
-    with the input's index and the ``get_feature_names_out`` columns (``feature_category``,
-    as ``pandas.get_dummies`` names them), of pandas sparse columns with
-    ``sparse_output=True``.
+    The output follows the input. By default (``sparse_output=True``, as in scikit-learn
+    and dask-ml) a NumPy array gives a SciPy CSR matrix, a dask array a dask array of CSR
+    blocks (one per row block of the input), and a pandas or dask DataFrame a DataFrame of
+    the same kind of pandas ``Sparse[float64, 0.0]`` columns, with the input's index and the
+    ``get_feature_names_out`` columns (``feature_category``, as ``pandas.get_dummies``
+    names them). With ``sparse_output=False`` the same containers are dense (a NumPy
+    array, a dask array of NumPy blocks, float columns). Every dask_scale estimator takes a
+    dask array of sparse blocks (each block is densified when it is read), but KMeans, the
+    linear models, scalers and imputers take no in-memory sparse matrix (pass
+    ``sparse_output=False`` for NumPy input to them), and
+    :class:`~dask_scale.compose.ColumnTransformer` stacks sparse parts as scikit-learn
+    decides with ``sparse_threshold``.
 
     Parameters
     ----------
@@ -100,11 +106,10 @@ class OneHotEncoder(_BaseEncoder):
         Category to drop per feature: None keeps all; 'first' drops each feature's first
         category; 'if_binary' drops the first category of features with two categories;
         an array gives the category to drop for each feature.
-    sparse_output : bool, default=False
+    sparse_output : bool, default=True
         Sparse output: a SciPy CSR matrix for NumPy input, a dask array of CSR blocks for a
-        dask array, pandas ``Sparse`` columns for a DataFrame. The default is dense (not
-        scikit-learn's and dask-ml's sparse default), the form every dask_scale estimator
-        takes.
+        dask array, pandas ``Sparse`` columns for a DataFrame (scikit-learn's and dask-ml's
+        default). False gives dense output of the same kinds.
     sparse : bool, optional
         dask-ml's (and scikit-learn < 1.4's) name of ``sparse_output``: accepted with a
         ``FutureWarning``, and used in its place.
@@ -139,7 +144,10 @@ class OneHotEncoder(_BaseEncoder):
     >>> import pandas as pd, dask.dataframe as dd
     >>> from dask_scale.preprocessing import OneHotEncoder
     >>> df = dd.from_pandas(pd.DataFrame({"c": ["a", "b", "a"]}), npartitions=2)
-    >>> OneHotEncoder().fit(df).transform(df).compute()
+    >>> out = OneHotEncoder().fit(df).transform(df)
+    >>> out.dtypes.tolist()
+    [Sparse[float64, 0.0], Sparse[float64, 0.0]]
+    >>> OneHotEncoder(sparse_output=False).fit(df).transform(df).compute()
        c_a  c_b
     0  1.0  0.0
     1  0.0  1.0
@@ -161,7 +169,7 @@ class OneHotEncoder(_BaseEncoder):
         *,
         categories="auto",
         drop=None,
-        sparse_output=False,
+        sparse_output=True,
         dtype=np.float64,
         handle_unknown="error",
         feature_name_combiner="concat",

@@ -26,7 +26,7 @@ from dask.delayed import delayed
 
 from .._graph import map_row_blocks
 from .._graph.compute import compute as _graph_compute
-from .._validation import is_dask_array, is_dask_frame
+from .._validation import dense_blocks_unless_accepted, is_dask_array, is_dask_frame
 
 __all__ = ["compute", "map_method", "output_meta"]
 
@@ -333,7 +333,8 @@ def map_method(estimator, method, X, user_meta=None):
         ``"predict"``, ``"predict_proba"``, ``"transform"``, ...
     X : dask array, DataFrame or Series
         Row blocks are passed to the method as they are (NumPy blocks, pandas partitions);
-        a dask array's other axes are merged into one block first.
+        a dask array's other axes are merged into one block first. Sparse blocks are
+        densified one at a time when the estimator's tags do not accept sparse input.
     user_meta : array-like or None, default=None
         Output meta given by the user (see :func:`output_meta`).
 
@@ -342,6 +343,7 @@ def map_method(estimator, method, X, user_meta=None):
     dask array (array input), or dask Series/DataFrame with X's index (frame input; a dask
     array with unknown chunk sizes when the output is sparse or has more than 2 dimensions).
     """
+    X = dense_blocks_unless_accepted(X, estimator)
     meta = output_meta(estimator, method, X, user_meta)
     token = uuid.uuid4().hex
     # One graph key holds the estimator: every block task refers to it, so it is serialised

@@ -14,6 +14,7 @@ from sklearn.utils.multiclass import check_classification_targets
 
 from .._graph import count_row_blocks, fold_blocks
 from .._validation import (
+    dense_blocks_unless_accepted,
     ensure_known_chunks,
     frame_to_dask_array,
     is_dask_array,
@@ -277,6 +278,8 @@ class Incremental(ParallelPostFit):
         """Aligned (X, y, row-aligned values dict, other fit params dict)."""
         if is_dask_array(X) and X.ndim > 1 and any(len(c) > 1 for c in X.chunks[1:]):
             X = X.rechunk({ax: -1 for ax in range(1, X.ndim)})
+        # sparse blocks as they are for an estimator that takes them, else dense per block
+        X = dense_blocks_unless_accepted(X, self.estimator)
         if y is not None:
             y = self._align(X, y, "y")
         row_values, static = {}, {}

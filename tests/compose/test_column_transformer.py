@@ -419,3 +419,143 @@ def test_scalar_column_of_a_dask_array_with_unknown_chunks():
     out = ours.fit_transform(Xu)
     assert ours.output_indices_ == ref.fit(frame.to_numpy()).output_indices_
     np.testing.assert_allclose(out.compute(), ref.transform(frame.to_numpy()), rtol=1e-12)
+
+
+# --------------------------------------------------------------------------------------------
+# OneHotEncoder's default sparse output: sparse_threshold as scikit-learn decides it
+# --------------------------------------------------------------------------------------------
+
+
+def _sparse_problem(many_categories, n=120, seed=4):
+    # one numeric column and two categorical ones: with 8 categories each the one-hot
+    # part makes the output 3/17 dense (sparse at the default 0.3), with 2 each 3/5 (dense)
+    rng = np.random.default_rng(seed)
+    k = 8 if many_categories else 2
+    frame = pd.DataFrame({
+        "x": rng.normal(size=n),
+        "k": rng.integers(0, k, n).astype(float),
+        "j": rng.integers(0, k, n).astype(float),
+    })
+    return frame
+
+
+def _dense(out):
+    import scipy.sparse as sp
+
+    out = out.compute() if hasattr(out, "compute") else out
+    if sp.issparse(out):
+        return out.toarray()
+    if isinstance(out, pd.DataFrame):  # pandas Sparse columns densified one by one
+        return np.column_stack([np.asarray(out[c], dtype=float) for c in out.columns])
+    return np.asarray(out)
+
+
+def _ours_and_sklearns(threshold, names=False):
+    num, cat = (["x"], ["k", "j"]) if names else ([0], [1, 2])
+    ours = ColumnTransformer([("num", StandardScaler(), num), ("cat", OneHotEncoder(), cat)],
+                             sparse_threshold=threshold)
+    ref = skc.ColumnTransformer(
+        [("num", skp.StandardScaler(), num), ("cat", skp.OneHotEncoder(), cat)],
+        sparse_threshold=threshold,
+    )
+    return ours, ref
+
+
+@pytest.mark.parametrize("many_categories", [True, False])
+@pytest.mark.parametrize("threshold", [0.3, 0.0, 1.0])
+@pytest.mark.parametrize("kind", ["numpy", "pandas", "dask-array", "dask-array-unknown",
+                                  "dask-frame-array"])
+def test_sparse_threshold_decides_as_sklearn(many_categories, threshold, kind):
+    import scipy.sparse as sp
+
+    frame = _sparse_problem(many_categories)
+    X = frame.to_numpy()
+    names = kind in ("pandas", "dask-frame-array")
+    ours, ref = _ours_and_sklearns(threshold, names=names)
+    expected = ref.fit_transform(frame if names else X)
+    if kind == "numpy":
+        Xin = X
+    elif kind == "pandas":
+        Xin = frame
+    elif kind == "dask-frame-array":
+        Xin = dd.from_pandas(frame, npartitions=3)
+        ours.set_params(preserve_dataframe=False)
+    else:
+        Xin = da.from_array(X, chunks=(40, 3))
+        if kind.endswith("unknown"):
+            Xin = Xin[da.from_array(np.ones(len(X), bool), chunks=40)]
+    out = ours.fit_transform(Xin)
+    assert ours.sparse_output_ == ref.sparse_output_
+    if kind in ("numpy", "pandas"):
+        assert sp.issparse(out) == sp.issparse(expected)
+        if sp.issparse(out):
+            assert out.format == "csr"
+    else:
+        assert isinstance(out, da.Array)
+        assert sp.issparse(out._meta) == ref.sparse_output_
+        blocks = [b.compute() for b in out.to_delayed().ravel()]
+        assert len(blocks) == 3
+        assert all(sp.issparse(b) == ref.sparse_output_ for b in blocks)
+        # transform after fit gives the same form
+        again = ours.transform(Xin)
+        assert type(again._meta) is type(out._meta)
+    np.testing.assert_allclose(_dense(out), _dense(expected), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("many_categories", [True, False])
+def test_dask_frame_output_keeps_the_sparse_columns(many_categories):
+    # every part a DataFrame and preserve_dataframe=True (dask-ml's default): a DataFrame,
+    # the one-hot columns pandas Sparse as the encoder gives them, never a sparse matrix
+    frame = _sparse_problem(many_categories)
+    ours, ref = _ours_and_sklearns(0.3, names=True)
+    out = ours.fit_transform(dd.from_pandas(frame, npartitions=3))
+    assert isinstance(out, dd.DataFrame) and ours.sparse_output_ is False
+    assert out.dtypes["num__x"] == np.float64
+    assert all(isinstance(out.dtypes[c], pd.SparseDtype) for c in out.columns[1:])
+    assert list(out.columns) == list(ref.fit(frame).get_feature_names_out())
+    np.testing.assert_allclose(_dense(out), _dense(ref.transform(frame)), rtol=1e-12)
+    # pandas the same way when every part is a DataFrame (the encoder's and a passthrough)
+    ours = ColumnTransformer([("cat", OneHotEncoder(), ["k", "j"]), ("p", "passthrough", ["x"])])
+    out = ours.fit_transform(frame)
+    assert isinstance(out, pd.DataFrame) and ours.sparse_output_ is False
+    assert all(isinstance(out.dtypes[c], pd.SparseDtype) for c in out.columns[:-1])
+    ref = skc.ColumnTransformer([("cat", skp.OneHotEncoder(), ["k", "j"]),
+                                 ("p", "passthrough", ["x"])]).fit(frame)
+    assert list(out.columns) == list(ref.get_feature_names_out())
+    np.testing.assert_allclose(_dense(out), _dense(ref.transform(frame)), rtol=1e-12)
+    # without preserve_dataframe: scikit-learn's sparse_threshold decision
+    ours.set_params(preserve_dataframe=False)
+    assert type(ours.fit_transform(frame)) is type(ref.transform(frame))
+    assert ours.sparse_output_ == ref.sparse_output_
+
+
+@pytest.mark.parametrize("kind", ["dask-array", "dask-frame"])
+@pytest.mark.parametrize("final", ["scaler", "logistic", "kmeans"])
+def test_pipelines_on_the_sparse_default_equal_the_dense_path(kind, final):
+    from dask_scale.cluster import KMeans
+    from dask_scale.linear_model import LogisticRegression
+
+    frame = _sparse_problem(True)
+    y = (frame["x"] + (frame["k"] > 3) > 0.5).astype(int)
+    if kind == "dask-array":
+        X = da.from_array(frame[["k", "j"]].to_numpy(), chunks=(40, 2))
+        yd = da.from_array(y.to_numpy(), chunks=40)
+    else:
+        X = dd.from_pandas(frame[["k", "j"]].astype("category"), npartitions=3)
+        yd = dd.from_pandas(y, npartitions=3)
+    last = {
+        "scaler": lambda: StandardScaler(with_mean=False),
+        "logistic": lambda: LogisticRegression(),
+        "kmeans": lambda: KMeans(n_clusters=3, random_state=0, n_init=1),
+    }[final]
+    fits = [make_pipeline(OneHotEncoder(sparse_output=s), last()).fit(X, yd)
+            for s in (True, False)]
+    sparse_pipe, dense_pipe = fits
+    step = sparse_pipe[-1]
+    for attr in ("scale_", "coef_", "intercept_", "cluster_centers_"):
+        if hasattr(step, attr):
+            np.testing.assert_allclose(getattr(step, attr), getattr(dense_pipe[-1], attr),
+                                       rtol=1e-12, atol=1e-12)
+    method = "transform" if final == "scaler" else "predict"
+    got, want = getattr(sparse_pipe, method)(X), getattr(dense_pipe, method)(X)
+    np.testing.assert_allclose(_dense(got), _dense(want), rtol=1e-12)

@@ -38,24 +38,32 @@ def _categories_equal(ours, ref):
 
 
 def _np(out):
-    return np.asarray(out.compute() if hasattr(out, "compute") else out)
+    """A dense NumPy array of an output (sparse matrices and pandas sparse columns too)."""
+    out = out.compute() if hasattr(out, "compute") else out
+    if sp.issparse(out):
+        return out.toarray()
+    if isinstance(out, pd.DataFrame) and any(isinstance(d, pd.SparseDtype) for d in out.dtypes):
+        return out.sparse.to_dense().to_numpy()
+    return np.asarray(out)
 
 
 @pytest.mark.parametrize("container", ["pandas", "dask-frame"])
 @pytest.mark.parametrize("drop", [None, "first", "if_binary"])
-def test_one_hot_matches_sklearn_on_mixed_frames(container, drop):
+@pytest.mark.parametrize("sparse_output", [True, False])
+def test_one_hot_matches_sklearn_on_mixed_frames(container, drop, sparse_output):
     frame = _frame()
     X = frame if container == "pandas" else dd.from_pandas(frame, npartitions=4)
-    ours = OneHotEncoder(drop=drop).fit(X)
-    ref = skp.OneHotEncoder(drop=drop, sparse_output=False).fit(frame)
+    ours = OneHotEncoder(drop=drop, sparse_output=sparse_output).fit(X)
+    ref = skp.OneHotEncoder(drop=drop, sparse_output=sparse_output).fit(frame)
     _categories_equal(ours.categories_, ref.categories_)
     assert list(ours.get_feature_names_out()) == list(ref.get_feature_names_out())
     out = ours.transform(X)
-    np.testing.assert_array_equal(_np(out), ref.transform(frame))
+    np.testing.assert_array_equal(_np(out), _np(ref.transform(frame)))
     if container == "dask-frame":
         assert isinstance(out, dd.DataFrame)
         assert list(out.columns) == list(ref.get_feature_names_out())
-        assert (out.dtypes == np.float64).all()
+        dtype = pd.SparseDtype(np.float64, 0.0) if sparse_output else np.dtype(np.float64)
+        assert (out.dtypes == dtype).all()
         pd.testing.assert_index_equal(out.compute().index, frame.index)
     # inverse_transform gives scikit-learn's values (missing where it has them)
     pd.testing.assert_frame_equal(
@@ -67,13 +75,13 @@ def test_one_hot_matches_sklearn_on_mixed_frames(container, drop):
 def test_one_hot_on_dask_arrays_of_numbers_and_strings():
     X = np.random.default_rng(1).integers(0, 5, size=(90, 3)).astype(float)
     ours = OneHotEncoder().fit(da.from_array(X, chunks=(20, 2)))
-    ref = skp.OneHotEncoder(sparse_output=False).fit(X)
+    ref = skp.OneHotEncoder().fit(X)
     _categories_equal(ours.categories_, ref.categories_)
     out = ours.transform(da.from_array(X, chunks=(20, 3)))
-    assert isinstance(out, da.Array)
-    np.testing.assert_array_equal(out.compute(), ref.transform(X))
+    assert isinstance(out, da.Array) and sp.issparse(out._meta)
+    np.testing.assert_array_equal(_np(out), ref.transform(X).toarray())
     S = X.astype(int).astype(str).astype(object)
-    ours = OneHotEncoder().fit(da.from_array(S, chunks=(20, 3)))
+    ours = OneHotEncoder(sparse_output=False).fit(da.from_array(S, chunks=(20, 3)))
     ref = skp.OneHotEncoder(sparse_output=False).fit(S)
     _categories_equal(ours.categories_, ref.categories_)
     np.testing.assert_array_equal(ours.transform(S), ref.transform(S))
@@ -198,10 +206,10 @@ def test_chunking_does_not_change_the_categories(chunks, seed):
     ours = OneHotEncoder().fit(da.from_array(X, chunks=(tuple(chunks), 2)))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        ref = skp.OneHotEncoder(sparse_output=False).fit(X)
+        ref = skp.OneHotEncoder().fit(X)
     _categories_equal(ours.categories_, ref.categories_)
     out = ours.transform(da.from_array(X, chunks=(tuple(chunks), 2)))
-    np.testing.assert_array_equal(out.compute(), ref.transform(X))
+    np.testing.assert_array_equal(_np(out), ref.transform(X).toarray())
 
 
 def test_pickle():
@@ -488,11 +496,11 @@ def test_one_hot_sparse_output_on_frames_gives_sparse_columns(kind):
 def test_one_hot_dask_mls_sparse_spelling_and_unsupported_values():
     X = np.array([["A"], ["B"], ["A"], ["C"]])
     with pytest.warns(FutureWarning, match="`sparse` was renamed `sparse_output`"):
-        enc = OneHotEncoder(sparse=True).fit(X)
-    assert sp.issparse(enc.transform(X))
-    with pytest.warns(FutureWarning, match="sparse_output=False"):
-        enc = OneHotEncoder(sparse=False, sparse_output=True).fit(X)
+        enc = OneHotEncoder(sparse=False).fit(X)
     assert isinstance(enc.transform(X), np.ndarray)
+    with pytest.warns(FutureWarning, match="sparse_output=True"):
+        enc = OneHotEncoder(sparse=True, sparse_output=False).fit(X)
+    assert sp.issparse(enc.transform(X))
     # dask-ml's docstring example: categories of a dask array of strings
     enc = OneHotEncoder().fit(da.from_array(X, chunks=2))
     _categories_equal(enc.categories_, [np.array(["A", "B", "C"])])
@@ -501,5 +509,41 @@ def test_one_hot_dask_mls_sparse_spelling_and_unsupported_values():
     # what dask-ml refuses with NotImplementedError works here, as in scikit-learn
     for params in ({"drop": "first"}, {"handle_unknown": "ignore"}):
         ours = OneHotEncoder(**params).fit(X).transform(X)
-        ref = skp.OneHotEncoder(sparse_output=False, **params).fit(X).transform(X)
-        np.testing.assert_array_equal(ours, ref)
+        ref = skp.OneHotEncoder(**params).fit(X).transform(X)
+        assert sp.issparse(ours) and ours.format == "csr"
+        np.testing.assert_array_equal(ours.toarray(), ref.toarray())
+
+
+@pytest.mark.parametrize("kind", ["numpy", "dask-array", "dask-array-unknown", "pandas", "dask"])
+def test_one_hot_default_is_sparse_as_in_dask_ml_and_sklearn(kind):
+    # dask-ml and scikit-learn default to sparse_output=True: a CSR matrix for NumPy, a
+    # dask array of CSR blocks for a dask array, pandas Sparse[float64, 0.0] columns for
+    # a (pandas or dask) DataFrame; the values are scikit-learn's sparse output's
+    frame = _frame()[["i", "s", "c"]]
+    A = frame.to_numpy(dtype=object)
+    A[:, 0] = A[:, 0].astype(float)
+    ref = skp.OneHotEncoder().fit(frame)
+    expected = ref.transform(frame)
+    assert OneHotEncoder().sparse_output is True
+    if kind == "numpy":
+        X = A
+    elif kind.startswith("dask-array"):
+        X = da.from_array(A, chunks=(25, 3))
+        if kind.endswith("unknown"):
+            X = X[da.from_array(np.ones(len(A), bool), chunks=25)]
+    else:
+        X = _container(frame, kind, npartitions=3)
+    out = OneHotEncoder().fit(X).transform(X)
+    if kind == "numpy":
+        assert sp.issparse(out) and out.format == "csr"
+    elif kind.startswith("dask-array"):
+        assert isinstance(out, da.Array) and isinstance(out._meta, sp.csr_matrix)
+        assert (out.chunks[0] == X.chunks[0]) and out.chunks[1] == (expected.shape[1],)
+        blocks = [b.compute() for b in out.to_delayed().ravel()]
+        assert all(sp.issparse(b) and b.format == "csr" for b in blocks)
+    else:
+        assert isinstance(out, pd.DataFrame if kind == "pandas" else dd.DataFrame)
+        assert (out.dtypes == pd.SparseDtype(np.float64, 0.0)).all()
+        assert list(out.columns) == list(ref.get_feature_names_out())
+    assert sp.issparse(expected)
+    np.testing.assert_array_equal(_np(out), expected.toarray())

@@ -438,3 +438,28 @@ def test_prefit_then_fit_starts_from_a_clone_and_unfitted_raises(data):
         Incremental(SGDClassifier()).predict(Xd)
     with pytest.raises(NotFittedError):
         Incremental(SGDClassifier()).score(Xd, yd, compute=False)
+
+
+def test_sparse_blocks_densified_for_an_estimator_without_sparse_support():
+    import scipy.sparse as sp
+    from sklearn.naive_bayes import GaussianNB
+
+    X, y = make_classification(n_samples=80, n_features=4, random_state=0)
+    X[np.abs(X) < 0.5] = 0.0
+    Xd = da.from_array(X, chunks=(20, 4))
+    Xs = Xd.map_blocks(sp.csr_matrix, meta=sp.csr_matrix((0, 4)))
+    yd = da.from_array(y, chunks=20)
+    # GaussianNB refuses sparse input: each block is densified when it is read
+    got = Incremental(GaussianNB(), shuffle_blocks=False).fit(Xs, yd, classes=[0, 1])
+    want = Incremental(GaussianNB(), shuffle_blocks=False).fit(Xd, yd, classes=[0, 1])
+    np.testing.assert_allclose(got.estimator_.theta_, want.estimator_.theta_, rtol=1e-12)
+    np.testing.assert_array_equal(got.predict(Xs).compute(), want.predict(Xd).compute())
+    # SGDClassifier takes sparse input: its blocks stay sparse (scikit-learn's sparse path,
+    # whose result differs from its dense one), as partial_fit on the CSR blocks gives
+    got = Incremental(SGDClassifier(random_state=0), shuffle_blocks=False).fit(
+        Xs, yd, classes=[0, 1]).estimator_
+    want = SGDClassifier(random_state=0)
+    for i in range(4):
+        want.partial_fit(sp.csr_matrix(X[20 * i:20 * (i + 1)]), y[20 * i:20 * (i + 1)],
+                         classes=[0, 1])
+    np.testing.assert_allclose(got.coef_, want.coef_, rtol=1e-12)

@@ -690,3 +690,41 @@ def test_nothing_fitted_raises_not_fitted_error(clf_data, method):
         check_is_fitted(wrapper)
     with pytest.raises(AttributeError, match="not fitted"):
         wrapper.classes_  # noqa: B018
+
+
+class _SeesBlocks(ClassifierMixin, BaseEstimator):
+    """Records the type of every block its predict is given; sparse per its tags."""
+
+    def __init__(self, sparse=False):
+        self.sparse = sparse
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict(self, X):
+        assert sp.issparse(X) == self.sparse, type(X)
+        return np.zeros(X.shape[0], dtype=int)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = self.sparse
+        return tags
+
+
+@pytest.mark.parametrize("accepts", [False, True])
+def test_sparse_blocks_densified_unless_the_estimator_accepts_sparse(accepts):
+    Xn = np.eye(12, 3)
+    Xs = da.from_array(Xn, chunks=(4, 3)).map_blocks(sp.csr_matrix, meta=sp.csr_matrix((0, 3)))
+    est = _SeesBlocks(sparse=accepts).fit(Xn, np.arange(12) % 2)
+    out = ParallelPostFit(est).predict(Xs)
+    np.testing.assert_array_equal(out.compute(), np.zeros(12))
+
+
+@pytest.mark.parametrize("model", [LogisticRegression(), KMeans(2, n_init=1, random_state=0)])
+def test_predict_on_sparse_blocks_equals_the_dense_predict(model):
+    X, y = make_classification(n_samples=40, n_features=4, random_state=0)
+    X[np.abs(X) < 0.5] = 0.0
+    model.fit(X, y)
+    Xs = da.from_array(X, chunks=(10, 4)).map_blocks(sp.csr_matrix, meta=sp.csr_matrix((0, 4)))
+    np.testing.assert_array_equal(ParallelPostFit(model).predict(Xs).compute(), model.predict(X))
