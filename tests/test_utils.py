@@ -489,3 +489,18 @@ def test_assert_estimator_equal_dask_ml_signature_and_containers():
     f = _Fitted(np.array([1.0]), pd.Series([1.0, 2.0]), 3)
     g = _Fitted(np.array([1.0]), dd.from_pandas(pd.Series([1.0, 2.0]), npartitions=1), 3)
     assert_estimator_equal(f, g)
+
+
+def test_assert_estimator_equal_compares_nested_fitted_estimators():
+    # a wrapper's estimator_ is compared by its own fitted attributes, not only its class
+    from sklearn.linear_model import LinearRegression as SkLinear
+
+    from dask_scale.wrappers import ParallelPostFit
+
+    X = np.random.default_rng(0).normal(size=(50, 2))
+    a = ParallelPostFit(SkLinear()).fit(X, X[:, 0])
+    same = ParallelPostFit(SkLinear()).fit(X, X[:, 0])
+    other = ParallelPostFit(SkLinear()).fit(X, -3 * X[:, 1])
+    assert_estimator_equal(a, same)
+    with pytest.raises(AssertionError, match=r"(?s)estimator_: .*coef_"):
+        assert_estimator_equal(a, other)

@@ -55,8 +55,13 @@ def _assert_eq(lv, rv, attr, rtol, atol):
             _assert_eq(a, b, f"{attr}[{i}]", rtol, atol)
     elif isinstance(lv, float) or isinstance(rv, float):
         np.testing.assert_allclose(lv, rv, rtol=rtol, atol=atol, err_msg=attr)
-    elif hasattr(lv, "get_params"):
-        assert type(lv) is type(rv), attr
+    elif hasattr(lv, "get_params") and hasattr(rv, "get_params"):
+        # a fitted estimator inside another (``estimator_`` of a wrapper): its own fitted
+        # attributes, recursively
+        try:
+            assert_estimator_equal(lv, rv, rtol=rtol, atol=atol)
+        except AssertionError as exc:
+            raise AssertionError(f"{attr}: {exc}") from exc
     else:
         assert lv == rv, f"{attr}: {lv!r} != {rv!r}"
 
@@ -71,7 +76,8 @@ def assert_estimator_equal(left, right, exclude=(), *, rtol=1e-7, atol=0.0):
     Fitted attributes are those ending in ``_`` (not starting with ``_``). Arrays are compared
     with ``numpy.testing.assert_allclose(rtol, atol)`` (exactly for other dtypes); dask values
     are computed first; pandas objects are compared by their values; lists, tuples and dicts
-    element by element; nested estimators by their class.
+    element by element; nested estimators (a wrapper's ``estimator_``) by their class and
+    their own fitted attributes, recursively.
 
     Parameters
     ----------
