@@ -203,13 +203,14 @@ def _on_columns(func, columns_of, block, *args):
     return func(columns_of(block), *args)
 
 
-def map_blocks_2d(func, kind, X, *args, n_out, dtype, names, raw=False):
+def map_blocks_2d(func, kind, X, *args, n_out, dtype, names, raw=False, dtypes=None):
     """Apply ``func(columns, *args) -> 2-D ndarray`` to every row block of ``X``.
 
     ``columns`` is the list of normalised columns of the block, or with ``raw=True`` its
     :func:`raw_block_columns`. Memory input gives an ndarray, a dask array a dask array, a
     dask DataFrame a dask DataFrame with columns ``names`` and the input's index (see
-    :func:`dask_scale._graph.map_rows`).
+    :func:`dask_scale._graph.map_rows`), whose columns have ``dtypes`` when given (one dtype
+    a column) and ``dtype`` otherwise.
     """
     part = functools.partial(_on_columns, func, raw_block_columns if raw else block_columns)
     return map_rows(
@@ -222,4 +223,5 @@ def map_blocks_2d(func, kind, X, *args, n_out, dtype, names, raw=False):
         columns=None if names is None else list(names),
         check_finite=False,
         frame=X if kind == "frame" else None,
+        dtypes=dtypes,
     )

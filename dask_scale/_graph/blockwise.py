@@ -79,7 +79,7 @@ def _checked(func, finite, copy, block, *args):
     return func(np.array(block, copy=True) if copy else block, *args)
 
 
-def _frame_partition(func, finite, copy, dtype, n_out, columns, name, pdf, *args):
+def _frame_partition(func, finite, copy, dtype, n_out, columns, name, dtypes, pdf, *args):
     block = pdf if dtype == "pandas" else pdf.to_numpy(dtype=dtype)
     out = _checked(func, finite, copy, block, *args)
     # A new array that ``func`` made becomes the partition as it is (pandas would copy an
@@ -87,9 +87,26 @@ def _frame_partition(func, finite, copy, dtype, n_out, columns, name, pdf, *args
     # view that ``func`` may hand back), is copied.
     out = np.asarray(out)
     copy = not out.flags.owndata or bool(np.may_share_memory(out, block))
+    # pandas infers ``str`` for an object ndarray of strings: an object output stays object,
+    # as its meta says
+    as_object = object if out.dtype == object else None
     if n_out is None:
-        return pd.Series(out, index=pdf.index, name=name, copy=copy)
-    return pd.DataFrame(out, index=pdf.index, columns=columns, copy=copy)
+        return pd.Series(out, index=pdf.index, name=name, copy=copy, dtype=as_object)
+    if dtypes is None:
+        return pd.DataFrame(out, index=pdf.index, columns=columns, copy=copy, dtype=as_object)
+    frame = pd.DataFrame(
+        {j: pd.Series(out[:, j], index=pdf.index, dtype=dt) for j, dt in enumerate(dtypes)}
+    )
+    frame.columns = columns if columns is not None else range(n_out)
+    return frame
+
+
+def _frame_meta(n_out, out_dtype, columns, dtypes):
+    if dtypes is None:
+        return pd.DataFrame(np.empty((0, n_out), dtype=out_dtype), columns=columns)
+    meta = pd.DataFrame({j: pd.Series([], dtype=dt) for j, dt in enumerate(dtypes)})
+    meta.columns = columns if columns is not None else range(n_out)
+    return meta
 
 
 def map_rows(
@@ -104,6 +121,7 @@ def map_rows(
     check_finite=True,
     copy=False,
     frame=None,
+    dtypes=None,
 ):
     """Apply ``func(block, *args)`` to every row block of ``X``.
 
@@ -135,6 +153,11 @@ def map_rows(
     frame : dask DataFrame or None, default=None
         The caller's original DataFrame; when given, the output is a dask Series/DataFrame
         with its index and partitions.
+    dtypes : sequence of dtypes or None, default=None
+        The dtype (NumPy or pandas) of every column of a DataFrame output (``n_out`` of
+        them), for outputs whose columns differ in kind (strings next to numbers);
+        ``func`` then returns an ``out_dtype`` array that every column is converted from.
+        None gives every column ``out_dtype``. Array outputs ignore it.
 
     Returns
     -------
@@ -144,9 +167,13 @@ def map_rows(
         if n_out is None:
             meta = pd.Series(np.empty(0, dtype=out_dtype), name=name)
         else:
-            meta = pd.DataFrame(np.empty((0, n_out), dtype=out_dtype), columns=columns)
+            if dtypes is not None and len(dtypes) != n_out:
+                raise ValueError(f"dtypes has {len(dtypes)} entries for {n_out} columns.")
+            meta = _frame_meta(n_out, out_dtype, columns, dtypes)
+        # the partitions keep the input's index: so does the meta (its name and dtype)
+        meta.index = frame._meta.index[:0]
         part = functools.partial(
-            _frame_partition, func, check_finite, copy, in_dtype, n_out, columns, name
+            _frame_partition, func, check_finite, copy, in_dtype, n_out, columns, name, dtypes
         )
         return map_row_blocks(part, frame, *args, meta=meta)
     if is_dask_array(X):
