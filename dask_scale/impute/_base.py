@@ -456,7 +456,7 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
         dtypes = None
         if frame is not None:
             kept = range(n_features) if valid is None else valid
-            dtypes = [_output_dtype(frame.dtypes.iloc[j], v) for j, v in zip(kept, fill)]
+            dtypes = [_output_dtype(frame.dtypes.iloc[j], v) for j, v in zip(kept, fill, strict=True)]
             dtypes += [np.dtype(bool)] * (0 if indicator is None else len(indicator))
         return map_blocks_2d(
             _impute_object_block,
