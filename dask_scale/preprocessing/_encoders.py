@@ -14,6 +14,7 @@ categories (``pandas.Index.get_indexer``), and maps the codes: :class:`OneHotEnc
 from __future__ import annotations
 
 import numbers
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -101,6 +102,38 @@ def _needs_categories(dtype):
     if isinstance(dtype, pd.CategoricalDtype):
         return dtype.categories is None or "__UNKNOWN_CATEGORIES__" in list(dtype.categories)
     return True
+
+
+def _default_frame_columns(est, X, alternative, stacklevel):
+    """The columns a DataFrame encoder encodes by default: the categorical ones.
+
+    ``fit`` of a DataFrame encoder without ``columns`` encodes only the categorical
+    columns (dask-ml's behaviour) and passes the others through; this warns (a
+    ``UserWarning`` pointing at the caller of ``fit``) when X has no categorical column, or
+    has string columns that would pass through unencoded. ``alternative`` ends the message
+    with the scikit-learn-style way to encode every column; ``stacklevel`` is the number of
+    frames from the caller of this function to the user's call of ``fit``.
+    """
+    columns = [c for c, dt in X.dtypes.items() if isinstance(dt, pd.CategoricalDtype)]
+    text = [
+        c
+        for c, dt in X.dtypes.items()
+        if c not in columns
+        and (pd.api.types.is_object_dtype(dt) or pd.api.types.is_string_dtype(dt))
+    ]
+    if len(X.columns) and (not columns or text):
+        what = "has no categorical column" if not columns else f"has string columns {text[:10]}"
+        if not columns and text:
+            what += f" (string columns {text[:10]})"
+        warnings.warn(
+            f"{type(est).__name__} on a DataFrame encodes its categorical columns only "
+            f"(dask-ml's behaviour) and X {what}: they pass through unchanged. Name the "
+            "columns to encode in columns=[...], categorise them first (Categorizer), or "
+            f"{alternative}.",
+            UserWarning,
+            stacklevel=stacklevel + 1,
+        )
+    return columns
 
 
 def _observed_dtypes(est, X, columns):

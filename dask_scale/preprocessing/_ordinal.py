@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import numbers
-import warnings
 
 import dask.dataframe as dd
 import numpy as np
@@ -30,6 +29,7 @@ from ._encoders import (
     _BaseEncoder,
     _category_codes,
     _check_frame_columns,
+    _default_frame_columns,
     _factorize,
     _index_in,
     _is_nan,
@@ -326,26 +326,10 @@ class OrdinalEncoder(_BaseEncoder):
             )
         _, X = check_table(self, X, reset=True)
         if self.columns is None:
-            columns = [c for c, dt in X.dtypes.items() if isinstance(dt, pd.CategoricalDtype)]
-            text = [
-                c
-                for c, dt in X.dtypes.items()
-                if c not in columns
-                and (pd.api.types.is_object_dtype(dt) or pd.api.types.is_string_dtype(dt))
-            ]
-            if len(X.columns) and (not columns or text):
-                what = "has no categorical column" if not columns else (
-                    f"has string columns {text[:10]}"
-                )
-                warnings.warn(
-                    "OrdinalEncoder on a DataFrame encodes its categorical columns only "
-                    f"(dask-ml's behaviour) and X {what}: they pass through unchanged. "
-                    "Name the columns to encode in columns=[...], categorise them first "
-                    "(Categorizer), or pass an array (X.to_numpy()) for scikit-learn's "
-                    "encoding of every column.",
-                    UserWarning,
-                    stacklevel=3,
-                )
+            columns = _default_frame_columns(
+                self, X, "pass an array (X.to_numpy()) for scikit-learn's encoding of every "
+                "column", stacklevel=3
+            )
         else:
             columns = list(self.columns)
             absent = [c for c in columns if c not in X.columns]
