@@ -224,3 +224,23 @@ def test_frame_encoders_warn_when_string_columns_would_pass_through(encoder, con
         warnings.simplefilter("error")
         cls().fit(Xm[["A", "C"]])
         cls(columns=["C"]).fit(Xm)
+
+
+@pytest.mark.parametrize("container", ["pandas", "dask", "numpy"])
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"columns": ["B"]}, {"columns": ("B",)}, {"categories": {"B": ["a", "b"]}}],
+)
+def test_categorizer_columns_is_a_pandas_index_as_dask_ml_documents(params, container):
+    # dask-ml documents ``columns_ : pandas.Index`` (its code keeps a given list as it is)
+    frame = pd.DataFrame({"A": [1, 2, 3], "B": ["a", "a", "b"]})
+    X = {
+        "pandas": frame,
+        "dask": dd.from_pandas(frame, npartitions=2),
+        "numpy": frame[["A"]].to_numpy(),
+    }[container]
+    if container == "numpy" and params:
+        pytest.skip("an array has no columns to name")
+    ce = Categorizer(**params).fit(X)
+    assert isinstance(ce.columns_, pd.Index)
+    assert list(ce.columns_) == ([] if container == "numpy" else ["B"])
