@@ -32,6 +32,7 @@ __all__ = [
     "column_dtype",
     "column_values",
     "factorize_column",
+    "keep_string_dtype",
     "map_blocks_2d",
     "merge_block_counts",
     "raw_block_columns",
@@ -197,6 +198,30 @@ def sort_uniques(uniques, has_missing, column):
     if has_missing:
         cats = np.concatenate([cats.astype(np.float64), [np.nan]])
     return cats
+
+
+def keep_string_dtype(values, dtype):
+    """Distinct values of a column in the input's NumPy string dtype, as scikit-learn keeps it.
+
+    Parameters
+    ----------
+    values : ndarray
+        Normalised values of a column (object for strings, see the module docstring), e.g.
+        its sorted categories.
+    dtype : dtype
+        The dtype of the input array the values came from.
+
+    Returns
+    -------
+    ndarray
+        ``values`` as ``dtype`` when that is a NumPy string dtype (``<U..``, ``S..``: a NumPy
+        array of strings gives ``<U1`` categories or classes, not object), else ``values``.
+        pandas columns (``object``, ``str``, ``string``) keep object values, as in
+        scikit-learn.
+    """
+    if isinstance(dtype, np.dtype) and dtype.kind in "US":
+        return values.astype(dtype)
+    return values
 
 
 def _on_columns(func, columns_of, block, *args):

@@ -20,7 +20,14 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
-from .._columns import column_dtype, column_values, factorize_column, sort_uniques, table_counts
+from .._columns import (
+    column_dtype,
+    column_values,
+    factorize_column,
+    keep_string_dtype,
+    sort_uniques,
+    table_counts,
+)
 from .._set_output import TransformerMixin
 from .._types import is_frame
 from .._validation import check_n_rows, check_table
@@ -32,7 +39,7 @@ def _is_nan(value):
 
 
 def _lookup(categories):
-    if categories.dtype.kind == "O":
+    if categories.dtype.kind in "OUS":
         return pd.Index(categories, dtype=object)
     return pd.Index(categories)
 
@@ -161,12 +168,15 @@ class _BaseEncoder(TransformerMixin, BaseEstimator):
 
     def _fit_categories(self, X):
         kind, X = check_table(self, X, reset=True)
+        # an array of NumPy strings keeps its dtype in categories_ (scikit-learn's <U1)
+        input_dtype = None
         if kind == "frame":
             dtypes = [column_dtype(dt) for dt in X.dtypes]
         elif isinstance(X, pd.DataFrame):
             dtypes = [column_values(X.iloc[:, j]).dtype for j in range(X.shape[1])]
         else:
             dtypes = [column_dtype(X.dtype)] * X.shape[1]
+            input_dtype = X.dtype
         n_features = len(dtypes)
         if self.categories != "auto" and len(self.categories) != n_features:
             raise ValueError(
@@ -185,7 +195,8 @@ class _BaseEncoder(TransformerMixin, BaseEstimator):
         for j in range(n_features):
             if self.categories == "auto":
                 uniques, _, missing = summaries[j]
-                categories.append(sort_uniques(uniques, missing > 0, j))
+                cats = sort_uniques(uniques, missing > 0, j)
+                categories.append(keep_string_dtype(cats, input_dtype))
                 continue
             given = self._given_categories(j, dtypes[j])
             if summaries is not None and self.handle_unknown == "error":
