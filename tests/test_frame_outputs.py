@@ -14,6 +14,7 @@ import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 import pytest
+from _helpers import default_instance
 
 from dask_scale.compose import ColumnTransformer
 from dask_scale.impute import SimpleImputer
@@ -23,6 +24,7 @@ from dask_scale.preprocessing import (
     OrdinalEncoder,
     StandardScaler,
 )
+from dask_scale.utils import all_estimators
 
 
 def _frame():
@@ -86,3 +88,38 @@ def test_meta_equals_computed_dtypes_and_parquet_round_trips(name, tmp_path):
     # as they were
     pd.testing.assert_frame_equal(back, computed, check_dtype=False, check_categorical=False)
     assert list(back.columns) == list(computed.columns)
+
+
+def _same_meta(out):
+    computed = out.compute()
+    if isinstance(out, dd.DataFrame):
+        pd.testing.assert_series_equal(out._meta.dtypes, computed.dtypes)
+    else:
+        assert out._meta.dtype == computed.dtype
+    assert out._meta.index.name == computed.index.name
+    assert out._meta.index.dtype == computed.index.dtype
+
+
+@pytest.mark.parametrize("name", sorted(n for n, _ in all_estimators() if n != "LabelEncoder"))
+def test_every_frame_output_has_the_meta_of_its_partitions(name):
+    """Transforms and predictions on a dask DataFrame with a named index."""
+    rng = np.random.default_rng(0)
+    index = pd.RangeIndex(100, 160, name="key")
+    frame = pd.DataFrame(
+        rng.integers(0, 3, size=(60, 3)).astype(float), columns=["a", "b", "c"]
+    ).set_axis(index)
+    X = dd.from_pandas(frame, npartitions=3)
+    y = dd.from_pandas(pd.Series(np.arange(60) % 2, index=index, name="y"), npartitions=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        est = default_instance(name, dict(all_estimators())[name]).fit(X, y)
+        outs = [
+            getattr(est, m)(X)
+            for m in ("transform", "predict", "predict_proba", "decision_function")
+            if hasattr(est, m)
+        ]
+    frames = [o for o in outs if isinstance(o, (dd.DataFrame, dd.Series))]
+    if not frames:
+        pytest.skip(f"{name} gives dask arrays for a dask DataFrame")
+    for out in frames:
+        _same_meta(out)

@@ -40,7 +40,8 @@ def map_row_blocks(func, X, *args, meta, name=None):
         larger one, e.g. a fitted estimator: every block task then refers to its one key).
     meta : ndarray, scipy sparse matrix, pandas Series or DataFrame with zero rows
         The output's type, dtype and trailing shape (or columns). A DataFrame input with a
-        pandas ``meta`` gives a dask Series/DataFrame with the input's index and partitions;
+        pandas ``meta`` gives a dask Series/DataFrame with the input's index (the meta's
+        index is replaced by the input's, empty) and partitions;
         with an array ``meta``, a dask array with one row block per partition (unknown
         sizes).
     name : str or None, default=None
@@ -52,6 +53,8 @@ def map_row_blocks(func, X, *args, meta, name=None):
     """
     if is_dask_frame(X):
         if isinstance(meta, (pd.Series, pd.DataFrame)):
+            # the partitions keep the input's index: so does the meta (its name and dtype)
+            meta = meta.iloc[:0].set_axis(X._meta.index[:0])
             return X.map_partitions(func, *args, meta=meta, enforce_metadata=False)
         task = dask.delayed(func, pure=True)
         with keep_partitions():
@@ -170,8 +173,6 @@ def map_rows(
             if dtypes is not None and len(dtypes) != n_out:
                 raise ValueError(f"dtypes has {len(dtypes)} entries for {n_out} columns.")
             meta = _frame_meta(n_out, out_dtype, columns, dtypes)
-        # the partitions keep the input's index: so does the meta (its name and dtype)
-        meta.index = frame._meta.index[:0]
         part = functools.partial(
             _frame_partition, func, check_finite, copy, in_dtype, n_out, columns, name, dtypes
         )
