@@ -32,6 +32,7 @@ __all__ = [
     "column_dtype",
     "column_values",
     "factorize_column",
+    "keep_string_dtype",
     "map_blocks_2d",
     "merge_block_counts",
     "raw_block_columns",
@@ -199,17 +200,42 @@ def sort_uniques(uniques, has_missing, column):
     return cats
 
 
+def keep_string_dtype(values, dtype):
+    """Distinct values of a column in the input's NumPy string dtype, as scikit-learn keeps it.
+
+    Parameters
+    ----------
+    values : ndarray
+        Normalised values of a column (object for strings, see the module docstring), e.g.
+        its sorted categories.
+    dtype : dtype
+        The dtype of the input array the values came from.
+
+    Returns
+    -------
+    ndarray
+        ``values`` as ``dtype`` when that is a NumPy string dtype (``<U..``, ``S..``: a NumPy
+        array of strings gives ``<U1`` categories or classes, not object), else ``values``.
+        pandas columns (``object``, ``str``, ``string``) keep object values, as in
+        scikit-learn.
+    """
+    if isinstance(dtype, np.dtype) and dtype.kind in "US":
+        return values.astype(dtype)
+    return values
+
+
 def _on_columns(func, columns_of, block, *args):
     return func(columns_of(block), *args)
 
 
-def map_blocks_2d(func, kind, X, *args, n_out, dtype, names, raw=False):
+def map_blocks_2d(func, kind, X, *args, n_out, dtype, names, raw=False, dtypes=None):
     """Apply ``func(columns, *args) -> 2-D ndarray`` to every row block of ``X``.
 
     ``columns`` is the list of normalised columns of the block, or with ``raw=True`` its
     :func:`raw_block_columns`. Memory input gives an ndarray, a dask array a dask array, a
     dask DataFrame a dask DataFrame with columns ``names`` and the input's index (see
-    :func:`dask_scale._graph.map_rows`).
+    :func:`dask_scale._graph.map_rows`), whose columns have ``dtypes`` when given (one dtype
+    a column) and ``dtype`` otherwise.
     """
     part = functools.partial(_on_columns, func, raw_block_columns if raw else block_columns)
     return map_rows(
@@ -222,4 +248,5 @@ def map_blocks_2d(func, kind, X, *args, n_out, dtype, names, raw=False):
         columns=None if names is None else list(names),
         check_finite=False,
         frame=X if kind == "frame" else None,
+        dtypes=dtypes,
     )

@@ -76,6 +76,7 @@ def test_public_names_are_dask_mls():
         "assert_estimator_equal", "check_array", "check_chunks", "check_matching_blocks",
         "check_random_state", "handle_zeros_in_scale", "row_norms", "slice_columns",
         "svd_flip", "check_consistent_length", "copy_learned_attributes", "draw_seed",
+        "check_X_y", "flip_vector_signs", "is_frame_base",
     ]:
         assert name in utils.__all__ and callable(getattr(utils, name))
         assert getattr(utils, name).__doc__
@@ -504,3 +505,104 @@ def test_assert_estimator_equal_compares_nested_fitted_estimators():
     assert_estimator_equal(a, same)
     with pytest.raises(AssertionError, match=r"(?s)estimator_: .*coef_"):
         assert_estimator_equal(a, other)
+
+# check_X_y, is_frame_base, flip_vector_signs (public in dask_ml.utils) --------------------
+
+
+def test_check_X_y_in_memory_is_sklearns():
+    import warnings
+
+    import pandas as pd
+    from sklearn.exceptions import DataConversionWarning
+    from sklearn.utils import check_X_y as sk_check_X_y
+
+    X = np.arange(12.0).reshape(6, 2)
+    y = np.arange(6)
+    for args in [(X, y), (pd.DataFrame(X), pd.Series(y)), (X.tolist(), y.tolist())]:
+        ours = utils.check_X_y(*args)
+        ref = sk_check_X_y(*args)
+        for a, b in zip(ours, ref, strict=True):
+            assert type(a) is type(b)
+            np.testing.assert_array_equal(a, b)
+    with pytest.warns(DataConversionWarning):
+        assert utils.check_X_y(X, y[:, None])[1].shape == (6,)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert utils.check_X_y(X, np.c_[y, y], multi_output=True)[1].shape == (6, 2)
+    assert utils.check_X_y(X, y.astype(object), y_numeric=True)[1].dtype == np.float64
+    with pytest.raises(ValueError, match="requires y to be passed"):
+        utils.check_X_y(X, None)
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        utils.check_X_y(X, y[:5])
+    with pytest.raises(ValueError, match="y"):
+        utils.check_X_y(X, np.where(y == 2, np.nan, y))
+
+
+def test_check_X_y_dask_is_lazy_and_checked_per_block():
+    import dask.dataframe as dd
+    import pandas as pd
+
+    X = np.arange(12.0).reshape(6, 2)
+    y = np.arange(6.0)
+    dX, dy = da.from_array(X, chunks=(3, 2)), da.from_array(y, chunks=3)
+    Xc, yc = utils.check_X_y(dX, dy)
+    assert isinstance(Xc, da.Array) and isinstance(yc, da.Array)
+    np.testing.assert_array_equal(yc.compute(), y)
+    np.testing.assert_array_equal(Xc.compute(), X)
+    # a column vector is raveled; NaN in y raises when that block is computed
+    assert utils.check_X_y(dX, dy[:, None])[1].shape == (6,)
+    _, bad = utils.check_X_y(dX, da.from_array(np.where(y == 4, np.nan, y), chunks=3))
+    bad[:3].compute()  # the first block is clean
+    with pytest.raises(ValueError, match="NaN"):
+        bad.compute()
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        utils.check_X_y(dX, dy[:5])
+    with pytest.raises(ValueError, match="requires y to be passed"):
+        utils.check_X_y(dX, None)
+    # dask-ml's chunking rules apply to X
+    with pytest.raises(TypeError, match="Chunking is only allowed on the first axis"):
+        utils.check_X_y(da.from_array(X, chunks=(3, 1)), dy)
+    # dask DataFrames: refused unless accepted, then returned as they are
+    frame = dd.from_pandas(pd.DataFrame(X, columns=["a", "b"]).assign(t=y), npartitions=2)
+    with pytest.raises(TypeError, match="does not support dask dataframes"):
+        utils.check_X_y(frame[["a", "b"]], frame["t"])
+    Xf, yf = utils.check_X_y(frame[["a", "b"]], frame["t"], accept_dask_dataframe=True)
+    assert isinstance(Xf, dd.DataFrame) and isinstance(yf, dd.Series)
+    np.testing.assert_array_equal(yf.compute().to_numpy(), y)
+    # several targets
+    Y = da.from_array(np.c_[y, y], chunks=(3, 1))
+    assert utils.check_X_y(dX, Y, multi_output=True)[1].shape == (6, 2)
+
+
+def test_is_frame_base_is_true_for_dask_frames_only():
+    import dask.dataframe as dd
+    import pandas as pd
+
+    frame = pd.DataFrame({"a": [1.0, 2.0]})
+    dframe = dd.from_pandas(frame, npartitions=1)
+    assert utils.is_frame_base(dframe)
+    assert utils.is_frame_base(dframe["a"])
+    for other in (frame, frame["a"], np.ones(2), da.ones(2), [1, 2], None):
+        assert not utils.is_frame_base(other)
+
+
+@pytest.mark.parametrize("axis", [0, 1])
+def test_flip_vector_signs_makes_vectors_equal_up_to_sign(axis):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(7, 4))
+    signs = rng.choice([-1.0, 1.0], size=4 if axis == 0 else 7)
+    flipped = x * (signs[np.newaxis, :] if axis == 0 else signs[:, np.newaxis])
+    a, b = utils.flip_vector_signs(x, axis), utils.flip_vector_signs(flipped, axis)
+    np.testing.assert_array_equal(a, b)
+    # each vector's largest-magnitude entry is positive afterwards, and |x| is unchanged
+    vectors = a if axis == 0 else a.T
+    assert (vectors[np.abs(vectors).argmax(axis=0), np.arange(vectors.shape[1])] > 0).all()
+    np.testing.assert_array_equal(np.abs(a), np.abs(x))
+    # the rule of svd_flip (first entry on ties), lazily for dask
+    u_flip, _ = utils.svd_flip(x if axis == 0 else x.T, None)
+    np.testing.assert_array_equal(a, u_flip if axis == 0 else u_flip.T)
+    lazy = utils.flip_vector_signs(da.from_array(flipped, chunks=(3, 2)), axis)
+    assert isinstance(lazy, da.Array)
+    np.testing.assert_array_equal(lazy.compute(), a)
+    with pytest.raises(ValueError, match="axis"):
+        utils.flip_vector_signs(x, 2)

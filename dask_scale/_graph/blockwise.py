@@ -40,7 +40,8 @@ def map_row_blocks(func, X, *args, meta, name=None):
         larger one, e.g. a fitted estimator: every block task then refers to its one key).
     meta : ndarray, scipy sparse matrix, pandas Series or DataFrame with zero rows
         The output's type, dtype and trailing shape (or columns). A DataFrame input with a
-        pandas ``meta`` gives a dask Series/DataFrame with the input's index and partitions;
+        pandas ``meta`` gives a dask Series/DataFrame with the input's index (the meta's
+        index is replaced by the input's, empty) and partitions;
         with an array ``meta``, a dask array with one row block per partition (unknown
         sizes).
     name : str or None, default=None
@@ -52,6 +53,8 @@ def map_row_blocks(func, X, *args, meta, name=None):
     """
     if is_dask_frame(X):
         if isinstance(meta, (pd.Series, pd.DataFrame)):
+            # the partitions keep the input's index: so does the meta (its name and dtype)
+            meta = meta.iloc[:0].set_axis(X._meta.index[:0])
             return X.map_partitions(func, *args, meta=meta, enforce_metadata=False)
         task = dask.delayed(func, pure=True)
         with keep_partitions():
@@ -79,7 +82,7 @@ def _checked(func, finite, copy, block, *args):
     return func(np.array(block, copy=True) if copy else block, *args)
 
 
-def _frame_partition(func, finite, copy, dtype, n_out, columns, name, pdf, *args):
+def _frame_partition(func, finite, copy, dtype, n_out, columns, name, dtypes, pdf, *args):
     block = pdf if dtype == "pandas" else pdf.to_numpy(dtype=dtype)
     out = _checked(func, finite, copy, block, *args)
     # A new array that ``func`` made becomes the partition as it is (pandas would copy an
@@ -87,9 +90,26 @@ def _frame_partition(func, finite, copy, dtype, n_out, columns, name, pdf, *args
     # view that ``func`` may hand back), is copied.
     out = np.asarray(out)
     copy = not out.flags.owndata or bool(np.may_share_memory(out, block))
+    # pandas infers ``str`` for an object ndarray of strings: an object output stays object,
+    # as its meta says
+    as_object = object if out.dtype == object else None
     if n_out is None:
-        return pd.Series(out, index=pdf.index, name=name, copy=copy)
-    return pd.DataFrame(out, index=pdf.index, columns=columns, copy=copy)
+        return pd.Series(out, index=pdf.index, name=name, copy=copy, dtype=as_object)
+    if dtypes is None:
+        return pd.DataFrame(out, index=pdf.index, columns=columns, copy=copy, dtype=as_object)
+    frame = pd.DataFrame(
+        {j: pd.Series(out[:, j], index=pdf.index, dtype=dt) for j, dt in enumerate(dtypes)}
+    )
+    frame.columns = columns if columns is not None else range(n_out)
+    return frame
+
+
+def _frame_meta(n_out, out_dtype, columns, dtypes):
+    if dtypes is None:
+        return pd.DataFrame(np.empty((0, n_out), dtype=out_dtype), columns=columns)
+    meta = pd.DataFrame({j: pd.Series([], dtype=dt) for j, dt in enumerate(dtypes)})
+    meta.columns = columns if columns is not None else range(n_out)
+    return meta
 
 
 def map_rows(
@@ -104,6 +124,7 @@ def map_rows(
     check_finite=True,
     copy=False,
     frame=None,
+    dtypes=None,
 ):
     """Apply ``func(block, *args)`` to every row block of ``X``.
 
@@ -135,6 +156,11 @@ def map_rows(
     frame : dask DataFrame or None, default=None
         The caller's original DataFrame; when given, the output is a dask Series/DataFrame
         with its index and partitions.
+    dtypes : sequence of dtypes or None, default=None
+        The dtype (NumPy or pandas) of every column of a DataFrame output (``n_out`` of
+        them), for outputs whose columns differ in kind (strings next to numbers);
+        ``func`` then returns an ``out_dtype`` array that every column is converted from.
+        None gives every column ``out_dtype``. Array outputs ignore it.
 
     Returns
     -------
@@ -144,9 +170,11 @@ def map_rows(
         if n_out is None:
             meta = pd.Series(np.empty(0, dtype=out_dtype), name=name)
         else:
-            meta = pd.DataFrame(np.empty((0, n_out), dtype=out_dtype), columns=columns)
+            if dtypes is not None and len(dtypes) != n_out:
+                raise ValueError(f"dtypes has {len(dtypes)} entries for {n_out} columns.")
+            meta = _frame_meta(n_out, out_dtype, columns, dtypes)
         part = functools.partial(
-            _frame_partition, func, check_finite, copy, in_dtype, n_out, columns, name
+            _frame_partition, func, check_finite, copy, in_dtype, n_out, columns, name, dtypes
         )
         return map_row_blocks(part, frame, *args, meta=meta)
     if is_dask_array(X):

@@ -13,7 +13,7 @@ from sklearn.utils._param_validation import MissingValues, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from sklearn.utils.validation import validate_data as _sk_validate_data
 
-from .._columns import map_blocks_2d
+from .._columns import column_dtype, map_blocks_2d
 from .._graph import map_rows
 from .._set_output import TransformerMixin
 from .._validation import (
@@ -77,6 +77,24 @@ def _impute_object_block(columns, fill, valid, missing_values, nan_missing, indi
     return out
 
 
+def _output_dtype(dtype, fill):
+    """The dtype of an imputed DataFrame column of input dtype ``dtype`` filled with ``fill``.
+
+    A string column (pandas ``str``/``string``, or a categorical of them) filled with a
+    string keeps that string dtype; a numeric column filled with a number keeps a numeric
+    dtype (the normalised one, widened to hold ``fill``); anything else is object.
+    """
+    if isinstance(dtype, pd.CategoricalDtype) and dtype.categories is not None:
+        cats = dtype.categories.dtype
+        dtype = cats if isinstance(cats, pd.StringDtype) else dtype
+    if isinstance(dtype, pd.StringDtype):
+        return dtype if isinstance(fill, str) else np.dtype(object)
+    numeric = column_dtype(dtype)
+    if numeric.kind in "biuf" and isinstance(fill, numbers.Real) and not isinstance(fill, str):
+        return np.result_type(numeric, fill)
+    return np.dtype(object)
+
+
 class SimpleImputer(TransformerMixin, BaseEstimator):
     """Replace missing values with a per-column statistic (or a constant).
 
@@ -101,6 +119,15 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
     unless ``keep_empty_features`` is True.
     Strings (object, pandas ``str``/``string``, categoricals) work with ``"most_frequent"``
     and ``"constant"``.
+
+    Output dtype: a NumPy or dask array out has one dtype, scikit-learn's (object when
+    any column holds strings). A dask DataFrame with string columns gives a dask DataFrame
+    whose columns keep their kind, with the values of scikit-learn's object output: a
+    string column (pandas ``str``/``string``, or a categorical of them) filled with a string
+    keeps its string dtype, a numeric column filled with a number stays numeric (float64
+    for nullable numbers), other columns (and mixes, e.g. a string filled into a numeric
+    column) are object, indicator columns bool. Its meta is what the partitions hold, so
+    the output writes to Parquet.
 
     Parameters
     ----------
@@ -426,6 +453,11 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
             )
         source_kind, Xs = Xv
         fill = np.asarray(fill, dtype=object)
+        dtypes = None
+        if frame is not None:
+            kept = range(n_features) if valid is None else valid
+            dtypes = [_output_dtype(frame.dtypes.iloc[j], v) for j, v in zip(kept, fill, strict=True)]
+            dtypes += [np.dtype(bool)] * (0 if indicator is None else len(indicator))
         return map_blocks_2d(
             _impute_object_block,
             source_kind,
@@ -438,6 +470,7 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
             n_out=n_out,
             dtype=np.dtype(object),
             names=names,
+            dtypes=dtypes,
         )
 
     def inverse_transform(self, X):

@@ -27,7 +27,7 @@ from .._graph import map_row_blocks
 from .._set_output import TransformerMixin
 from .._types import is_dask_array, is_dask_frame, is_frame
 from .._validation import check_input_features, check_table
-from ._encoders import _check_frame_columns, _observed_dtypes
+from ._encoders import _check_frame_columns, _default_frame_columns, _observed_dtypes
 
 __all__ = ["Categorizer", "DummyEncoder"]
 
@@ -252,7 +252,9 @@ class DummyEncoder(TransformerMixin, BaseEstimator):
     and dask input alike, whatever the categories' dtype. Use :class:`Categorizer` first to
     turn string
     columns into categoricals. Categorical columns of a dask DataFrame with unknown
-    categories get them from one pass over the data.
+    categories get them from one pass over the data. Without ``columns``, ``fit`` warns
+    (``UserWarning``) when X has no categorical column or has string columns, which would
+    pass through unencoded (as :class:`OrdinalEncoder` does).
 
     Parameters
     ----------
@@ -316,7 +318,10 @@ class DummyEncoder(TransformerMixin, BaseEstimator):
             self.categorical_blocks_ = {}
             return self
         if self.columns is None:
-            columns = [c for c, dt in X.dtypes.items() if isinstance(dt, pd.CategoricalDtype)]
+            columns = _default_frame_columns(
+                self, X, "use OneHotEncoder for scikit-learn's encoding of every column",
+                stacklevel=2
+            )
         else:
             columns = list(self.columns)
             absent = [c for c in columns if c not in X.columns]

@@ -14,12 +14,20 @@ categories (``pandas.Index.get_indexer``), and maps the codes: :class:`OneHotEnc
 from __future__ import annotations
 
 import numbers
+import warnings
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
-from .._columns import column_dtype, column_values, factorize_column, sort_uniques, table_counts
+from .._columns import (
+    column_dtype,
+    column_values,
+    factorize_column,
+    keep_string_dtype,
+    sort_uniques,
+    table_counts,
+)
 from .._set_output import TransformerMixin
 from .._types import is_frame
 from .._validation import check_n_rows, check_table
@@ -31,7 +39,7 @@ def _is_nan(value):
 
 
 def _lookup(categories):
-    if categories.dtype.kind == "O":
+    if categories.dtype.kind in "OUS":
         return pd.Index(categories, dtype=object)
     return pd.Index(categories)
 
@@ -103,6 +111,38 @@ def _needs_categories(dtype):
     return True
 
 
+def _default_frame_columns(est, X, alternative, stacklevel):
+    """The columns a DataFrame encoder encodes by default: the categorical ones.
+
+    ``fit`` of a DataFrame encoder without ``columns`` encodes only the categorical
+    columns (dask-ml's behaviour) and passes the others through; this warns (a
+    ``UserWarning`` pointing at the caller of ``fit``) when X has no categorical column, or
+    has string columns that would pass through unencoded. ``alternative`` ends the message
+    with the scikit-learn-style way to encode every column; ``stacklevel`` is the number of
+    frames from the caller of this function to the user's call of ``fit``.
+    """
+    columns = [c for c, dt in X.dtypes.items() if isinstance(dt, pd.CategoricalDtype)]
+    text = [
+        c
+        for c, dt in X.dtypes.items()
+        if c not in columns
+        and (pd.api.types.is_object_dtype(dt) or pd.api.types.is_string_dtype(dt))
+    ]
+    if len(X.columns) and (not columns or text):
+        what = "has no categorical column" if not columns else f"has string columns {text[:10]}"
+        if not columns and text:
+            what += f" (string columns {text[:10]})"
+        warnings.warn(
+            f"{type(est).__name__} on a DataFrame encodes its categorical columns only "
+            f"(dask-ml's behaviour) and X {what}: they pass through unchanged. Name the "
+            "columns to encode in columns=[...], categorise them first (Categorizer), or "
+            f"{alternative}.",
+            UserWarning,
+            stacklevel=stacklevel + 1,
+        )
+    return columns
+
+
 def _observed_dtypes(est, X, columns):
     """Categorical dtypes with the observed categories of ``columns`` (one pass for dask).
 
@@ -128,12 +168,15 @@ class _BaseEncoder(TransformerMixin, BaseEstimator):
 
     def _fit_categories(self, X):
         kind, X = check_table(self, X, reset=True)
+        # an array of NumPy strings keeps its dtype in categories_ (scikit-learn's <U1)
+        input_dtype = None
         if kind == "frame":
             dtypes = [column_dtype(dt) for dt in X.dtypes]
         elif isinstance(X, pd.DataFrame):
             dtypes = [column_values(X.iloc[:, j]).dtype for j in range(X.shape[1])]
         else:
             dtypes = [column_dtype(X.dtype)] * X.shape[1]
+            input_dtype = X.dtype
         n_features = len(dtypes)
         if self.categories != "auto" and len(self.categories) != n_features:
             raise ValueError(
@@ -152,7 +195,8 @@ class _BaseEncoder(TransformerMixin, BaseEstimator):
         for j in range(n_features):
             if self.categories == "auto":
                 uniques, _, missing = summaries[j]
-                categories.append(sort_uniques(uniques, missing > 0, j))
+                cats = sort_uniques(uniques, missing > 0, j)
+                categories.append(keep_string_dtype(cats, input_dtype))
                 continue
             given = self._given_categories(j, dtypes[j])
             if summaries is not None and self.handle_unknown == "error":

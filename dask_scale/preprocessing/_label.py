@@ -9,7 +9,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from .._columns import column_counts, column_values, sort_uniques
+from .._columns import column_counts, column_values, keep_string_dtype, sort_uniques
 from .._graph import map_row_blocks, reduce_blocks
 from .._kernels.stats import merge_value_counts
 from .._set_output import TransformerMixin
@@ -151,10 +151,7 @@ class LabelEncoder(TransformerMixin, BaseEstimator):
             )
         else:
             uniques, _, missing = column_counts(y)
-        classes = sort_uniques(uniques, missing > 0, 0)
-        if y.dtype.kind in "US":
-            classes = classes.astype(y.dtype)
-        self.classes_ = classes
+        self.classes_ = keep_string_dtype(sort_uniques(uniques, missing > 0, 0), y.dtype)
         self.dtype_ = None
         return self
 

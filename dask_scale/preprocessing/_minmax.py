@@ -150,19 +150,26 @@ class MinMaxScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self.data_range_ = data_range
         return self
 
-    def transform(self, X):
+    def transform(self, X, copy=None):
         """Scale ``X`` to ``feature_range`` (NaN kept).
 
         Parameters
         ----------
         X : array-like, dask array or dask DataFrame of shape (n_samples, n_features)
+        copy : bool or None, default=None
+            dask-ml's argument: whether to copy NumPy input (None: the ``copy`` parameter).
+            ``copy=False`` scales a float NumPy array in place, as
+            ``sklearn.preprocessing.StandardScaler.transform(copy=False)`` does (input
+            that needs a conversion is still copied). Dask input is never modified: every
+            block is written to a new array whatever ``copy`` says.
 
         Returns
         -------
         X_tr : ndarray, dask array or dask DataFrame of shape (n_samples, n_features)
         """
         check_is_fitted(self)
-        X, frame = validate_numeric(self, X, reset=False, copy=self.copy)
+        copy = self.copy if copy is None else copy
+        X, frame = validate_numeric(self, X, reset=False, copy=copy)
         clip = self.feature_range if self.clip else None
         out = transform_rows(
             _minmax_block,
@@ -181,19 +188,23 @@ class MinMaxScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             offset = -self.min_ / self.scale_
         return affine_output(out, X, offset, self.scale_)
 
-    def inverse_transform(self, X):
+    def inverse_transform(self, X, copy=None):
         """Undo the scaling of ``X``.
 
         Parameters
         ----------
         X : array-like, dask array or dask DataFrame of shape (n_samples, n_features)
+        copy : bool or None, default=None
+            dask-ml's argument, as in :meth:`transform`: ``copy=False`` undoes the scaling
+            of a float NumPy array in place; dask input is never modified.
 
         Returns
         -------
         X_original : ndarray, dask array or dask DataFrame of shape (n_samples, n_features)
         """
         check_is_fitted(self)
-        X, frame = check_inverse_input(self, X, self.copy)
+        copy = self.copy if copy is None else copy
+        X, frame = check_inverse_input(self, X, copy)
         return transform_rows(
             _minmax_inverse_block,
             X,

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import numbers
-import warnings
 
 import dask.dataframe as dd
 import numpy as np
@@ -30,6 +29,7 @@ from ._encoders import (
     _BaseEncoder,
     _category_codes,
     _check_frame_columns,
+    _default_frame_columns,
     _factorize,
     _index_in,
     _is_nan,
@@ -326,26 +326,10 @@ class OrdinalEncoder(_BaseEncoder):
             )
         _, X = check_table(self, X, reset=True)
         if self.columns is None:
-            columns = [c for c, dt in X.dtypes.items() if isinstance(dt, pd.CategoricalDtype)]
-            text = [
-                c
-                for c, dt in X.dtypes.items()
-                if c not in columns
-                and (pd.api.types.is_object_dtype(dt) or pd.api.types.is_string_dtype(dt))
-            ]
-            if len(X.columns) and (not columns or text):
-                what = "has no categorical column" if not columns else (
-                    f"has string columns {text[:10]}"
-                )
-                warnings.warn(
-                    "OrdinalEncoder on a DataFrame encodes its categorical columns only "
-                    f"(dask-ml's behaviour) and X {what}: they pass through unchanged. "
-                    "Name the columns to encode in columns=[...], categorise them first "
-                    "(Categorizer), or pass an array (X.to_numpy()) for scikit-learn's "
-                    "encoding of every column.",
-                    UserWarning,
-                    stacklevel=3,
-                )
+            columns = _default_frame_columns(
+                self, X, "pass an array (X.to_numpy()) for scikit-learn's encoding of every "
+                "column", stacklevel=3
+            )
         else:
             columns = list(self.columns)
             absent = [c for c in columns if c not in X.columns]
@@ -513,7 +497,10 @@ class OrdinalEncoder(_BaseEncoder):
             input, a dask DataFrame for dask input, with ``columns_`` and the encoded
             columns back as categoricals (missing where the code is a missing or unknown
             value). Fitted on an array (scikit-learn's): an array of the categories
-            (None for ``unknown_value``).
+            (None for ``unknown_value``), of the categories' dtype (``<U1`` for NumPy
+            strings) or object where unknown values are found; a dask array's dtype is
+            known before computing, so it is object whenever
+            ``handle_unknown="use_encoded_value"``.
         """
         check_is_fitted(self, "categories_")
         if self._fitted_on_frame():
@@ -528,8 +515,15 @@ class OrdinalEncoder(_BaseEncoder):
                     "Shape of the passed X data is not correct. Expected "
                     f"{n_features} columns, got {X.shape[1]}."
                 )
+            # the dtype of every block is known beforehand: the categories' (as scikit-learn's
+            # NumPy output), object when unknown values may come back as None
+            if self.handle_unknown == "use_encoded_value":
+                out_dtype = np.dtype(object)
+            else:
+                out_dtype = np.result_type(*[c.dtype for c in self.categories_])
             return map_rows(
-                self._inverse_block, X, out_dtype=object, n_out=n_features, check_finite=False
+                self._inverse_block, X, out_dtype, out_dtype=out_dtype, n_out=n_features,
+                check_finite=False,
             )
         X = _sk_check_array(X, ensure_all_finite="allow-nan")
         if X.shape[1] != n_features:
@@ -568,7 +562,8 @@ class OrdinalEncoder(_BaseEncoder):
             return map_row_blocks(_inverse_frame, X, *args, meta=meta)
         return _inverse_frame(X, *args)
 
-    def _inverse_block(self, X):
+    def _inverse_block(self, X, out_dtype=None):
+        """Categories of the codes of a NumPy block, as ``out_dtype`` when given (dask)."""
         n_features = len(self.categories_)
         dtype = np.result_type(*[c.dtype for c in self.categories_])
         out = np.empty((X.shape[0], n_features), dtype=dtype)
@@ -591,7 +586,7 @@ class OrdinalEncoder(_BaseEncoder):
             out = out.astype(object)
             for j, mask in unknown.items():
                 out[mask, j] = None
-        return out
+        return out if out_dtype is None else out.astype(out_dtype, copy=False)
 
     def get_feature_names_out(self, input_features=None):
         """Output feature names: the input feature names.

@@ -204,7 +204,9 @@ class StandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         ----------
         X : array-like, dask array or dask DataFrame of shape (n_samples, n_features)
         copy : bool, default=None
-            Copy NumPy input (default: the ``copy`` parameter).
+            Copy NumPy input (default: the ``copy`` parameter); ``copy=False`` standardises
+            a float NumPy array in place, as scikit-learn does. Dask input is never
+            modified: every block is written to a new array whatever ``copy`` says.
 
         Returns
         -------
@@ -236,7 +238,9 @@ class StandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         ----------
         X : array-like, dask array or dask DataFrame of shape (n_samples, n_features)
         copy : bool, default=None
-            Copy NumPy input (default: the ``copy`` parameter).
+            Copy NumPy input (default: the ``copy`` parameter); ``copy=False`` works in
+            place on a float NumPy array, as scikit-learn does. Dask input is never
+            modified.
 
         Returns
         -------

@@ -1,5 +1,6 @@
-"""Input checks of ``dask_ml.utils``: :func:`check_array`, :func:`check_chunks`,
-:func:`check_consistent_length`, :func:`check_matching_blocks`, :func:`slice_columns`.
+"""Input checks of ``dask_ml.utils``: :func:`check_array`, :func:`check_X_y`,
+:func:`check_chunks`, :func:`check_consistent_length`, :func:`check_matching_blocks`,
+:func:`slice_columns`, :func:`is_frame_base`.
 
 They go through :mod:`dask_scale._validation` (dtype, dimensions, sample and feature counts,
 the messages) and never force a pass over dask data: what can only be seen in the values
@@ -20,13 +21,15 @@ from sklearn.utils.validation import _num_samples
 from .._graph.reduction import reject_nonfinite
 from .._types import is_dask_array, is_dask_frame
 from .._validation import check_array as _check_array
-from .._validation import inconsistent_lengths_error, non_numeric_message
+from .._validation import check_y, inconsistent_lengths_error, non_numeric_message
 
 __all__ = [
+    "check_X_y",
     "check_array",
     "check_chunks",
     "check_consistent_length",
     "check_matching_blocks",
+    "is_frame_base",
     "slice_columns",
 ]
 
@@ -170,6 +173,111 @@ def check_array(
         _check_array(array, **kwargs)
         return array
     return _check_array(array, **kwargs)
+
+
+_DASK_OPTIONS = (
+    "accept_dask_array",
+    "accept_dask_dataframe",
+    "accept_unknown_chunks",
+    "remove_zero_chunks",
+)
+
+
+def check_X_y(X, y, accept_sparse=False, *, multi_output=False, y_numeric=False, **kwargs):
+    """Validate ``X`` and ``y`` together, lazily for dask input, as ``dask_ml.utils.check_X_y``.
+
+    scikit-learn's :func:`sklearn.utils.check_X_y` for NumPy, pandas and sparse input: ``X``
+    is checked by :func:`check_array` (2-D, finite, numeric by default), ``y`` must be 1-D
+    (a column vector is raveled with scikit-learn's ``DataConversionWarning``) and finite,
+    or with ``multi_output=True`` 1-D or 2-D, and both must have the same number of rows.
+    Dask input is checked from its metadata: the value checks (NaN, infinity) are attached
+    to every block and raise when it is computed, and row counts are compared where they
+    are known (see :func:`check_consistent_length`).
+
+    Parameters
+    ----------
+    X : array-like, sparse matrix, pandas DataFrame, dask array or dask DataFrame
+        The samples.
+    y : array-like, pandas Series, dask array or dask Series
+        The target. None raises scikit-learn's "requires y to be passed" error.
+    accept_sparse : str, bool or list of str, default=False
+        Sparse formats accepted for ``X`` (as :func:`sklearn.utils.check_array`).
+    multi_output : bool, default=False
+        Accept a 2-D ``y`` (several targets); its values are checked as ``X``'s, without a
+        dtype conversion.
+    y_numeric : bool, default=False
+        Convert an object ``y`` to float64 (for regressors).
+    **kwargs
+        Further arguments of :func:`check_array` for ``X`` (``dtype``, ``ensure_all_finite``,
+        ``ensure_2d``, ``allow_nd``, ``ensure_min_samples``, ``ensure_min_features``,
+        ``copy``, ``order``, ``accept_large_sparse``, ``estimator``, and the dask options
+        ``accept_dask_array``, ``accept_dask_dataframe``, ``accept_unknown_chunks``,
+        ``accept_multiple_blocks``, ``remove_zero_chunks``). The dask options that concern
+        rows (all but ``accept_multiple_blocks``) apply to ``y`` too.
+
+    Returns
+    -------
+    X_converted : ndarray, sparse matrix, dask array or dask DataFrame
+        ``X`` as :func:`check_array` returns it.
+    y_converted : ndarray, dask array or dask Series
+        ``y`` checked: NumPy for in-memory input, lazy and of the same kind for dask input
+        (a dask Series is accepted with ``accept_dask_dataframe=True`` and returned as a
+        dask Series).
+
+    Raises
+    ------
+    ValueError
+        For ``y=None``, a ``y`` of the wrong dimension, non-finite values (for dask input:
+        when the block is computed) or different known numbers of rows.
+    TypeError
+        For dask input that the dask options refuse (see :func:`check_array`).
+    """
+    estimator = kwargs.get("estimator")
+    if y is None:
+        if estimator is None:
+            name = "estimator"
+        elif isinstance(estimator, str):
+            name = estimator
+        else:
+            name = type(estimator).__name__
+        raise ValueError(f"{name} requires y to be passed, but the target y is None")
+    X = check_array(X, accept_sparse, **kwargs)
+    y_options = {k: kwargs[k] for k in _DASK_OPTIONS if k in kwargs}
+    y_options["estimator"] = estimator
+    if multi_output:
+        y = check_array(
+            y, "csr", ensure_2d=False, dtype=None, input_name="y", accept_multiple_blocks=True,
+            **y_options,
+        )
+        if y_numeric and getattr(y, "dtype", None) is not None and y.dtype.kind == "O":
+            y = y.astype(np.float64)
+    else:
+        if is_dask_frame(y) and not kwargs.get("accept_dask_dataframe", False):
+            raise TypeError(DATAFRAME_MESSAGE)
+        frame_y = is_dask_frame(y) and y.ndim == 1
+        if not frame_y:
+            y = check_y(y, y_numeric=y_numeric, estimator=estimator)
+        elif y_numeric and y.dtype.kind == "O":
+            y = y.astype(np.float64)
+        y = check_array(y, ensure_2d=False, dtype=None, input_name="y", **y_options)
+    check_consistent_length(X, y)
+    return X, y
+
+
+def is_frame_base(inst):
+    """Whether ``inst`` is a dask DataFrame or Series, as ``dask_ml.utils.is_frame_base``.
+
+    Parameters
+    ----------
+    inst : object
+
+    Returns
+    -------
+    bool
+        True for a dask DataFrame or dask Series; False for anything else, pandas objects
+        included (dask-ml's helper tells dask collections apart from in-memory ones).
+    """
+    return is_dask_frame(inst)
 
 
 def _value_checks(kwargs):

@@ -17,7 +17,7 @@ from .._graph.keys import merge_inner_chunks
 from .._types import is_dask_array, is_dask_frame
 from .._validation import non_numeric_message
 
-__all__ = ["handle_zeros_in_scale", "row_norms", "svd_flip"]
+__all__ = ["flip_vector_signs", "handle_zeros_in_scale", "row_norms", "svd_flip"]
 
 
 def _constant(scale):
@@ -202,3 +202,38 @@ def svd_flip(u, v, u_based_decision=True):
     u_out = None if u is None else u * signs[np.newaxis, :].astype(u.dtype)
     v_out = None if v is None else v * signs[:, np.newaxis].astype(v.dtype)
     return u_out, v_out
+
+
+def flip_vector_signs(x, axis):
+    """Flip the signs of vectors so that they compare equal up to sign, as dask-ml's helper.
+
+    Each vector is multiplied by the sign of its largest-magnitude entry (the first such
+    entry on ties; a zero vector stays zero), the rule :func:`svd_flip` applies, so two
+    sets of vectors that differ only by signs (e.g. components from two SVD routines)
+    become equal.
+
+    Parameters
+    ----------
+    x : ndarray or dask array of shape (M, N)
+        The vectors.
+    axis : {0, 1}
+        The axis the entries of each vector run along: 0 for vectors in the columns of
+        ``x``, 1 for vectors in its rows.
+
+    Returns
+    -------
+    x_flipped : ndarray or dask array of shape (M, N)
+        NumPy for NumPy input, lazy for a dask array (the signs are one tree reduction over
+        its blocks). ``x`` is left as it is.
+    """
+    if axis not in (0, 1):
+        raise ValueError(f"axis must be 0 or 1, got {axis!r}.")
+    if getattr(x, "ndim", None) != 2:
+        x = np.asarray(x) if not is_dask_array(x) else x
+        if x.ndim != 2:
+            raise ValueError(f"flip_vector_signs needs a 2-D array, got shape {x.shape}.")
+    if axis == 0:
+        signs = _column_signs(x)
+        return x * signs[np.newaxis, :].astype(x.dtype)
+    signs = _column_signs(x.T)
+    return x * signs[:, np.newaxis].astype(x.dtype)

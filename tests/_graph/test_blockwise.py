@@ -211,3 +211,37 @@ def test_frame_output_refuses_misaligned_blocks():
     X = da.ones((9, 2), chunks=(5, 2))
     with pytest.raises(ValueError, match="2 row blocks but the input DataFrame 3 partitions"):
         frame_output(X, ddf, ["a", "b"])
+
+
+def _as_objects(block):
+    return np.asarray(block, dtype=object)
+
+
+def test_frame_output_meta_equals_the_partitions():
+    pdf = pd.DataFrame(
+        {"s": ["a", "b", None, "c"], "f": [1.0, 2.0, 3.0, 4.0]}
+    ).set_axis(pd.Index(np.arange(10, 14), name="key"))
+    ddf = dd.from_pandas(pdf, npartitions=2)
+    # an object output stays object (pandas would infer "str" for a column of strings),
+    # with the input's index name and dtype in the meta
+    obj = map_rows(_as_objects, ddf, out_dtype=object, n_out=2, in_dtype="pandas",
+                   columns=["s", "f"], frame=ddf, check_finite=False)
+    computed = obj.compute()
+    pd.testing.assert_series_equal(obj._meta.dtypes, computed.dtypes)
+    assert all(t == np.dtype(object) for t in computed.dtypes)
+    assert obj._meta.index.name == computed.index.name == "key"
+    assert obj._meta.index.dtype == computed.index.dtype
+    # per-column dtypes
+    dtypes = [pd.StringDtype(), np.dtype(np.float64)]
+    typed = map_rows(_as_objects, ddf, out_dtype=object, n_out=2, in_dtype="pandas",
+                     columns=["s", "f"], frame=ddf, check_finite=False, dtypes=dtypes)
+    computed = typed.compute()
+    assert list(typed.dtypes) == dtypes
+    pd.testing.assert_series_equal(typed._meta.dtypes, computed.dtypes)
+    pd.testing.assert_frame_equal(computed, pdf.astype({"s": "string"}))
+    with pytest.raises(ValueError, match="dtypes has 1 entries for 2 columns"):
+        map_rows(_as_objects, ddf, out_dtype=object, n_out=2, frame=ddf, dtypes=dtypes[:1])
+    # a Series output keeps the index name too
+    s = map_rows(_rowsum, ddf[["f"]], 0.0, out_dtype=np.float64, in_dtype=np.float64,
+                 frame=ddf[["f"]], name="p")
+    assert s._meta.index.name == s.compute().index.name == "key"

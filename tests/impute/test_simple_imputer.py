@@ -179,6 +179,65 @@ def test_pickle():
         np.testing.assert_array_equal(again.transform(X), est.transform(X))
 
 
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        # string columns keep the input's string dtype, numbers stay numbers
+        ({"strategy": "most_frequent"}, ["string", "str", "float64", "int64", "float64"]),
+        # indicators are bool; a string filled into a numeric column makes it object
+        (
+            {"strategy": "constant", "add_indicator": True},
+            ["string", "str", "object", "object", "object"] + ["bool"] * 4,
+        ),
+        # a number filled into a string column makes it object
+        ({"strategy": "constant", "fill_value": 0}, ["object", "object", "float64", "int64",
+                                                     "float64"]),
+    ],
+)
+def test_string_frame_output_dtypes_are_per_column_and_equal_to_the_meta(params, expected,
+                                                                         tmp_path):
+    frame = pd.DataFrame({
+        "s": pd.Series(["a", None, "b", "a", "c", None], dtype="string"),
+        "c": pd.Categorical(["x", "y", None, "y", "x", "y"]),
+        "f": [1.0, np.nan, 2.0, 3.0, 3.0, 1.0],
+        "i": [1, 2, 3, 4, 4, 4],
+        "n": pd.array([1, None, 1, 2, 2, 1], dtype="Int64"),
+    })
+    dframe = dd.from_pandas(frame, npartitions=3)
+    ours = SimpleImputer(**params).fit(dframe)
+    out = ours.transform(dframe)
+    computed = out.compute()
+    assert [str(t) for t in out.dtypes] == expected
+    pd.testing.assert_series_equal(out._meta.dtypes, computed.dtypes)
+    # the values are scikit-learn's (its output is one object array)
+    plain = frame.astype({"s": object, "c": object, "n": object}).replace({pd.NA: np.nan})
+    ref = SkImputer(**params).fit_transform(plain)
+    got = computed.to_numpy(dtype=object)
+    assert got.shape == ref.shape
+    for j in range(ref.shape[1]):
+        assert list(got[:, j]) == list(ref[:, j]), j
+    if "object" not in expected:
+        out.to_parquet(tmp_path / "out")
+        back = dd.read_parquet(tmp_path / "out").compute()
+        # (Parquet has one string type: pandas "str" comes back as "string")
+        pd.testing.assert_frame_equal(back, computed, check_dtype=False)
+
+
+def test_string_frame_then_scaler():
+    """The float column of a mixed imputed frame stays float, so a scaler accepts it."""
+    from dask_scale.compose import ColumnTransformer
+    from dask_scale.preprocessing import StandardScaler
+
+    frame = pd.DataFrame({"s": ["a", None, "b", "a"], "f": [1.0, np.nan, 2.0, 3.0]})
+    dframe = dd.from_pandas(frame, npartitions=2)
+    imputed = SimpleImputer(strategy="most_frequent").fit_transform(dframe)
+    assert imputed.dtypes["f"] == np.float64
+    scaled = StandardScaler().fit_transform(imputed[["f"]]).compute()
+    np.testing.assert_allclose(scaled["f"], (np.array([1, 1, 2, 3]) - 1.75) / np.std([1, 1, 2, 3]))
+    ct = ColumnTransformer([("sc", StandardScaler(), ["f"])], remainder="passthrough")
+    assert list(ct.fit_transform(imputed).compute().columns) == ["sc__f", "remainder__s"]
+
+
 # -- DataFrames: index, divisions, columns and dtypes of the output ----------------------
 
 

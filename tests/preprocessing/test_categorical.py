@@ -197,3 +197,50 @@ def test_dummy_columns_are_numpy_bool_for_pandas_and_dask_alike():
     dummies = [c for c in pandas_out.columns if c[:2] in ("s_", "t_")]
     assert dummies and all(pandas_out[c].dtype == np.dtype(bool) for c in dummies)
     np.testing.assert_array_equal(computed[dummies].to_numpy(), pandas_out[dummies].to_numpy())
+
+
+@pytest.mark.parametrize("container", ["pandas", "dask"])
+@pytest.mark.parametrize("encoder", ["DummyEncoder", "OrdinalEncoder"])
+def test_frame_encoders_warn_when_string_columns_would_pass_through(encoder, container):
+    from dask_scale.preprocessing import OrdinalEncoder
+
+    cls = {"DummyEncoder": DummyEncoder, "OrdinalEncoder": OrdinalEncoder}[encoder]
+    frame = pd.DataFrame({"A": [1, 2], "B": ["a", "b"]})
+    X = frame if container == "pandas" else dd.from_pandas(frame, npartitions=1)
+    # nothing categorical: the string column would silently pass through
+    with pytest.warns(UserWarning, match=rf"{encoder} .* has no categorical column \(string "
+                      r"columns \['B'\]\): they pass through unchanged") as record:
+        enc = cls().fit(X)
+    assert record[0].filename == __file__  # points at the caller of fit
+    out = enc.transform(X)
+    assert list(out.columns) == ["A", "B"]
+    # a categorical column next to a string column: the string column is named
+    mixed = frame.assign(C=pd.Categorical(["x", "y"]))
+    Xm = mixed if container == "pandas" else dd.from_pandas(mixed, npartitions=1)
+    with pytest.warns(UserWarning, match=r"has string columns \['B'\]"):
+        cls().fit(Xm)
+    # nothing left unencoded that could be: no warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cls().fit(Xm[["A", "C"]])
+        cls(columns=["C"]).fit(Xm)
+
+
+@pytest.mark.parametrize("container", ["pandas", "dask", "numpy"])
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"columns": ["B"]}, {"columns": ("B",)}, {"categories": {"B": ["a", "b"]}}],
+)
+def test_categorizer_columns_is_a_pandas_index_as_dask_ml_documents(params, container):
+    # dask-ml documents ``columns_ : pandas.Index`` (its code keeps a given list as it is)
+    frame = pd.DataFrame({"A": [1, 2, 3], "B": ["a", "a", "b"]})
+    X = {
+        "pandas": frame,
+        "dask": dd.from_pandas(frame, npartitions=2),
+        "numpy": frame[["A"]].to_numpy(),
+    }[container]
+    if container == "numpy" and params:
+        pytest.skip("an array has no columns to name")
+    ce = Categorizer(**params).fit(X)
+    assert isinstance(ce.columns_, pd.Index)
+    assert list(ce.columns_) == ([] if container == "numpy" else ["B"])

@@ -355,3 +355,39 @@ def test_recording_leaves_the_fitted_attributes_alone():
     scaler = StandardScaler().fit(_data(nan=False))
     scaler.transform(_as(_data(nan=False), "dask"))
     assert scaler.mean_.flags.writeable and scaler.scale_.flags.writeable
+
+
+@pytest.mark.parametrize("cls", ["MinMaxScaler", "StandardScaler"])
+@pytest.mark.parametrize("method", ["transform", "inverse_transform"])
+def test_transform_copy_argument_as_dask_ml_documents(cls, method):
+    # dask-ml: MinMaxScaler/StandardScaler.transform(X, copy=None) and inverse_transform
+    ours = {"MinMaxScaler": MinMaxScaler, "StandardScaler": StandardScaler}[cls]
+    X = _data(nan=False)
+    est = ours().fit(X)
+    ref = getattr(skp, cls)().fit(X)
+    expected = getattr(est, method)(X.copy())
+    # the fitted statistics agree with scikit-learn's to rounding (summed by blocks)
+    np.testing.assert_allclose(expected, getattr(ref, method)(X.copy()), rtol=1e-9, atol=1e-12)
+    # copy=True (and the default): the NumPy input is left as it is
+    for kwargs in ({"copy": True}, {}):
+        Xn = X.copy()
+        out = getattr(est, method)(Xn, **kwargs)
+        np.testing.assert_allclose(out, expected, rtol=1e-12)
+        np.testing.assert_array_equal(Xn, X)
+        assert not np.shares_memory(out, Xn)
+    # copy=False: a float NumPy array is worked on in place, as scikit-learn does
+    Xn = X.copy()
+    out = getattr(est, method)(Xn, copy=False)
+    np.testing.assert_allclose(out, expected, rtol=1e-12)
+    assert np.shares_memory(out, Xn)
+    # copy=None defers to the estimator's copy parameter
+    Xn = X.copy()
+    out = getattr(ours(copy=False).fit(X), method)(Xn, copy=None)
+    assert np.shares_memory(out, Xn)
+    # dask input is never modified, whatever copy says
+    for container in ("dask", "dask-frame"):
+        Xd = _as(X, container)
+        before = Xd.compute()
+        out = getattr(est, method)(Xd, copy=False)
+        np.testing.assert_allclose(_np(out), expected, rtol=1e-12)
+        np.testing.assert_array_equal(np.asarray(Xd.compute()), np.asarray(before))

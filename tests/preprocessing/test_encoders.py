@@ -547,3 +547,52 @@ def test_one_hot_default_is_sparse_as_in_dask_ml_and_sklearn(kind):
         assert list(out.columns) == list(ref.get_feature_names_out())
     assert sp.issparse(expected)
     np.testing.assert_array_equal(_np(out), expected.toarray())
+
+
+def _dense(out):
+    out = out.compute() if hasattr(out, "compute") else out
+    return out.toarray() if sp.issparse(out) else np.asarray(out)
+
+
+@pytest.mark.parametrize("encoder", ["OneHotEncoder", "OrdinalEncoder"])
+@pytest.mark.parametrize("container", ["numpy", "dask", "dask-unknown"])
+@pytest.mark.parametrize("dtype", ["<U2", "S2", object])
+@pytest.mark.parametrize("given", [False, True])
+def test_categories_dtype_of_string_arrays_is_scikit_learns(encoder, container, dtype, given):
+    # scikit-learn keeps a NumPy string array's dtype (<U2) in categories_ and in
+    # inverse_transform; given categories and object arrays give object
+    X = np.array([["a", "x"], ["bb", "y"], ["a", "y"], ["bb", "x"]], dtype=dtype)
+    if given and dtype == "S2":
+        pytest.skip("bytes categories are given as bytes, not str")
+    params = {"categories": [["a", "bb", "c"], ["x", "y"]]} if given else {}
+    Xc = {
+        "numpy": X,
+        "dask": da.from_array(X, chunks=(2, 2)),
+        "dask-unknown": da.from_array(X, chunks=(2, 2))[da.ones(4, chunks=2, dtype=bool)],
+    }[container]
+    ref = getattr(skp, encoder)(**params).fit(X)
+    ours = {"OneHotEncoder": OneHotEncoder, "OrdinalEncoder": OrdinalEncoder}[encoder](
+        **params
+    ).fit(Xc)
+    assert [c.dtype for c in ours.categories_] == [c.dtype for c in ref.categories_]
+    for a, b in zip(ours.categories_, ref.categories_, strict=True):
+        np.testing.assert_array_equal(a, b)
+    codes = ours.transform(Xc)
+    np.testing.assert_array_equal(_dense(codes), _dense(ref.transform(X)))
+    back = ours.inverse_transform(codes)
+    expected = ref.inverse_transform(ref.transform(X))
+    assert back.dtype == expected.dtype  # a dask array's declared dtype
+    computed = _dense(back)
+    assert computed.dtype == expected.dtype
+    np.testing.assert_array_equal(computed, expected)
+
+
+def test_categories_of_pandas_string_columns_are_object_as_scikit_learns():
+    frame = pd.DataFrame({
+        "o": pd.Series(["a", "b", "a"], dtype=object),
+        "s": pd.Series(["x", "y", "y"], dtype="str"),
+    })
+    ref = skp.OneHotEncoder().fit(frame)
+    for ours in (OneHotEncoder().fit(frame), OneHotEncoder().fit(dd.from_pandas(frame, 2))):
+        assert [c.dtype for c in ours.categories_] == [c.dtype for c in ref.categories_]
+        assert all(c.dtype == object for c in ours.categories_)
