@@ -389,7 +389,9 @@ def check_table(
         Accept dask arrays of more than 2 dimensions.
     convert : bool, default=True
         Pass other in-memory input than a DataFrame through scikit-learn's
-        ``check_array(dtype=None)``; with False it is returned as it is.
+        ``check_array(dtype=None)``; with False it is returned as it is. A scipy.sparse
+        matrix is kept sparse (CSR or CSC) when ``estimator``'s tags accept sparse input,
+        and refused by that check otherwise.
 
     Returns
     -------
@@ -411,8 +413,15 @@ def check_table(
         kind = "array" if is_dask_array(X) else "frame"
     else:
         if convert and not isinstance(X, pd.DataFrame):
+            # sparse input stays sparse (CSR or CSC) where the estimator takes it (its
+            # column selections go to inner estimators as scikit-learn's ColumnTransformer's)
+            accept = ("csr", "csc") if sp.issparse(X) and _accepts_sparse(estimator) else False
             X = _sk_check_array(
-                X, dtype=None, ensure_all_finite=ensure_all_finite, estimator=estimator
+                X,
+                dtype=None,
+                ensure_all_finite=ensure_all_finite,
+                estimator=estimator,
+                accept_sparse=accept,
             )
         try:
             _sk_validate_data(estimator, X, reset=reset, skip_check_array=True)

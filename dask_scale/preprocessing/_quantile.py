@@ -262,9 +262,10 @@ class QuantileTransformer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
     _sparse_output_stored_only = True
 
     def _sparse_input_error(self, X):
-        data = X.data if hasattr(X, "data") and not hasattr(X, "columns") else None
-        if data is None:  # a frame of pandas Sparse columns
+        if hasattr(X, "columns"):  # a frame of pandas Sparse columns
             data = np.concatenate([X[c].array.sp_values for c in X.columns])
+        else:  # the stored values of a scipy.sparse matrix, any format
+            data = X.tocoo().data
         if np.any(data < 0):
             return ValueError("QuantileTransformer only accepts non-negative sparse matrices.")
         return None
