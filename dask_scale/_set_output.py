@@ -13,6 +13,11 @@ from here instead, whose wrappers
   divisions (:func:`dask_scale._graph.frame_output`; a dask array has no index, so the
   rows get dask's default one);
 - refuse ``"polars"`` (or any other in-memory container) for dask input, before any work.
+
+In-memory sparse input, which the estimators densify, gives the sparse output
+scikit-learn's transformer would (its ``_sparse_output_format``, see
+:func:`dask_scale._validation.sparse_output_like`) from ``transform``, ``fit_transform``
+and ``inverse_transform``.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from sklearn.utils._set_output import (
 
 from ._graph import frame_output
 from ._types import is_dask_array, is_dask_collection
+from ._validation import sparse_output_like
 
 __all__ = ["TransformerMixin"]
 
@@ -75,10 +81,20 @@ def _keep_dask_lazy(method, sklearn_method):
     @functools.wraps(method)
     def wrapped(self, X, *args, **kwargs):
         if not is_dask_collection(X):
-            return sklearn_method(self, X, *args, **kwargs)
+            return sparse_output_like(self, X, sklearn_method(self, X, *args, **kwargs))
         container = _dask_container(self)
         out = method(self, X, *args, **kwargs)
         return out if container is None else _wrap_dask_output(self, out, X)
+
+    return wrapped
+
+
+def _sparse_like_input(method):
+    """``method`` (``inverse_transform``) giving sparse output for in-memory sparse input."""
+
+    @functools.wraps(method)
+    def wrapped(self, X, *args, **kwargs):
+        return sparse_output_like(self, X, method(self, X, *args, **kwargs))
 
     return wrapped
 
@@ -93,6 +109,9 @@ class _DaskOutputHook:
             sklearn_method = cls.__dict__[name]
             if sklearn_method is not method:  # wrapped for set_output
                 setattr(cls, name, _keep_dask_lazy(method, sklearn_method))
+        inverse = cls.__dict__.get("inverse_transform")
+        if inspect.isfunction(inverse):
+            cls.inverse_transform = _sparse_like_input(inverse)
 
 
 class TransformerMixin(_DaskOutputHook, _SklearnTransformerMixin):

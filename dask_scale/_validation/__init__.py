@@ -15,7 +15,9 @@ One job a module:
   them; X, y and weights of one fit from one graph). The only place that calls
   ``to_dask_array``.
 - :mod:`.arrays`: :func:`check_array` and :func:`check_table` (dimensions, dtype, host
-  memory), :func:`ensure_known_chunks`, :func:`dense_blocks_unless_accepted`.
+  memory), :func:`ensure_known_chunks`, :func:`dense_blocks_unless_accepted`, in-memory sparse
+  input densified (:func:`densify_accepted_sparse`) and outputs made sparse again
+  (:func:`sparse_output_like`).
 - :mod:`.targets`: :func:`check_y`, :func:`check_consistent_rows`,
   :func:`check_sample_weight`, in-memory ``X`` split like a dask ``y``.
 - :mod:`.features`: ``n_features_in_`` / ``feature_names_in_`` set and checked,
@@ -32,7 +34,9 @@ from .arrays import (
     check_array,
     check_table,
     dense_blocks_unless_accepted,
+    densify_accepted_sparse,
     ensure_known_chunks,
+    sparse_output_like,
 )
 from .errors import EMPTY_INPUT_HINT, check_n_rows, inconsistent_lengths_error, no_samples_error
 from .features import check_input_features, reraise_feature_names_error
@@ -52,6 +56,7 @@ __all__ = [
     "check_table",
     "check_y",
     "dense_blocks_unless_accepted",
+    "densify_accepted_sparse",
     "inconsistent_lengths_error",
     "ensure_known_chunks",
     "frame_to_dask_array",
@@ -64,5 +69,6 @@ __all__ = [
     "nonfinite_message",
     "reject_nonfinite",
     "reraise_feature_names_error",
+    "sparse_output_like",
     "validate_data",
 ]

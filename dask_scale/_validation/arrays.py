@@ -9,6 +9,7 @@ import warnings
 import dask.dataframe as dd
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from sklearn.utils import get_tags
 from sklearn.utils.validation import check_array as _sk_check_array
 from sklearn.utils.validation import validate_data as _sk_validate_data
@@ -26,8 +27,10 @@ __all__ = [
     "check_array",
     "check_table",
     "dense_blocks_unless_accepted",
+    "densify_accepted_sparse",
     "ensure_known_chunks",
     "reraise_sparse_error",
+    "sparse_output_like",
 ]
 
 FLOAT_DTYPES = (np.float64, np.float32)
@@ -142,6 +145,93 @@ def dense_blocks_unless_accepted(X, estimator):
     return X.map_blocks(_to_dense, dtype=X.dtype, meta=np.empty((0,) * X.ndim, X.dtype))
 
 
+def _is_sparse_frame(X):
+    """A pandas DataFrame whose columns are all ``Sparse`` (scikit-learn reads it as a
+    sparse matrix)."""
+    return (
+        isinstance(X, pd.DataFrame)
+        and X.shape[1] > 0
+        and all(isinstance(d, pd.SparseDtype) for d in X.dtypes)
+    )
+
+
+def _accepts_sparse(estimator):
+    try:
+        return bool(get_tags(estimator).input_tags.sparse)
+    except (AttributeError, TypeError):  # estimators without scikit-learn's tags
+        return False
+
+
+def densify_accepted_sparse(X, estimator, *, own_errors=True):
+    """In-memory sparse ``X`` (a scipy.sparse matrix or array of any format, or a pandas
+    DataFrame of ``Sparse`` columns) as a dense array when ``estimator`` takes sparse input.
+
+    The kernels are dense, so the whole matrix is densified (the memory of the dense array;
+    a dask array of sparse blocks is densified one block at a time instead). ``estimator``
+    takes sparse input when its scikit-learn tags say so (``input_tags.sparse``). Before
+    that, with ``own_errors``, an estimator's ``_sparse_input_error(X)`` (if it has one)
+    may return scikit-learn's own refusal for this input (e.g. "Cannot center sparse
+    matrices"), which is raised. Sparse input the estimator does not take is returned as it
+    is, for scikit-learn's check to refuse. Any other input is returned as it is.
+    """
+    frame = _is_sparse_frame(X)
+    if not (sp.issparse(X) or frame) or estimator is None or isinstance(estimator, str):
+        return X
+    refusal = getattr(estimator, "_sparse_input_error", None) if own_errors else None
+    if callable(refusal):
+        exc = refusal(X)
+        if exc is not None:
+            raise exc
+    if not _accepts_sparse(estimator):
+        return X
+    if frame:
+        return X.sparse.to_dense()  # keeps the column names
+    return _to_dense(X)
+
+
+def _sparse_input_as_scipy(X):
+    if _is_sparse_frame(X):
+        return X.sparse.to_coo()  # a coo_matrix, as scikit-learn's check reads the frame
+    return X
+
+
+def sparse_output_like(estimator, X, out):
+    """The dense in-memory output ``out`` of an estimator given sparse ``X``, as the sparse
+    matrix (or array) scikit-learn would return.
+
+    ``estimator._sparse_output_format`` says which: ``"csr"`` or ``"csc"``, or ``"input"``
+    (CSR and CSC input keep their format, others give CSR); ``None`` (or no such attribute)
+    keeps ``out`` dense. With ``estimator._sparse_output_stored_only`` true, the output has
+    the entries of ``X``'s sparsity structure only, with ``out``'s values there (the
+    implicit zeros of ``X`` stay zero, as scikit-learn's QuantileTransformer maps only the
+    stored values). A scipy.sparse array input gives a sparse array, a matrix a matrix.
+    Any other input, or output that is not a 2-D NumPy array, is returned as it is.
+    """
+    fmt = getattr(estimator, "_sparse_output_format", None)
+    if fmt is None or not (sp.issparse(X) or _is_sparse_frame(X)):
+        return out
+    if not isinstance(out, np.ndarray) or out.ndim != 2:
+        return out
+    X = _sparse_input_as_scipy(X)
+    if fmt == "input":
+        fmt = X.format if X.format in ("csr", "csc") else "csr"
+    is_array = isinstance(X, sp.sparray)
+    if getattr(estimator, "_sparse_output_stored_only", False):
+        coo = sp.coo_array(X) if is_array else sp.coo_matrix(X)
+        coo.sum_duplicates()
+        values = out[coo.row, coo.col]
+        kind = sp.coo_array if is_array else sp.coo_matrix
+        result = kind((values, (coo.row, coo.col)), shape=out.shape, dtype=out.dtype)
+        return result.asformat(fmt)
+    kind = {
+        ("csr", True): sp.csr_array,
+        ("csr", False): sp.csr_matrix,
+        ("csc", True): sp.csc_array,
+        ("csc", False): sp.csc_matrix,
+    }[fmt, is_array]
+    return kind(out)
+
+
 def _dask_dtype(X, dtype, input_name):
     if X.dtype.kind == "O" or X.dtype.kind in "USM":
         raise ValueError(
@@ -186,7 +276,10 @@ def check_array(
 
     A dask array of sparse blocks (scipy.sparse, pydata ``sparse``) is densified block by
     block as it is read (its meta becomes a dense NumPy array): peak memory is one dense
-    block. In-memory sparse matrices follow scikit-learn's ``accept_sparse``.
+    block. In-memory sparse input (scipy.sparse, a frame of pandas ``Sparse`` columns) is
+    densified as a whole when ``estimator``'s tags accept sparse input
+    (:func:`densify_accepted_sparse`), and otherwise refused by scikit-learn's check
+    (``accept_sparse``).
 
     ``sk_params`` are further arguments of scikit-learn's ``check_array`` (``accept_sparse``,
     ``order``, ``ensure_non_negative``, ...), applied to in-memory input. For dask input only
@@ -223,6 +316,7 @@ def check_array(
                 f"of {ensure_min_features} is required by {name}."
             )
         return X
+    X = densify_accepted_sparse(X, estimator, own_errors=False)
     try:
         return _sk_check_array(
             X,
@@ -295,7 +389,9 @@ def check_table(
         Accept dask arrays of more than 2 dimensions.
     convert : bool, default=True
         Pass other in-memory input than a DataFrame through scikit-learn's
-        ``check_array(dtype=None)``; with False it is returned as it is.
+        ``check_array(dtype=None)``; with False it is returned as it is. A scipy.sparse
+        matrix is kept sparse (CSR or CSC) when ``estimator``'s tags accept sparse input,
+        and refused by that check otherwise.
 
     Returns
     -------
@@ -317,8 +413,15 @@ def check_table(
         kind = "array" if is_dask_array(X) else "frame"
     else:
         if convert and not isinstance(X, pd.DataFrame):
+            # sparse input stays sparse (CSR or CSC) where the estimator takes it (its
+            # column selections go to inner estimators as scikit-learn's ColumnTransformer's)
+            accept = ("csr", "csc") if sp.issparse(X) and _accepts_sparse(estimator) else False
             X = _sk_check_array(
-                X, dtype=None, ensure_all_finite=ensure_all_finite, estimator=estimator
+                X,
+                dtype=None,
+                ensure_all_finite=ensure_all_finite,
+                estimator=estimator,
+                accept_sparse=accept,
             )
         try:
             _sk_validate_data(estimator, X, reset=reset, skip_check_array=True)

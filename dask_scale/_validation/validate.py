@@ -13,7 +13,7 @@ from sklearn.utils.validation import validate_data as _sk_validate_data
 
 from .._graph.affine import has_affine_record
 from .._types import is_dask_array, is_dask_collection, is_dask_frame
-from .arrays import FLOAT_DTYPES, check_array, reraise_sparse_error
+from .arrays import FLOAT_DTYPES, check_array, densify_accepted_sparse, reraise_sparse_error
 from .features import _check_feature_names, _check_n_features, reraise_feature_names_error
 from .frames import frames_to_dask_arrays, non_numeric_message
 from .targets import _in_memory_x_for_dask_y, check_consistent_rows, check_sample_weight, check_y
@@ -40,7 +40,9 @@ def validate_data(
     """Validate ``X`` (and ``y``) and set or check ``n_features_in_``/``feature_names_in_``.
 
     NumPy/pandas input is delegated to :func:`sklearn.utils.validation.validate_data`; dask
-    input is checked lazily with the same messages.
+    input is checked lazily with the same messages. In-memory sparse ``X`` is densified
+    when the estimator's tags accept sparse input, after the estimator's own refusal of it
+    (``_sparse_input_error``), if any (:func:`densify_accepted_sparse`).
 
     ``sample_weight``, when passed (None included), is validated with
     :func:`check_sample_weight` and returned as well; dask frames ``X``, ``y`` and
@@ -71,6 +73,8 @@ def validate_data(
         )
         if not no_y:
             kwargs.update(y_numeric=y_numeric, multi_output=multi_output)
+        if not no_x:
+            X = densify_accepted_sparse(X, estimator)
         try:
             out = _sk_validate_data(estimator, X, y, **kwargs)
         except TypeError as exc:

@@ -221,6 +221,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True  # in-memory sparse X is densified
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
 

@@ -19,7 +19,7 @@ from collections import Counter
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, clone
-from sklearn.utils import Bunch
+from sklearn.utils import Bunch, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils._set_output import _get_output_config
 from sklearn.utils.validation import check_is_fitted
@@ -454,6 +454,16 @@ class ColumnTransformer(TransformerMixin, BaseEstimator):
             except AttributeError:
                 allow_nan = False
         tags.input_tags.allow_nan = allow_nan
+        # in-memory sparse X is passed on, column by column, as scikit-learn's: sparse when
+        # every transformer takes sparse input
+        try:
+            tags.input_tags.sparse = all(
+                get_tags(t[1]).input_tags.sparse
+                for t in self.transformers or []
+                if not isinstance(t[1], str)
+            )
+        except (TypeError, IndexError, AttributeError):  # malformed: fit raises the error
+            tags.input_tags.sparse = False
         tags.input_tags.string = True
         tags.input_tags.categorical = True
         tags.transformer_tags.preserves_dtype = []

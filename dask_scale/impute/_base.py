@@ -22,6 +22,7 @@ from .._validation import (
     check_input_features,
     check_n_rows,
     check_table,
+    densify_accepted_sparse,
     is_dask_array,
     is_dask_collection,
     is_dask_frame,
@@ -207,6 +208,7 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
             dtype = self._fit_dtype
         allow = "allow-nan" if self._nan_missing else True
         kwargs = {"force_writeable": True} if not in_fit else {}
+        X = densify_accepted_sparse(X, self)
         try:
             X = _sk_validate_data(
                 self, X, reset=in_fit, dtype=dtype, ensure_all_finite=allow, copy=self.copy,
@@ -536,7 +538,18 @@ class SimpleImputer(TransformerMixin, BaseEstimator):
             names = np.concatenate([names, self.indicator_.get_feature_names_out(features)])
         return names
 
+    _sparse_output_format = "csc"  # in-memory sparse X: densified, output CSC as sklearn's
+
+    def _sparse_input_error(self, X):
+        if isinstance(self.missing_values, numbers.Number) and self.missing_values == 0:
+            return ValueError(
+                "Imputation not possible when missing_values == 0 and input is sparse. "
+                "Provide a dense array instead."
+            )
+        return None
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = bool(self._nan_missing)
+        tags.input_tags.sparse = True
         return tags

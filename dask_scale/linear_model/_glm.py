@@ -276,7 +276,7 @@ class _GLM(BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = False
+        tags.input_tags.sparse = True  # in-memory sparse X is densified
         return tags
 
 

@@ -216,6 +216,11 @@ class MinMaxScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             names=inverse_names(self),
         )
 
+    def _sparse_input_error(self, X):
+        return TypeError(
+            "MinMaxScaler does not support sparse input. Consider using MaxAbsScaler instead."
+        )
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = True

@@ -190,6 +190,13 @@ class PolynomialFeatures(TransformerMixin, BaseEstimator):
             out = pd.DataFrame(out, index=pandas_frame.index, columns=list(names), copy=False)
         return out
 
+    _sparse_output_format = "input"  # in-memory sparse X: densified, output CSR/CSC
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
     def get_feature_names_out(self, input_features=None):
         """Output feature names, e.g. ``"x0 x1"`` or ``"x0^2"``.
 

@@ -98,7 +98,8 @@ class QuantileTransformer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
     output_distribution : {'uniform', 'normal'}, default='uniform'
         Marginal distribution of the transformed data.
     ignore_implicit_zeros : bool, default=False
-        Only meaningful for sparse input, which is not supported: must be False.
+        Must be False: sparse input is densified, so its implicit zeros count as values
+        (scikit-learn's default).
     subsample : int or None, default=10_000
         In-memory input: rows randomly subsampled to estimate the quantiles. Dask input:
         size of the per-column quantile sketch.
@@ -163,8 +164,8 @@ class QuantileTransformer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
         self._validate_params()
         if self.ignore_implicit_zeros:
             raise ValueError(
-                "ignore_implicit_zeros=True only applies to sparse input, which dask_scale "
-                "does not support; leave it False."
+                "ignore_implicit_zeros=True is not supported: dask_scale densifies sparse "
+                "input, so its implicit zeros are values; leave it False."
             )
         if self.subsample is not None and self.n_quantiles > self.subsample:
             raise ValueError(
@@ -255,7 +256,22 @@ class QuantileTransformer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
             names=inverse_names(self),
         )
 
+    # in-memory sparse X: densified; the output is CSC with X's stored entries mapped (its
+    # implicit zeros stay zero), as scikit-learn's
+    _sparse_output_format = "csc"
+    _sparse_output_stored_only = True
+
+    def _sparse_input_error(self, X):
+        if hasattr(X, "columns"):  # a frame of pandas Sparse columns
+            data = np.concatenate([X[c].array.sp_values for c in X.columns])
+        else:  # the stored values of a scipy.sparse matrix, any format
+            data = X.tocoo().data
+        if np.any(data < 0):
+            return ValueError("QuantileTransformer only accepts non-negative sparse matrices.")
+        return None
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
         tags.input_tags.allow_nan = True
         return tags

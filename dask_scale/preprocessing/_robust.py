@@ -198,8 +198,19 @@ class RobustScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             names=inverse_names(self),
         )
 
+    _sparse_output_format = "input"  # in-memory sparse X: densified, output CSR/CSC
+
+    def _sparse_input_error(self, X):
+        if self.with_centering:
+            return ValueError(
+                "Cannot center sparse matrices: use `with_centering=False` instead. See "
+                "docstring for motivation and alternatives."
+            )
+        return None
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = True
+        tags.input_tags.sparse = not self.with_centering
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags

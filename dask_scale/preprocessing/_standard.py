@@ -262,9 +262,20 @@ class StandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             names=inverse_names(self),
         )
 
+    _sparse_output_format = "csr"  # in-memory sparse X: densified, output CSR as sklearn's
+
+    def _sparse_input_error(self, X):
+        if self.with_mean:
+            return ValueError(
+                "Cannot center sparse matrices: pass `with_mean=False` instead. See "
+                "docstring for motivation and alternatives."
+            )
+        return None
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = True
+        tags.input_tags.sparse = not self.with_mean
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
 
