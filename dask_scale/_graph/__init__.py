@@ -30,7 +30,7 @@ from .blocks import fold_blocks
 from .blockwise import frame_output, map_row_blocks, map_rows
 from .client import get_client
 from .gather import BlockStates, gather_blocks, n_blocks_of
-from .keys import count_row_blocks
+from .keys import content_token, count_row_blocks
 from .reduction import (
     n_row_blocks,
     param_nbytes,
@@ -44,6 +44,7 @@ __all__ = [
     "AffineSource",
     "BlockStates",
     "affine_source",
+    "content_token",
     "count_row_blocks",
     "fold_blocks",
     "frame_output",

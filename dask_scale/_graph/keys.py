@@ -23,7 +23,30 @@ from dask.core import flatten
 from .._types import is_dask_array, is_dask_frame
 from .compute import keep_partitions
 
-__all__ = ["count_row_blocks", "merge_inner_chunks", "optimized_row_blocks"]
+__all__ = ["count_row_blocks", "content_token", "merge_inner_chunks", "optimized_row_blocks"]
+
+
+def content_token(*objects):
+    """A graph-key token that depends on the *content* of ``objects`` (fitted estimators,
+    arrays, dask collections), so one task spec always gets one key: two identical calls
+    share their work and a changed estimator gets a new key. Objects are hashed by their
+    pickled bytes (joblib's hash); one that cannot be pickled makes the token random, which
+    is still unique."""
+    import uuid
+
+    import joblib
+    from dask.base import tokenize
+
+    parts = []
+    for obj in objects:
+        if is_dask_array(obj) or is_dask_frame(obj) or obj is None or isinstance(obj, str):
+            parts.append(obj)
+            continue
+        try:
+            parts.append(joblib.hash(obj))
+        except Exception:  # unpicklable: unique, never shared
+            parts.append(uuid.uuid4().hex)
+    return tokenize(*parts)
 
 
 def merge_inner_chunks(arr):

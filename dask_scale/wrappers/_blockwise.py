@@ -16,7 +16,6 @@ Two jobs, kept apart from the wrapper classes:
 from __future__ import annotations
 
 import functools
-import uuid
 import warnings
 
 import numpy as np
@@ -24,7 +23,7 @@ import pandas as pd
 import scipy.sparse as sp
 from dask.delayed import delayed
 
-from .._graph import map_row_blocks
+from .._graph import content_token, map_row_blocks
 from .._graph.compute import compute as _graph_compute
 from .._validation import dense_blocks_unless_accepted, is_dask_array, is_dask_frame
 
@@ -345,7 +344,7 @@ def map_method(estimator, method, X, user_meta=None):
     """
     X = dense_blocks_unless_accepted(X, estimator)
     meta = output_meta(estimator, method, X, user_meta)
-    token = uuid.uuid4().hex
+    token = content_token(estimator, method, X, user_meta)
     # One graph key holds the estimator: every block task refers to it, so it is serialised
     # and shipped to each worker once.
     est_node = delayed(estimator, name=f"{type(estimator).__name__}-{token}", traverse=False)

@@ -33,7 +33,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils import get_tags
 from sklearn.utils.metaestimators import available_if
 
-from .._graph import reduce_blocks, tree_reduce
+from .._graph import content_token, reduce_blocks, tree_reduce
 from .._kernels.stats import block_moments, merge_moments
 from .._validation import (
     check_consistent_rows,
@@ -266,7 +266,10 @@ def score(wrapper, X, y, sample_weight=None, compute=True):
         return _reduce_metric(metric, wrapper.predict(X), y, sample_weight, compute)
     if scoring is None:
         if not compute:
-            return delayed(_own_score)(estimator, X, y, sample_weight)
+            token = content_token(estimator, X, y, sample_weight)
+            return delayed(_own_score, pure=True)(
+                estimator, X, y, sample_weight, dask_key_name=f"own-score-{token}"
+            )
         X, y, sample_weight = compute_(X, y, sample_weight)
         return _own_score(estimator, X, y, sample_weight)
     if not compute:

@@ -728,3 +728,27 @@ def test_predict_on_sparse_blocks_equals_the_dense_predict(model):
     model.fit(X, y)
     Xs = da.from_array(X, chunks=(10, 4)).map_blocks(sp.csr_matrix, meta=sp.csr_matrix((0, 4)))
     np.testing.assert_array_equal(ParallelPostFit(model).predict(Xs).compute(), model.predict(X))
+
+
+def test_graph_keys_follow_the_content_of_the_estimator_and_the_data():
+    # one task spec, one key: the same predict/score twice shares its keys (dask can reuse
+    # the work); another fitted model or other data gets new ones
+    from sklearn.linear_model import LogisticRegression as SkLogistic
+
+    rng = np.random.default_rng(0)
+    Xn = rng.normal(size=(60, 3))
+    yn = (Xn[:, 0] > 0).astype(int)
+    X, y = da.from_array(Xn, chunks=20), da.from_array(yn, chunks=20)
+    a = ParallelPostFit(SkLogistic().fit(Xn, yn))
+    assert a.predict(X).name == a.predict(X).name
+    assert a.predict(X).name != a.predict_proba(X).name
+    assert a.predict(X).name != a.predict(X + 1).name
+    b = ParallelPostFit(SkLogistic(C=0.01).fit(Xn, yn))
+    assert a.predict(X).name != b.predict(X).name
+    # (a blockwise score's reduction has keys of its own per call: unique, never reused)
+    s1, s2 = a.score(X, y, compute=False), a.score(X, y, compute=False)
+    assert s1.compute() == s2.compute() == a.score(X, y)
+    from sklearn.cluster import KMeans as SkKMeans
+
+    own = ParallelPostFit(SkKMeans(n_clusters=2, n_init=1, random_state=0).fit(Xn))
+    assert own.score(X, y, compute=False).key == own.score(X, y, compute=False).key
