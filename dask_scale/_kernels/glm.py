@@ -50,6 +50,9 @@ BINOMIAL = 1
 POISSON = 2
 
 # Reassociation lets LLVM vectorise the short dot products; no assumption about NaN/inf.
+# A reassociated reduction must sit in a loop without stores (see glm_loss_grad_hess): a
+# loop that also stores gets a run-time overlap check choosing between the vectorised sum and
+# the in-order one, which makes the result depend on memory addresses, not only on the data.
 _FM = {"reassoc", "contract", "nsz", "arcp"}
 
 
@@ -151,11 +154,16 @@ def glm_loss_grad_hess(X, y, sw, coef, intercept, family, fit_intercept):
     hess = np.zeros((p1, p1))
     xi = np.ones(p1)
     for i in range(n):
+        # The dot product is a loop of loads only: with a store in it (say, filling ``xi``
+        # in the same loop), LLVM guards the reassociated, vectorised sum with a run-time
+        # check that the arrays do not overlap and otherwise sums in order, so the bits of
+        # ``eta`` would depend on where the allocator put ``xi`` and ``coef`` (different
+        # from run to run when threads allocate concurrently).
         eta = intercept
         for j in range(p):
-            v = X[i, j]
-            xi[j] = v
-            eta += v * coef[j]
+            eta += X[i, j] * coef[j]
+        for j in range(p):
+            xi[j] = X[i, j]
         li, gi, hi = _point(family, eta, y[i])
         w = sw[i]
         loss += w * li

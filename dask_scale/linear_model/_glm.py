@@ -11,6 +11,7 @@ each read the data in fused per-block passes (see :mod:`dask_scale.linear_model.
 
 from __future__ import annotations
 
+import inspect
 import warnings
 from numbers import Integral, Real
 
@@ -23,7 +24,13 @@ from sklearn.utils.validation import check_is_fitted
 from .._graph import affine_source
 from .._progress import IterationLog
 from .._validation import is_dask_array, is_dask_frame, validate_data
-from ._solvers import SOLVERS, Penalty, make_solver
+from ._solvers import (
+    ITERATION_OPTIONS,
+    SOLVERS,
+    Penalty,
+    iteration_limits,
+    make_solver,
+)
 from ._solvers._objective import SQUARED
 
 _FLOATS = [np.float64, np.float32]
@@ -222,11 +229,14 @@ class _GLM(BaseEstimator):
                 f"{penalty.name!r} has an L1 term. Use solver='proximal_grad' or "
                 "solver='admm' (or solver='auto')."
             )
-        if self.solver_kwargs:
+        iteration_limits(solver, self.solver_kwargs, self.max_iter, self.tol)
+        others = sorted(set(self.solver_kwargs or {}) - set(ITERATION_OPTIONS))
+        if others:
             chosen = " (chosen by solver='auto')" if self.solver == "auto" else ""
             raise ValueError(
-                f"solver='cholesky'{chosen} takes no solver_kwargs, got "
-                f"{sorted(self.solver_kwargs)}. Name an iterative solver to pass options."
+                f"solver='cholesky'{chosen} takes no solver_kwargs but max_iter and tol "
+                f"(unused by the exact solve, like the parameters of those names), got "
+                f"{others}. Name an iterative solver to pass its options."
             )
         return None
 
@@ -252,16 +262,35 @@ class _GLM(BaseEstimator):
             return None
         return obj.join(coef.reshape(obj.n_outputs, obj.n_features), intercept)
 
+    def _iteration_limits(self, solver):
+        """``(max_iter, tol)`` the solver runs with: ``solver_kwargs['max_iter']`` and
+        ``solver_kwargs['tol']`` (dask-ml's way to pass them) replace the parameters; a
+        UserWarning when a parameter was also changed from its default to another value."""
+        max_iter, tol, overridden = iteration_limits(
+            solver, self.solver_kwargs, self.max_iter, self.tol
+        )
+        init = inspect.signature(type(self).__init__).parameters
+        for key, own, given in overridden:
+            if own != init[key].default:
+                warnings.warn(
+                    f"{type(self).__name__}: solver_kwargs[{key!r}]={given!r} overrides "
+                    f"{key}={own!r}. Set only one of them.",
+                    UserWarning,
+                    stacklevel=5,
+                )
+        return max_iter, tol
+
     def _solve(self, obj, w0, solver=None):
         solver = self.solver if solver is None else solver
         solve = make_solver(solver, obj.penalty, self.solver_kwargs)
+        max_iter, tol = self._iteration_limits(solver)
         log = IterationLog(f"{type(self).__name__}[{solver}]", self.verbose)
-        res = solve(obj, w0, max_iter=self.max_iter, tol=self.tol, log=log)
+        res = solve(obj, w0, max_iter=max_iter, tol=tol, log=log)
         if not res.converged:
             why = f" ({res.message})" if res.message else ""
             warnings.warn(
                 f"{type(self).__name__} with solver={solver!r} did not converge after "
-                f"{res.n_iter} iteration(s) (max_iter={self.max_iter}){why}. Increase "
+                f"{res.n_iter} iteration(s) (max_iter={max_iter}){why}. Increase "
                 "max_iter, loosen tol, or standardise the features "
                 "(dask_scale.preprocessing.StandardScaler).",
                 ConvergenceWarning,
@@ -305,11 +334,15 @@ _COMMON_PARAMS = """
     verbose : int, default=0
         Print the objective at every iteration when positive.
     solver_kwargs : dict or None, default=None
-        Extra options of the chosen solver; unknown keys raise. ``lbfgs``: ``maxcor``,
+        Extra options of the chosen solver; an unknown key raises a ``ValueError`` listing
+        the accepted ones. Every solver takes ``max_iter`` and ``tol``, with the meaning of
+        the parameters of those names, which they replace (as dask-ml passes them to
+        dask-glm's solvers); a ``UserWarning`` says so when the parameter was also set to a
+        different, non-default value. ``lbfgs``: ``maxcor``,
         ``maxls``, ``ftol``. ``newton``: ``maxls``, ``armijo``. ``gradient_descent``:
         ``maxls``, ``memory``, ``armijo``. ``proximal_grad``: ``maxls``, ``restart``,
         ``step``. ``admm``: ``rho``, ``over_relax``, ``abstol``, ``reltol``, ``mu``, ``tau``,
-        ``local_max_iter``. ``cholesky`` takes none.
+        ``local_max_iter``. ``cholesky`` takes no others.
     dual : bool, default=False
         dask-ml's and scikit-learn's keyword; ``True`` raises: the dual formulation is
         liblinear's only.

@@ -62,8 +62,10 @@ default="lbfgs"
     classes_ : ndarray of shape (n_classes,)
         Class labels (any sortable dtype).
     coef_ : ndarray of shape (1, n_features) or (n_classes, n_features)
-        Coefficients; one row for binary problems.
+        Coefficients; one row for binary problems, as in scikit-learn (dask-ml's binary
+        ``coef_`` has shape ``(n_features,)``: that is ``coef_[0]`` here).
     intercept_ : ndarray of shape (1,) or (n_classes,)
+        As in scikit-learn (dask-ml's binary ``intercept_`` is a scalar: ``intercept_[0]``).
     n_iter_ : ndarray of shape (1,)
         Iterations done by the solver.
     n_features_in_ : int

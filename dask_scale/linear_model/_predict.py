@@ -96,22 +96,30 @@ def accuracy_sums(Xb, yb, swb, coef, intercept, classes):
 
 
 def regression_score_sums(Xb, yb, swb, coef, intercept, family):
-    """What R² (squared) or D² (Poisson) needs of one block: the residual deviance and a
-    summary of ``y`` around its own mean (merged by :func:`merge_score_sums`)."""
+    """What R² (squared) or D² (Poisson) needs of one block, merged by
+    :func:`merge_score_sums`: ``(dev, summary, y_min)``.
+
+    ``dev`` is the weighted residual deviance (squared: ``sum w r**2``; Poisson: half the
+    Poisson deviance, see :func:`dask_scale._kernels.glm.glm_score_sums`), ``summary`` that of
+    ``y`` around its own mean (the null model's deviance) and ``y_min`` the smallest target
+    (a Poisson deviance needs ``y >= 0``).
+    """
     X = np.ascontiguousarray(_as_float(Xb))
     y = np.ascontiguousarray(yb, dtype=np.float64)
     sw = np.ones(X.shape[0]) if swb is None else np.ascontiguousarray(swb, dtype=np.float64)
     dev = glm_score_sums(X, y, sw, coef, float(intercept), family)
+    y_min = float(y.min(initial=np.inf))
     if family == SQUARED:
-        return dev, block_moments(y[:, None], sw, True)
-    return dev, block_poisson_null(y, sw)
+        return dev, block_moments(y[:, None], sw, True), y_min
+    return dev, block_poisson_null(y, sw), y_min
 
 
 def merge_score_sums(parts):
     """Merge :func:`regression_score_sums` partials (stable merges of the ``y`` summaries)."""
-    dev, summary = parts[0]
+    dev, summary, y_min = parts[0]
     merge = merge_moments if len(summary) == 4 else merge_poisson_null
-    for d, other in parts[1:]:
+    for d, other, m in parts[1:]:
         dev += d
         summary = merge(summary, other)
-    return dev, summary
+        y_min = min(y_min, m)
+    return dev, summary, y_min

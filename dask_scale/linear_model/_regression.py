@@ -230,17 +230,28 @@ class _GLMRegressor(RegressorMixin, _GLM):
         check_is_fitted(self)
         if not (is_dask_array(X) or is_dask_frame(X) or is_dask_array(y) or is_dask_frame(y)):
             return self._numpy_score(y, self.predict(X), sample_weight)
+        return float(self._score_value(self._score_sums(X, y, sample_weight)))
+
+    def _score_sums(self, X, y, sample_weight):
+        """The residual and null deviances of the model on ``(X, y)``, one pass (in-process
+        over row slices for in-memory input): the sums of
+        :func:`~dask_scale.linear_model._predict.regression_score_sums`, the target checked."""
+        check_is_fitted(self)
         Xv, yv = validate_data(self, X, y, reset=False, dtype=_FLOATS, y_numeric=True)
         sw = None if sample_weight is None else check_sample_weight(sample_weight, Xv)
-        sums = reduce_blocks(
+        if not is_dask_array(Xv):
+            yv = np.asarray(yv)
+        check = {0: "X", 1: "y"} if sw is None else {0: "X", 1: "y", 2: "sample_weight"}
+        dev, summary, y_min = reduce_blocks(
             _predict.regression_score_sums,
             [Xv, yv, sw],
             (self.coef_, float(self.intercept_), self._loss_family),
             combine=_predict.merge_score_sums,
-            check_finite={0: "X", 1: "y"},
+            check_finite=check,
             name="glm-score",
         )
-        return float(self._score_value(sums))
+        self._check_target(y_min)
+        return dev, summary
 
 
 @common_params_doc
@@ -370,8 +381,11 @@ default="auto"
     >>> from dask_scale.linear_model import PoissonRegression
     >>> X = np.array([[1, 2], [2, 3], [3, 4], [4, 3]])
     >>> y = np.array([12, 17, 22, 21])
-    >>> PoissonRegression().fit(X, y).predict([[1, 1], [3, 4]]).round(1)
+    >>> model = PoissonRegression().fit(X, y)
+    >>> model.predict([[1, 1], [3, 4]]).round(1)
     array([10.4, 22.1])
+    >>> round(model.get_deviance(X, y), 4)  # total Poisson deviance
+    0.0233
     """
 
     _loss_family = POISSON
@@ -397,6 +411,30 @@ default="auto"
         if null <= 0:
             return 1.0 if dev == 0 else 0.0
         return 1.0 - dev / null
+
+    def get_deviance(self, X, y, sample_weight=None):
+        """Total Poisson deviance of the model on ``(X, y)``, as a Python float.
+
+        ``2 * sum_i sw_i * (y_i * log(y_i / mu_i) - (y_i - mu_i))`` with ``mu = predict(X)``
+        (the term ``y * log(y / mu)`` is 0 where ``y = 0``): ``mean_poisson_deviance(y,
+        predict(X), sample_weight=sw) * sum(sw)`` in scikit-learn's terms. dask-ml's method of
+        this name, computed in one pass over dask input (the residual deviance that
+        :meth:`score`'s D² is made of).
+
+        Parameters
+        ----------
+        X : array-like, dask array or dask DataFrame of shape (n_samples, n_features)
+        y : array-like, dask array or dask Series of shape (n_samples,)
+            Non-negative targets (a negative one raises a ``ValueError``).
+        sample_weight : array-like, dask array or None, default=None
+            Weights of the samples' terms (dask-ml takes none: None is its deviance).
+
+        Returns
+        -------
+        deviance : float
+        """
+        dev, _ = self._score_sums(X, y, sample_weight)
+        return 2.0 * float(dev)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -16,7 +16,7 @@ from scipy.special import logsumexp
 from sklearn.base import clone
 from sklearn.datasets import load_digits, make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.metrics import accuracy_score, d2_tweedie_score, r2_score
+from sklearn.metrics import accuracy_score, d2_tweedie_score, mean_poisson_deviance, r2_score
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -338,6 +338,30 @@ def test_dask_and_numpy_inputs_give_the_same_model(solver):
         np.testing.assert_allclose(c.coef_, a.coef_, rtol=1e-6, atol=1e-8)
 
 
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: LogisticRegression(solver="admm", tol=1e-6, max_iter=5000),
+        lambda: LogisticRegression(solver="newton", tol=1e-8),
+        lambda: PoissonRegression(solver="admm", penalty="l1", tol=1e-6, max_iter=5000),
+        lambda: PoissonRegression(solver="newton", tol=1e-8),
+    ],
+    ids=["logistic-admm", "logistic-newton", "poisson-admm", "poisson-newton"],
+)
+def test_refits_on_the_same_chunks_are_bitwise_equal(make):
+    # Deterministic for a given chunking whatever the scheduler: blocks run concurrently in
+    # threads, and the Hessian kernel's results once depended on where the allocator put its
+    # arrays (a vectorised sum or an in-order one, chosen by a run-time overlap check).
+    X, y = _classification(n=300)
+    if isinstance(make(), PoissonRegression):
+        y = np.random.default_rng(0).poisson(np.exp(0.3 * X[:, 0] - 0.2 * X[:, 1])).astype(float)
+    Xd, yd = _dask(X, y, 100)
+    with dask.config.set(scheduler="threads"):
+        fits = [make().fit(Xd, yd) for _ in range(10)]
+    for other in fits[1:]:
+        assert_estimator_equal(other, fits[0], rtol=0, atol=0)
+
+
 @settings(max_examples=8, deadline=None)
 @given(
     sizes=st.lists(st.integers(min_value=5, max_value=60), min_size=1, max_size=6),
@@ -415,6 +439,113 @@ def test_predictions_follow_the_input_and_match_numpy():
     binary = LogisticRegression().fit(*_classification(n=200))
     assert binary.decision_function(X[:, :6]).shape == (200,)
     assert binary.predict_proba(X[:, :6]).shape == (200, 2)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_solver_kwargs_max_iter_and_tol_mean_the_parameters(solver):
+    # dask-ml passes solver_kwargs to dask-glm, whose solvers all take max_iter and tol
+    X, y = _classification(n=300)
+    penalty = "l1" if solver in L1_SOLVERS else "l2"
+    Xd, yd = _dask(X, y, 100)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        by_kwargs = LogisticRegression(
+            solver=solver, penalty=penalty, solver_kwargs={"max_iter": 3, "tol": 1e-12}
+        ).fit(Xd, yd)
+        by_param = LogisticRegression(solver=solver, penalty=penalty, max_iter=3, tol=1e-12)
+        by_param.fit(Xd, yd)
+    assert by_kwargs.n_iter_ == by_param.n_iter_
+    assert by_kwargs.n_iter_.max() == 3
+    assert_estimator_equal(by_kwargs, by_param, exclude={"solver_kwargs", "max_iter", "tol"})
+    np.testing.assert_array_equal(by_kwargs.coef_, by_param.coef_)
+    # a loose tol given in solver_kwargs stops earlier than the default one
+    loose = LogisticRegression(solver=solver, penalty=penalty, solver_kwargs={"tol": 1e-1})
+    tight = LogisticRegression(solver=solver, penalty=penalty, tol=1e-8, max_iter=5000)
+    assert loose.fit(Xd, yd).n_iter_.max() < tight.fit(Xd, yd).n_iter_.max()
+    # the non-convergence warning names the limit that ran
+    with pytest.warns(ConvergenceWarning, match=r"max_iter=2\)"):
+        LogisticRegression(solver=solver, penalty=penalty, tol=1e-12, solver_kwargs={"max_iter": 2}).fit(X, y)
+
+
+def test_solver_kwargs_max_iter_and_tol_override_the_parameters_with_a_warning():
+    X, y = _classification(n=200)
+    ref = LogisticRegression(max_iter=4, tol=1e-12)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ref.fit(X, y)
+        with pytest.warns(UserWarning, match=r"solver_kwargs\['max_iter'\]=4 overrides max_iter=50"):
+            est = LogisticRegression(max_iter=50, tol=1e-12, solver_kwargs={"max_iter": 4})
+            est.fit(X, y)
+        np.testing.assert_array_equal(est.coef_, ref.coef_)
+        # parameters left at their defaults, or equal values: no warning
+        warnings.filterwarnings("error", message=".*overrides", category=UserWarning)
+        LogisticRegression(solver_kwargs={"max_iter": 4, "tol": 1e-3}).fit(X, y)
+        LogisticRegression(max_iter=4, solver_kwargs={"max_iter": 4}).fit(X, y)
+    with pytest.raises(ValueError, match=r"Unknown solver_kwargs \['bogus'\].*'max_iter'.*'tol'"):
+        LogisticRegression(solver_kwargs={"bogus": 1}).fit(X, y)
+
+
+def test_solver_kwargs_max_iter_and_tol_with_the_exact_solve():
+    # the exact least-squares solve uses neither, as the parameters of those names
+    X, y = _regression()
+    ref = LinearRegression().fit(X, y)
+    est = LinearRegression(solver_kwargs={"max_iter": 5, "tol": 1e-2}).fit(X, y)
+    assert est.solver_ == "cholesky"
+    np.testing.assert_array_equal(est.coef_, ref.coef_)
+    with pytest.raises(ValueError, match=r"solver_kwargs\['max_iter'\] for solver='cholesky'"):
+        LinearRegression(solver_kwargs={"max_iter": -5}).fit(X, y)
+    with pytest.raises(ValueError, match=r"takes no solver_kwargs but max_iter and tol.*\['maxcor'\]"):
+        LinearRegression(solver="cholesky", solver_kwargs={"maxcor": 5, "tol": 1.0}).fit(X, y)
+
+
+@pytest.mark.parametrize("kind", ["numpy", "known", "unknown", "frame"])
+def test_poisson_get_deviance_is_the_total_poisson_deviance(kind):
+    # dask-ml: PoissonRegression().fit(X, y).get_deviance(X, y) -> a float
+    X, y = _counts(n=500)
+    y[:7] = 0.0  # y * log(y / mu) is 0 there
+    model = PoissonRegression().fit(X, y)
+    mu = model.predict(X)
+    sw = np.random.default_rng(1).uniform(0.2, 3.0, size=len(y))
+    expected = mean_poisson_deviance(y, mu) * len(y)
+    expected_w = mean_poisson_deviance(y, mu, sample_weight=sw) * sw.sum()
+    by_hand = 2 * np.sum(np.where(y > 0, y * np.log(np.where(y > 0, y, 1) / mu), 0) - (y - mu))
+    assert expected == pytest.approx(by_hand, rel=1e-12)
+    if kind == "numpy":
+        Xk, yk, swk = X, y, sw
+    else:
+        Xk, yk = _dask_pair(kind, X, y, rows=120)
+        swk = da.from_array(sw, chunks=120) if kind == "known" else None
+        if kind == "unknown":
+            keep = da.from_array(np.ones(len(y), dtype=bool), chunks=120)
+            swk = da.from_array(sw, chunks=120)[keep]
+        if kind == "frame":
+            swk = dd.from_pandas(pd.Series(sw), npartitions=Xk.npartitions)
+    got = model.get_deviance(Xk, yk)
+    assert type(got) is float
+    assert got == pytest.approx(expected, rel=1e-10)
+    got_w = model.get_deviance(Xk, yk, sample_weight=swk)
+    assert got_w == pytest.approx(expected_w, rel=1e-10)
+    # the residual deviance D² is made of
+    null = mean_poisson_deviance(y, np.full_like(y, y.mean())) * len(y)
+    assert model.score(Xk, yk) == pytest.approx(1 - got / null, rel=1e-10)
+
+
+def test_poisson_get_deviance_refuses_negative_targets_and_unfitted_models():
+    from sklearn.exceptions import NotFittedError
+
+    X, y = _counts()
+    with pytest.raises(NotFittedError):
+        PoissonRegression().get_deviance(X, y)
+    model = PoissonRegression().fit(X, y)
+    bad = y.copy()
+    bad[3] = -1.0
+    for yk in (bad, da.from_array(bad, chunks=100)):
+        with pytest.raises(ValueError, match="non-negative y"):
+            model.get_deviance(X, yk)
+    with pytest.raises(ValueError, match="non-negative y"):
+        model.score(*_dask(X, bad, 100))
+    with pytest.raises(ValueError, match="features"):
+        model.get_deviance(X[:, :2], y)
 
 
 def test_scores_are_python_floats_and_match_sklearn_metrics():
@@ -635,6 +766,10 @@ def test_class_weight_must_be_finite_and_non_negative(class_weight, container):
         ("lbfgs", {"ftol": -1e-9}),
         ("newton", {"armijo": 1.5}),
         ("gradient_descent", {"memory": 0}),
+        ("lbfgs", {"max_iter": -1}),
+        ("admm", {"max_iter": 2.5}),
+        ("newton", {"tol": -1e-3}),
+        ("proximal_grad", {"tol": float("nan")}),
     ],
 )
 def test_solver_kwargs_that_cannot_work_are_refused_before_reading_data(solver, kwargs):

@@ -14,6 +14,7 @@ import numpy as np
 __all__ = [
     "BOOLEAN",
     "NON_NEGATIVE",
+    "NON_NEGATIVE_INT",
     "OPTIONAL_NON_NEGATIVE",
     "OPTIONAL_POSITIVE",
     "POSITIVE",
@@ -37,6 +38,10 @@ OPTIONAL_NON_NEGATIVE = (
 POSITIVE_INT = (
     "an integer >= 1",
     lambda v: isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= 1,
+)
+NON_NEGATIVE_INT = (
+    "an integer >= 0",
+    lambda v: isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= 0,
 )
 BOOLEAN = ("True or False", lambda v: isinstance(v, (bool, np.bool_)))
 
