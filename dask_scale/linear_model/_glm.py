@@ -86,6 +86,7 @@ class _GLM(BaseEstimator):
     def __init__(
         self,
         penalty="l2",
+        *,
         C=1.0,
         l1_ratio=None,
         fit_intercept=True,
@@ -158,7 +159,7 @@ class _GLM(BaseEstimator):
                 "synthetic intercept feature of scikit-learn's liblinear solver, which "
                 f"penalises the intercept; {name} never penalises the intercept. Leave "
                 "intercept_scaling=1.",
-                UserWarning,
+                FutureWarning,
                 stacklevel=4,
             )
         if self.n_jobs is not None:
@@ -179,7 +180,7 @@ class _GLM(BaseEstimator):
                 warnings.warn(
                     f"multi_class={self.multi_class!r} has no effect on a regressor; leave it "
                     "unset.",
-                    UserWarning,
+                    FutureWarning,
                     stacklevel=4,
                 )
 
@@ -197,7 +198,8 @@ class _GLM(BaseEstimator):
         warnings.warn(
             f"multi_class={self.multi_class!r} is deprecated (scikit-learn deprecated it in "
             f"1.5 and has removed it): {name} fits two classes with the logistic loss and "
-            "more with the multinomial loss, which is what this value asks for. Leave "
+            "more with the multinomial loss (for two classes, scikit-learn's old "
+            "multi_class='multinomial' fitted a two-class softmax instead). Leave "
             "multi_class unset; "
             "for one-vs-rest use sklearn.multiclass.OneVsRestClassifier.",
             FutureWarning,
@@ -347,7 +349,7 @@ _COMMON_PARAMS = """
         dask-ml's and scikit-learn's keyword; ``True`` raises: the dual formulation is
         liblinear's only.
     intercept_scaling : float, default=1.0
-        Any other value warns (UserWarning) that it has no effect: it scales liblinear's
+        Any other value warns (FutureWarning) that it has no effect: it scales liblinear's
         penalised synthetic intercept feature, and the intercept is never penalised here.
     n_jobs : int or None, default=None
         Any value but None warns (FutureWarning) that it has no effect: dask's scheduler

@@ -88,6 +88,7 @@ default="lbfgs"
     def __init__(
         self,
         penalty="l2",
+        *,
         C=1.0,
         l1_ratio=None,
         fit_intercept=True,

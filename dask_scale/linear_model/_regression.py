@@ -59,6 +59,7 @@ class _GLMRegressor(RegressorMixin, _GLM):
     def __init__(
         self,
         penalty="l2",
+        *,
         C=1.0,
         l1_ratio=None,
         fit_intercept=True,
@@ -288,7 +289,7 @@ class LinearRegression(_GLMRegressor):
         dask-ml's keyword; only None: a regressor has no classes (any other value raises;
         use ``sample_weight``).
     multi_class : str, default="deprecated"
-        dask-ml's keyword; an explicit value warns (UserWarning) that it has no effect on a
+        dask-ml's keyword; an explicit value warns (FutureWarning) that it has no effect on a
         regressor.
 
     Attributes
@@ -360,7 +361,7 @@ default="auto"
         dask-ml's keyword; only None: a regressor has no classes (any other value raises;
         use ``sample_weight``).
     multi_class : str, default="deprecated"
-        dask-ml's keyword; an explicit value warns (UserWarning) that it has no effect on a
+        dask-ml's keyword; an explicit value warns (FutureWarning) that it has no effect on a
         regressor.
 
     Attributes

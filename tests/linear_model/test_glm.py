@@ -1102,7 +1102,7 @@ def test_intercept_scaling(cls):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         cls(intercept_scaling=1).fit(X, y)
-    with pytest.warns(UserWarning, match="intercept_scaling=2.0 has no effect"):
+    with pytest.warns(FutureWarning, match="intercept_scaling=2.0 has no effect"):
         est = cls(intercept_scaling=2.0).fit(X, y)
     np.testing.assert_array_equal(est.coef_, ref.coef_)
     with pytest.raises(ValueError, match="intercept_scaling"):
@@ -1130,7 +1130,7 @@ def test_regressor_class_weight_and_multi_class(cls):
         cls(class_weight="balanced").fit(X, y)
     with pytest.raises(ValueError, match="class_weight is for classifiers"):
         cls(class_weight={0: 1.0}).fit(X, y)
-    with pytest.warns(UserWarning, match="multi_class='ovr' has no effect on a regressor"):
+    with pytest.warns(FutureWarning, match="multi_class='ovr' has no effect on a regressor"):
         cls(multi_class="ovr").fit(X, y)
 
 
@@ -1174,3 +1174,12 @@ def test_keyword_warnings_point_at_the_callers_line():
     with pytest.warns(FutureWarning, match="multi_class") as record:
         LogisticRegression(multi_class="auto").fit(X, y)
     assert record[0].filename == __file__
+
+
+@pytest.mark.parametrize("cls", [LogisticRegression, LinearRegression, PoissonRegression])
+def test_parameters_after_penalty_are_keyword_only(cls):
+    # as scikit-learn: dask-ml's positional order (penalty, dual, tol, C, ...) differs from
+    # ours, so a positional call must fail loudly instead of binding C=False
+    with pytest.raises(TypeError):
+        cls("l2", False, 1e-4)
+    assert cls("l2").penalty == "l2"
