@@ -23,8 +23,6 @@ update of co-moments.
 
 from __future__ import annotations
 
-import threading
-
 import numpy as np
 from numba import njit
 
@@ -349,45 +347,6 @@ def glm_score_sums(X, y, sw, coef, intercept, family):
     return dev
 
 
-class _OneBlasThread:
-    """Context in which BLAS runs single-threaded, shared by concurrent block tasks.
-
-    The blocks of a reduction already run in parallel, one task a core, and nested BLAS
-    threads would oversubscribe the cores. BLAS thread counts are process-wide, so the first
-    task to enter sets the limit and the last to leave restores the original one (a
-    per-task limit would restore it while other tasks still compute, or restore another
-    task's limit for good).
-    """
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._count = 0
-        self._limiter = None
-        self._controller = None
-
-    def __enter__(self):
-        with self._lock:
-            if self._count == 0:
-                if self._controller is None:
-                    from threadpoolctl import ThreadpoolController
-
-                    self._controller = ThreadpoolController()
-                self._limiter = self._controller.limit(limits=1, user_api="blas")
-            self._count += 1
-        return self
-
-    def __exit__(self, *exc):
-        with self._lock:
-            self._count -= 1
-            if self._count == 0:
-                self._limiter.restore_original_limits()
-                self._limiter = None
-        return False
-
-
-_ONE_BLAS_THREAD = _OneBlasThread()
-
-
 def block_gram(X, y, sw):
     """Weighted co-moments of a block, centred on the block's weighted means.
 
@@ -421,10 +380,10 @@ def block_gram(X, y, sw):
     root = np.sqrt(sw)
     Xs = (Xf - mx) * root[:, None]
     ys = (y - my) * root
-    with _ONE_BLAS_THREAD:
-        # ``A.T @ A`` on one buffer is a symmetric rank-k update (BLAS syrk)
-        Cxx = Xs.T @ Xs
-        cxy = Xs.T @ ys
+    # ``A.T @ A`` on one buffer is a symmetric rank-k update (BLAS syrk); the caller caps
+    # BLAS threads around the whole reduction (blocks already run in parallel)
+    Cxx = Xs.T @ Xs
+    cxy = Xs.T @ ys
     return n, S, mx, my, Cxx, cxy, float(ys @ ys)
 
 

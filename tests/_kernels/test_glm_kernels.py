@@ -1,11 +1,9 @@
 """GLM kernels: the Gram kernels of the exact least-squares solve (co-moments and their
 merge), and the agreement of the loss, gradient and Hessian kernels."""
 
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
-import threadpoolctl
 
 from dask_scale._kernels.glm import (
     BINOMIAL,
@@ -55,17 +53,6 @@ def test_merge_equals_the_gram_of_the_whole():
     for g, w in zip(got[1:], want[1:], strict=True):
         np.testing.assert_allclose(g, w, rtol=1e-8, atol=1e-8 * np.max(np.abs(w)))
     assert merge_gram([parts[2], parts[3]])[1] == parts[3][1]
-
-
-def test_concurrent_blocks_restore_the_blas_threads():
-    rng = np.random.default_rng(2)
-    X, y, sw = rng.normal(size=(2000, 30)), rng.normal(size=2000), np.ones(2000)
-    before = [i["num_threads"] for i in threadpoolctl.threadpool_info()]
-    with ThreadPoolExecutor(4) as pool:
-        results = list(pool.map(lambda _: block_gram(X, y, sw)[4], range(64)))
-    assert [i["num_threads"] for i in threadpoolctl.threadpool_info()] == before
-    for r in results:
-        np.testing.assert_array_equal(r, results[0])
 
 
 @pytest.mark.parametrize("family", [SQUARED, BINOMIAL, POISSON])

@@ -310,3 +310,36 @@ def test_verbose_reports_the_objective(capsys):
     assert line.startswith("[LinearRegression[cholesky]] iter 1: objective=")
     value = float(line.split("objective=")[1].split()[0])
     assert value == pytest.approx(objective, rel=1e-5)
+
+
+def _blas_threads():
+    import threadpoolctl
+
+    return [i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
+
+
+def test_blas_runs_single_threaded_inside_the_blocks_and_is_restored_after():
+    # the exact solve caps BLAS threads once, around the whole reduction (blocks already run
+    # in parallel); the process's setting is back afterwards, also when a block fails
+    import threadpoolctl
+
+    seen = []
+
+    def record(block):
+        if block.size:  # not dask's meta probe on an empty block
+            seen.append(_blas_threads())
+        return block
+
+    rng = np.random.default_rng(0)
+    Xn, yn = rng.normal(size=(400, 5)), rng.normal(size=400)
+    X = da.from_array(Xn, chunks=100).map_blocks(record, dtype=float)
+    y = da.from_array(yn, chunks=100)
+    with threadpoolctl.threadpool_limits(limits=2, user_api="blas"):
+        before = _blas_threads()
+        LinearRegression().fit(X, y)
+        assert _blas_threads() == before
+        assert seen and all(all(n == 1 for n in s) for s in seen)
+        bad = da.from_array(np.where(np.arange(400)[:, None] == 250, np.nan, Xn), chunks=100)
+        with pytest.raises(ValueError):
+            LinearRegression().fit(bad, y)
+        assert _blas_threads() == before

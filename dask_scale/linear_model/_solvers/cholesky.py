@@ -22,12 +22,15 @@ moments (means shift and scale, co-moments scale), so no block is scaled.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from ..._graph import reduce_blocks
 from ..._kernels.glm import SQUARED, block_gram, merge_gram
+from ..._types import is_dask_collection
 from ._linalg import solve_normal_equations
 from ._objective import block_inputs
 
@@ -90,13 +93,25 @@ def gram_solve(X, y, sample_weight, *, fit_intercept, ridge, C, affine=None, che
     -------
     GramSolution
     """
-    n_rows, S, mx, my, Cxx, cxy, cyy = reduce_blocks(
-        _gram_chunk,
-        [X, y, sample_weight],
-        combine=merge_gram,
-        check_finite=check_finite,
-        name="glm-gram",
+    # The blocks run in parallel, one task a core: nested BLAS threads inside them would
+    # oversubscribe the cores. BLAS thread counts are process-wide, so the limit is set here,
+    # once, by the caller's thread around the whole reduction (tasks changing it would race:
+    # one restoring the count while another computes). Workers of a dask.distributed
+    # cluster start with one BLAS thread already. In-memory input is one BLAS call on the
+    # whole array and keeps every thread.
+    limit = (
+        threadpool_limits(limits=1, user_api="blas")
+        if is_dask_collection(X)
+        else contextlib.nullcontext()
     )
+    with limit:
+        n_rows, S, mx, my, Cxx, cxy, cyy = reduce_blocks(
+            _gram_chunk,
+            [X, y, sample_weight],
+            combine=merge_gram,
+            check_finite=check_finite,
+            name="glm-gram",
+        )
     p = Cxx.shape[0]
     if affine is not None:
         offset, factor = affine
