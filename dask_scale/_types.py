@@ -6,7 +6,13 @@ import dask.array as da
 import dask.dataframe as dd
 import pandas as pd
 
-__all__ = ["is_dask_array", "is_dask_collection", "is_dask_frame", "is_frame"]
+__all__ = [
+    "is_dask_array",
+    "is_dask_collection",
+    "is_dask_frame",
+    "is_frame",
+    "is_sparse_backed",
+]
 
 
 def is_dask_array(x):
@@ -27,3 +33,9 @@ def is_dask_collection(x):
 def is_frame(x):
     """A pandas or dask DataFrame (not a Series)."""
     return isinstance(x, (pd.DataFrame, dd.DataFrame))
+
+
+def is_sparse_backed(x):
+    """A dask array of sparse blocks (scipy.sparse matrices or arrays, pydata ``sparse``)."""
+    meta = getattr(x, "_meta", None) if is_dask_array(x) else None
+    return meta is not None and type(meta).__module__.split(".")[0] in ("scipy", "sparse")

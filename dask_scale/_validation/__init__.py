@@ -35,6 +35,7 @@ from .arrays import (
     check_table,
     dense_blocks_unless_accepted,
     densify_accepted_sparse,
+    densify_block,
     ensure_known_chunks,
     sparse_output_like,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "check_y",
     "dense_blocks_unless_accepted",
     "densify_accepted_sparse",
+    "densify_block",
     "inconsistent_lengths_error",
     "ensure_known_chunks",
     "frame_to_dask_array",

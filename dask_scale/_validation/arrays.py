@@ -17,7 +17,7 @@ from sklearn.utils.validation import validate_data as _sk_validate_data
 from .._graph.affine import link_affine
 from .._graph.compute import scheduler_pool
 from .._graph.keys import merge_inner_chunks
-from .._types import is_dask_array, is_dask_frame
+from .._types import is_dask_array, is_dask_frame, is_sparse_backed
 from .errors import no_samples_error
 from .features import _check_feature_names, _check_n_features, reraise_feature_names_error
 from .frames import as_dask_array
@@ -28,6 +28,7 @@ __all__ = [
     "check_table",
     "dense_blocks_unless_accepted",
     "densify_accepted_sparse",
+    "densify_block",
     "ensure_known_chunks",
     "reraise_sparse_error",
     "sparse_output_like",
@@ -72,7 +73,7 @@ def _to_host(block):
     return get() if callable(get) else np.asarray(block)
 
 
-def _to_dense(block):
+def densify_block(block):
     """One sparse block (scipy.sparse matrix or array, pydata ``sparse`` array) as a
     dense NumPy array."""
     toarray = getattr(block, "toarray", None)  # scipy.sparse (todense gives np.matrix)
@@ -101,8 +102,8 @@ def _host_backed(X, input_name, accept_sparse=False):
             stacklevel=4,
         )
         return X.map_blocks(_to_host, dtype=X.dtype, meta=dense_meta)
-    if _is_sparse_backed(X) and not accept_sparse:
-        return X.map_blocks(_to_dense, dtype=X.dtype, meta=dense_meta)
+    if is_sparse_backed(X) and not accept_sparse:
+        return X.map_blocks(densify_block, dtype=X.dtype, meta=dense_meta)
     return X
 
 
@@ -124,17 +125,12 @@ def reraise_sparse_error(exc):
         raise TypeError(str(exc) + IN_MEMORY_SPARSE_HINT) from exc
 
 
-def _is_sparse_backed(X):
-    meta = getattr(X, "_meta", None)
-    return meta is not None and type(meta).__module__.split(".")[0] in ("scipy", "sparse")
-
-
 def dense_blocks_unless_accepted(X, estimator):
     """``X`` for the per-block calls of a wrapped (fitted) estimator: a dask array of sparse
     blocks as it is when ``estimator``'s tags accept sparse input (scikit-learn's
     ``input_tags.sparse``), else densified block by block when read, as in
     :func:`check_array`. Any other input is returned as it is."""
-    if not is_dask_array(X) or not _is_sparse_backed(X):
+    if not is_dask_array(X) or not is_sparse_backed(X):
         return X
     try:
         accepts = get_tags(estimator).input_tags.sparse
@@ -142,7 +138,7 @@ def dense_blocks_unless_accepted(X, estimator):
         accepts = False
     if accepts:
         return X
-    return X.map_blocks(_to_dense, dtype=X.dtype, meta=np.empty((0,) * X.ndim, X.dtype))
+    return X.map_blocks(densify_block, dtype=X.dtype, meta=np.empty((0,) * X.ndim, X.dtype))
 
 
 def _is_sparse_frame(X):
@@ -186,7 +182,7 @@ def densify_accepted_sparse(X, estimator, *, own_errors=True):
         return X
     if frame:
         return X.sparse.to_dense()  # keeps the column names
-    return _to_dense(X)
+    return densify_block(X)
 
 
 def _sparse_input_as_scipy(X):

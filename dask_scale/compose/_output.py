@@ -21,11 +21,11 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .._graph import map_row_blocks, reduce_blocks
-from .._types import is_frame
+from .._types import is_frame, is_sparse_backed
 from .._validation import (
     check_consistent_rows,
+    densify_block,
     frame_to_dask_array,
-    is_dask_array,
     is_dask_collection,
     is_dask_frame,
 )
@@ -81,10 +81,7 @@ def _is_sparse_frame(Xt):
 def _is_sparse_part(Xt):
     """A SciPy sparse matrix, a dask array of sparse blocks or a DataFrame (pandas or dask)
     of pandas ``Sparse`` columns."""
-    if sp.issparse(Xt) or _is_sparse_frame(Xt):
-        return True
-    meta = getattr(Xt, "_meta", None) if is_dask_array(Xt) else None
-    return meta is not None and type(meta).__module__.split(".")[0] in ("scipy", "sparse")
+    return sp.issparse(Xt) or _is_sparse_frame(Xt) or is_sparse_backed(Xt)
 
 
 def _as_csr(block):
@@ -104,14 +101,11 @@ def _as_csr(block):
 
 def _as_dense(block):
     """One part or block as a dense array (sparse ones densified)."""
-    if sp.issparse(block):
-        return block.toarray()
-    if isinstance(block, pd.DataFrame) and _is_sparse_frame(block):
-        return block.sparse.to_dense().to_numpy()
-    todense = getattr(block, "todense", None)  # pydata sparse
-    if callable(todense) and not isinstance(block, (np.ndarray, pd.DataFrame)):
-        return np.asarray(todense())
-    return block
+    if isinstance(block, pd.DataFrame):
+        return block.sparse.to_dense().to_numpy() if _is_sparse_frame(block) else block
+    if isinstance(block, np.ndarray) or not callable(getattr(block, "todense", None)):
+        return block
+    return densify_block(block)  # scipy.sparse or pydata sparse
 
 
 def _nonzeros_and_cells(*blocks):
