@@ -270,14 +270,7 @@ def compute_inertia(X, labels, centers):
             raise ValueError(
                 f"labels has shape {labels.shape}, expected ({X.shape[0]},): one per row."
             )
-        if labels.size and not (
-            np.issubdtype(labels.dtype, np.integer)
-            and 0 <= labels.min()
-            and labels.max() < centres.shape[0]
-        ):
-            raise ValueError(
-                f"labels must be integers in [0, {centres.shape[0]}): indices of centers."
-            )
+    # the labels' values are checked by the block function, for every input kind
     return _cost(assigned_sse_chunk, [X, labels], (centres,), "kmeans-inertia")
 
 

@@ -12,7 +12,7 @@ from dask.array.core import normalize_chunks
 from dask.base import tokenize
 from dask.highlevelgraph import HighLevelGraph
 
-from ..utils._random import draw_seed
+from ..utils import draw_seed
 
 #: Rows per block when ``chunks=None``.
 DEFAULT_BLOCK_ROWS = 100_000

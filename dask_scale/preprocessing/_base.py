@@ -19,7 +19,7 @@ from .._validation import (
     reject_nonfinite,
     validate_data,
 )
-from ..utils._extmath import handle_zeros_in_scale
+from ..utils import handle_zeros_in_scale
 
 __all__ = [
     "affine_output",
