@@ -606,3 +606,23 @@ def test_flip_vector_signs_makes_vectors_equal_up_to_sign(axis):
     np.testing.assert_array_equal(lazy.compute(), a)
     with pytest.raises(ValueError, match="axis"):
         utils.flip_vector_signs(x, 2)
+
+
+def test_check_array_dask_frame_applies_or_refuses_every_keyword():
+    # a keyword is applied (dtype) or refused, never dropped silently
+    from dask_scale.utils import check_array
+
+    pdf = pd.DataFrame({"a": [1, 2, 3], "b": [0.5, 1.5, 2.5]})
+    df = dd.from_pandas(pdf, npartitions=2)
+    out = check_array(df, accept_dask_dataframe=True, dtype=np.float32)
+    assert list(out.dtypes) == [np.float32, np.float32]
+    assert list(out.compute().dtypes) == [np.float32, np.float32]
+    kept = check_array(df, accept_dask_dataframe=True, dtype=[np.int64, np.float64])
+    assert list(kept.dtypes) == list(pdf.dtypes)
+    with pytest.raises(TypeError, match="ensure_min_samples"):
+        check_array(df, accept_dask_dataframe=True, ensure_min_samples=10)
+    with pytest.raises(TypeError, match="order"):
+        check_array(df, accept_dask_dataframe=True, order="F")
+    with pytest.raises(TypeError, match="unexpected keyword"):
+        check_array(df, accept_dask_dataframe=True, no_such_option=1)
+    check_array(df, accept_dask_dataframe=True, copy=True, estimator="E")  # no effect needed

@@ -22,6 +22,7 @@ from .._graph.reduction import reject_nonfinite
 from .._types import is_dask_array, is_dask_frame
 from .._validation import check_array as _check_array
 from .._validation import check_y, inconsistent_lengths_error, non_numeric_message
+from .._validation.arrays import _check_dask_params
 
 __all__ = [
     "check_X_y",
@@ -302,8 +303,23 @@ def _check_dask_array(array, remove_zero_chunks, input_name, kwargs):
     return X
 
 
+# keyword arguments the dask DataFrame check applies itself (the others go through the one
+# check of in-memory-only options, which refuses a non-default value)
+_FRAME_HANDLED = (
+    "dtype", "ensure_2d", "allow_nd", "ensure_min_features", "ensure_min_samples",
+    "input_name", "estimator", "copy",
+)
+
+
 def _check_dask_frame(frame, input_name, kwargs):
     finite, non_negative = _value_checks(kwargs)
+    _check_dask_params({k: v for k, v in kwargs.items() if k not in _FRAME_HANDLED})
+    if kwargs.get("ensure_min_samples", 1) > 1:
+        raise TypeError(
+            f"check_array(ensure_min_samples={kwargs['ensure_min_samples']}) cannot be "
+            "checked lazily on a dask DataFrame (its length is unknown until computed); "
+            "check len(df) where you need it, or leave ensure_min_samples at its default."
+        )
     ensure_2d = kwargs.get("ensure_2d", True)
     if ensure_2d and frame.ndim == 1:
         raise ValueError(
@@ -321,6 +337,14 @@ def _check_dask_frame(frame, input_name, kwargs):
             f"Found array with {len(frame.columns)} feature(s) (shape=(?, "
             f"{len(frame.columns)})) while a minimum of {min_features} is required."
         )
+    if dtype not in (None, "numeric", object):
+        wanted = [np.dtype(d) for d in dtype] if isinstance(dtype, (list, tuple)) else [
+            np.dtype(dtype)
+        ]
+        dtypes = frame.dtypes if frame.ndim == 2 else pd.Series([frame.dtype])
+        if not all(np.dtype(d) in wanted for d in dtypes):
+            # as scikit-learn: the first dtype of the list (the dtype itself) for every column
+            frame = frame.astype(wanted[0])
     if finite or non_negative:
         frame = frame.map_partitions(
             _check_values, input_name, finite, non_negative, meta=frame._meta
