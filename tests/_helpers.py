@@ -5,6 +5,8 @@
 - :func:`time_limit`: fail a block of code that runs longer than a number of seconds (a
   ``signal.alarm`` guard; pytest-timeout is not a dependency).
 - :class:`BlockCounter`: counts how often the blocks of a dask array are computed.
+- :class:`GraphCounter`: counts the graphs dask computes (every submission).
+- :func:`count_scaled_blocks`: records the blocks StandardScaler's transform scales.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import signal
 import threading
 
 import numpy as np
+from dask.callbacks import Callback
 
 
 def _identity(X):
@@ -130,3 +133,31 @@ class BlockCounter:
     def reset(self):
         with self._lock:
             self.counts[:] = 0
+
+
+class GraphCounter(Callback):
+    """Counts the graphs dask's local schedulers compute while active (``dask.compute``,
+    ``.compute()``, ``persist``, chunk-size computations: every submission)."""
+
+    def __init__(self):
+        super().__init__()
+        self.count = 0
+
+    def _start(self, dsk):
+        self.count += 1
+
+
+def count_scaled_blocks(monkeypatch):
+    """A list that grows by the row count of every block StandardScaler's transform scales
+    (to check that a model folds a scaler's affine map into its own pass instead)."""
+    import dask_scale.preprocessing._standard as scalers
+
+    calls = []
+    scale_block = scalers._standard_new_block
+
+    def counted(block, *args):
+        calls.append(block.shape[0])
+        return scale_block(block, *args)
+
+    monkeypatch.setattr(scalers, "_standard_new_block", counted)
+    return calls

@@ -19,6 +19,7 @@ import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 import pytest
+from _helpers import count_scaled_blocks
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.base import clone
@@ -839,21 +840,6 @@ def _scalers():
     }
 
 
-def _count_scaled_blocks(monkeypatch):
-    """A list that grows by one for every block StandardScaler's transform scales."""
-    import dask_scale.preprocessing._standard as scalers
-
-    calls = []
-    scale_block = scalers._standard_new_block
-
-    def counted(block, *args):
-        calls.append(block.shape[0])
-        return scale_block(block, *args)
-
-    monkeypatch.setattr(scalers, "_standard_new_block", counted)
-    return calls
-
-
 def _assert_same_kmeans(a, b):
     scale = np.max(np.abs(b.cluster_centers_))
     np.testing.assert_allclose(a.cluster_centers_, b.cluster_centers_, rtol=0, atol=1e-10 * scale)
@@ -873,7 +859,7 @@ def test_pipeline_with_scaler_equals_fit_on_scaled_data(overlapping, kind, init,
     scaled = StandardScaler().fit(raw).transform(raw)  # NumPy: materialised in memory
     start = scaled[::170][:6] if init == "array" else init
     pipe = make_pipeline(StandardScaler(), KMeans(6, init=start, random_state=0))
-    scaled_blocks = _count_scaled_blocks(monkeypatch)
+    scaled_blocks = count_scaled_blocks(monkeypatch)
     pipe.fit(_as(kind, raw))
     assert scaled_blocks == []  # the fit read the raw blocks and scaled them as it read
     ref = KMeans(6, init=start, random_state=0).fit(da.from_array(scaled, chunks=250))
@@ -901,7 +887,7 @@ def test_scaler_output_read_once_a_pass_and_never_scaled(overlapping, monkeypatc
 
     from dask_scale.preprocessing import StandardScaler
 
-    scaled_blocks = _count_scaled_blocks(monkeypatch)
+    scaled_blocks = count_scaled_blocks(monkeypatch)
     raw = _raw_features(overlapping)
     counter = BlockCounter(4)
     X = counter.wrap(da.from_array(raw, chunks=250), name="raw-blocks")

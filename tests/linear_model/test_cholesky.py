@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import sklearn.linear_model as sk_lm
-from _helpers import BlockCounter
+from _helpers import BlockCounter, GraphCounter
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 
@@ -141,18 +141,10 @@ def test_dask_ml_example_converges_in_one_pass():
         n_samples=100, n_features=100, n_informative=10, chunks=100, random_state=0
     )
     ref = sk_lm.Ridge(alpha=1.0).fit(X.compute(), y.compute())
-    calls = []
-    original = dask.compute
-
-    def counting(*args, **kwargs):
-        calls.append(1)
-        return original(*args, **kwargs)
-
-    with warnings.catch_warnings(), pytest.MonkeyPatch.context() as mp:
+    with warnings.catch_warnings(), GraphCounter() as graphs:
         warnings.simplefilter("error", ConvergenceWarning)
-        mp.setattr(dask, "compute", counting)
         est = LinearRegression().fit(X, y)
-    assert len(calls) == 1  # one graph submission: the Gram pass
+    assert graphs.count == 1  # one graph submission: the Gram pass
     _assert_close(est, ref, 1e-8)
 
 
@@ -172,17 +164,9 @@ def test_every_block_is_read_once(weighted):
 def test_frame_input_is_one_graph_submission():
     X, y, sw = _data(n=400)
     Xf, yf, wf = _inputs("frame", X, y, sw, rows=100)
-    calls = []
-    original = dask.compute
-
-    def counting(*args, **kwargs):
-        calls.append(1)
-        return original(*args, **kwargs)
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(dask, "compute", counting)
+    with GraphCounter() as graphs:
         est = LinearRegression().fit(Xf, yf, sample_weight=wf)
-    assert len(calls) == 1
+    assert graphs.count == 1
     _assert_close(est, sk_lm.Ridge(alpha=1.0).fit(X, y, sample_weight=sw), 1e-8)
 
 

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import sklearn.linear_model as sk_lm
+from _helpers import count_scaled_blocks
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.special import logsumexp
@@ -854,20 +855,6 @@ def _ds_scalers():
     }
 
 
-def _count_scaled_blocks(monkeypatch):
-    import dask_scale.preprocessing._standard as scalers
-
-    calls = []
-    scale_block = scalers._standard_new_block
-
-    def counted(block, *args):
-        calls.append(block.shape[0])
-        return scale_block(block, *args)
-
-    monkeypatch.setattr(scalers, "_standard_new_block", counted)
-    return calls
-
-
 def _assert_same_glm(a, b, rtol=1e-8):
     scale = np.max(np.abs(b.coef_))
     np.testing.assert_allclose(a.coef_, b.coef_, rtol=0, atol=rtol * scale)
@@ -899,7 +886,7 @@ def test_pipeline_with_scaler_equals_fit_on_scaled_data(kind, estimator, data, m
     raw = _raw(X)
     scaled = DsScaler().fit(raw).transform(raw)  # NumPy: materialised in memory
     Xd, yd = _dask_pair(kind, raw, y)
-    scaled_blocks = _count_scaled_blocks(monkeypatch)
+    scaled_blocks = count_scaled_blocks(monkeypatch)
     pipe = make_pipeline(DsScaler(), clone(estimator)).fit(Xd, yd)
     assert scaled_blocks == []  # the fit read the raw blocks, the map folded into its passes
     ref = clone(estimator).fit(*_dask_pair("known", scaled, y))
@@ -967,7 +954,7 @@ def test_scaler_output_read_once_a_pass_and_never_scaled(monkeypatch):
             da.from_array(y, chunks=100),
         )
     reads = BlockCounter(4)
-    scaled_blocks = _count_scaled_blocks(monkeypatch)
+    scaled_blocks = count_scaled_blocks(monkeypatch)
     with dask.config.set(scheduler="sync"):
         pipe = make_pipeline(DsScaler(), LogisticRegression(max_iter=5)).fit(
             reads.wrap(da.from_array(raw, chunks=100), "raw-blocks"), da.from_array(y, chunks=100)
