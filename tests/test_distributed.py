@@ -222,7 +222,7 @@ def test_fit_on_worker_processes_equals_threaded_fit(case, client, reference):
     assert not [k for k in held if X.name in k], held[:5]
 
     # results equal to the threaded scheduler's (same blocks, same reduction tree)
-    assert_estimator_equal(model, reference[case], exclude={"labels_"}, rtol=1e-8, atol=1e-10)
+    assert_estimator_equal(model, reference[case], rtol=1e-8, atol=1e-10)
 
 
 class _FirstRecord(logging.Handler):
@@ -276,9 +276,7 @@ def test_fit_completes_after_a_worker_is_killed(case, client, reference):
     assert killed.get("while_fitting"), "the worker was not killed during the fit"
     assert victim_pid not in new_pids.values()
     assert len(new_pids) == 2
-    assert_estimator_equal(
-        model, reference[case], exclude={"labels_"}, rtol=1e-8, atol=1e-10
-    )
+    assert_estimator_equal(model, reference[case], rtol=1e-8, atol=1e-10)
 
 
 def _predict(model, X):
