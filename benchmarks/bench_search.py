@@ -44,6 +44,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import inspect
 import os
 import tempfile
 import threading
@@ -220,11 +221,18 @@ def warm_client(client):
 
 
 def _import_sklearn():
-    import sklearn.ensemble
-    import sklearn.feature_extraction.text
-    import sklearn.linear_model
-    import sklearn.model_selection  # noqa: F401
+    """Import and fit once each scikit-learn estimator the workloads use (first use is slow)."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression, SGDClassifier
 
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 4))
+    y = (X[:, 0] > 0).astype(int)
+    HistGradientBoostingClassifier(max_iter=2).fit(X, y)
+    LogisticRegression().fit(X, y)
+    SGDClassifier().partial_fit(X, y, classes=[0, 1])
+    TfidfVectorizer(ngram_range=(1, 2)).fit_transform(["a b c", "b c d", "c d e"])
     return os.getpid()
 
 
@@ -233,6 +241,30 @@ def warm_loky():
     from joblib import Parallel, delayed
 
     Parallel(n_jobs=-1)(delayed(_import_sklearn)() for _ in range(os.cpu_count() or 1))
+
+
+def on_scheduler(scheduler):
+    """Make ``scheduler`` (a name such as "threads", or a Client) dask's default scheduler."""
+    import dask
+
+    stack = contextlib.ExitStack()
+    if isinstance(scheduler, str):
+        stack.enter_context(dask.config.set(scheduler=scheduler))
+    else:
+        stack.enter_context(dask.config.set(scheduler="dask.distributed"))
+        stack.enter_context(scheduler.as_current())
+    return stack
+
+
+def build(cls, *args, scheduler, **kwargs):
+    """``cls(*args, **kwargs)``, with ``scheduler=`` too when ``cls`` takes that parameter.
+
+    Every search also runs inside :func:`on_scheduler`, so a class without a ``scheduler``
+    parameter runs on the same scheduler through dask's configuration.
+    """
+    if "scheduler" in inspect.signature(cls).parameters:
+        kwargs["scheduler"] = scheduler
+    return cls(*args, **kwargs)
 
 
 def on_dask_backend(client, fit, *scatter):
@@ -265,6 +297,14 @@ def search_rows(args, cluster, make_sk, make_dist, X, y, fit_params=None, dml=Tr
     ``make_sk()`` builds the scikit-learn search with ``n_jobs=-1``;
     ``make_dist(cls, scheduler)`` builds dask-ml's or dask_scale's ``cls`` search.
     """
+
+    def fit(cls, sched):
+        def run():
+            with on_scheduler(sched):
+                return make_dist(cls, sched).fit(X, y, **fit_params)
+
+        return run
+
     fit_params = fit_params or {}
     rows = []
     client = cluster.get()
@@ -277,15 +317,13 @@ def search_rows(args, cluster, make_sk, make_dist, X, y, fit_params=None, dml=Tr
         for where, sched in (("threads", "threads"), ("cluster", client)):
             rows.append(attempt(
                 f"dask-ml GridSearchCV ({where})",
-                lambda c=cls, s=sched: make_dist(c, s).fit(X, y, **fit_params),
-                cls, "dask_ml.model_selection.GridSearchCV",
+                fit(cls, sched), cls, "dask_ml.model_selection.GridSearchCV",
             ))
     cls = dask_scale("GridSearchCV")
     for where, sched in (("threads", "threads"), ("cluster", client)):
         rows.append(attempt(
             f"dask_scale GridSearchCV ({where})",
-            lambda c=cls, s=sched: make_dist(c, s).fit(X, y, **fit_params),
-            cls, "dask_scale.model_selection.GridSearchCV",
+            fit(cls, sched), cls, "dask_scale.model_selection.GridSearchCV",
         ))
     return rows
 
@@ -357,7 +395,7 @@ def w1(args, cluster):
         ))
     rows += search_rows(
         args, cluster, make_sk,
-        lambda cls, sched: cls(pipe(), grid, cv=3, scheduler=sched), X, y,
+        lambda cls, sched: build(cls, pipe(), grid, cv=3, scheduler=sched), X, y,
     )
     table(
         f"W1 text pipeline: {n_docs:,} synthetic documents, TfidfVectorizer(2 ngram_range) -> "
@@ -388,7 +426,7 @@ def w2(args, cluster):
     rows = [attempt("scikit-learn GridSearchCV n_jobs=-1", lambda: make_sk().fit(X, y))]
     rows += search_rows(
         args, cluster, make_sk,
-        lambda cls, sched: cls(LogisticRegression(), grid, cv=5, scheduler=sched), X, y,
+        lambda cls, sched: build(cls, LogisticRegression(), grid, cv=5, scheduler=sched), X, y,
     )
     table(
         f"W2 overhead: LogisticRegression on {n:,} x 20, {n_cand} candidates x cv=5 "
@@ -435,12 +473,20 @@ def w3(args, cluster):
     def make_sk():
         return GridSearchCV(hgb(), grid, cv=3, n_jobs=-1)
 
-    def halving(cls, **kw):
-        return cls(hgb(), grid, cv=3, factor=3, random_state=0, **kw)
+    def halving(cls, scheduler="threads", **kw):
+        return build(cls, hgb(), grid, cv=3, factor=3, random_state=0, scheduler=scheduler, **kw)
+
+    def halving_on(cls, sched):
+        def run():
+            with on_scheduler(sched):
+                return halving(cls, sched).fit(X, y)
+
+        return run
 
     rows = [attempt("scikit-learn GridSearchCV n_jobs=-1", lambda: make_sk().fit(X, y))]
     rows += search_rows(
-        args, cluster, make_sk, lambda cls, sched: cls(hgb(), grid, cv=3, scheduler=sched), X, y,
+        args, cluster, make_sk, lambda cls, sched: build(cls, hgb(), grid, cv=3, scheduler=sched),
+        X, y,
     )
     sk_halving = attempt(
         "scikit-learn HalvingGridSearchCV n_jobs=-1",
@@ -452,7 +498,7 @@ def w3(args, cluster):
     for where, sched in (("threads", "threads"), ("cluster", cluster.get())):
         ds_halving.append(attempt(
             f"dask_scale HalvingGridSearchCV ({where})",
-            lambda s=sched: halving(cls, scheduler=s).fit(X, y),
+            halving_on(cls, sched),
             cls, "dask_scale.model_selection.HalvingGridSearchCV",
         ))
     rows += ds_halving
@@ -517,7 +563,7 @@ def w4(args, cluster):
     def fit(cls):
         def run():
             search = cls(SGDClassifier(random_state=0), params, max_iter=max_iter, random_state=0)
-            with dask.config.set(scheduler=client):
+            with on_scheduler(client):
                 return search.fit(X, y, classes=[0, 1])
 
         return run
@@ -606,7 +652,6 @@ class PeakRSS:
 
 
 def w5(args, cluster):
-    import dask
     from distributed import Client, LocalCluster
 
     from dask_scale.datasets import make_classification_df
@@ -640,10 +685,10 @@ def w5(args, cluster):
         ) as lc, Client(lc) as client:
             pids = warm_client(client)
             X, y = data()
-            with PeakRSS(pids) as mem, dask.config.set(scheduler=client):
+            with PeakRSS(pids) as mem, on_scheduler(client):
                 row = attempt(
-                    name, lambda c=cls, cl=client, X=X, y=y: c(
-                        LogisticRegression(), grid, cv=3, scheduler=cl
+                    name, lambda c=cls, cl=client, X=X, y=y: build(
+                        c, LogisticRegression(), grid, cv=3, scheduler=cl
                     ).fit(X, y)
                 )
             row.extra["peak worker"] = f"{mem.max_peak / 1e6:,.0f} MB"
