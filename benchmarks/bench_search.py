@@ -232,7 +232,7 @@ def _import_sklearn():
     HistGradientBoostingClassifier(max_iter=2).fit(X, y)
     LogisticRegression().fit(X, y)
     SGDClassifier().partial_fit(X, y, classes=[0, 1])
-    TfidfVectorizer(ngram_range=(1, 2)).fit_transform(["a b c", "b c d", "c d e"])
+    TfidfVectorizer(ngram_range=(1, 2)).fit_transform(["ab bc cd", "bc cd de", "cd de ef"])
     return os.getpid()
 
 
