@@ -33,6 +33,7 @@ from dask.base import tokenize
 from dask.delayed import Delayed
 
 from .._types import is_dask_array, is_dask_collection, is_dask_frame
+from .blocks import _cull
 from .compute import compute
 from .keys import count_row_blocks, merge_inner_chunks, optimized_row_blocks
 
@@ -40,6 +41,7 @@ __all__ = [
     "BlockPermutation",
     "RowPlan",
     "apply_plan",
+    "optimized_blocks",
     "plan_from_indices",
     "plan_from_range",
     "row_block_lengths",
@@ -287,17 +289,34 @@ def _known_lengths(x):
     return None
 
 
+def optimized_blocks(collections):
+    """Per dask collection, ``(graph, keys)``: the optimised graph and its row-block keys.
+
+    Collections with the same number of row blocks are optimised together, once (as one
+    ``dask.compute`` call would), so a block two of them share upstream (a partition that
+    X and y are both selected from, a Parquet read) is one task that every graph built on
+    these keys names alike: computing their outputs together reads it once.
+    """
+    prepared = [merge_inner_chunks(c) if is_dask_array(c) else c for c in collections]
+    groups = {}
+    for i, c in enumerate(prepared):
+        groups.setdefault(count_row_blocks([c]), []).append(i)
+    out = [None] * len(prepared)
+    for n_blocks, members in groups.items():
+        graph, keys = optimized_row_blocks([prepared[i] for i in members], n_blocks)
+        for i, k in zip(members, keys, strict=True):
+            out[i] = (graph, k)
+    return out
+
+
 def _lengths_tasks(collections):
     """Delayed objects giving each row block's length, for collections of unknown sizes."""
     out = []
-    for x in collections:
-        if is_dask_array(x):
-            x = merge_inner_chunks(x)
-        n_blocks = count_row_blocks([x])
-        graph, (keys,) = optimized_row_blocks([x], n_blocks)
+    for graph, keys in optimized_blocks(collections):
+        n_blocks = len(keys)
         name = f"row-block-lengths-{tokenize(keys)}"
         layer = {(name, i): (_block_rows, key) for i, key in enumerate(keys)}
-        full = {**graph, **layer}
+        full = {**_cull(graph, keys), **layer}
         out.append([Delayed((name, i), full) for i in range(n_blocks)])
     return out
 
@@ -369,13 +388,13 @@ def _take_in_memory(x, idx):
     return x[idx]
 
 
-def _graph_pieces(x, plan, name):
+def _graph_pieces(x, plan, name, blocks):
     n_blocks = count_row_blocks([x])
     if n_blocks != len(plan.lengths):
         raise ValueError(
             f"The row plan is for {len(plan.lengths)} row blocks; the input has {n_blocks}."
         )
-    graph, (keys,) = optimized_row_blocks([x], n_blocks)
+    graph, keys = optimized_blocks([x])[0] if blocks is None else blocks
     layer = {}
     outputs = []
     for j, (sources, order) in enumerate(plan.pieces):
@@ -390,14 +409,15 @@ def _graph_pieces(x, plan, name):
                 parts.append(part_key)
             layer[(name, j)] = (_join_rows, order, *parts)
         outputs.append((name, j))
-    return {**graph, **layer}, outputs
+    used = sorted({keys[b] for sources, _ in plan.pieces for b, _ in sources}, key=str)
+    return {**_cull(graph, used), **layer}, outputs
 
 
 def _empty_plan(lengths):
     return RowPlan(lengths, ((((0, slice(0, 0)),), None),))
 
 
-def apply_plan(x, plan, *, name="take-rows"):
+def apply_plan(x, plan, *, name="take-rows", blocks=None):
     """The rows of ``x`` that ``plan`` selects, as the same kind of collection.
 
     Parameters
@@ -410,6 +430,9 @@ def apply_plan(x, plan, *, name="take-rows"):
     plan : RowPlan
     name : str, default="take-rows"
         Prefix of the output's graph keys (the rest is a token of the input and the plan).
+    blocks : tuple or None, default=None
+        ``(graph, keys)`` of ``x``'s row blocks from :func:`optimized_blocks` (to share
+        the work upstream of several inputs split together); None optimises ``x`` alone.
 
     Returns
     -------
@@ -435,7 +458,7 @@ def apply_plan(x, plan, *, name="take-rows"):
     if not plan.pieces:
         plan = _empty_plan(plan.lengths)
     out_name = f"{name}-{tokenize(x, plan)}"
-    graph, outputs = _graph_pieces(x, plan, out_name)
+    graph, outputs = _graph_pieces(x, plan, out_name, blocks)
     if is_dask_frame(x):
         meta = x._meta
         return dd.from_graph(graph, meta, (None,) * (len(outputs) + 1), outputs, name)
@@ -447,7 +470,7 @@ def apply_plan(x, plan, *, name="take-rows"):
     return da.Array(array_graph, out_name, chunks, meta=x._meta)
 
 
-def take_rows(x, indices, *, lengths=None, name="take-rows"):
+def take_rows(x, indices, *, lengths=None, name="take-rows", blocks=None):
     """The rows of ``x`` at positions ``indices``, in that order, lazily for dask input.
 
     ``take_rows(X, idx)`` equals ``X[idx]`` (NumPy), ``X.iloc[idx]`` (pandas: index values
@@ -465,6 +488,10 @@ def take_rows(x, indices, *, lengths=None, name="take-rows"):
         once per collection).
     name : str, default="take-rows"
         Prefix of the output's graph keys.
+    blocks : tuple or None, default=None
+        ``(graph, keys)`` of ``x`` from :func:`optimized_blocks`, called once on all the
+        collections a caller splits together (X and y of one fit): their outputs then share
+        the tasks upstream, so computing them together reads each source partition once.
 
     Returns
     -------
@@ -472,4 +499,4 @@ def take_rows(x, indices, *, lengths=None, name="take-rows"):
     """
     if lengths is None:
         (lengths,) = row_block_lengths(x)
-    return apply_plan(x, plan_from_indices(indices, lengths), name=name)
+    return apply_plan(x, plan_from_indices(indices, lengths), name=name, blocks=blocks)

@@ -40,6 +40,7 @@ from .._graph.rows import (
     BlockPermutation,
     RowPlan,
     apply_plan,
+    optimized_blocks,
     plan_from_indices,
     plan_from_range,
     row_block_lengths,
@@ -364,11 +365,14 @@ def train_test_split(
         test_plan = plan_from_indices(test_idx, ref)
     else:
         train_plan, test_plan = _blockwise_plans(ref, n_train, n_test, random_state)
+    # the dask inputs optimised together: work they share upstream runs once
+    lazy = [a for a in arrays if is_dask_collection(a)]
+    shared = dict(zip(map(id, lazy), optimized_blocks(lazy), strict=True))
     return list(
         itertools.chain.from_iterable(
             (
-                apply_plan(a, train_plan, name="train-rows"),
-                apply_plan(a, test_plan, name="test-rows"),
+                apply_plan(a, train_plan, name="train-rows", blocks=shared.get(id(a))),
+                apply_plan(a, test_plan, name="test-rows", blocks=shared.get(id(a))),
             )
             for a in arrays
         )

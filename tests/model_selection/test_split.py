@@ -212,7 +212,14 @@ def test_parquet_frame_split(tmp_path):
     expected = sk.train_test_split(DF[["id", "f"]], DF["y"], test_size=0.25, shuffle=False)
     for a, b in zip(got, expected, strict=True):
         np.testing.assert_array_equal(a.to_numpy(), b.to_numpy())
-    tr, te, ytr, _ = _computed(train_test_split(ddf[["id", "f"]], ddf["y"], random_state=0))
+    parts = train_test_split(ddf[["id", "f"]], ddf["y"], random_state=0)
+    # X and y were optimised together: one read per row group feeds all four outputs
+    graph = {}
+    for part in parts:
+        graph.update(dict(part.__dask_graph__()))
+    reads = [k for k in graph if str(k[0] if isinstance(k, tuple) else k).startswith("read")]
+    assert len(reads) == ddf.npartitions
+    tr, te, ytr, _ = _computed(parts)
     assert (len(tr), len(te)) == (37, 13)
     np.testing.assert_array_equal(tr["id"].to_numpy() % 3, ytr.to_numpy())
 
@@ -322,3 +329,4 @@ def test_check_cv_and_compute_n_splits():
     assert compute_n_splits(sk.LeaveOneGroupOut(), _dX(), groups=groups) == 7
     with pytest.raises(TypeError, match="get_n_splits"):
         compute_n_splits(3, _dX())
+
