@@ -388,29 +388,36 @@ def _take_in_memory(x, idx):
     return x[idx]
 
 
-def _graph_pieces(x, plan, name, blocks):
+def _graph_pieces(x, plan, prefix, blocks, trailing):
+    """The tasks of ``plan`` on ``x``'s row blocks: ``(graph, output keys, name)``.
+
+    The name is a token of the block keys the tasks read and of the plan, so one key always
+    names one task (the same rows of the same upstream tasks).
+    """
     n_blocks = count_row_blocks([x])
     if n_blocks != len(plan.lengths):
         raise ValueError(
             f"The row plan is for {len(plan.lengths)} row blocks; the input has {n_blocks}."
         )
     graph, keys = optimized_blocks([x])[0] if blocks is None else blocks
+    name = f"{prefix}-{tokenize(keys, plan)}"
     layer = {}
     outputs = []
     for j, (sources, order) in enumerate(plan.pieces):
+        out_key = (name, j) + (0,) * trailing
         if len(sources) == 1 and order is None:
             b, sel = sources[0]
-            layer[(name, j)] = (select_block_rows, keys[b], sel)
+            layer[out_key] = (select_block_rows, keys[b], sel)
         else:
             parts = []
             for k, (b, sel) in enumerate(sources):
                 part_key = (f"{name}-part", j, k)
                 layer[part_key] = (select_block_rows, keys[b], sel)
                 parts.append(part_key)
-            layer[(name, j)] = (_join_rows, order, *parts)
-        outputs.append((name, j))
+            layer[out_key] = (_join_rows, order, *parts)
+        outputs.append(out_key)
     used = sorted({keys[b] for sources, _ in plan.pieces for b, _ in sources}, key=str)
-    return {**_cull(graph, used), **layer}, outputs
+    return {**_cull(graph, used), **layer}, outputs, name
 
 
 def _empty_plan(lengths):
@@ -457,17 +464,12 @@ def apply_plan(x, plan, *, name="take-rows", blocks=None):
         plan = plan_from_indices(plan.global_indices(), lengths)
     if not plan.pieces:
         plan = _empty_plan(plan.lengths)
-    out_name = f"{name}-{tokenize(x, plan)}"
-    graph, outputs = _graph_pieces(x, plan, out_name, blocks)
     if is_dask_frame(x):
-        meta = x._meta
-        return dd.from_graph(graph, meta, (None,) * (len(outputs) + 1), outputs, name)
-    trailing = tuple((int(s),) for s in x.shape[1:])
-    array_graph = dict(graph)
-    for j, key in enumerate(outputs):
-        array_graph[(out_name, j) + (0,) * len(trailing)] = array_graph.pop(key)
-    chunks = (tuple(int(r) for r in plan.piece_rows),) + trailing
-    return da.Array(array_graph, out_name, chunks, meta=x._meta)
+        graph, outputs, _ = _graph_pieces(x, plan, name, blocks, 0)
+        return dd.from_graph(graph, x._meta, (None,) * (len(outputs) + 1), outputs, name)
+    graph, _, out_name = _graph_pieces(x, plan, name, blocks, x.ndim - 1)
+    chunks = (tuple(int(r) for r in plan.piece_rows),) + tuple((int(s),) for s in x.shape[1:])
+    return da.Array(graph, out_name, chunks, meta=x._meta)
 
 
 def take_rows(x, indices, *, lengths=None, name="take-rows", blocks=None):

@@ -225,7 +225,7 @@ def test_parquet_frame_split(tmp_path):
 
 
 @pytest.mark.distributed
-def test_same_split_on_a_cluster(client):
+def test_same_split_on_a_cluster(client, unique_task_keys):
     local = _computed(train_test_split(_dX(), _dY(), random_state=5))
     ddf = dd.from_pandas(DF, npartitions=3)
     local_frame = train_test_split(ddf, random_state=5, blockwise=False)[0].compute(
@@ -236,6 +236,10 @@ def test_same_split_on_a_cluster(client):
         np.testing.assert_array_equal(a, b)
     remote_frame = client.compute(train_test_split(ddf, random_state=5, blockwise=False)[0])
     pd.testing.assert_frame_equal(remote_frame.result(), local_frame)
+    # X split alone, then with y (optimised together): the same keys name the same tasks
+    for arrays in [(ddf,), (ddf, ddf["y"]), (ddf[["id"]], ddf["y"])]:
+        client.compute(list(train_test_split(*arrays, random_state=5)), sync=True)
+    unique_task_keys.check()
 
 
 def test_bad_input_errors():
