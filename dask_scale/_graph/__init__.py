@@ -16,7 +16,7 @@
 - :func:`param_nbytes`: the size of a parameter, nested containers included, by which
   parameters are judged small (in the graph) or large (scattered).
 - :func:`fold_blocks`: a function folded over the row blocks, a bounded number at a time.
-- :func:`take_rows` / :func:`row_block_lengths`: rows of a collection by position (a fold),
+- :func:`take_rows` / :func:`row_block_lengths` / :func:`optimized_blocks`: rows of a collection by position (a fold),
   built block by block from the row blocks holding them, lazily; the row-block lengths such
   plans are made against (unknown ones computed once per collection)
   (:mod:`dask_scale._graph.rows`).
@@ -43,7 +43,7 @@ from .reduction import (
     sum_partials,
     tree_reduce,
 )
-from .rows import row_block_lengths, take_rows
+from .rows import optimized_blocks, row_block_lengths, take_rows
 
 __all__ = [
     "AffineSource",
@@ -60,6 +60,7 @@ __all__ = [
     "map_rows",
     "n_blocks_of",
     "n_row_blocks",
+    "optimized_blocks",
     "param_nbytes",
     "reduce_blocks",
     "register_affine",

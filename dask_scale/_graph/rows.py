@@ -6,6 +6,8 @@ blocks through a small *selector*:
 
 - ``slice(start, stop)``: the block's rows ``start:stop``;
 - an integer ndarray: the block's rows at those local positions, in that order;
+- :class:`RowRuns`: the rows of a few ascending runs ``start:stop`` (a cross-validation
+  fold's rows of a block: the graph holds two integers a run, not one a row);
 - :class:`BlockPermutation`: ``RandomState(seed).permutation(n_rows)[start:stop]`` of the
   block, drawn inside the block's task (no index array in the graph or on the driver).
 
@@ -40,6 +42,7 @@ from .keys import count_row_blocks, merge_inner_chunks, optimized_row_blocks
 __all__ = [
     "BlockPermutation",
     "RowPlan",
+    "RowRuns",
     "apply_plan",
     "optimized_blocks",
     "plan_from_indices",
@@ -67,10 +70,27 @@ class BlockPermutation:
         return self.stop - self.start
 
 
+@dataclass(frozen=True)
+class RowRuns:
+    """Rows ``starts[k]:stops[k]`` of one block, run after run."""
+
+    starts: tuple
+    stops: tuple
+
+    def positions(self):
+        runs = [
+            np.arange(a, b, dtype=np.intp) for a, b in zip(self.starts, self.stops, strict=True)
+        ]
+        return np.concatenate(runs) if runs else np.empty(0, dtype=np.intp)
+
+    def __len__(self):
+        return int(sum(b - a for a, b in zip(self.starts, self.stops, strict=True)))
+
+
 def _selector_positions(sel):
     if isinstance(sel, slice):
         return np.arange(sel.start, sel.stop, dtype=np.intp)
-    if isinstance(sel, BlockPermutation):
+    if isinstance(sel, (BlockPermutation, RowRuns)):
         return sel.positions()
     return np.asarray(sel, dtype=np.intp)
 
@@ -107,6 +127,8 @@ def _selector_max(sel):
         return sel.stop
     if isinstance(sel, BlockPermutation):
         return sel.n_rows
+    if isinstance(sel, RowRuns):
+        return max(sel.stops, default=0)
     return int(sel.max()) + 1 if len(sel) else 0
 
 
@@ -163,6 +185,7 @@ class RowPlan:
     def __dask_tokenize__(self):
         return (
             "RowPlan",
+    "RowRuns",
             self.lengths,
             tuple(
                 (tuple((b, _token_of(s)) for b, s in sources), tokenize(order))
@@ -176,6 +199,8 @@ def _token_of(sel):
         return ("slice", sel.start, sel.stop)
     if isinstance(sel, BlockPermutation):
         return ("perm", sel.seed, sel.n_rows, sel.start, sel.stop)
+    if isinstance(sel, RowRuns):
+        return ("runs", sel.starts, sel.stops)
     return ("positions", tokenize(np.asarray(sel)))
 
 
@@ -186,10 +211,25 @@ def _as_lengths(lengths):
     return lengths
 
 
+#: positions of a block are kept as runs when there are at most this share as many runs
+_RUNS_SHARE = 1 / 8
+
+
 def _compact(local):
-    """A slice for ascending consecutive positions, else the positions themselves."""
-    if len(local) and local[-1] - local[0] + 1 == len(local) and np.all(np.diff(local) == 1):
+    """A slice for ascending consecutive positions, :class:`RowRuns` for a few ascending
+    runs, else the positions themselves."""
+    if not len(local):
+        return local
+    steps = np.diff(local)
+    if np.all(steps == 1):
         return slice(int(local[0]), int(local[-1]) + 1)
+    breaks = np.flatnonzero(steps != 1)
+    if np.all(steps > 0) and len(breaks) + 1 <= max(1, len(local) * _RUNS_SHARE):
+        starts = np.concatenate([[0], breaks + 1])
+        stops = np.concatenate([breaks + 1, [len(local)]])
+        return RowRuns(
+            tuple(int(local[i]) for i in starts), tuple(int(local[i - 1]) + 1 for i in stops)
+        )
     return local
 
 

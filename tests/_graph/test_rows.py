@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dask_scale._graph import row_block_lengths, take_rows
-from dask_scale._graph.rows import plan_from_indices, select_block_rows
+from dask_scale._graph.rows import RowRuns, plan_from_indices, select_block_rows
 
 X = np.arange(60, dtype=np.float64).reshape(30, 2)
 DF = pd.DataFrame(X, columns=["a", "b"], index=np.arange(30) * 10 + 3)
@@ -125,3 +125,11 @@ def test_take_rows_on_a_cluster_same_rows_unique_keys(client, unique_task_keys):
         pd.testing.assert_frame_equal(take_rows(ddf, SHUFFLED).compute(), DF.iloc[SHUFFLED])
         np.testing.assert_array_equal(dask.compute(take_rows(dX, SORTED))[0], X[SORTED])
     unique_task_keys.check()
+
+
+def test_a_fold_of_a_block_is_kept_as_runs_not_positions():
+    train = np.r_[0:10, 20:30]  # the middle fold of KFold(3) cut out
+    plan = plan_from_indices(train, [30])
+    assert plan.pieces == ((((0, RowRuns((0, 20), (10, 30))),), None),)
+    np.testing.assert_array_equal(take_rows(da.from_array(X, chunks=30), train).compute(),
+                                  X[train])
