@@ -334,3 +334,12 @@ def test_check_cv_and_compute_n_splits():
     with pytest.raises(TypeError, match="get_n_splits"):
         compute_n_splits(3, _dX())
 
+
+
+@pytest.mark.parametrize("blockwise", [True, False])
+def test_in_memory_and_dask_inputs_split_at_the_same_rows(blockwise):
+    parts = train_test_split(_dX(), Y, DF, random_state=0, blockwise=blockwise)
+    assert isinstance(parts[2], np.ndarray) and isinstance(parts[4], pd.DataFrame)
+    tr, te = _computed(parts[:2])
+    np.testing.assert_array_equal(tr[:, 0] % 3, parts[2])
+    np.testing.assert_array_equal(te[:, 0], parts[5]["id"].to_numpy())
