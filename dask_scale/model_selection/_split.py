@@ -591,6 +591,27 @@ class StratifiedShuffleSplit(skms.StratifiedShuffleSplit):
 
 
 _OURS = {skms.KFold: KFold, skms.StratifiedKFold: StratifiedKFold}
+_DASK_AWARE = (KFold, StratifiedKFold, ShuffleSplit, StratifiedShuffleSplit)
+
+
+def cv_splits(cv, X, y=None, groups=None):
+    """``cv.split(X, y, groups)`` for any splitter, with dask ``X``, ``y`` and ``groups``.
+
+    The splitters of this module read dask input themselves (counting ``X``, computing only
+    the labels they need). Any other splitter (scikit-learn's ``GroupKFold``,
+    ``TimeSeriesSplit``, ``PredefinedSplit``, a user's own, an iterable wrapped by
+    :func:`check_cv`) gets a placeholder with ``X``'s number of rows (from known chunks,
+    else computed once) and the computed values of a dask ``y`` and ``groups``.
+
+    Yields
+    ------
+    train, test : ndarray of int
+        The indices of each split, as ``cv`` gives them.
+    """
+    if isinstance(cv, _DASK_AWARE):
+        yield from cv.split(X, y, groups)
+        return
+    yield from cv.split(*_counted(X, y, groups, need_y=True, need_groups=True))
 
 
 def check_cv(cv=5, y=None, classifier=False):

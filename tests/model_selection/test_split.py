@@ -343,3 +343,16 @@ def test_in_memory_and_dask_inputs_split_at_the_same_rows(blockwise):
     tr, te = _computed(parts[:2])
     np.testing.assert_array_equal(tr[:, 0] % 3, parts[2])
     np.testing.assert_array_equal(te[:, 0], parts[5]["id"].to_numpy())
+
+
+def test_cv_splits_gives_any_splitter_dask_input():
+    from dask_scale.model_selection._split import cv_splits
+
+    groups = np.arange(N) // 5
+    dgroups = da.from_array(groups, chunks=12)
+    _same_splits(
+        cv_splits(sk.GroupKFold(3), _unknown(_dX()), _dY(), dgroups),
+        sk.GroupKFold(3).split(X, Y, groups),
+    )
+    for cv in [sk.TimeSeriesSplit(3), KFold(3), check_cv([(np.arange(5), np.arange(5, 9))])]:
+        _same_splits(cv_splits(cv, _unknown(_dX()), _dY()), cv.split(X, Y))
