@@ -332,6 +332,11 @@ def train_test_split(
     for a in arrays:
         if a is None:
             raise TypeError("train_test_split got None among the arrays; pass array-likes.")
+        if is_dask_array(a) and a.ndim == 0:
+            raise TypeError(
+                f"Singleton array {a!r} cannot be considered a valid collection: split arrays "
+                "with at least one dimension."
+            )
     everything = arrays + ([] if stratify is None else [stratify])
     all_lengths = row_block_lengths(*everything)
     n_rows = [int(np.sum(lengths)) for lengths in all_lengths]

@@ -100,6 +100,19 @@ def test_dask_split_sizes_partition_rows(n, chunk, test_size, blockwise, seed):
         np.testing.assert_array_equal(test, sk_test)
 
 
+@given(
+    lengths=st.lists(st.integers(0, 30), min_size=1, max_size=12),
+    data=st.data(),
+)
+def test_block_counts_add_up_for_any_layout(lengths, data):
+    n = sum(lengths)
+    n_used = data.draw(st.integers(0, n))
+    n_test = data.draw(st.integers(0, n_used))
+    train, test = block_split_counts(np.array(lengths), n_used - n_test, n_test)
+    assert train.sum() == n_used - n_test and test.sum() == n_test
+    assert np.all(train >= 0) and np.all(test >= 0) and np.all(train + test <= lengths)
+
+
 def test_block_counts_add_up_and_fit_in_blocks():
     lengths = np.array([7, 0, 13, 1, 29])
     train, test = block_split_counts(lengths, 31, 15)
@@ -253,6 +266,8 @@ def test_bad_input_errors():
         train_test_split(_dX(), stratified=True)
     with pytest.raises(ValueError, match="At least one array"):
         train_test_split()
+    with pytest.raises(TypeError, match="Singleton array"):
+        train_test_split(da.from_array(np.float64(1.0)))
     with pytest.raises(TypeError, match="shuffle must be True or False"):
         train_test_split(_dX(), shuffle="yes")
     with pytest.raises(ValueError, match="greater than the number of samples: n_samples=50"):
