@@ -371,3 +371,18 @@ def test_cv_splits_gives_any_splitter_dask_input():
     )
     for cv in [sk.TimeSeriesSplit(3), KFold(3), check_cv([(np.arange(5), np.arange(5, 9))])]:
         _same_splits(cv_splits(cv, _unknown(_dX()), _dY()), cv.split(X, Y))
+
+
+@pytest.mark.parametrize("name", ["train_test_split", "KFold", "ShuffleSplit", "check_cv",
+                                  "compute_n_splits"])
+def test_dask_ml_parameter_names_accepted(name):
+    import inspect
+
+    dask_ml_ms = pytest.importorskip("dask_ml.model_selection")
+    import dask_scale.model_selection as ours
+
+    theirs = inspect.signature(getattr(dask_ml_ms, name)).parameters
+    mine = inspect.signature(getattr(ours, name)).parameters
+    assert set(theirs) <= set(mine)
+    positional = [p for p in theirs.values() if p.kind is p.POSITIONAL_OR_KEYWORD]
+    assert [p.name for p in positional] == [p.name for p in mine.values()][: len(positional)]
