@@ -44,6 +44,7 @@ __all__ = [
     "RowPlan",
     "RowRuns",
     "apply_plan",
+    "lengths_and_values",
     "optimized_blocks",
     "plan_from_indices",
     "plan_from_range",
@@ -349,16 +350,82 @@ def optimized_blocks(collections):
     return out
 
 
-def _lengths_tasks(collections):
-    """Delayed objects giving each row block's length, for collections of unknown sizes."""
-    out = []
-    for graph, keys in optimized_blocks(collections):
-        n_blocks = len(keys)
-        name = f"row-block-lengths-{tokenize(keys)}"
-        layer = {(name, i): (_block_rows, key) for i, key in enumerate(keys)}
-        full = {**_cull(graph, keys), **layer}
-        out.append([Delayed((name, i), full) for i in range(n_blocks)])
-    return out
+def _remember(token, lengths):
+    with _LENGTHS_LOCK:
+        _LENGTHS_CACHE[token] = np.array(lengths, dtype=np.int64)
+        while len(_LENGTHS_CACHE) > _LENGTHS_CACHE_SIZE:
+            _LENGTHS_CACHE.popitem(last=False)
+
+
+def _cached_lengths(x):
+    if not is_dask_collection(x):
+        return np.asarray([_in_memory_rows(x)], dtype=np.int64)
+    known = _known_lengths(x)
+    if known is not None:
+        return known
+    with _LENGTHS_LOCK:
+        cached = _LENGTHS_CACHE.get(_collection_token(x))
+        if cached is not None:
+            _LENGTHS_CACHE.move_to_end(_collection_token(x))
+            return cached.copy()
+    return None
+
+
+def lengths_and_values(collections, values=()):
+    """Row-block lengths of ``collections`` and the computed ``values``, in one submission.
+
+    Parameters
+    ----------
+    collections : sequence
+        Inputs whose row-block lengths are wanted (see :func:`row_block_lengths`).
+    values : sequence, default=()
+        Inputs wanted in memory (labels, groups): a dask collection is computed, its
+        blocks concatenated (NumPy or pandas); other input is returned as it is.
+
+    Returns
+    -------
+    lengths : list of int64 ndarray
+        One per entry of ``collections``.
+    computed : list
+        One per entry of ``values``.
+
+    All the dask inputs that need computing are optimised together and computed in one
+    submission, so a partition that ``X`` (counted) and ``y`` (computed) both come from is
+    read once. Lengths found are remembered per collection (those of ``values`` too).
+    """
+    collections, values = list(collections), list(values)
+    lengths = [_cached_lengths(x) for x in collections]
+    count = [i for i, n in enumerate(lengths) if n is None]
+    fetch = [j for j, v in enumerate(values) if is_dask_collection(v)]
+    computed = list(values)
+    if not count and not fetch:
+        return lengths, computed
+    wanted = [collections[i] for i in count] + [values[j] for j in fetch]
+    delayed = []
+    for k, (graph, keys) in enumerate(optimized_blocks(wanted)):
+        if k < len(count):
+            name = f"row-block-lengths-{tokenize(keys)}"
+            layer = {(name, i): (_block_rows, key) for i, key in enumerate(keys)}
+            full = {**_cull(graph, keys), **layer}
+            delayed.append([Delayed((name, i), full) for i in range(len(keys))])
+        else:
+            sub = _cull(graph, keys)
+            delayed.append([Delayed(key, sub) for key in keys])
+    flat = compute(*[d for group in delayed for d in group], optimize_graph=False)
+    pos = 0
+    results = []
+    for group in delayed:
+        results.append(flat[pos : pos + len(group)])
+        pos += len(group)
+    for i, got in zip(count, results[: len(count)], strict=True):
+        lengths[i] = np.asarray(got, dtype=np.int64)
+        _remember(_collection_token(collections[i]), lengths[i])
+    for j, blocks in zip(fetch, results[len(count) :], strict=True):
+        blocks = list(blocks)
+        if _known_lengths(values[j]) is None:
+            _remember(_collection_token(values[j]), [_block_rows(b) for b in blocks])
+        computed[j] = _concat_rows(blocks)
+    return lengths, computed
 
 
 def row_block_lengths(*collections):
@@ -371,39 +438,7 @@ def row_block_lengths(*collections):
     same collection again (its folds, its train and test sets) computes nothing. In-memory
     inputs count as one block.
     """
-    results = [None] * len(collections)
-    todo = []
-    for i, x in enumerate(collections):
-        if not is_dask_collection(x):
-            results[i] = np.asarray([_in_memory_rows(x)], dtype=np.int64)
-            continue
-        known = _known_lengths(x)
-        if known is not None:
-            results[i] = known
-            continue
-        token = _collection_token(x)
-        with _LENGTHS_LOCK:
-            cached = _LENGTHS_CACHE.get(token)
-            if cached is not None:
-                _LENGTHS_CACHE.move_to_end(token)
-        if cached is not None:
-            results[i] = cached.copy()
-        else:
-            todo.append((i, x, token))
-    if todo:
-        tasks = _lengths_tasks([x for _, x, _ in todo])
-        flat = [d for group in tasks for d in group]
-        values = compute(*flat, optimize_graph=False)
-        pos = 0
-        for (i, _, token), group in zip(todo, tasks, strict=True):
-            lengths = np.asarray(values[pos : pos + len(group)], dtype=np.int64)
-            pos += len(group)
-            results[i] = lengths
-            with _LENGTHS_LOCK:
-                _LENGTHS_CACHE[token] = lengths.copy()
-                while len(_LENGTHS_CACHE) > _LENGTHS_CACHE_SIZE:
-                    _LENGTHS_CACHE.popitem(last=False)
-    return results
+    return lengths_and_values(collections)[0]
 
 
 def _in_memory_rows(x):

@@ -35,11 +35,11 @@ import numpy as np
 import sklearn.model_selection as skms
 from sklearn.utils import check_random_state
 
-from .._graph.compute import compute
 from .._graph.rows import (
     BlockPermutation,
     RowPlan,
     apply_plan,
+    lengths_and_values,
     optimized_blocks,
     plan_from_indices,
     plan_from_range,
@@ -175,14 +175,6 @@ def block_split_counts(lengths, n_train, n_test):
 # ------------------------------------------------------------------------------------------
 # train_test_split
 # ------------------------------------------------------------------------------------------
-
-
-def _materialise(x):
-    """A dask collection computed (labels, groups); other input as it is."""
-    if is_dask_collection(x):
-        (value,) = compute(x)
-        return value
-    return x
 
 
 def _placeholder(n):
@@ -337,16 +329,19 @@ def train_test_split(
                 f"Singleton array {a!r} cannot be considered a valid collection: split arrays "
                 "with at least one dimension."
             )
-    everything = arrays + ([] if stratify is None else [stratify])
-    all_lengths = row_block_lengths(*everything)
+    # one submission: the lengths of inputs of unknown sizes and the labels (shared reads)
+    all_lengths, (labels,) = lengths_and_values(arrays, [stratify])
     n_rows = [int(np.sum(lengths)) for lengths in all_lengths]
+    if stratify is not None:
+        n_rows.append(int(np.shape(labels)[0]) if np.ndim(labels) else len(labels))
     if len(set(n_rows)) > 1:
         raise inconsistent_lengths_error(n_rows)
     n = n_rows[0]
-    # the block layout the split is drawn on: the first dask input's
+    # the block layout the split is drawn on: the first dask input's (else one block)
     ref = next(
-        lengths for a, lengths in zip(everything, all_lengths, strict=True)
-        if is_dask_collection(a)
+        (lengths for a, lengths in zip(arrays, all_lengths, strict=True)
+         if is_dask_collection(a)),
+        np.array([n]),
     )
     n_train, n_test = split_sizes(n, test_size, train_size, _TTS_DEFAULT_TEST)
     if not shuffle:
@@ -357,12 +352,10 @@ def train_test_split(
             splitter = skms.StratifiedShuffleSplit(
                 test_size=n_test, train_size=n_train, random_state=random_state
             )
-            labels = _materialise(stratify)
         else:
             splitter = skms.ShuffleSplit(
                 test_size=n_test, train_size=n_train, random_state=random_state
             )
-            labels = None
         train_idx, test_idx = next(splitter.split(_placeholder(n), labels))
         if blockwise:
             train_idx, test_idx = _by_block(train_idx, ref), _by_block(test_idx, ref)
@@ -393,19 +386,20 @@ def _counted(X, y=None, groups=None, *, need_y=False, need_groups=False):
     """``X``, ``y``, ``groups`` as scikit-learn's splitters can read them.
 
     A dask ``X`` becomes a placeholder with its number of rows (known chunks, else
-    computed once); dask ``y`` / ``groups`` are computed where the splitter reads them, and
-    otherwise replaced by a placeholder of their length.
+    computed); dask ``y`` / ``groups`` are computed where the splitter reads them, and
+    otherwise replaced by a placeholder of their length. What needs computing is computed
+    in one submission (a partition that X and y both come from is read once).
     """
     inputs = [X, y, groups]
     needs = [False, need_y, need_groups]
     count = [i for i, v in enumerate(inputs) if is_dask_collection(v) and not needs[i]]
-    lengths = row_block_lengths(*[inputs[i] for i in count]) if count else []
+    fetch = [i for i, v in enumerate(inputs) if is_dask_collection(v) and needs[i]]
+    lengths, values = lengths_and_values([inputs[i] for i in count], [inputs[i] for i in fetch])
     out = list(inputs)
     for i, lens in zip(count, lengths, strict=True):
         out[i] = _placeholder(int(np.sum(lens)))
-    for i, value in enumerate(inputs):
-        if needs[i] and is_dask_collection(value):
-            out[i] = _materialise(value)
+    for i, value in zip(fetch, values, strict=True):
+        out[i] = value
     return out
 
 
@@ -641,7 +635,7 @@ def check_cv(cv=5, y=None, classifier=False):
     """
     cv = 5 if cv is None else cv
     if isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
-        labels = _materialise(y) if classifier and y is not None else None
+        labels = lengths_and_values([], [y])[1][0] if classifier and y is not None else None
         checked = skms.check_cv(cv, labels, classifier=classifier)
         return _OURS[type(checked)](checked.n_splits)
     return skms.check_cv(cv, None, classifier=classifier)

@@ -215,6 +215,22 @@ def test_lazy_known_chunks_and_one_pass_for_frames():
     assert counter.count == 1  # the partitions' lengths, once
 
 
+def test_labels_and_lengths_in_one_submission():
+    ddf = dd.from_pandas(DF, npartitions=4)
+    with GraphCounter() as counter:
+        folds = list(StratifiedKFold(3).split(ddf[["id", "f"]], ddf["y"]))
+    assert counter.count == 1
+    _same_splits(folds, sk.StratifiedKFold(3).split(X, Y))
+    ddf = dd.from_pandas(DF, npartitions=5)
+    with GraphCounter() as counter:
+        parts = train_test_split(ddf[["id"]], ddf["y"], stratify=ddf["y"], random_state=0)
+    assert counter.count == 1
+    tr, te, ytr, _ = _computed(parts)
+    assert sorted(te["id"]) == sorted(
+        sk.train_test_split(DF, stratify=Y, random_state=0)[1]["id"]
+    )
+
+
 def test_parquet_frame_split(tmp_path):
     DF.to_parquet(tmp_path / "d.parquet", row_group_size=10)
     ddf = dd.read_parquet(tmp_path / "d.parquet", split_row_groups=True)
