@@ -562,7 +562,8 @@ def take_rows(x, indices, *, lengths=None, name="take-rows", blocks=None):
     lengths : sequence of int or None, default=None
         The row-block lengths of ``x``, if the caller has them (else
         :func:`row_block_lengths` gives them: read from known chunks, otherwise computed
-        once per collection).
+        once per collection). Given for a collection of unknown sizes, they are taken as
+        its lengths (and remembered) without computing anything.
     name : str, default="take-rows"
         Prefix of the output's graph keys.
     blocks : tuple or None, default=None
@@ -576,4 +577,13 @@ def take_rows(x, indices, *, lengths=None, name="take-rows", blocks=None):
     """
     if lengths is None:
         (lengths,) = row_block_lengths(x)
+    elif is_dask_collection(x) and _cached_lengths(x) is None:
+        # the caller's lengths of a collection of unknown sizes: remembered, not recomputed
+        given = np.asarray(lengths, dtype=np.int64).reshape(-1)
+        n_blocks = count_row_blocks([merge_inner_chunks(x) if is_dask_array(x) else x])
+        if given.size != n_blocks:
+            raise ValueError(
+                f"lengths has {given.size} entries; the input has {n_blocks} row blocks."
+            )
+        _remember(_collection_token(x), given)
     return apply_plan(x, plan_from_indices(indices, lengths), name=name, blocks=blocks)
