@@ -108,19 +108,21 @@ def _block_rows(block):
 
 def select_block_rows(block, sel):
     """The rows of one block (NumPy, pandas or scipy.sparse) that ``sel`` selects."""
-    if _block_rows(block) < _selector_max(sel):
+    n_rows = _block_rows(block)
+    exact = isinstance(sel, BlockPermutation)  # a permutation of the whole block
+    if n_rows < _selector_max(sel) or (exact and n_rows != sel.n_rows):
         raise ValueError(
-            f"A row block has {_block_rows(block)} rows, fewer than the split expected "
-            f"({_selector_max(sel)}): the collection changed since its row-block lengths "
-            "were computed (e.g. a non-deterministic source). Persist it before splitting."
+            f"A row block has {n_rows} rows, {'not' if exact else 'fewer than'} the "
+            f"{_selector_max(sel)} the split expected: the collection changed since its "
+            "row-block lengths were computed (e.g. a non-deterministic source). Persist it "
+            "before splitting."
         )
     if isinstance(sel, slice):
         out = block.iloc[sel] if hasattr(block, "iloc") else block[sel]
-    else:
-        pos = _selector_positions(sel)
-        out = block.iloc[pos] if hasattr(block, "iloc") else block[pos]
-    # a slice is a view: copy it, so the piece does not keep the whole block alive
-    return out.copy()
+        # a slice is a view: copy it, so the piece does not keep the whole block alive
+        return out.copy()
+    pos = _selector_positions(sel)
+    return block.iloc[pos] if hasattr(block, "iloc") else block[pos]
 
 
 def _selector_max(sel):

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dask_scale._graph import row_block_lengths, take_rows
-from dask_scale._graph.rows import RowRuns, plan_from_indices, select_block_rows
+from dask_scale._graph.rows import BlockPermutation, RowRuns, plan_from_indices, select_block_rows
 
 X = np.arange(60, dtype=np.float64).reshape(30, 2)
 DF = pd.DataFrame(X, columns=["a", "b"], index=np.arange(30) * 10 + 3)
@@ -116,8 +116,10 @@ def test_bad_indices_and_changed_input():
     with pytest.raises(ValueError, match="plan is for 50 rows; the input has 30"):
         take_rows(dX, [25], lengths=[10, 10, 30])
     # a block that has fewer rows than when its length was computed: the task says so
-    with pytest.raises(ValueError, match="fewer than the split expected"):
+    with pytest.raises(ValueError, match="5 rows, fewer than the 8 the split expected"):
         select_block_rows(X[:5], slice(2, 8))
+    with pytest.raises(ValueError, match="9 rows, not the 8 the split expected"):
+        select_block_rows(X[:9], BlockPermutation(0, 8, 0, 3))
 
 
 @pytest.mark.distributed
