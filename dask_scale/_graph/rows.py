@@ -188,7 +188,6 @@ class RowPlan:
     def __dask_tokenize__(self):
         return (
             "RowPlan",
-    "RowRuns",
             self.lengths,
             tuple(
                 (tuple((b, _token_of(s)) for b, s in sources), tokenize(order))
