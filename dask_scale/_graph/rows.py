@@ -23,6 +23,8 @@ computed together, and remembered per collection).
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -108,6 +110,21 @@ def _block_rows(block):
 
 def select_block_rows(block, sel):
     """The rows of one block (NumPy, pandas or scipy.sparse) that ``sel`` selects."""
+    _check_block(block, sel)
+    if isinstance(sel, slice):
+        out = block.iloc[sel] if hasattr(block, "iloc") else block[sel]
+        # a slice is a view: copy it, so the piece does not keep the whole block alive
+        return out.copy()
+    return _take_positions(block, _selector_positions(sel))
+
+
+def _take_positions(block, positions):
+    return block.iloc[positions] if hasattr(block, "iloc") else block[positions]
+
+
+def _check_block(block, sel):
+    """Raise if ``block`` is too short for ``sel`` (a source that changed since its lengths
+    were computed)."""
     n_rows = _block_rows(block)
     exact = isinstance(sel, BlockPermutation)  # a permutation of the whole block
     if n_rows < _selector_max(sel) or (exact and n_rows != sel.n_rows):
@@ -117,12 +134,6 @@ def select_block_rows(block, sel):
             "row-block lengths were computed (e.g. a non-deterministic source). Persist it "
             "before splitting."
         )
-    if isinstance(sel, slice):
-        out = block.iloc[sel] if hasattr(block, "iloc") else block[sel]
-        # a slice is a view: copy it, so the piece does not keep the whole block alive
-        return out.copy()
-    pos = _selector_positions(sel)
-    return block.iloc[pos] if hasattr(block, "iloc") else block[pos]
 
 
 def _selector_max(sel):
@@ -133,6 +144,23 @@ def _selector_max(sel):
     if isinstance(sel, RowRuns):
         return max(sel.stops, default=0)
     return int(sel.max()) + 1 if len(sel) else 0
+
+
+def _split_block_rows(block, selectors):
+    """The rows of one block for each selector, with one index operation on the block."""
+    for sel in selectors:
+        _check_block(block, sel)
+    positions = [_selector_positions(sel) for sel in selectors]
+    rows = _take_positions(block, np.concatenate(positions))
+    stops = np.cumsum([len(p) for p in positions])
+    starts = stops - np.array([len(p) for p in positions])
+    if hasattr(rows, "iloc"):
+        return [rows.iloc[a:b] for a, b in zip(starts, stops, strict=True)]
+    return [rows[a:b] for a, b in zip(starts, stops, strict=True)]
+
+
+def _part(parts, i):
+    return parts[i]
 
 
 def _concat_rows(parts):
@@ -185,25 +213,36 @@ class RowPlan:
             return np.empty(0, dtype=np.intp)
         return np.concatenate(out).astype(np.intp, copy=False)
 
-    def __dask_tokenize__(self):
+    @functools.cached_property
+    def _token(self):
         return (
             "RowPlan",
             self.lengths,
             tuple(
-                (tuple((b, _token_of(s)) for b, s in sources), tokenize(order))
+                (tuple((b, _token_of(s)) for b, s in sources), _token_of(order))
                 for sources, order in self.pieces
             ),
         )
 
+    def __dask_tokenize__(self):
+        return self._token
+
+
+def _array_token(arr):
+    arr = np.ascontiguousarray(arr)
+    return (arr.dtype.str, arr.shape, hashlib.blake2b(arr.tobytes(), digest_size=16).hexdigest())
+
 
 def _token_of(sel):
+    if sel is None:
+        return None
     if isinstance(sel, slice):
         return ("slice", sel.start, sel.stop)
     if isinstance(sel, BlockPermutation):
         return ("perm", sel.seed, sel.n_rows, sel.start, sel.stop)
     if isinstance(sel, RowRuns):
         return ("runs", sel.starts, sel.stops)
-    return ("positions", tokenize(np.asarray(sel)))
+    return ("positions", _array_token(sel))
 
 
 def _as_lengths(lengths):
@@ -479,6 +518,7 @@ def _graph_pieces(x, plan, prefix, blocks, trailing):
     name = f"{prefix}-{tokenize(keys, plan)}"
     layer = {}
     outputs = []
+    crossing = {}  # input block -> [(part key, selector)] of pieces joined from several blocks
     for j, (sources, order) in enumerate(plan.pieces):
         out_key = (name, j) + (0,) * trailing
         if len(sources) == 1 and order is None:
@@ -488,10 +528,18 @@ def _graph_pieces(x, plan, prefix, blocks, trailing):
             parts = []
             for k, (b, sel) in enumerate(sources):
                 part_key = (f"{name}-part", j, k)
-                layer[part_key] = (select_block_rows, keys[b], sel)
+                crossing.setdefault(b, []).append((part_key, sel))
                 parts.append(part_key)
             layer[out_key] = (_join_rows, order, *parts)
         outputs.append(out_key)
+    # rows that cross blocks: each input block is indexed once, by one task that splits its
+    # selected rows into the parts the output pieces take (one index operation per block,
+    # not one per piece)
+    for b, wanted in crossing.items():
+        split_key = (f"{name}-split", b)
+        layer[split_key] = (_split_block_rows, keys[b], tuple(sel for _, sel in wanted))
+        for i, (part_key, _) in enumerate(wanted):
+            layer[part_key] = (_part, split_key, i)
     used = sorted({keys[b] for sources, _ in plan.pieces for b, _ in sources}, key=str)
     return {**_cull(graph, used), **layer}, outputs, name
 
@@ -542,7 +590,10 @@ def apply_plan(x, plan, *, name="take-rows", blocks=None):
         plan = _empty_plan(plan.lengths)
     if is_dask_frame(x):
         graph, outputs, _ = _graph_pieces(x, plan, name, blocks, 0)
-        return dd.from_graph(graph, x._meta, (None,) * (len(outputs) + 1), outputs, name)
+        # from Delayed objects, which dask tokenizes by their keys (from_graph would hash
+        # the whole graph, index arrays included, on every call)
+        parts = [Delayed(key, graph) for key in outputs]
+        return dd.from_delayed(parts, meta=x._meta, verify_meta=False, prefix=name)
     graph, _, out_name = _graph_pieces(x, plan, name, blocks, x.ndim - 1)
     chunks = (tuple(int(r) for r in plan.piece_rows),) + tuple((int(s),) for s in x.shape[1:])
     return da.Array(graph, out_name, chunks, meta=x._meta)
