@@ -11,10 +11,12 @@ blocks through a small *selector*:
 - :class:`BlockPermutation`: ``RandomState(seed).permutation(n_rows)[start:stop]`` of the
   block, drawn inside the block's task (no index array in the graph or on the driver).
 
-A piece that reads one input block is one task on that block. A piece that reads several
-(rows in an order that crosses blocks, e.g. a global shuffle) is one selection task per input
-block it reads plus one task joining those selections in the requested order, so no task
-ever holds more than one input block and the joined piece. :func:`take_rows` builds the plan
+A piece that reads one input block is one task on that block. Pieces that read several
+(rows in an order that crosses blocks, e.g. a global shuffle) are a task-based shuffle: each
+input block is indexed once, by a task that splits the rows it gives into one part per
+piece, and each piece is a task joining its parts in the requested order. No task holds more
+than one input block's rows or one output piece; while such a shuffle runs, the selected
+rows are all in (worker) memory at once. :func:`take_rows` builds the plan
 for global row positions; :func:`apply_plan` realises a plan on any input kind (NumPy and
 pandas are indexed in memory). :func:`row_block_lengths` gives the row-block lengths a plan
 is made against, computing unknown ones (one pass over the inputs whose sizes are unknown,
