@@ -29,6 +29,7 @@ import functools
 import hashlib
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import dask.array as da
@@ -546,6 +547,26 @@ def _graph_pieces(x, plan, prefix, blocks, trailing):
     return {**_cull(graph, used), **layer}, outputs, name
 
 
+class _NamedLayer(Mapping):
+    """A read-only graph whose dask token is its name (the name is a content token)."""
+
+    def __init__(self, graph, name):
+        self._graph = graph
+        self._name = name
+
+    def __getitem__(self, key):
+        return self._graph[key]
+
+    def __iter__(self):
+        return iter(self._graph)
+
+    def __len__(self):
+        return len(self._graph)
+
+    def __dask_tokenize__(self):
+        return ("rows-layer", self._name)
+
+
 def _empty_plan(lengths):
     return RowPlan(lengths, ((((0, slice(0, 0)),), None),))
 
@@ -591,11 +612,11 @@ def apply_plan(x, plan, *, name="take-rows", blocks=None):
     if not plan.pieces:
         plan = _empty_plan(plan.lengths)
     if is_dask_frame(x):
-        graph, outputs, _ = _graph_pieces(x, plan, name, blocks, 0)
-        # from Delayed objects, which dask tokenizes by their keys (from_graph would hash
-        # the whole graph, index arrays included, on every call)
-        parts = [Delayed(key, graph) for key in outputs]
-        return dd.from_delayed(parts, meta=x._meta, verify_meta=False, prefix=name)
+        graph, outputs, out_name = _graph_pieces(x, plan, name, blocks, 0)
+        # the layer is tokenized by its name (a token of its content already): dask would
+        # hash the whole graph, index arrays included, on every call
+        layer = _NamedLayer(graph, out_name)
+        return dd.from_graph(layer, x._meta, (None,) * (len(outputs) + 1), outputs, name)
     graph, _, out_name = _graph_pieces(x, plan, name, blocks, x.ndim - 1)
     chunks = (tuple(int(r) for r in plan.piece_rows),) + tuple((int(s),) for s in x.shape[1:])
     return da.Array(graph, out_name, chunks, meta=x._meta)

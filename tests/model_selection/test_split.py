@@ -402,3 +402,19 @@ def test_dask_ml_parameter_names_accepted(name):
     assert set(theirs) <= set(mine)
     positional = [p for p in theirs.values() if p.kind is p.POSITIONAL_OR_KEYWORD]
     assert [p.name for p in positional] == [p.name for p in mine.values()][: len(positional)]
+
+
+def test_a_model_fits_on_the_split_frames_as_scikit_learn_on_the_same_rows():
+    from sklearn.linear_model import LinearRegression as SkLinearRegression
+
+    from dask_scale.linear_model import LinearRegression
+
+    ddf = dd.from_pandas(DF, npartitions=4)
+    X_train, X_test, y_train, _ = train_test_split(
+        ddf[["id", "f"]], ddf["y"].astype(float), random_state=0
+    )
+    ours = LinearRegression(penalty=None).fit(X_train, y_train)
+    X_np, y_np = dask.compute(X_train, y_train)
+    theirs = SkLinearRegression().fit(X_np, y_np)
+    np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=1e-8, atol=1e-10)
+    assert isinstance(ours.predict(X_test), dd.Series)
