@@ -418,3 +418,11 @@ def test_a_model_fits_on_the_split_frames_as_scikit_learn_on_the_same_rows():
     theirs = SkLinearRegression().fit(X_np, y_np)
     np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=1e-8, atol=1e-10)
     assert isinstance(ours.predict(X_test), dd.Series)
+    design = np.random.RandomState(0).rand(N, 3)  # full rank (X's columns are collinear)
+    X_train, _, y_train, _ = train_test_split(
+        _unknown(da.from_array(design, chunks=12)), _dY().astype(float), test_size=7,
+        random_state=1, blockwise=False,
+    )
+    ours = LinearRegression(penalty=None).fit(X_train, y_train)
+    theirs = SkLinearRegression().fit(*dask.compute(X_train, y_train))
+    np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=1e-8, atol=1e-10)
