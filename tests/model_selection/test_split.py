@@ -411,7 +411,7 @@ def test_a_model_fits_on_the_split_frames_as_scikit_learn_on_the_same_rows():
 
     ddf = dd.from_pandas(DF, npartitions=4)
     X_train, X_test, y_train, _ = train_test_split(
-        ddf[["id", "f"]], ddf["y"].astype(float), random_state=0
+        ddf[["id", "y"]], ddf["f"] + ddf["y"] ** 2, random_state=0
     )
     ours = LinearRegression(penalty=None).fit(X_train, y_train)
     X_np, y_np = dask.compute(X_train, y_train)
