@@ -168,6 +168,7 @@ def test_blockwise_false_is_scikit_learns_rows_in_its_order(kind):
         pd.testing.assert_frame_equal(got[0], expected[0])
 
 
+@pytest.mark.filterwarnings("ignore:Computing mixed collections:UserWarning")  # dask's own
 def test_blockwise_splits_each_block_reproducibly_frame_and_array_together():
     ddf = dd.from_pandas(DF, npartitions=4)
     y = _dY(chunks=(13, 13, 12, 12))  # the frame's partitions
