@@ -48,6 +48,7 @@ __all__ = [
     "BlockPermutation",
     "RowPlan",
     "RowRuns",
+    "RowTaker",
     "apply_plan",
     "lengths_and_values",
     "optimized_blocks",
@@ -662,3 +663,45 @@ def take_rows(x, indices, *, lengths=None, name="take-rows", blocks=None):
             )
         _remember(_collection_token(x), given)
     return apply_plan(x, plan_from_indices(indices, lengths), name=name, blocks=blocks)
+
+
+class RowTaker:
+    """Rows of several aligned collections (X, y, weights of one fit) by position, for many
+    index sets (the folds of a search), from one optimisation and one length count.
+
+    ``RowTaker(X, y)(indices)`` is ``[take_rows(X, indices), take_rows(y, indices)]``, with
+    the row-block lengths found once (:func:`row_block_lengths`) and the inputs optimised
+    together once (:func:`optimized_blocks`): every fold's outputs name the same upstream
+    tasks, so a partition X and y share is read once for all the outputs computed together.
+
+    Parameters
+    ----------
+    *collections : dask collections or in-memory array-likes (None entries stay None)
+        The same number of rows each.
+    """
+
+    def __init__(self, *collections):
+        self.collections = collections
+        present = [c for c in collections if c is not None]
+        lengths = iter(row_block_lengths(*present))
+        self.lengths = [None if c is None else next(lengths) for c in collections]
+        totals = [int(np.sum(n)) for n in self.lengths if n is not None]
+        if len(set(totals)) > 1:
+            raise ValueError(
+                f"The collections have different numbers of rows {totals}: rows taken by "
+                "position from each would not match."
+            )
+        lazy = [i for i, c in enumerate(collections) if is_dask_collection(c)]
+        blocks = optimized_blocks([collections[i] for i in lazy]) if lazy else []
+        self._blocks = dict(zip(lazy, blocks, strict=True))
+
+    def __call__(self, indices, *, name="take-rows"):
+        """The rows at ``indices`` of every collection, in order, each of its input's kind."""
+        return [
+            None
+            if c is None
+            else take_rows(
+                c, indices, lengths=self.lengths[i], blocks=self._blocks.get(i), name=name
+            )
+            for i, c in enumerate(self.collections)
+        ]
