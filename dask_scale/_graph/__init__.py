@@ -16,7 +16,8 @@
 - :func:`param_nbytes`: the size of a parameter, nested containers included, by which
   parameters are judged small (in the graph) or large (scattered).
 - :func:`fold_blocks`: a function folded over the row blocks, a bounded number at a time.
-- :func:`take_rows` / :func:`row_block_lengths` / :func:`optimized_blocks`: rows of a collection by position (a fold),
+- :func:`take_rows` / :class:`RowTaker` / :func:`row_block_lengths` /
+  :func:`optimized_blocks`: rows of a collection by position (a fold),
   built block by block from the row blocks holding them, lazily; the row-block lengths such
   plans are made against (unknown ones computed once per collection)
   (:mod:`dask_scale._graph.rows`).
@@ -43,11 +44,12 @@ from .reduction import (
     sum_partials,
     tree_reduce,
 )
-from .rows import optimized_blocks, row_block_lengths, take_rows
+from .rows import RowTaker, optimized_blocks, row_block_lengths, take_rows
 
 __all__ = [
     "AffineSource",
     "BlockStates",
+    "RowTaker",
     "affine_source",
     "content_token",
     "count_row_blocks",

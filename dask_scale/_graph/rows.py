@@ -11,10 +11,12 @@ blocks through a small *selector*:
 - :class:`BlockPermutation`: ``RandomState(seed).permutation(n_rows)[start:stop]`` of the
   block, drawn inside the block's task (no index array in the graph or on the driver).
 
-A piece that reads one input block is one task on that block. A piece that reads several
-(rows in an order that crosses blocks, e.g. a global shuffle) is one selection task per input
-block it reads plus one task joining those selections in the requested order, so no task
-ever holds more than one input block and the joined piece. :func:`take_rows` builds the plan
+A piece that reads one input block is one task on that block. Pieces that read several
+(rows in an order that crosses blocks, e.g. a global shuffle) are a task-based shuffle: each
+input block is indexed once, by a task that splits the rows it gives into one part per
+piece, and each piece is a task joining its parts in the requested order. No task holds more
+than one input block's rows or one output piece; while such a shuffle runs, the selected
+rows are all in (worker) memory at once. :func:`take_rows` builds the plan
 for global row positions; :func:`apply_plan` realises a plan on any input kind (NumPy and
 pandas are indexed in memory). :func:`row_block_lengths` gives the row-block lengths a plan
 is made against, computing unknown ones (one pass over the inputs whose sizes are unknown,
@@ -23,8 +25,11 @@ computed together, and remembered per collection).
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import dask.array as da
@@ -43,6 +48,7 @@ __all__ = [
     "BlockPermutation",
     "RowPlan",
     "RowRuns",
+    "RowTaker",
     "apply_plan",
     "lengths_and_values",
     "optimized_blocks",
@@ -108,6 +114,21 @@ def _block_rows(block):
 
 def select_block_rows(block, sel):
     """The rows of one block (NumPy, pandas or scipy.sparse) that ``sel`` selects."""
+    _check_block(block, sel)
+    if isinstance(sel, slice):
+        out = block.iloc[sel] if hasattr(block, "iloc") else block[sel]
+        # a slice is a view: copy it, so the piece does not keep the whole block alive
+        return out.copy()
+    return _take_positions(block, _selector_positions(sel))
+
+
+def _take_positions(block, positions):
+    return block.iloc[positions] if hasattr(block, "iloc") else block[positions]
+
+
+def _check_block(block, sel):
+    """Raise if ``block`` is too short for ``sel`` (a source that changed since its lengths
+    were computed)."""
     n_rows = _block_rows(block)
     exact = isinstance(sel, BlockPermutation)  # a permutation of the whole block
     if n_rows < _selector_max(sel) or (exact and n_rows != sel.n_rows):
@@ -117,12 +138,6 @@ def select_block_rows(block, sel):
             "row-block lengths were computed (e.g. a non-deterministic source). Persist it "
             "before splitting."
         )
-    if isinstance(sel, slice):
-        out = block.iloc[sel] if hasattr(block, "iloc") else block[sel]
-        # a slice is a view: copy it, so the piece does not keep the whole block alive
-        return out.copy()
-    pos = _selector_positions(sel)
-    return block.iloc[pos] if hasattr(block, "iloc") else block[pos]
 
 
 def _selector_max(sel):
@@ -133,6 +148,23 @@ def _selector_max(sel):
     if isinstance(sel, RowRuns):
         return max(sel.stops, default=0)
     return int(sel.max()) + 1 if len(sel) else 0
+
+
+def _split_block_rows(block, selectors):
+    """The rows of one block for each selector, with one index operation on the block."""
+    for sel in selectors:
+        _check_block(block, sel)
+    positions = [_selector_positions(sel) for sel in selectors]
+    rows = _take_positions(block, np.concatenate(positions))
+    stops = np.cumsum([len(p) for p in positions])
+    starts = stops - np.array([len(p) for p in positions])
+    if hasattr(rows, "iloc"):
+        return [rows.iloc[a:b] for a, b in zip(starts, stops, strict=True)]
+    return [rows[a:b] for a, b in zip(starts, stops, strict=True)]
+
+
+def _part(parts, i):
+    return parts[i]
 
 
 def _concat_rows(parts):
@@ -185,25 +217,36 @@ class RowPlan:
             return np.empty(0, dtype=np.intp)
         return np.concatenate(out).astype(np.intp, copy=False)
 
-    def __dask_tokenize__(self):
+    @functools.cached_property
+    def _token(self):
         return (
             "RowPlan",
             self.lengths,
             tuple(
-                (tuple((b, _token_of(s)) for b, s in sources), tokenize(order))
+                (tuple((b, _token_of(s)) for b, s in sources), _token_of(order))
                 for sources, order in self.pieces
             ),
         )
 
+    def __dask_tokenize__(self):
+        return self._token
+
+
+def _array_token(arr):
+    arr = np.ascontiguousarray(arr)
+    return (arr.dtype.str, arr.shape, hashlib.blake2b(arr.tobytes(), digest_size=16).hexdigest())
+
 
 def _token_of(sel):
+    if sel is None:
+        return None
     if isinstance(sel, slice):
         return ("slice", sel.start, sel.stop)
     if isinstance(sel, BlockPermutation):
         return ("perm", sel.seed, sel.n_rows, sel.start, sel.stop)
     if isinstance(sel, RowRuns):
         return ("runs", sel.starts, sel.stops)
-    return ("positions", tokenize(np.asarray(sel)))
+    return ("positions", _array_token(sel))
 
 
 def _as_lengths(lengths):
@@ -479,6 +522,7 @@ def _graph_pieces(x, plan, prefix, blocks, trailing):
     name = f"{prefix}-{tokenize(keys, plan)}"
     layer = {}
     outputs = []
+    crossing = {}  # input block -> [(part key, selector)] of pieces joined from several blocks
     for j, (sources, order) in enumerate(plan.pieces):
         out_key = (name, j) + (0,) * trailing
         if len(sources) == 1 and order is None:
@@ -488,12 +532,40 @@ def _graph_pieces(x, plan, prefix, blocks, trailing):
             parts = []
             for k, (b, sel) in enumerate(sources):
                 part_key = (f"{name}-part", j, k)
-                layer[part_key] = (select_block_rows, keys[b], sel)
+                crossing.setdefault(b, []).append((part_key, sel))
                 parts.append(part_key)
             layer[out_key] = (_join_rows, order, *parts)
         outputs.append(out_key)
+    # rows that cross blocks: each input block is indexed once, by one task that splits its
+    # selected rows into the parts the output pieces take (one index operation per block,
+    # not one per piece)
+    for b, wanted in crossing.items():
+        split_key = (f"{name}-split", b)
+        layer[split_key] = (_split_block_rows, keys[b], tuple(sel for _, sel in wanted))
+        for i, (part_key, _) in enumerate(wanted):
+            layer[part_key] = (_part, split_key, i)
     used = sorted({keys[b] for sources, _ in plan.pieces for b, _ in sources}, key=str)
     return {**_cull(graph, used), **layer}, outputs, name
+
+
+class _NamedLayer(Mapping):
+    """A read-only graph whose dask token is its name (the name is a content token)."""
+
+    def __init__(self, graph, name):
+        self._graph = graph
+        self._name = name
+
+    def __getitem__(self, key):
+        return self._graph[key]
+
+    def __iter__(self):
+        return iter(self._graph)
+
+    def __len__(self):
+        return len(self._graph)
+
+    def __dask_tokenize__(self):
+        return ("rows-layer", self._name)
 
 
 def _empty_plan(lengths):
@@ -541,8 +613,11 @@ def apply_plan(x, plan, *, name="take-rows", blocks=None):
     if not plan.pieces:
         plan = _empty_plan(plan.lengths)
     if is_dask_frame(x):
-        graph, outputs, _ = _graph_pieces(x, plan, name, blocks, 0)
-        return dd.from_graph(graph, x._meta, (None,) * (len(outputs) + 1), outputs, name)
+        graph, outputs, out_name = _graph_pieces(x, plan, name, blocks, 0)
+        # the layer is tokenized by its name (a token of its content already): dask would
+        # hash the whole graph, index arrays included, on every call
+        layer = _NamedLayer(graph, out_name)
+        return dd.from_graph(layer, x._meta, (None,) * (len(outputs) + 1), outputs, name)
     graph, _, out_name = _graph_pieces(x, plan, name, blocks, x.ndim - 1)
     chunks = (tuple(int(r) for r in plan.piece_rows),) + tuple((int(s),) for s in x.shape[1:])
     return da.Array(graph, out_name, chunks, meta=x._meta)
@@ -588,3 +663,45 @@ def take_rows(x, indices, *, lengths=None, name="take-rows", blocks=None):
             )
         _remember(_collection_token(x), given)
     return apply_plan(x, plan_from_indices(indices, lengths), name=name, blocks=blocks)
+
+
+class RowTaker:
+    """Rows of several aligned collections (X, y, weights of one fit) by position, for many
+    index sets (the folds of a search), from one optimisation and one length count.
+
+    ``RowTaker(X, y)(indices)`` is ``[take_rows(X, indices), take_rows(y, indices)]``, with
+    the row-block lengths found once (:func:`row_block_lengths`) and the inputs optimised
+    together once (:func:`optimized_blocks`): every fold's outputs name the same upstream
+    tasks, so a partition X and y share is read once for all the outputs computed together.
+
+    Parameters
+    ----------
+    *collections : dask collections or in-memory array-likes (None entries stay None)
+        The same number of rows each.
+    """
+
+    def __init__(self, *collections):
+        self.collections = collections
+        present = [c for c in collections if c is not None]
+        lengths = iter(row_block_lengths(*present))
+        self.lengths = [None if c is None else next(lengths) for c in collections]
+        totals = [int(np.sum(n)) for n in self.lengths if n is not None]
+        if len(set(totals)) > 1:
+            raise ValueError(
+                f"The collections have different numbers of rows {totals}: rows taken by "
+                "position from each would not match."
+            )
+        lazy = [i for i, c in enumerate(collections) if is_dask_collection(c)]
+        blocks = optimized_blocks([collections[i] for i in lazy]) if lazy else []
+        self._blocks = dict(zip(lazy, blocks, strict=True))
+
+    def __call__(self, indices, *, name="take-rows"):
+        """The rows at ``indices`` of every collection, in order, each of its input's kind."""
+        return [
+            None
+            if c is None
+            else take_rows(
+                c, indices, lengths=self.lengths[i], blocks=self._blocks.get(i), name=name
+            )
+            for i, c in enumerate(self.collections)
+        ]

@@ -12,7 +12,7 @@ from dask.core import get_dependencies
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dask_scale._graph import row_block_lengths, take_rows
+from dask_scale._graph import RowTaker, row_block_lengths, take_rows
 from dask_scale._graph.rows import BlockPermutation, RowRuns, plan_from_indices, select_block_rows
 
 X = np.arange(60, dtype=np.float64).reshape(30, 2)
@@ -138,3 +138,25 @@ def test_a_fold_of_a_block_is_kept_as_runs_not_positions():
     assert plan.pieces == ((((0, RowRuns((0, 20), (10, 30))),), None),)
     np.testing.assert_array_equal(take_rows(da.from_array(X, chunks=30), train).compute(),
                                   X[train])
+
+
+def test_row_taker_folds_of_x_and_y_share_reads_and_count_once(tmp_path):
+    DF.assign(y=np.arange(30) % 2).to_parquet(tmp_path / "d.parquet", row_group_size=10)
+    ddf = dd.read_parquet(tmp_path / "d.parquet", split_row_groups=True)
+    with GraphCounter() as counter:
+        taker = RowTaker(ddf[["a", "b"]], ddf["y"], None, np.arange(30))
+        folds = [taker(idx) for idx in (SORTED, SHUFFLED)]
+    assert counter.count == 1  # the lengths, once for all folds
+    graph = {}
+    for fold in folds:
+        for part in fold[:2]:
+            graph.update(dict(part.__dask_graph__()))
+    reads = {k for k in graph if str(k[0] if isinstance(k, tuple) else k).startswith("read")}
+    assert len(reads) == ddf.npartitions  # X's and y's rows of every fold from one read each
+    for idx, (X_f, y_f, none, ids) in zip((SORTED, SHUFFLED), folds, strict=True):
+        assert none is None
+        np.testing.assert_array_equal(X_f.compute().to_numpy(), X[idx])
+        np.testing.assert_array_equal(y_f.compute().to_numpy(), idx % 2)
+        np.testing.assert_array_equal(ids, idx)
+    with pytest.raises(ValueError, match="different numbers of rows \\[30, 29\\]"):
+        RowTaker(ddf, np.arange(29))

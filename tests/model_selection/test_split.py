@@ -168,6 +168,7 @@ def test_blockwise_false_is_scikit_learns_rows_in_its_order(kind):
         pd.testing.assert_frame_equal(got[0], expected[0])
 
 
+@pytest.mark.filterwarnings("ignore:Computing mixed collections:UserWarning")  # dask's own
 def test_blockwise_splits_each_block_reproducibly_frame_and_array_together():
     ddf = dd.from_pandas(DF, npartitions=4)
     y = _dY(chunks=(13, 13, 12, 12))  # the frame's partitions
@@ -402,3 +403,27 @@ def test_dask_ml_parameter_names_accepted(name):
     assert set(theirs) <= set(mine)
     positional = [p for p in theirs.values() if p.kind is p.POSITIONAL_OR_KEYWORD]
     assert [p.name for p in positional] == [p.name for p in mine.values()][: len(positional)]
+
+
+def test_a_model_fits_on_the_split_frames_as_scikit_learn_on_the_same_rows():
+    from sklearn.linear_model import LinearRegression as SkLinearRegression
+
+    from dask_scale.linear_model import LinearRegression
+
+    ddf = dd.from_pandas(DF, npartitions=4)
+    X_train, X_test, y_train, _ = train_test_split(
+        ddf[["id", "y"]], ddf["f"] + ddf["y"] ** 2, random_state=0
+    )
+    ours = LinearRegression(penalty=None).fit(X_train, y_train)
+    X_np, y_np = dask.compute(X_train, y_train)
+    theirs = SkLinearRegression().fit(X_np, y_np)
+    np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=1e-8, atol=1e-10)
+    assert isinstance(ours.predict(X_test), dd.Series)
+    design = np.random.RandomState(0).rand(N, 3)  # full rank (X's columns are collinear)
+    X_train, _, y_train, _ = train_test_split(
+        _unknown(da.from_array(design, chunks=12)), _dY().astype(float), test_size=7,
+        random_state=1, blockwise=False,
+    )
+    ours = LinearRegression(penalty=None).fit(X_train, y_train)
+    theirs = SkLinearRegression().fit(*dask.compute(X_train, y_train))
+    np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=1e-8, atol=1e-10)
