@@ -17,7 +17,6 @@ and concatenated into memory (X itself still never is), with ``y``.
 
 from __future__ import annotations
 
-import functools
 import warnings
 
 import numpy as np
@@ -27,6 +26,7 @@ from dask.delayed import Delayed, delayed
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.pipeline import Pipeline
 from sklearn.utils import get_tags
+from sklearn.utils.metaestimators import available_if
 
 from .._graph import content_token
 from .._graph.compute import compute as _compute
@@ -193,12 +193,8 @@ class _ResponseProxy:
         return get_tags(_inner(self._estimator))
 
     def __getattr__(self, name):
-        if name.startswith("_") or name not in _RESPONSES and name.startswith("predict"):
+        if name.startswith("_"):
             raise AttributeError(name)
-        if name in _RESPONSES:
-            if not hasattr(self.__dict__["_estimator"], name):
-                raise AttributeError(name)
-            return functools.partial(self._response, name)
         return getattr(_inner(self.__dict__["_estimator"]), name)
 
     def _response(self, method, X):
@@ -213,8 +209,28 @@ class _ResponseProxy:
             self._cache[method] = _to_numpy(out)
         return self._cache[method]
 
+    def _has(method):
+        return lambda self: hasattr(self._estimator, method)
 
-_RESPONSES = ("predict", "predict_proba", "predict_log_proba", "decision_function")
+    @available_if(_has("predict"))
+    def predict(self, X):
+        return self._response("predict", X)
+
+    @available_if(_has("predict_proba"))
+    def predict_proba(self, X):
+        return self._response("predict_proba", X)
+
+    @available_if(_has("predict_log_proba"))
+    def predict_log_proba(self, X):
+        return self._response("predict_log_proba", X)
+
+    @available_if(_has("decision_function"))
+    def decision_function(self, X):
+        return self._response("decision_function", X)
+
+    del _has
+
+
 
 
 def _to_numpy(value):
