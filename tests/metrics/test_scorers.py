@@ -133,3 +133,13 @@ def test_known_chunk_alignment(clf):
     # y in memory, X a dask array: y is split like X
     got = M.get_scorer("roc_auc")(est, da.from_array(X, chunks=(77, 2)), y)
     assert got == pytest.approx(skm.get_scorer("roc_auc")(est, X, y), rel=1e-12)
+
+
+def test_dask_ml_submodule_paths():
+    import importlib
+
+    for path in ("regression", "classification", "pairwise", "scorer"):
+        module = importlib.import_module(f"dask_scale.metrics.{path}")
+        assert module.__all__ and "dask-ml" in module.__doc__
+        for name in module.__all__:
+            assert getattr(module, name) is getattr(M, name), (path, name)
