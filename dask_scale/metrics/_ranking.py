@@ -13,6 +13,7 @@ probabilities) give a small table, continuous scores one up to the size of ``y_s
 from __future__ import annotations
 
 import functools
+import itertools
 
 import numpy as np
 import sklearn.metrics as skm
@@ -44,18 +45,39 @@ def _binary_auc(table, max_fpr, **kwargs):
     return skm.roc_auc_score(label, score, sample_weight=w, max_fpr=max_fpr, **kwargs)
 
 
-def _roc_aggregate(parts, average, max_fpr, multi_class, labels, two_d):
+def _pair_auc(table, positive, negative):
+    """AUC of ``positive`` against ``negative`` on the rows of those two labels, scored by
+    the column of ``table``."""
+    score, label, w = pair_entries(table)
+    is_pos = label == positive
+    keep = is_pos | (label == negative)
+    return skm.roc_auc_score(is_pos[keep].astype(np.int64), score[keep], sample_weight=w[keep])
+
+
+def _ovo(tables, classes, n_classes, average):
+    """Hand & Till's one-vs-one AUC: the mean over the pairs of classes of the two AUCs of
+    each pair, weighted by the pair's share of the rows for ``average="weighted"``."""
+    labels = tables[0][1]
+    per_label = tables[0][2].sum(axis=0)
+    total = per_label.sum()
+    scores, prevalence = [], []
+    for a, b in itertools.combinations(range(n_classes), 2):
+        ca, cb = classes[a], classes[b]
+        pair = (per_label[labels == ca].sum() + per_label[labels == cb].sum()) / total
+        auc_a = _pair_auc(tables[a], ca, cb)
+        auc_b = _pair_auc(tables[b], cb, ca)
+        scores.append((auc_a + auc_b) / 2)
+        prevalence.append(pair)
+    weights = prevalence if average == "weighted" else None
+    return float(np.average(scores, weights=weights))
+
+
+def _roc_aggregate(parts, average, max_fpr, multi_class, labels, two_d, weighted):
     tables, sums_to_one = parts
     if not two_d:
         return _binary_auc(tables[0], max_fpr, average=average, multi_class=multi_class,
                            labels=labels)
     seen = tables[0][1]
-    if multi_class == "ovo":
-        raise NotImplementedError(
-            "roc_auc_score(multi_class='ovo') is not implemented for dask input; use "
-            "multi_class='ovr', or compute y_true and y_score into memory and use "
-            "sklearn.metrics.roc_auc_score."
-        )
     if len(unique_labels(seen)) > 2 and not sums_to_one:
         raise ValueError(
             "Target scores need to be probabilities for multiclass roc_auc, i.e. they should "
@@ -65,8 +87,11 @@ def _roc_aggregate(parts, average, max_fpr, multi_class, labels, two_d):
     # one row per label of y_true
     width = len(tables)
     skm.roc_auc_score(seen, np.full((len(seen), width), 1.0 / width), average=average,
-                      max_fpr=max_fpr, multi_class=multi_class, labels=labels)
+                      max_fpr=max_fpr, multi_class=multi_class, labels=labels,
+                      sample_weight=np.ones(len(seen)) if weighted else None)
     classes = unique_labels(seen if labels is None else labels)
+    if multi_class == "ovo":
+        return _ovo(tables, classes, len(unique_labels(seen)), average)
     scores, support = [], []
     for j, c in enumerate(classes):
         ua, ub, counts, weighted = tables[j]
@@ -95,8 +120,9 @@ def roc_auc_score(y_true, y_score, *, average="macro", sample_weight=None, max_f
     Exact on dask input in one pass, without gathering the rows (see the module notes):
     binary ``y_true`` with a 1-D ``y_score`` (``max_fpr`` too), and multiclass
     ``y_true`` with probabilities ``y_score`` of shape (n_samples, n_classes) and
-    ``multi_class="ovr"`` (``average`` "macro", "weighted" or None). ``multi_class="ovo"``
-    and multilabel ``y_true`` raise NotImplementedError on dask input.
+    ``multi_class="ovr"`` (``average`` "macro", "weighted" or None) or ``"ovo"`` (Hand &
+    Till's, "macro" or "weighted", no ``sample_weight`` as scikit-learn). Multilabel
+    ``y_true`` raises NotImplementedError on dask input.
 
     Parameters
     ----------
@@ -127,6 +153,7 @@ def roc_auc_score(y_true, y_score, *, average="macro", sample_weight=None, max_f
         aggregate=functools.partial(
             _roc_aggregate, average=average, max_fpr=max_fpr, multi_class=multi_class,
             labels=labels, two_d=arrays[1].ndim == 2 and arrays[1].shape[1] != 1,
+            weighted=sample_weight is not None,
         ),
         compute=compute,
         check_finite={1: "y_score", 2: "sample_weight"},

@@ -10,8 +10,8 @@ the weights: a few numbers come back, never the rows. With in-memory input a sco
 scikit-learn's own scorer of that name (the same value, bit for bit).
 
 Names (:func:`get_scorer_names`) are scikit-learn's. Those in :data:`SCORERS` run
-blockwise; the others (e.g. ``"roc_auc_ovo"``, ``"average_precision"``, ``"explained_
-variance"``) run scikit-learn's scorer on the estimator's responses, each computed blockwise
+blockwise; the others (e.g. ``"top_k_accuracy"``, ``"average_precision"``,
+``"explained_variance"``) run scikit-learn's scorer on the estimator's responses, each computed blockwise
 and concatenated into memory (X itself still never is), with ``y``.
 """
 
@@ -293,6 +293,11 @@ def _build_scorers():
                           "roc_auc"),
         "roc_auc_ovr": _named(R.roc_auc_score, 1, "predict_proba", "roc_auc_ovr",
                               multi_class="ovr"),
+        "roc_auc_ovo": _named(R.roc_auc_score, 1, "predict_proba", "roc_auc_ovo",
+                              multi_class="ovo"),
+        "roc_auc_ovo_weighted": _named(R.roc_auc_score, 1, "predict_proba",
+                                       "roc_auc_ovo_weighted", multi_class="ovo",
+                                       average="weighted"),
         "roc_auc_ovr_weighted": _named(R.roc_auc_score, 1, "predict_proba",
                                        "roc_auc_ovr_weighted", multi_class="ovr",
                                        average="weighted"),
@@ -326,8 +331,15 @@ SCORERS = _build_scorers()
 
 
 def get_scorer_names():
-    """The names :func:`get_scorer` accepts: scikit-learn's (``sklearn.metrics.
-    get_scorer_names()``); those in :data:`SCORERS` run blockwise on dask input."""
+    """The names :func:`get_scorer` accepts, scikit-learn's scorer names.
+
+    Those in ``SCORERS`` run blockwise on dask input, the others on the responses computed
+    into memory.
+
+    Returns
+    -------
+    list of str
+    """
     return sorted(skm.get_scorer_names())
 
 

@@ -150,6 +150,10 @@ def test_roc_auc(labels, kind):
                               average=average, **kw)
         want = skm.roc_auc_score(y, proba, multi_class="ovr", average=average, sample_weight=w)
         assert got == pytest.approx(want, rel=1e-12)
+        got = M.roc_auc_score(as_kind(y, kind), as_kind(proba, kind), multi_class="ovo",
+                              average=average)
+        want = skm.roc_auc_score(y, proba, multi_class="ovo", average=average)
+        assert got == pytest.approx(want, rel=1e-12)
 
 
 def test_roc_auc_errors(labels):
@@ -157,8 +161,8 @@ def test_roc_auc_errors(labels):
     yd = as_kind(y, "dask")
     with pytest.raises(ValueError, match="multi_class must be in"):
         M.roc_auc_score(yd, proba)
-    with pytest.raises(NotImplementedError, match="ovo"):
-        M.roc_auc_score(yd, proba, multi_class="ovo")
+    with pytest.raises(ValueError, match="sample_weight is not supported"):
+        M.roc_auc_score(yd, proba, multi_class="ovo", sample_weight=np.ones(400))
     with pytest.raises(ValueError, match="sum up to 1.0"):
         M.roc_auc_score(yd, proba * 2, multi_class="ovr")
     ones = np.ones(400, int)

@@ -61,8 +61,11 @@ def test_dask_input_equals_sklearn(clf):
         for name in CLASSIFICATION:
             if target is y3 and name in ("roc_auc", "precision", "recall", "f1", "jaccard"):
                 continue
-            got = M.get_scorer(name)(est, Xd, as_kind(target, "dask"), sample_weight=wd)
-            want = skm.get_scorer(name)(est, X, target, sample_weight=w)
+            # scikit-learn's one-vs-one AUC takes no sample_weight
+            kw, kw_d = ({}, {}) if "ovo" in name else ({"sample_weight": w},
+                                                      {"sample_weight": wd})
+            got = M.get_scorer(name)(est, Xd, as_kind(target, "dask"), **kw_d)
+            want = skm.get_scorer(name)(est, X, target, **kw)
             assert got == pytest.approx(want, rel=1e-10), name
     yr = np.abs(X[:, 0]) + 0.1
     pipe = make_pipeline(SkScaler(), SkLinear()).fit(X, yr)
@@ -102,10 +105,11 @@ def test_other_names_make_scorer_and_check_scoring(clf):
     est = SkLogistic().fit(X, y3)
     Xd, yd = as_kind(X, "dask"), as_kind(y3, "dask")
     # not blockwise: the responses computed blockwise and concatenated, then sklearn's
-    got = M.get_scorer("roc_auc_ovo")(est, Xd, yd)
-    assert got == pytest.approx(skm.get_scorer("roc_auc_ovo")(est, X, y3), rel=1e-12)
+    assert "top_k_accuracy" not in M.SCORERS
+    got = M.get_scorer("top_k_accuracy")(est, Xd, yd)
+    assert got == pytest.approx(skm.get_scorer("top_k_accuracy")(est, X, y3), rel=1e-12)
     with pytest.warns(UserWarning, match="computed now"):
-        M.get_scorer("roc_auc_ovo")(est, Xd, yd, compute=False)
+        M.get_scorer("top_k_accuracy")(est, Xd, yd, compute=False)
     # a scikit-learn metric with a blockwise twin is scored blockwise
     scorer = M.make_scorer(skm.fbeta_score, beta=2, average="macro")
     lazy = scorer(est, Xd.map_blocks(raise_if_computed, dtype=float), y3, compute=False)
@@ -143,3 +147,15 @@ def test_dask_ml_submodule_paths():
         assert module.__all__ and "dask-ml" in module.__doc__
         for name in module.__all__:
             assert getattr(module, name) is getattr(M, name), (path, name)
+
+
+def test_scorers_and_metrics_on_a_distributed_client(client, unique_task_keys, clf):
+    X, y, y3, w = clf
+    est = SkLogistic().fit(X, y3)
+    Xd, yd = as_kind(X, "dask"), as_kind(y3, "dask")
+    for name in ("neg_log_loss", "roc_auc_ovr", "f1_macro"):
+        got = M.get_scorer(name)(est, Xd, yd, sample_weight=w)
+        assert got == pytest.approx(skm.get_scorer(name)(est, X, y3, sample_weight=w),
+                                    rel=1e-10), name
+    lazy = M.r2_score(as_kind(X[:, 0], "dask"), as_kind(X[:, 1], "dask"), compute=False)
+    assert client.compute(lazy).result() == pytest.approx(skm.r2_score(X[:, 0], X[:, 1]))
