@@ -357,19 +357,28 @@ def _float_dtype(dtype):
     return dtype if dtype in (np.float32, np.float64) else np.dtype(np.float64)
 
 
-def _log_loss_chunk(yt, yp, w):
+def _clip_eps(yp, eps):
+    """Probabilities in [0, 1] clipped to ``[eps, 1 - eps]`` (others left for the range
+    check to report)."""
+    inside = (yp >= 0) & (yp <= 1)
+    return np.where(inside, np.clip(yp, eps, 1 - eps), yp)
+
+
+def _log_loss_chunk(yt, yp, w, eps="auto"):
     yt = _labels_1d(yt, "y_true")
     yp = np.asarray(yp)
     yp = yp.astype(_float_dtype(yp.dtype), copy=False)
     lo = float(yp.min()) if yp.size else np.inf
     hi = float(yp.max()) if yp.size else -np.inf
+    if eps != "auto":
+        yp = _clip_eps(yp, eps)  # before the complement of a 1-D y_pred, as in memory
     if yp.ndim == 1:
         yp = yp[:, None]
     if yp.shape[1] == 1:
         yp = np.concatenate([1 - yp, yp], axis=1)
-    eps = np.finfo(yp.dtype).eps
-    sums_to_one = bool(np.all(np.isclose(yp.sum(axis=1), 1.0, rtol=np.sqrt(eps))))
-    logs = np.log(np.clip(yp, eps, 1 - eps)).astype(np.float64)
+    dtype_eps = np.finfo(yp.dtype).eps
+    sums_to_one = bool(np.all(np.isclose(yp.sum(axis=1), 1.0, rtol=np.sqrt(dtype_eps))))
+    logs = np.log(np.clip(yp, dtype_eps, 1 - dtype_eps)).astype(np.float64)
     codes, uniques = _factorize(yt)
     w = np.ones(yt.shape[0]) if w is None else np.asarray(w, dtype=np.float64)
     k = len(uniques)
@@ -439,7 +448,7 @@ def _log_loss_aggregate(parts, normalize, labels, weighted):
     return loss / total
 
 
-def log_loss(y_true, y_pred, *, normalize=True, sample_weight=None, labels=None,
+def log_loss(y_true, y_pred, *, eps="auto", normalize=True, sample_weight=None, labels=None,
              compute=True):
     """Log loss (cross-entropy) of predicted probabilities, scikit-learn's definition.
 
@@ -454,6 +463,10 @@ def log_loss(y_true, y_pred, *, normalize=True, sample_weight=None, labels=None,
     y_pred : array-like of shape (n_samples,) or (n_samples, n_classes)
         Probabilities, columns in the sorted order of the classes; a 1-D array is the
         probability of the positive class.
+    eps : "auto" or float, default="auto"
+        dask-ml's keyword: probabilities are clipped to ``[eps, 1 - eps]``; "auto" (as
+        scikit-learn, which no longer has the keyword) clips to the machine epsilon of
+        ``y_pred``'s dtype.
     normalize : bool, default=True
         Mean (True) or sum (False) of the per-sample losses.
     sample_weight : array-like of shape (n_samples,), default=None
@@ -466,12 +479,18 @@ def log_loss(y_true, y_pred, *, normalize=True, sample_weight=None, labels=None,
     float
     """
     arrays = dask_inputs(y_true, y_pred, sample_weight)
+    if eps != "auto" and not (isinstance(eps, (int, float)) and 0 < eps < 0.5):
+        raise ValueError(f"eps must be 'auto' or a float in (0, 0.5), got {eps!r}.")
     if arrays is None:
+        if eps != "auto":
+            y_pred = np.asarray(y_pred)
+            y_pred = _clip_eps(y_pred.astype(_float_dtype(y_pred.dtype), copy=False), eps)
         return skm.log_loss(y_true, y_proba=y_pred, normalize=normalize,
                             sample_weight=sample_weight, labels=labels)
     return run(
         _log_loss_chunk,
         arrays,
+        (eps,),
         combine=_log_loss_combine,
         aggregate=functools.partial(
             _log_loss_aggregate, normalize=normalize, labels=labels,

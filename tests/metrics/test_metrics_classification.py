@@ -115,6 +115,11 @@ def test_log_loss(labels, kind):
     binary = (y > 0).astype(int)
     got = M.log_loss(as_kind(binary, kind), as_kind(proba[:, 0], kind), normalize=False)
     assert got == pytest.approx(skm.log_loss(binary, proba[:, 0], normalize=False), rel=1e-12)
+    # dask-ml's eps: a clip of the probabilities
+    hard = np.round(proba[:, 0])
+    got = M.log_loss(as_kind(binary, kind), as_kind(hard, kind), eps=1e-7)
+    assert got == pytest.approx(skm.log_loss(binary, np.clip(hard, 1e-7, 1 - 1e-7)), rel=1e-12)
+    assert M.log_loss(binary, hard, eps=1e-7) == pytest.approx(got, rel=1e-12)
     # a class absent from y_true, declared by labels
     keep = y != 1
     got = M.log_loss(as_kind(y[keep], kind), as_kind(proba[keep], kind), labels=[0, 1, 2])
