@@ -11,8 +11,8 @@ scikit-learn's own scorer of that name (the same value, bit for bit).
 
 Names (:func:`get_scorer_names`) are scikit-learn's. Those in :data:`SCORERS` run
 blockwise; the others (e.g. ``"top_k_accuracy"``, ``"average_precision"``,
-``"explained_variance"``) run scikit-learn's scorer on the estimator's responses, each computed blockwise
-and concatenated into memory (X itself still never is), with ``y``.
+``"explained_variance"``) run scikit-learn's scorer on the estimator's responses, each
+computed blockwise and concatenated into memory (X itself still never is), with ``y``.
 """
 
 from __future__ import annotations
@@ -429,9 +429,6 @@ class _PassthroughScorer:
     """The estimator's own ``score``: on dask input, scikit-learn's classifier (accuracy)
     and regressor (R²) scores run blockwise, any other ``score`` is the estimator's."""
 
-    def __init__(self, estimator):
-        self._estimator = estimator
-
     def __call__(self, estimator, X, y_true=None, sample_weight=None, *, compute=True):
         if is_dask_collection(X):
             metric = own_score_metric(estimator)
@@ -486,7 +483,7 @@ def check_scoring(estimator, scoring=None, *, allow_none=False):
     if scoring is not None:
         return get_scorer(scoring)
     if hasattr(estimator, "score"):
-        return _PassthroughScorer(estimator)
+        return _PassthroughScorer()
     if allow_none:
         return None
     raise TypeError(

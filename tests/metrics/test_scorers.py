@@ -159,3 +159,17 @@ def test_scorers_and_metrics_on_a_distributed_client(client, unique_task_keys, c
                                     rel=1e-10), name
     lazy = M.r2_score(as_kind(X[:, 0], "dask"), as_kind(X[:, 1], "dask"), compute=False)
     assert client.compute(lazy).result() == pytest.approx(skm.r2_score(X[:, 0], X[:, 1]))
+
+
+def test_wrappers_scoring_goes_through_the_blockwise_scorers(clf):
+    from dask_scale.wrappers import ParallelPostFit
+
+    X, y, y3, _ = clf
+    Xd = as_kind(X, "dask")
+    Xlazy = Xd.map_blocks(raise_if_computed, dtype=float)
+    for name, target in (("roc_auc", y), ("neg_log_loss", y3), ("f1_macro", y3)):
+        wrapper = ParallelPostFit(SkLogistic(), scoring=name).fit(X, target)
+        # lazy: nothing computed, the predictions are never concatenated
+        assert isinstance(wrapper.score(Xlazy, target, compute=False), Delayed), name
+        want = skm.get_scorer(name)(wrapper.estimator_, X, target)
+        assert wrapper.score(Xd, as_kind(target, "dask")) == pytest.approx(want, rel=1e-10)
