@@ -173,3 +173,16 @@ def test_wrappers_scoring_goes_through_the_blockwise_scorers(clf):
         assert isinstance(wrapper.score(Xlazy, target, compute=False), Delayed), name
         want = skm.get_scorer(name)(wrapper.estimator_, X, target)
         assert wrapper.score(Xd, as_kind(target, "dask")) == pytest.approx(want, rel=1e-10)
+
+
+def test_scorers_pickle(clf):
+    import pickle
+
+    X, y, _, _ = clf
+    est = SkLogistic().fit(X, y)
+    scorers = [*M.SCORERS.values(), M.get_scorer("average_precision"),
+               M.make_scorer(M.fbeta_score, beta=2), M.check_scoring(est),
+               M.check_scoring(est, ["accuracy", "roc_auc"])]
+    for scorer in scorers:
+        back = pickle.loads(pickle.dumps(scorer))
+        assert back(est, X, y) == scorer(est, X, y), scorer
