@@ -1,0 +1,85 @@
+"""Randomized range finding over the row blocks, shared by PCA and TruncatedSVD.
+
+Subspace iteration on the Gram operator ``Xc^T Xc`` (``Xc = X - mean``, or ``X`` itself
+without centring): ``W`` starts as a Gaussian ``(n_features, k)`` matrix, each power
+iteration is ONE pass computing ``Xc^T (Xc W)`` block by block (the two products fused per
+block, summed by a tree reduction) followed by a QR of the small result on the driver, and a
+final pass computes, for ``Y = Xc W``, the tall-skinny QR factor ``R`` of ``Y`` and
+``Y^T Xc``; then ``B = Q^T Xc = R^{-T} Y^T Xc`` with ``Q = Y R^{-1}``, and the SVD of the small
+``B`` gives the singular values and right singular vectors. ``q`` power iterations read the
+data ``q + 1`` times (plus the caller's pass for the mean, if any): scikit-learn's
+``A @ Q`` then ``A.T @ Q`` of one iteration are one pass here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import linalg
+
+from .._graph import reduce_blocks
+from .._kernels.linalg import gram_product, merge_range_summary, range_summary
+from ._base import flipped_svd, pad_triplets
+
+__all__ = ["randomized_range_svd"]
+
+
+def _orthonormal(W):
+    return linalg.qr(W, mode="economic", check_finite=False)[0]
+
+
+def randomized_range_svd(X, mean, n_random, n_iter, random_state, *, with_stats=False, name):
+    """Top singular triplets of ``X - mean`` by randomized range finding.
+
+    Parameters
+    ----------
+    X : ndarray or dask array of shape (n_samples, n_features)
+    mean : ndarray of shape (n_features,) or None
+        Centre of the rows (None: not centred).
+    n_random : int
+        Columns of the random test matrix (components plus oversamples), at most
+        ``min(n_samples, n_features)``.
+    n_iter : int
+        Power iterations (one pass each).
+    random_state : numpy.random.RandomState
+    with_stats : bool, default=False
+        Also return, from the last pass, :func:`~dask_scale._kernels.linalg.centred_r` of
+        ``Y = Xc W`` and the column moments of ``X``.
+    name : str
+        Graph key prefix.
+
+    Returns
+    -------
+    S : ndarray of shape (n_random,)
+    Vt : ndarray of shape (n_random, n_features)
+        Signs as scikit-learn's ``svd_flip(u_based_decision=False)``.
+    a : ndarray of shape (n_random, n_random)
+        ``U = Y @ a`` are the left singular vectors times ``S`` (``a = R^{-1} U_B S``).
+    y_stats, x_moments : summaries, or None without ``with_stats``
+    """
+    n_features = X.shape[1]
+    W = random_state.normal(size=(n_features, n_random))
+    W = _orthonormal(W)
+    finite = {0: "X"}
+    for _ in range(n_iter):
+        G = reduce_blocks(gram_product, [X], (mean, W), check_finite=finite, name=f"{name}-power")
+        W = _orthonormal(G)
+    R, C, y_stats, x_moments = reduce_blocks(
+        range_summary,
+        [X],
+        (mean, W, with_stats),
+        combine=merge_range_summary,
+        check_finite=finite,
+        name=f"{name}-range",
+    )
+    # Q = Y R^+ through the SVD of R, so that a rank-deficient Y (data of lower rank than
+    # n_random) keeps an orthonormal Q of its rank
+    Ur, Sr, Vrt = linalg.svd(R, full_matrices=False, check_finite=False)
+    rank = int(np.sum(Sr > Sr[:1].max(initial=0.0) * max(R.shape) * np.finfo(float).eps))
+    inv = Vrt[:rank].T / Sr[:rank]  # Q = Y @ inv
+    Ub, S, Vt = flipped_svd(inv.T @ C)
+    a = inv @ (Ub * S)
+    if rank < n_random:
+        # directions the data does not span: zero singular values, any orthonormal completion
+        S, Vt = pad_triplets(S, Vt, n_random)
+        a = np.hstack([a, np.zeros((a.shape[0], n_random - rank))])
+    return S, Vt, a, y_stats, x_moments
