@@ -21,7 +21,7 @@ from .._validation import (
 )
 from ..utils import svd_flip
 
-__all__ = ["BasePCA", "flipped_svd", "pad_triplets", "validate_input"]
+__all__ = ["BasePCA", "BaseProjection", "flipped_svd", "pad_triplets", "validate_input"]
 
 
 def validate_input(est, X, *, reset):
@@ -76,11 +76,11 @@ def _sum_and_count(block, mean, precision, constant):
     return float(values.sum()), values.shape[0]
 
 
-class BasePCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
-    """Transforms and the probabilistic PCA model of a fitted decomposition.
+class BaseProjection(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+    """The transforms of a fitted decomposition.
 
-    Subclasses set ``components_``, ``mean_`` (none without centring), and, for the model,
-    ``explained_variance_``, ``noise_variance_`` and ``whiten``.
+    Subclasses set ``components_``, ``mean_`` (none without centring) and, to whiten,
+    ``whiten`` and ``explained_variance_``.
     """
 
     @property
@@ -164,6 +164,12 @@ class BasePCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         return self._rows(
             _reconstruct, X, frame, components, mean, n_out=components.shape[1], names=names
         )
+
+
+
+class BasePCA(BaseProjection):
+    """:class:`BaseProjection` with the probabilistic PCA model (``explained_variance_``,
+    ``noise_variance_``, ``n_components_``): covariance, precision, log-likelihood."""
 
     def get_covariance(self):
         """The data covariance of the probabilistic PCA model.

@@ -13,13 +13,13 @@ from .._graph import reduce_blocks
 from .._kernels.linalg import centred_r, merge_centred_r, stacked_r
 from .._validation import check_n_rows
 from ..utils import check_random_state
-from ._base import BasePCA, flipped_svd, pad_triplets, validate_input
+from ._base import BaseProjection, flipped_svd, pad_triplets, validate_input
 from ._randomized import randomized_range_svd
 
 __all__ = ["TruncatedSVD"]
 
 
-class TruncatedSVD(BasePCA):
+class TruncatedSVD(BaseProjection):
     """Dimensionality reduction by a truncated SVD of the (uncentred) data.
 
     scikit-learn's :class:`sklearn.decomposition.TruncatedSVD` on dask arrays and
