@@ -195,4 +195,8 @@ def incremental_svd_update(state, X, n_components, svd):
         "components": Vt[:n_components].copy(),
         "singular_values": S[:n_components].copy(),
         "all_singular_values": S,
+        # for SVDs that return fewer singular values than the stack has (randomized):
+        # the stack's squared norm and rank bound give the mean of the discarded ones
+        "stack_sq": float(np.sum(A * A)),
+        "stack_rank": min(A.shape),
     }

@@ -6,14 +6,14 @@ import functools
 from numbers import Integral
 
 import numpy as np
-from sklearn.utils import gen_batches
+from sklearn.utils import check_random_state, gen_batches
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.extmath import randomized_svd
 
 from .._graph import fold_blocks
 from .._kernels.linalg import incremental_svd_update
 from .._validation import ensure_known_chunks, is_dask_collection
-from ..utils import check_random_state, svd_flip
+from ..utils import svd_flip
 from ._base import BasePCA, flipped_svd, validate_input
 
 __all__ = ["IncrementalPCA"]
@@ -276,7 +276,12 @@ class IncrementalPCA(BasePCA):
         self.explained_variance_ = explained[:k].astype(dtype)
         self.explained_variance_ratio_ = ratio[:k].astype(dtype)
         if k not in (state["n_batch"], self.components_.shape[1]):
-            self.noise_variance_ = dtype.type(explained[k:].mean())
+            if S_all.shape[0] == state["stack_rank"]:
+                noise = explained[k:].mean()
+            else:  # a randomized SVD: the discarded values from the stack's norm
+                rest = state["stack_sq"] - np.sum(S_all[:k] ** 2)
+                noise = max(rest, 0.0) / (n - 1) / (state["stack_rank"] - k)
+            self.noise_variance_ = dtype.type(noise)
         else:
             self.noise_variance_ = dtype.type(0.0)
 

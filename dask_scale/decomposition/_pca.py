@@ -9,13 +9,14 @@ from numbers import Integral, Real
 
 import numpy as np
 from scipy import linalg
+from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 
 from .._graph import reduce_blocks
 from .._kernels.linalg import centred_gram, centred_r, merge_centred_gram, merge_centred_r
 from .._kernels.stats import block_moments, merge_moments
 from .._validation import check_n_rows, ensure_known_chunks
-from ..utils import check_random_state, svd_flip
+from ..utils import svd_flip
 from ._base import BasePCA, flipped_svd, validate_input
 from ._randomized import randomized_range_svd
 

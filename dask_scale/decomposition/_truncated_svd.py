@@ -7,12 +7,12 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
+from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._graph import reduce_blocks
 from .._kernels.linalg import centred_r, merge_centred_r, stacked_r
 from .._validation import check_n_rows
-from ..utils import check_random_state
 from ._base import BaseProjection, flipped_svd, pad_triplets, validate_input
 from ._randomized import randomized_range_svd
 
