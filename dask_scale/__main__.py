@@ -139,7 +139,8 @@ def _parser():
     )
     bench.add_argument(
         "name",
-        help="benchmark name: kmeans, linear, logistic, pipeline, preprocessing, wrappers or "
+        help="benchmark name: decomposition, kmeans, linear, logistic, pipeline, preprocessing, "
+        "wrappers or "
         "out_of_core",
     )
     bench.add_argument("args", nargs=argparse.REMAINDER, help="options passed to the script")
