@@ -12,7 +12,7 @@ from sklearn.utils.extmath import randomized_svd
 
 from .._graph import fold_blocks
 from .._kernels.linalg import incremental_svd_update
-from .._validation import ensure_known_chunks, is_dask_collection
+from .._validation import ensure_known_chunks, is_dask_collection, reject_nonfinite
 from ..utils import svd_flip
 from ._base import BasePCA, flipped_svd, validate_input
 
@@ -48,6 +48,7 @@ def _update(state, block, n_components, svd):
     n_batch, n_features = block.shape
     if n_batch == 0:
         return state
+    reject_nonfinite(block)
     _check_batch(state, n_batch, n_features, n_components)
     if n_components is None:
         k = min(n_batch, n_features) if state is None else state["components"].shape[0]
