@@ -92,3 +92,21 @@ def test_bad_input_is_sklearns_error():
         IncrementalPCA(7).fit(da.from_array(X, chunks=25))
     with pytest.warns(UserWarning, match="copy=False"):
         IncrementalPCA(2, copy=False).fit(X)
+
+
+def test_on_a_distributed_client_and_a_dataframe(client):
+    import dask.dataframe as dd
+    import pandas as pd
+
+    X = _data()
+    frame = dd.from_pandas(pd.DataFrame(X, columns=list("abcdef")), npartitions=4)
+    ours = IncrementalPCA(3).fit(frame)
+    theirs = skd.IncrementalPCA(3)
+    for part in frame.partitions:
+        theirs.partial_fit(part.compute())
+    _assert_equal(ours, theirs)
+    out = ours.transform(frame)
+    assert isinstance(out, dd.DataFrame)
+    assert list(out.columns) == ["incrementalpca0", "incrementalpca1", "incrementalpca2"]
+    np.testing.assert_allclose(out.compute().to_numpy(), theirs.transform(frame.compute()),
+                               rtol=1e-8, atol=1e-10)
