@@ -28,7 +28,6 @@ LAPACK/BLAS (QR, matrix products), which releases the GIL.
 from __future__ import annotations
 
 import numpy as np
-from scipy import linalg
 
 from .stats import block_moments, merge_moments
 
@@ -49,10 +48,13 @@ _NO_WEIGHTS = np.empty(0)
 
 
 def r_factor(A):
-    """The upper triangular factor ``R`` of the economic QR of ``A`` (``min(m, n) x n``)."""
+    """The upper triangular factor ``R`` of the economic QR of ``A`` (``min(m, n) x n``).
+
+    NumPy's ``mode="r"`` returns the ``min(m, n) x n`` factor (SciPy's returns ``m x n``,
+    mostly zeros: as large as the block)."""
     if A.shape[0] == 0:
         return np.zeros((0, A.shape[1]))
-    return linalg.qr(A, mode="r", overwrite_a=True, check_finite=False)[0]
+    return np.linalg.qr(A, mode="r")
 
 
 def stacked_r(factors):

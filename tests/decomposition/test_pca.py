@@ -166,19 +166,27 @@ def test_passes_over_the_data(solver, passes):
     np.testing.assert_array_equal(counter.per_block, [1] * 4)
 
 
+def _nbytes(value):
+    if isinstance(value, (tuple, list)):
+        return sum(_nbytes(v) for v in value)
+    return getattr(value, "nbytes", 0)
+
+
 class _HeldBlocks(Callback):
-    """Peak number of blocks of one collection held in the scheduler's memory."""
+    """Peak number of blocks of one collection held in the scheduler's memory, and peak
+    bytes of everything else held (the partial results of the reduction)."""
 
     def __init__(self, name):
         super().__init__()
         self.name = name
         self.peak = 0
+        self.peak_partials = 0
 
     def _posttask(self, key, result, dsk, state, worker_id):
-        held = sum(
-            1 for k in state["cache"] if isinstance(k, tuple) and str(k[0]).startswith(self.name)
-        )
-        self.peak = max(self.peak, held)
+        mine = [k for k in state["cache"] if isinstance(k, tuple) and str(k[0]).startswith(self.name)]
+        self.peak = max(self.peak, len(mine))
+        others = sum(_nbytes(v) for k, v in state["cache"].items() if k not in mine)
+        self.peak_partials = max(self.peak_partials, others)
 
 
 def test_memory_flat_tree_reduction():
@@ -190,6 +198,9 @@ def test_memory_flat_tree_reduction():
         pca = PCA(2, svd_solver="full").fit(X)
     assert pca.n_samples_ == 64 * 500
     assert 1 <= held.peak <= 8
+    # besides those blocks (and their random sources), the partials are R factors (6 x 6):
+    # everything else held stays below a few blocks' bytes (500 x 6 float64 each)
+    assert 0 < held.peak_partials < 4 * 500 * 6 * 8
 
 
 @given(cuts=st.lists(st.integers(1, 299), min_size=1, max_size=6, unique=True))
