@@ -121,7 +121,7 @@ class BaseProjection(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
 
         Returns
         -------
-        X_new : ndarray, dask array or dask DataFrame of shape (n_samples, n_components_)
+        X_new : ndarray, dask array or dask DataFrame of shape (n_samples, `n_components_`)
             Lazy for dask input (one task per row block); a dask DataFrame gives a dask
             DataFrame with its index and ``get_feature_names_out()`` columns.
         """
@@ -145,7 +145,7 @@ class BaseProjection(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
 
         Parameters
         ----------
-        X : array-like, dask array or dask DataFrame of shape (n_samples, n_components_)
+        X : array-like, dask array or dask DataFrame of shape (n_samples, `n_components_`)
 
         Returns
         -------

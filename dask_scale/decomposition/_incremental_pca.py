@@ -91,10 +91,10 @@ class IncrementalPCA(BasePCA):
 
     Attributes
     ----------
-    components_ : ndarray of shape (n_components_, n_features)
-    explained_variance_ : ndarray of shape (n_components_,)
-    explained_variance_ratio_ : ndarray of shape (n_components_,)
-    singular_values_ : ndarray of shape (n_components_,)
+    components_ : ndarray of shape (`n_components_`, n_features)
+    explained_variance_ : ndarray of shape (`n_components_`,)
+    explained_variance_ratio_ : ndarray of shape (`n_components_`,)
+    singular_values_ : ndarray of shape (`n_components_`,)
     mean_ : ndarray of shape (n_features,)
     var_ : ndarray of shape (n_features,)
     noise_variance_ : float

@@ -134,13 +134,13 @@ class PCA(BasePCA):
 
     Attributes
     ----------
-    components_ : ndarray of shape (n_components_, n_features)
+    components_ : ndarray of shape (`n_components_`, n_features)
         Principal axes, by decreasing explained variance.
-    explained_variance_ : ndarray of shape (n_components_,)
+    explained_variance_ : ndarray of shape (`n_components_`,)
         Variance (``ddof=1``) along each component.
-    explained_variance_ratio_ : ndarray of shape (n_components_,)
+    explained_variance_ratio_ : ndarray of shape (`n_components_`,)
         Fraction of the total variance along each component.
-    singular_values_ : ndarray of shape (n_components_,)
+    singular_values_ : ndarray of shape (`n_components_`,)
         Singular values of the centred data.
     mean_ : ndarray of shape (n_features,)
         Per-feature mean.
@@ -414,7 +414,7 @@ class PCA(BasePCA):
 
         Returns
         -------
-        X_new : ndarray, dask array or dask DataFrame of shape (n_samples, n_components_)
+        X_new : ndarray, dask array or dask DataFrame of shape (n_samples, `n_components_`)
         """
         return self.fit(X, y).transform(X)
 
