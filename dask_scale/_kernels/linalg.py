@@ -17,6 +17,9 @@ LAPACK/BLAS (QR, matrix products), which releases the GIL.
   solver: cheaper than QR, squares the condition number).
 - :func:`gram_product`: ``Xc^T (Xc W)`` for a small ``W`` (one power iteration, fused per
   block; summed).
+- :func:`moments_gram_product` / :func:`merge_moments_gram_product`: the first power
+  iteration fused with the pass for the column moments (centred on each block's mean,
+  merged with rank-one corrections as above).
 - :func:`range_summary` / :func:`merge_range_summary`: the final pass of randomized range
   finding: for ``Y = Xc W``, the ``R`` of a tall-skinny QR of ``Y`` and ``Y^T Xc`` (so that
   ``Q^T Xc = R^{-T} Y^T Xc`` with ``Q = Y R^{-1}``), optionally with the centred ``R`` of
@@ -38,7 +41,9 @@ __all__ = [
     "incremental_svd_update",
     "merge_centred_gram",
     "merge_centred_r",
+    "merge_moments_gram_product",
     "merge_range_summary",
+    "moments_gram_product",
     "r_factor",
     "range_summary",
     "stacked_r",
@@ -147,6 +152,39 @@ def gram_product(X, mean, W):
     finding, which the exact solvers (centred QR) do not share."""
     X = _float_block(X)
     return _centred_t_product(X, mean, _centred_product(X, mean, W))
+
+
+def moments_gram_product(X, W):
+    """The first pass of randomized PCA: the column moments of the block
+    (:func:`~dask_scale._kernels.stats.block_moments`), ``Xc^T (Xc W)`` centred on the
+    block's own mean, and ``mean @ W``; merged exactly by :func:`merge_moments_gram_product`
+    (so the power iteration needs no earlier pass for the mean)."""
+    X = _float_block(X)
+    moments = block_moments(np.ascontiguousarray(X), _NO_WEIGHTS, False)
+    mean = moments[1] + moments[2]
+    if X.shape[0] == 0:
+        mean = np.zeros(X.shape[1])
+    G = _centred_t_product(X, mean, _centred_product(X, mean, W))
+    return moments, G, mean @ W
+
+
+def merge_moments_gram_product(parts):
+    """Merge :func:`moments_gram_product` results of disjoint row sets: with ``d`` the
+    difference of two parts' means, ``G = G_a + G_b + (n_a n_b / n) d (d^T W)``."""
+    moments, G, mW = parts[0]
+    for m_b, G_b, mW_b in parts[1:]:
+        na, nb = moments[0][0] if moments[0].size else 0.0, m_b[0][0] if m_b[0].size else 0.0
+        n = na + nb
+        if nb == 0:
+            continue
+        if na == 0:
+            moments, G, mW = m_b, G_b, mW_b
+            continue
+        d = (m_b[1] + m_b[2]) - (moments[1] + moments[2])
+        G = G + G_b + (na * nb / n) * np.outer(d, mW_b - mW)
+        mW = mW + (nb / n) * (mW_b - mW)
+        moments = merge_moments(moments, m_b)
+    return moments, G, mW
 
 
 def range_summary(X, mean, W, with_stats):

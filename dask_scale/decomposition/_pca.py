@@ -1,6 +1,6 @@
 """PCA: exact by a tall-skinny QR of the centred blocks (one pass, a tree reduction), by
-the covariance matrix (one pass), or randomized (a pass for the mean, one per power
-iteration, one for the range)."""
+the covariance matrix (one pass), or randomized (one pass per power iteration, the first
+also computing the mean, and one for the range)."""
 
 from __future__ import annotations
 
@@ -14,27 +14,12 @@ from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 
 from .._graph import reduce_blocks
 from .._kernels.linalg import centred_gram, centred_r, merge_centred_gram, merge_centred_r
-from .._kernels.stats import block_moments, merge_moments
 from .._validation import check_n_rows, ensure_known_chunks
 from ..utils import svd_flip
 from ._base import BasePCA, flipped_svd, validate_input
-from ._randomized import randomized_range_svd
+from ._randomized import centred_start, randomized_range_svd
 
 __all__ = ["PCA"]
-
-_NO_WEIGHTS = np.empty(0)
-
-
-def _moments_chunk(X):
-    return block_moments(np.ascontiguousarray(X, dtype=np.float64), _NO_WEIGHTS, False)
-
-
-def _moments_combine(parts):
-    out = parts[0]
-    for part in parts[1:]:
-        out = merge_moments(out, part)
-    return out
-
 
 def _infer_dimension(spectrum, n_samples):
     """Minka's choice of the dimension (``n_components="mle"``): the rank maximising the
@@ -98,9 +83,10 @@ class PCA(BasePCA):
       merged with the same corrections, then an eigendecomposition of the covariance
       (faster than QR; squares the condition number, as scikit-learn's).
     - ``svd_solver="randomized"``: randomized range finding (Halko et al.) with
-      ``iterated_power`` power iterations: one pass for the mean and total variance, one
-      per power iteration (``Xc^T (Xc W)`` fused per block), one for the range: ``q + 2``
-      passes.
+      ``iterated_power`` power iterations: one pass per power iteration (``Xc^T (Xc W)``
+      fused per block; the first one also computes the mean and total variance, each block
+      centred on its own mean and merged exactly) and one for the range: ``q + 1`` passes
+      (2 for ``q = 0``).
     - ``svd_solver="auto"``: scikit-learn's policy by shape: ``"covariance_eigh"`` for tall
       and skinny data (at most 1000 features and 10 times as many rows), else ``"full"`` for
       small data or ``n_components="mle"``, ``"randomized"`` when ``n_components`` is below
@@ -358,12 +344,16 @@ class PCA(BasePCA):
             n_components is not None and n_components > n_features
         ):
             self._check_truncated_range(n_components, (n_features, n_features))
-        count, shift, offset, m2 = reduce_blocks(
-            _moments_chunk,
-            [X],
-            combine=_moments_combine,
-            check_finite={0: "X"},
-            name="pca-moments",
+        n_iter = self.iterated_power
+        rows = X.shape[0]
+        smallest = n_features if np.isnan(rows) else min(rows, n_features)
+        k = smallest if n_components is None else n_components
+        if n_iter == "auto":
+            n_iter = 7 if k < 0.1 * smallest else 4
+        n_random = min(k + self.n_oversamples, smallest)
+        random_state = check_random_state(self.random_state)
+        (count, shift, offset, m2), W, left = centred_start(
+            X, n_random, n_iter, random_state, name="pca-randomized"
         )
         n = int(count[0]) if count.size else 0
         check_n_rows(self, n, n_features)
@@ -373,17 +363,8 @@ class PCA(BasePCA):
         self._check_truncated_range(n_components, shape)
         n_components = int(n_components)
         mean = shift + offset
-        n_iter = self.iterated_power
-        if n_iter == "auto":
-            n_iter = 7 if n_components < 0.1 * min(shape) else 4
-        n_random = min(n_components + self.n_oversamples, min(shape))
         S, Vt, _, _, _ = randomized_range_svd(
-            X,
-            mean,
-            n_random,
-            n_iter,
-            check_random_state(self.random_state),
-            name="pca-randomized",
+            X, mean, n_random, left, random_state, name="pca-randomized", start=W
         )
         with np.errstate(divide="ignore", invalid="ignore"):
             total_var = m2.sum() / (n - 1)

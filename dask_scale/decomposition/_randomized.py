@@ -7,8 +7,10 @@ block, summed by a tree reduction) followed by a QR of the small result on the d
 final pass computes, for ``Y = Xc W``, the tall-skinny QR factor ``R`` of ``Y`` and
 ``Y^T Xc``; then ``B = Q^T Xc = R^{-T} Y^T Xc`` with ``Q = Y R^{-1}``, and the SVD of the small
 ``B`` gives the singular values and right singular vectors. ``q`` power iterations read the
-data ``q + 1`` times (plus the caller's pass for the mean, if any): scikit-learn's
-``A @ Q`` then ``A.T @ Q`` of one iteration are one pass here.
+data ``q + 1`` times: scikit-learn's ``A @ Q`` then ``A.T @ Q`` of one iteration are one pass
+here. With centring (PCA), :func:`centred_start` makes the first power iteration in the
+pass that computes the mean (each block centred on its own mean, merged exactly), so PCA
+also reads the data ``q + 1`` times (twice for ``q = 0``).
 """
 
 from __future__ import annotations
@@ -17,17 +19,65 @@ import numpy as np
 from scipy import linalg
 
 from .._graph import reduce_blocks
-from .._kernels.linalg import gram_product, merge_range_summary, range_summary
+from .._kernels.linalg import (
+    gram_product,
+    merge_moments_gram_product,
+    merge_range_summary,
+    moments_gram_product,
+    range_summary,
+)
+from .._kernels.stats import block_moments, merge_moments
 from ._base import flipped_svd, pad_triplets
 
-__all__ = ["randomized_range_svd"]
+__all__ = ["centred_start", "randomized_range_svd"]
 
 
 def _orthonormal(W):
     return linalg.qr(W, mode="economic", check_finite=False)[0]
 
 
-def randomized_range_svd(X, mean, n_random, n_iter, random_state, *, with_stats=False, name):
+_NO_WEIGHTS = np.empty(0)
+
+
+def _moments_chunk(X):
+    return block_moments(np.ascontiguousarray(X, dtype=np.float64), _NO_WEIGHTS, False)
+
+
+def _moments_combine(parts):
+    out = parts[0]
+    for part in parts[1:]:
+        out = merge_moments(out, part)
+    return out
+
+
+def centred_start(X, n_random, n_iter, random_state, *, name):
+    """The start of randomized PCA: the column moments of ``X`` and the test matrix after
+    the first power iteration, in ONE pass (:func:`moments_gram_product`), or after none
+    (``n_iter=0``: a pass for the moments alone).
+
+    Returns ``(moments, W, iterations_left)``.
+    """
+    W = _orthonormal(random_state.normal(size=(X.shape[1], n_random)))
+    if n_iter == 0:
+        moments = reduce_blocks(
+            _moments_chunk, [X], combine=_moments_combine, check_finite={0: "X"},
+            name=f"{name}-moments",
+        )
+        return moments, W, 0
+    moments, G, _ = reduce_blocks(
+        moments_gram_product,
+        [X],
+        (W,),
+        combine=merge_moments_gram_product,
+        check_finite={0: "X"},
+        name=f"{name}-power",
+    )
+    return moments, _orthonormal(G), n_iter - 1
+
+
+def randomized_range_svd(
+    X, mean, n_random, n_iter, random_state, *, with_stats=False, name, start=None
+):
     """Top singular triplets of ``X - mean`` by randomized range finding.
 
     Parameters
@@ -46,6 +96,9 @@ def randomized_range_svd(X, mean, n_random, n_iter, random_state, *, with_stats=
         ``Y = Xc W`` and the column moments of ``X``.
     name : str
         Graph key prefix.
+    start : ndarray of shape (n_features, n_random) or None, default=None
+        The test matrix to start from (e.g. from :func:`centred_start`, its power
+        iterations already done); None: a Gaussian one drawn from ``random_state``.
 
     Returns
     -------
@@ -56,9 +109,10 @@ def randomized_range_svd(X, mean, n_random, n_iter, random_state, *, with_stats=
         ``U = Y @ a`` are the left singular vectors times ``S`` (``a = R^{-1} U_B S``).
     y_stats, x_moments : summaries, or None without ``with_stats``
     """
-    n_features = X.shape[1]
-    W = random_state.normal(size=(n_features, n_random))
-    W = _orthonormal(W)
+    if start is None:
+        W = _orthonormal(random_state.normal(size=(X.shape[1], n_random)))
+    else:
+        W = start
     finite = {0: "X"}
     for _ in range(n_iter):
         G = reduce_blocks(gram_product, [X], (mean, W), check_finite=finite, name=f"{name}-power")

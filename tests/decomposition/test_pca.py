@@ -152,7 +152,7 @@ def test_model_covariance_precision_and_scores():
 
 
 @pytest.mark.parametrize(
-    ("solver", "passes"), [("full", 1), ("covariance_eigh", 1), ("randomized", 3 + 2)]
+    ("solver", "passes"), [("full", 1), ("covariance_eigh", 1), ("randomized", 3 + 1)]
 )
 def test_passes_over_the_data(solver, passes):
     X = _data()
@@ -161,6 +161,10 @@ def test_passes_over_the_data(solver, passes):
     pca = PCA(2, svd_solver=solver, iterated_power=3, random_state=0).fit(Xd)
     np.testing.assert_array_equal(counter.per_block, [passes] * 4)
     assert pca.n_samples_ == 600
+    if solver == "randomized":  # no power iteration: a pass for the mean, one for the range
+        counter.reset()
+        PCA(2, svd_solver=solver, iterated_power=0, random_state=0).fit(Xd)
+        np.testing.assert_array_equal(counter.per_block, [2] * 4)
     counter.reset()
     pca.transform(Xd).compute()
     np.testing.assert_array_equal(counter.per_block, [1] * 4)
