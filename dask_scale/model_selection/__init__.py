@@ -1,0 +1,30 @@
+"""Model selection on dask input: train/test splits and cross-validation splitters.
+
+dask-ml's public names (``dask_ml.model_selection``) with scikit-learn's results:
+:func:`train_test_split` gives scikit-learn's train and test sizes (and, with
+``shuffle=False``, ``blockwise=False`` or ``stratify``, its very rows) for dask arrays and
+DataFrames, lazily; :class:`KFold`, :class:`StratifiedKFold`, :class:`ShuffleSplit` and
+:class:`StratifiedShuffleSplit` yield scikit-learn's indices for the same number of rows and
+``random_state``, also when ``X`` is a dask collection; :func:`check_cv` and
+:func:`compute_n_splits` accept dask ``y`` and ``groups``.
+"""
+
+from ._split import (
+    KFold,
+    ShuffleSplit,
+    StratifiedKFold,
+    StratifiedShuffleSplit,
+    check_cv,
+    compute_n_splits,
+    train_test_split,
+)
+
+__all__ = [
+    "KFold",
+    "ShuffleSplit",
+    "StratifiedKFold",
+    "StratifiedShuffleSplit",
+    "check_cv",
+    "compute_n_splits",
+    "train_test_split",
+]
