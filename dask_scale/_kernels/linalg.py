@@ -21,9 +21,10 @@ LAPACK/BLAS (QR, matrix products), which releases the GIL.
   iteration fused with the pass for the column moments (centred on each block's mean,
   merged with rank-one corrections as above).
 - :func:`range_summary` / :func:`merge_range_summary`: the final pass of randomized range
-  finding: for ``Y = Xc W``, the ``R`` of a tall-skinny QR of ``Y`` and ``Y^T Xc`` (so that
-  ``Q^T Xc = R^{-T} Y^T Xc`` with ``Q = Y R^{-1}``), optionally with the centred ``R`` of
-  ``Y`` and the column moments of the block (TruncatedSVD's explained variance).
+  finding: for ``Y = Xc W``, ``Y^T Y`` and ``Y^T Xc`` (so that ``Q^T Xc`` follows from the
+  eigendecomposition of ``Y^T Y`` with ``Q = Y V L^{-1/2}``), optionally with the centred
+  Gram matrix of ``Y`` and the column moments of the block (TruncatedSVD's explained
+  variance).
 - :func:`incremental_svd_update`: IncrementalPCA's update with one batch (Ross et al.'s
   incremental SVD with the mean correction), sequential by nature.
 """
@@ -190,30 +191,32 @@ def merge_moments_gram_product(parts):
 def range_summary(X, mean, W, with_stats):
     """The last pass of randomized range finding on one block.
 
-    Returns ``(R_y, C, y_stats, x_moments)``: ``R_y`` the QR factor of ``Y = Xc W``,
-    ``C = Y^T Xc``; with ``with_stats`` also :func:`centred_r` of ``Y`` and the column
-    moments of ``X`` (:func:`dask_scale._kernels.stats.block_moments`), else ``None``s.
+    Returns ``(G_y, C, y_stats, x_moments)``: ``G_y = Y^T Y`` for ``Y = Xc W`` and
+    ``C = Y^T Xc`` (two matrix products and a small one: the pass costs what a power
+    iteration costs); with ``with_stats`` also :func:`centred_gram` of ``Y`` and the
+    column moments of ``X`` (:func:`dask_scale._kernels.stats.block_moments`), else
+    ``None``s.
     """
     X = _float_block(X)
     Y = _centred_product(X, mean, W)
     C = _centred_t_product(X, mean, Y).T
     if not with_stats:
-        return r_factor(Y.copy()), C, None, None
+        return Y.T @ Y, C, None, None
     moments = block_moments(np.ascontiguousarray(X), _NO_WEIGHTS, False)
-    return r_factor(Y.copy()), C, centred_r(Y), moments
+    return Y.T @ Y, C, centred_gram(Y), moments
 
 
 def merge_range_summary(parts):
-    """Merge :func:`range_summary` results (stacked R, summed products, merged stats)."""
-    R = stacked_r([p[0] for p in parts])
+    """Merge :func:`range_summary` results (summed products, merged stats)."""
+    G = sum(p[0] for p in parts)
     C = sum(p[1] for p in parts)
     if parts[0][2] is None:
-        return R, C, None, None
-    y_stats = merge_centred_r([p[2] for p in parts])
+        return G, C, None, None
+    y_stats = merge_centred_gram([p[2] for p in parts])
     moments = parts[0][3]
     for p in parts[1:]:
         moments = merge_moments(moments, p[3])
-    return R, C, y_stats, moments
+    return G, C, y_stats, moments
 
 
 def incremental_svd_update(state, X, n_components, svd):

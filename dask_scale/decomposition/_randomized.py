@@ -4,9 +4,9 @@ Subspace iteration on the Gram operator ``Xc^T Xc`` (``Xc = X - mean``, or ``X``
 without centring): ``W`` starts as a Gaussian ``(n_features, k)`` matrix, each power
 iteration is ONE pass computing ``Xc^T (Xc W)`` block by block (the two products fused per
 block, summed by a tree reduction) followed by a QR of the small result on the driver, and a
-final pass computes, for ``Y = Xc W``, the tall-skinny QR factor ``R`` of ``Y`` and
-``Y^T Xc``; then ``B = Q^T Xc = R^{-T} Y^T Xc`` with ``Q = Y R^{-1}``, and the SVD of the small
-``B`` gives the singular values and right singular vectors. ``q`` power iterations read the
+final pass computes, for ``Y = Xc W``, ``Y^T Y`` and ``Y^T Xc``; with ``Y^T Y = V L V^T``,
+``Q = Y V L^{-1/2}`` is orthonormal and ``B = Q^T Xc = L^{-1/2} V^T Y^T Xc``, and the SVD of
+the small ``B`` gives the singular values and right singular vectors. ``q`` power iterations read the
 data ``q + 1`` times: scikit-learn's ``A @ Q`` then ``A.T @ Q`` of one iteration are one pass
 here. With centring (PCA), :func:`centred_start` makes the first power iteration in the
 pass that computes the mean (each block centred on its own mean, merged exactly), so PCA
@@ -92,7 +92,7 @@ def randomized_range_svd(
         Power iterations (one pass each).
     random_state : numpy.random.RandomState
     with_stats : bool, default=False
-        Also return, from the last pass, :func:`~dask_scale._kernels.linalg.centred_r` of
+        Also return, from the last pass, :func:`~dask_scale._kernels.linalg.centred_gram` of
         ``Y = Xc W`` and the column moments of ``X``.
     name : str
         Graph key prefix.
@@ -108,6 +108,8 @@ def randomized_range_svd(
     a : ndarray of shape (n_random, n_random)
         ``U = Y @ a`` are the left singular vectors times ``S`` (``a = R^{-1} U_B S``).
     y_stats, x_moments : summaries, or None without ``with_stats``
+        :func:`~dask_scale._kernels.linalg.centred_gram` of ``Y`` and the column moments of
+        ``X``.
     """
     if start is None:
         W = _orthonormal(random_state.normal(size=(X.shape[1], n_random)))
@@ -117,7 +119,7 @@ def randomized_range_svd(
     for _ in range(n_iter):
         G = reduce_blocks(gram_product, [X], (mean, W), check_finite=finite, name=f"{name}-power")
         W = _orthonormal(G)
-    R, C, y_stats, x_moments = reduce_blocks(
+    G, C, y_stats, x_moments = reduce_blocks(
         range_summary,
         [X],
         (mean, W, with_stats),
@@ -125,11 +127,16 @@ def randomized_range_svd(
         check_finite=finite,
         name=f"{name}-range",
     )
-    # Q = Y R^+ through the SVD of R, so that a rank-deficient Y (data of lower rank than
-    # n_random) keeps an orthonormal Q of its rank
-    Ur, Sr, Vrt = linalg.svd(R, full_matrices=False, check_finite=False)
-    rank = int(np.sum(Sr > Sr[:1].max(initial=0.0) * max(R.shape) * np.finfo(float).eps))
-    inv = Vrt[:rank].T / Sr[:rank]  # Q = Y @ inv
+    # Q = Y V L^{-1/2} from the eigendecomposition Y^T Y = V L V^T, keeping the directions
+    # Y spans numerically (data of lower rank than n_random keeps an orthonormal Q). The
+    # Gram matrix squares the condition number of Y, which costs accuracy only in the
+    # weakest (oversampled) directions: W is orthonormal and the leading columns of Y
+    # carry the largest singular values.
+    eigenvalues, V = linalg.eigh(G, check_finite=False)
+    eigenvalues, V = eigenvalues[::-1], V[:, ::-1]
+    top = eigenvalues[:1].max(initial=0.0)
+    rank = int(np.sum(eigenvalues > top * G.shape[0] * np.finfo(float).eps * 10))
+    inv = V[:, :rank] / np.sqrt(eigenvalues[:rank])  # Q = Y @ inv
     Ub, S, Vt = flipped_svd(inv.T @ C)
     a = inv @ (Ub * S)
     if rank < n_random:

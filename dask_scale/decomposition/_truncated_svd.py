@@ -167,13 +167,13 @@ class TruncatedSVD(BaseProjection):
             with_stats=True,
             name="tsvd-randomized",
         )
-        n, _, Ryc = y_stats
+        n, _, Gyc = y_stats
         check_n_rows(self, n, X.shape[1])
         S, Vt = pad_triplets(S[:k], Vt[:k], k)
         a = a[:, :k]
         self.components_ = Vt
         self.singular_values_ = S
-        explained = np.sum((Ryc @ a) ** 2, axis=0) / n
+        explained = np.einsum("ij,ij->j", a, Gyc @ a) / n
         self.explained_variance_ = np.concatenate([explained, np.zeros(k - explained.size)])
         self.explained_variance_ratio_ = self.explained_variance_ / (moments[3].sum() / n)
 
