@@ -37,6 +37,10 @@ NEEDS_ARGUMENTS = {
     "ColumnTransformer": lambda cls: cls(
         [("scale", _dask_scale("preprocessing", "StandardScaler")(), slice(None))]
     ),
+    "GridSearchCV": lambda cls: cls(_sklearn_logistic(), {"C": [0.1, 1.0]}, cv=2),
+    "RandomizedSearchCV": lambda cls: cls(
+        _sklearn_logistic(), {"C": [0.1, 1.0, 10.0]}, n_iter=2, cv=2, random_state=0
+    ),
 }
 
 

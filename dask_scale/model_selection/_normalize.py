@@ -10,7 +10,7 @@ import dask
 import dask.multiprocessing
 import dask.threaded
 from sklearn.base import clone
-from sklearn.metrics import check_scoring, get_scorer
+from sklearn.metrics import check_scoring, get_scorer, get_scorer_names
 
 from .._graph import get_client
 
@@ -119,12 +119,24 @@ def resolve_scheduler(scheduler, n_jobs, default_n_jobs=-1):
     return Scheduler(kind, client=client, n_workers=1)
 
 
+def _scorer(name):
+    if name not in get_scorer_names():
+        raise ValueError(
+            f"Unknown scorer {name!r}: use a name from sklearn.metrics.get_scorer_names() "
+            "(e.g. 'accuracy', 'roc_auc', 'r2', 'neg_log_loss') or a callable "
+            "scorer(estimator, X, y)."
+        )
+    return get_scorer(name)
+
+
 def check_scorers(estimator, scoring):
     """``(scorers, multimetric)``: name -> scorer, and whether ``scoring`` named several.
 
     A single metric is named "score" (scikit-learn's ``cv_results_`` naming).
     """
-    if scoring is None or isinstance(scoring, str) or callable(scoring):
+    if isinstance(scoring, str):
+        return {"score": _scorer(scoring)}, False
+    if scoring is None or callable(scoring):
         scorer = check_scoring(estimator, scoring=scoring)
         return {"score": scorer}, False
     if isinstance(scoring, Mapping):
@@ -134,7 +146,7 @@ def check_scorers(estimator, scoring):
         for name, value in scoring.items():
             if not isinstance(name, str):
                 raise ValueError(f"The keys of a scoring dict are metric names; got {name!r}.")
-            scorers[name] = get_scorer(value) if isinstance(value, str) else value
+            scorers[name] = _scorer(value) if isinstance(value, str) else value
             if not callable(scorers[name]):
                 raise ValueError(f"scoring[{name!r}] must be a scorer name or a callable.")
         return scorers, True
@@ -147,7 +159,7 @@ def check_scorers(estimator, scoring):
             )
         if len(set(names)) != len(names):
             raise ValueError(f"scoring lists a metric twice: {names}.")
-        return {name: get_scorer(name) for name in names}, True
+        return {name: _scorer(name) for name in names}, True
     raise TypeError(f"scoring must be None, a name, a callable, a list or a dict; got {scoring!r}.")
 
 

@@ -284,6 +284,11 @@ class BaseSearchCV(MetaEstimatorMixin, BaseEstimator):
                 stacklevel=2,
             )
         estimator = self.estimator
+        if y is None and get_tags(estimator).target_tags.required:
+            raise ValueError(
+                f"{type(estimator).__name__} requires y to be passed, but the target y is "
+                "None: pass the targets to fit."
+            )
         scheduler = resolve_scheduler(self.scheduler, self.n_jobs)
         for name, value in fit_params.items():
             if is_dask_collection(value):
