@@ -38,45 +38,66 @@ _CONTROLLER = {}
 _CONTROLLER_LOCK = threading.Lock()
 
 
-def _controller():
-    """One threadpoolctl controller per process (inspecting the loaded libraries is slow)."""
+def _controller(api):
+    """The threadpoolctl controller of the ``api`` ("openmp", "blas") libraries, one per
+    process (inspecting the loaded libraries is slow). Selected by API, so that restoring
+    one API's limit never resets another's (a full controller restores every library)."""
     import os
 
     from threadpoolctl import ThreadpoolController
 
-    pid = os.getpid()
+    key = (os.getpid(), api)
     with _CONTROLLER_LOCK:
-        ctl = _CONTROLLER.get(pid)
+        ctl = _CONTROLLER.get(key)
         if ctl is None:
-            ctl = _CONTROLLER[pid] = ThreadpoolController()
+            ctl = _CONTROLLER[key] = ThreadpoolController().select(user_api=api)
         return ctl
 
 
-class thread_cap:
-    """Cap the native thread pools of ``apis`` ("openmp", "blas") to ``n`` threads.
+_SHARED_BLAS = {"count": 0, "limiter": None}
 
-    OpenMP's limit is a setting of the calling thread, so each task sets its own; BLAS's is
-    process-wide, so on threads the driver sets it once around the whole search (tasks that
-    set and restore it concurrently could leave it changed for good).
+
+class thread_cap:
+    """Cap the native thread pools of ``apis`` to ``n`` threads while a task runs.
+
+    ``apis`` holds "openmp" (a setting of the calling thread: each task sets and restores
+    its own), "blas" (process-wide: set and restored by one caller, e.g. the driver around a
+    whole search on dask's threads), or "shared-blas": process-wide, shared by the tasks
+    running at once in a distributed worker: the first to start sets it, the last to finish
+    restores it (so tasks that overlap never restore each other's limit halfway).
     """
 
     def __init__(self, n, apis):
         self.n = n
         self.apis = tuple(apis)
         self._limits = []
+        self._shared = False
 
     def __enter__(self):
         if self.n is None or not self.apis:
             return self
-        ctl = _controller()
         for api in self.apis:
-            limit = ctl.limit(limits=self.n, user_api=api)
-            self._limits.append(limit)
+            if api == "shared-blas":
+                ctl = _controller("blas")
+                with _CONTROLLER_LOCK:
+                    if _SHARED_BLAS["count"] == 0:
+                        _SHARED_BLAS["limiter"] = ctl.limit(limits=self.n)
+                    _SHARED_BLAS["count"] += 1
+                self._shared = True
+            else:
+                self._limits.append(_controller(api).limit(limits=self.n))
         return self
 
     def __exit__(self, *exc):
         while self._limits:
             self._limits.pop().restore_original_limits()
+        if self._shared:
+            self._shared = False
+            with _CONTROLLER_LOCK:
+                _SHARED_BLAS["count"] -= 1
+                if _SHARED_BLAS["count"] == 0:
+                    _SHARED_BLAS.pop("limiter").restore_original_limits()
+                    _SHARED_BLAS["limiter"] = None
 
 
 class ThreadCap:

@@ -336,7 +336,7 @@ class BaseSearchCV(MetaEstimatorMixin, BaseEstimator):
         if scheduler.kind == "threads":
             cap = ThreadCap(n_threads, ("openmp",))  # BLAS: once, around the whole search
         elif scheduler.kind == "distributed":
-            cap = ThreadCap(1, ("openmp",))
+            cap = ThreadCap(1, ("openmp", "shared-blas"))
         elif scheduler.kind == "processes":
             cap = ThreadCap(n_threads, ("openmp", "blas"))
         else:
