@@ -198,7 +198,8 @@ class FoldData:
         if cached is not None:
             return cached
         rows = self.folds[fold][0 if side == "train" else 1]
-        data_id = f"{self.token}-{name}-{fold}-{side}"
+        # named by the rows themselves: another splitter's fold k is another task
+        data_id = f"{name}-{side}-{content_token(self.token, np.asarray(rows))}"
         if self._dask:
             block_keys = self._block_keys[name]
             if block_keys is None:

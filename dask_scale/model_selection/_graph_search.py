@@ -293,12 +293,15 @@ class SearchGraph:
         self.error_score = error_score
         self.cap = cap
         self._scorers_token = content_token(scorers)
+        self._cap_token = (cap.n, cap.apis)  # part of every task: in its key too
 
     # -- steps ----------------------------------------------------------------------------
     def _fit(self, est, X, y, fit_params, transform):
         """The key of the fit (``transform``: fit_transform) of ``est`` on ``X``, ``y``."""
         (x_ref, x_id), (y_ref, y_id) = X, y
-        token = content_token(est, x_id, y_id, fit_params, transform, self.error_score)
+        token = content_token(
+            est, x_id, y_id, fit_params, transform, self.error_score, self._cap_token
+        )
         key = f"search-fit-{type(est).__name__}-{token}"
         if key not in self.graph:
             self.graph[key] = (
@@ -369,7 +372,7 @@ class SearchGraph:
 
         def transform(node, est_key=est_key):
             ref, node_id = node
-            tkey = f"search-transform-{content_token(est_key, node_id)}"
+            tkey = f"search-transform-{content_token(est_key, node_id, self._cap_token)}"
             if tkey not in self.graph:
                 self.graph[tkey] = (_transform_step, est_key, ref, self.error_score, self.cap)
             return tkey, tkey
@@ -404,7 +407,7 @@ class SearchGraph:
         fit_key = self._fit(final, X_train, y_train, fit_params, transform=False)
         token = content_token(
             fit_key, X_test[1], y_test[1], X_train[1], self._scorers_token,
-            self.return_train_score, self.error_score,
+            self.return_train_score, self.error_score, self._cap_token,
         )
         score_key = f"search-score-{token}"
         if score_key not in self.graph:

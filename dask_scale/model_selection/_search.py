@@ -676,8 +676,9 @@ class GridSearchCV(BaseSearchCV):
         Whether several metrics were scored.
     refit_time_ : float
         Seconds the refit took.
-    n_features_in_, feature_names_in_, classes_
-        Those of ``best_estimator_``.
+    n_features_in_ : int
+        ``best_estimator_``'s (also ``feature_names_in_`` and ``classes_`` where it has
+        them).
 
     Notes
     -----
@@ -692,9 +693,10 @@ class GridSearchCV(BaseSearchCV):
     the dask input as it is (block by block); any other estimator is refitted on ``X`` and
     ``y`` computed into memory.
 
-    **Threads.** Tasks cap OpenMP (each task its own) and, on dask's threads scheduler,
-    BLAS once around the whole search, to ``cores // n_jobs`` threads, so parallel fits do
-    not oversubscribe the cores.
+    **Threads.** Every task caps OpenMP (each task its own setting) and BLAS so parallel
+    fits do not oversubscribe the cores: to ``cores // n_jobs`` threads on the local
+    schedulers (BLAS once around the whole search on threads), to one thread on a
+    distributed worker (set by the first of its running tasks, restored by the last).
 
     **Interruption.** A KeyboardInterrupt (or any error) during ``fit`` propagates, leaves
     the search's previous state as it was (a fresh search stays unfitted) and, on a
@@ -758,15 +760,17 @@ class RandomizedSearchCV(BaseSearchCV):
         Number of settings drawn (all of a grid of lists when it has fewer).
     random_state : int, RandomState instance or None, default=None
         Seeds the sampling.
-    scoring, iid, refit, cv, error_score, return_train_score, scheduler, n_jobs, cache_cv, \
-verbose
-        See :class:`GridSearchCV`.
+    scoring, iid, refit, cv, error_score, return_train_score : see GridSearchCV
+        As :class:`GridSearchCV`'s.
+    scheduler, n_jobs, cache_cv, verbose : see GridSearchCV
+        As :class:`GridSearchCV`'s.
 
     Attributes
     ----------
-    cv_results_, best_estimator_, best_score_, best_params_, best_index_, scorer_, \
-n_splits_, multimetric_, refit_time_
-        See :class:`GridSearchCV`.
+    cv_results_ : dict of numpy (masked) arrays
+        As :class:`GridSearchCV`'s, and so are ``best_estimator_``, ``best_score_``,
+        ``best_params_``, ``best_index_``, ``scorer_``, ``n_splits_``, ``multimetric_`` and
+        ``refit_time_``.
     """
 
     _parameter_constraints = {

@@ -364,6 +364,10 @@ def test_on_a_client_results_equal_threads_and_keys_are_unique(client, unique_ta
     for _ in range(2):  # the same search twice names the same tasks
         got = GridSearchCV(LogisticRegression(), GRID, cv=3, scheduler=client).fit(dX, dy)
         _assert_results_equal(got, expected, rtol=0)
+    # other folds of the same data: other tasks, under other keys
+    cv = KFold(3, shuffle=True, random_state=0)
+    got = GridSearchCV(LogisticRegression(), GRID, cv=cv, scheduler=client).fit(dX, dy)
+    _assert_results_equal(got, SkGridSearchCV(LogisticRegression(), GRID, cv=cv).fit(X, y))
     with client.as_current():  # scheduler=None: the active client
         got = GridSearchCV(LogisticRegression(), GRID, cv=3, return_train_score=True).fit(X, y)
     _assert_results_equal(
