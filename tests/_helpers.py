@@ -29,6 +29,11 @@ def _dask_scale(subpackage, name):
     return getattr(importlib.import_module(f"dask_scale.{subpackage}"), name)
 
 
+# Hyperparameter searches: their input handling (dask folds, in-memory y for the
+# splitters) and its errors are tested in tests/model_selection; the input-matrix tests
+# over every estimator (tests/test_bad_input.py, tests/test_parquet.py) leave them out.
+SEARCHES = {"GridSearchCV", "RandomizedSearchCV"}
+
 # Estimators whose constructor needs an argument: a default that makes them usable.
 NEEDS_ARGUMENTS = {
     "ParallelPostFit": lambda cls: cls(_sklearn_logistic()),

@@ -25,6 +25,7 @@ from scipy.stats import rankdata
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier
 from sklearn.exceptions import FitFailedWarning, NotFittedError
 from sklearn.model_selection import ParameterGrid, ParameterSampler, check_cv
+from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.utils import get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
@@ -52,11 +53,16 @@ def _best_has(method):
 
 
 def _is_dask_native(estimator):
-    """Whether every estimator inside ``estimator`` is a dask_scale one (fits dask input)."""
+    """Whether every estimator inside ``estimator`` is a dask_scale one (fits dask input);
+    scikit-learn's Pipeline and FeatureUnion only chain their steps, so they do not count."""
     parts = [estimator] + [
         v for v in estimator.get_params(deep=True).values() if hasattr(v, "fit")
     ]
-    return all(type(p).__module__.startswith("dask_scale.") for p in parts)
+    return all(
+        type(p).__module__.startswith("dask_scale.")
+        for p in parts
+        if type(p) not in (Pipeline, FeatureUnion)
+    )
 
 
 def _n_samples(X):
