@@ -131,11 +131,6 @@ class FoldData:
         if self._dask:
             self._init_dask(X, y)
         else:
-            if is_dask_collection(y):
-                raise TypeError(
-                    "X is in memory but y is a dask collection: pass both in memory or both "
-                    "as dask collections partitioned alike."
-                )
             self.token = content_token(X, y)
             self._source = {}
             for name, data in (("X", X), ("y", y)):
@@ -149,12 +144,13 @@ class FoldData:
 
     def _init_dask(self, X, y):
         inputs = []
-        for name, data in (("X", X), ("y", y)):
-            if data is not None and not is_dask_collection(data):
-                raise TypeError(
-                    f"X is a dask collection but {name} is in memory: pass both as dask "
-                    "collections partitioned alike (e.g. selected from the same DataFrame)."
-                )
+        self._y_key = None
+        if y is not None and not is_dask_collection(y):
+            # targets in memory (small): one key, sliced per fold like in-memory input
+            self._y_key = f"search-data-y-{content_token(y)}"
+            self.graph[self._y_key] = (_unwrap, _Held(y))
+            y = None
+        for data in (X, y):
             if is_dask_array(data):
                 data = ensure_known_chunks(data)
                 if data.ndim > 1 and any(len(c) > 1 for c in data.chunks[1:]):
@@ -172,8 +168,7 @@ class FoldData:
         graph, keys = optimized_row_blocks([X, y], n_blocks)
         self.graph.update(graph)
         self._block_keys = {"X": keys[0], "y": keys[1]}
-        self.token = content_token(X, y)
-        self._lengths_input = X
+        self.token = content_token(X, y, self._y_key)
         self._offsets = None
 
     def set_lengths(self, lengths):
@@ -200,7 +195,9 @@ class FoldData:
         rows = self.folds[fold][0 if side == "train" else 1]
         # named by the rows themselves: another splitter's fold k is another task
         data_id = f"{name}-{side}-{content_token(self.token, np.asarray(rows))}"
-        if self._dask:
+        if self._dask and name == "y" and self._y_key is not None:
+            task = (_take, self._y_key, np.asarray(rows))
+        elif self._dask:
             block_keys = self._block_keys[name]
             if block_keys is None:
                 out = (None, None)

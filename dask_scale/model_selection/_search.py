@@ -270,7 +270,9 @@ class BaseSearchCV(MetaEstimatorMixin, BaseEstimator):
         X : array-like, sparse matrix, DataFrame, dask array or dask DataFrame
             Training data, ``(n_samples, n_features)``.
         y : array-like, dask array or dask Series, default=None
-            Targets; a dask ``y`` must be partitioned like a dask ``X``.
+            Targets; a dask ``y`` with a dask ``X`` must be partitioned like it. A dask
+            ``y`` with in-memory ``X`` is computed into memory; an in-memory ``y`` with a
+            dask ``X`` is sliced per fold in tasks.
         groups : array-like of shape (n_samples,), default=None
             Group labels for group splitters.
         **fit_params : dict
@@ -312,6 +314,8 @@ class BaseSearchCV(MetaEstimatorMixin, BaseEstimator):
             n_samples = int(np.sum(lengths))
             X_split = np.zeros((n_samples, 1))
         else:
+            if is_dask_collection(y):  # in-memory X: the targets are brought next to it
+                (y,) = self._compute([y], scheduler)
             X, y = indexable(X, y)
             y_mem, X_split = y, X
             n_samples = _n_samples(X)
@@ -417,12 +421,7 @@ class BaseSearchCV(MetaEstimatorMixin, BaseEstimator):
         todo = {}
         if not isinstance(lengths, list):
             todo["lengths"] = lengths
-        if y is not None:
-            if not is_dask_collection(y):
-                raise TypeError(
-                    "X is a dask collection but y is in memory: pass y as a dask array or "
-                    "Series partitioned like X."
-                )
+        if is_dask_collection(y):
             todo["y"] = y
         if todo:
             values = self._compute(list(todo.values()), scheduler)
@@ -431,7 +430,12 @@ class BaseSearchCV(MetaEstimatorMixin, BaseEstimator):
             done = {}
         if "lengths" in done:
             lengths = [int(n) for n in np.asarray(done["lengths"])]
-        y_mem = done.get("y")
+        y_mem = done.get("y", y)
+        if y_mem is not None and _n_samples(y_mem) != int(np.sum(lengths)):
+            raise ValueError(
+                f"X has {int(np.sum(lengths))} rows and y {_n_samples(y_mem)}: pass targets "
+                "for every row of X."
+            )
         if y_mem is not None and hasattr(y_mem, "to_numpy"):
             y_mem = y_mem.to_numpy()
         return y_mem, lengths
@@ -444,9 +448,10 @@ class BaseSearchCV(MetaEstimatorMixin, BaseEstimator):
 
     def _materialise(self, X, y, scheduler):
         """``X`` and ``y`` in memory for an estimator that fits in memory only."""
-        parts = [X] + ([] if y is None else [y])
-        values = self._compute(parts, scheduler)
-        return values[0], (None if y is None else values[1])
+        if is_dask_collection(y):
+            return tuple(self._compute([X, y], scheduler))
+        (X,) = self._compute([X], scheduler)
+        return X, y
 
     def _run(self, dsk, keys, scheduler, scorers, n_threads):
         """Compute the candidate tasks once, reporting each finished candidate."""

@@ -264,10 +264,15 @@ def test_bad_input_gets_a_clear_error(make, error, match):
         check_is_fitted(search)
 
 
-def test_dask_and_in_memory_inputs_cannot_be_mixed():
+def test_dask_and_in_memory_inputs_mixed():
     X, y = _data()
-    with pytest.raises(TypeError, match="partitioned like X"):
-        GridSearchCV(LogisticRegression(), GRID).fit(da.from_array(X, chunks=60), y)
+    expected = SkGridSearchCV(LogisticRegression(), GRID, cv=3).fit(X, y)
+    dX, dy = da.from_array(X, chunks=60), da.from_array(y, chunks=60)
+    for Xi, yi in [(dX, y), (X, dy), (dX, pd.Series(y))]:
+        got = GridSearchCV(LogisticRegression(), GRID, cv=3).fit(Xi, yi)
+        _assert_results_equal(got, expected)
+    with pytest.raises(ValueError, match="X has 240 rows and y 239"):
+        GridSearchCV(LogisticRegression(), GRID, cv=3).fit(dX, y[:-1])
 
 
 def test_other_schedulers_give_the_threaded_result():
