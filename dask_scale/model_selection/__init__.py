@@ -1,9 +1,36 @@
-"""Model selection at dask-ml's module path: hyperparameter searches over dask graphs.
+"""Model selection on dask input: splits, cross-validation splitters, hyperparameter search.
 
-- :class:`GridSearchCV`, :class:`RandomizedSearchCV`: the whole search as one graph, the
-  shared work of candidates (Pipeline steps, FeatureUnion parts, fold transforms) run once.
+dask-ml's public names (``dask_ml.model_selection``) with scikit-learn's results:
+:func:`train_test_split` gives scikit-learn's train and test sizes (and, with
+``shuffle=False``, ``blockwise=False`` or ``stratify``, its very rows) for dask arrays and
+DataFrames, lazily; :class:`KFold`, :class:`StratifiedKFold`, :class:`ShuffleSplit` and
+:class:`StratifiedShuffleSplit` yield scikit-learn's indices for the same number of rows and
+``random_state``, also when ``X`` is a dask collection; :func:`check_cv` and
+:func:`compute_n_splits` accept dask ``y`` and ``groups``.
+
+:class:`GridSearchCV` and :class:`RandomizedSearchCV` run a whole search as one graph, the
+work candidates share (Pipeline steps, FeatureUnion parts, fold transforms) once.
 """
 
 from ._search import GridSearchCV, RandomizedSearchCV
+from ._split import (
+    KFold,
+    ShuffleSplit,
+    StratifiedKFold,
+    StratifiedShuffleSplit,
+    check_cv,
+    compute_n_splits,
+    train_test_split,
+)
 
-__all__ = ["GridSearchCV", "RandomizedSearchCV"]
+__all__ = [
+    "GridSearchCV",
+    "KFold",
+    "RandomizedSearchCV",
+    "ShuffleSplit",
+    "StratifiedKFold",
+    "StratifiedShuffleSplit",
+    "check_cv",
+    "compute_n_splits",
+    "train_test_split",
+]
