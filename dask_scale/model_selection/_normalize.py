@@ -1,4 +1,8 @@
-"""A search's arguments checked and put in one form: scheduler, scorers, candidates."""
+"""A search's arguments checked and put in one form: scheduler, scorers, candidates.
+
+Scorers come from :mod:`dask_scale.metrics` (the library's registry: scikit-learn's names and
+numbers on in-memory data, which is what a search's tasks score).
+"""
 
 from __future__ import annotations
 
@@ -10,9 +14,9 @@ import dask
 import dask.multiprocessing
 import dask.threaded
 from sklearn.base import clone
-from sklearn.metrics import check_scoring, get_scorer, get_scorer_names
 
 from .._graph import get_client
+from ..metrics import check_scoring, get_scorer, get_scorer_names
 
 __all__ = ["Scheduler", "candidate_estimators", "check_scorers", "resolve_scheduler"]
 
