@@ -24,7 +24,7 @@ from numpy.ma import MaskedArray
 from scipy.stats import rankdata
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier
 from sklearn.exceptions import FitFailedWarning, NotFittedError
-from sklearn.model_selection import ParameterGrid, ParameterSampler, check_cv
+from sklearn.model_selection import ParameterGrid, ParameterSampler
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.utils import get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
@@ -37,6 +37,7 @@ from .._types import is_dask_collection
 from ._folds import FoldData
 from ._graph_search import SearchGraph, ThreadCap, thread_cap
 from ._normalize import candidate_estimators, check_scorers, resolve_scheduler
+from ._split import check_cv
 
 __all__ = ["GridSearchCV", "RandomizedSearchCV"]
 
