@@ -482,18 +482,19 @@ class BaseSearchCV(MetaEstimatorMixin, BaseEstimator):
         from distributed import as_completed
 
         futures = client.get(dsk, keys, sync=False, retries=0)
-        by_key = {f.key: f for f in futures}
         results = {}
         try:
             for future in as_completed(futures):
                 result = future.result()
                 results[future.key] = result
                 report(future.key, result)
-            return [results[k] for k in keys]
+        except BaseException:
+            # interrupted or failed: nothing of the search goes on running on the cluster
+            client.cancel(futures)
+            raise
         finally:
-            # interrupted or failed: nothing of the search stays on the cluster
-            client.cancel(list(by_key.values()))
-            del futures, by_key
+            del futures  # done: released with their last reference
+        return [results[k] for k in keys]
 
     def _select_best(self, results, multimetric):
         refit = self.refit
