@@ -29,6 +29,11 @@ def _dask_scale(subpackage, name):
     return getattr(importlib.import_module(f"dask_scale.{subpackage}"), name)
 
 
+# Hyperparameter searches: their input handling (dask folds, in-memory y for the
+# splitters) and its errors are tested in tests/model_selection; the input-matrix tests
+# over every estimator (tests/test_bad_input.py, tests/test_parquet.py) leave them out.
+SEARCHES = {"GridSearchCV", "RandomizedSearchCV"}
+
 # Estimators whose constructor needs an argument: a default that makes them usable.
 NEEDS_ARGUMENTS = {
     "ParallelPostFit": lambda cls: cls(_sklearn_logistic()),
@@ -36,6 +41,10 @@ NEEDS_ARGUMENTS = {
     "BlockTransformer": lambda cls: cls(func=_identity),
     "ColumnTransformer": lambda cls: cls(
         [("scale", _dask_scale("preprocessing", "StandardScaler")(), slice(None))]
+    ),
+    "GridSearchCV": lambda cls: cls(_sklearn_logistic(), {"C": [0.1, 1.0]}, cv=2),
+    "RandomizedSearchCV": lambda cls: cls(
+        _sklearn_logistic(), {"C": [0.1, 1.0, 10.0]}, n_iter=2, cv=2, random_state=0
     ),
 }
 

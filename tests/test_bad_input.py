@@ -24,7 +24,7 @@ import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 import pytest
-from _helpers import default_instance, seeded, time_limit
+from _helpers import SEARCHES, default_instance, seeded, time_limit
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
@@ -56,7 +56,7 @@ WRAPPERS = {"ParallelPostFit", "Incremental"}
 # Fit gathers the data into memory (documented), so in-memory y always matches.
 IN_MEMORY_FIT = {"ParallelPostFit"}
 
-ESTIMATORS = dict(all_estimators())
+ESTIMATORS = {n: c for n, c in all_estimators() if n not in SEARCHES}
 
 
 def _instance(name):

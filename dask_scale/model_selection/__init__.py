@@ -1,4 +1,4 @@
-"""Model selection on dask input: train/test splits and cross-validation splitters.
+"""Model selection on dask input: splits, cross-validation splitters, hyperparameter search.
 
 dask-ml's public names (``dask_ml.model_selection``) with scikit-learn's results:
 :func:`train_test_split` gives scikit-learn's train and test sizes (and, with
@@ -7,8 +7,12 @@ DataFrames, lazily; :class:`KFold`, :class:`StratifiedKFold`, :class:`ShuffleSpl
 :class:`StratifiedShuffleSplit` yield scikit-learn's indices for the same number of rows and
 ``random_state``, also when ``X`` is a dask collection; :func:`check_cv` and
 :func:`compute_n_splits` accept dask ``y`` and ``groups``.
+
+:class:`GridSearchCV` and :class:`RandomizedSearchCV` run a whole search as one graph, the
+work candidates share (Pipeline steps, FeatureUnion parts, fold transforms) once.
 """
 
+from ._search import GridSearchCV, RandomizedSearchCV
 from ._split import (
     KFold,
     ShuffleSplit,
@@ -20,7 +24,9 @@ from ._split import (
 )
 
 __all__ = [
+    "GridSearchCV",
     "KFold",
+    "RandomizedSearchCV",
     "ShuffleSplit",
     "StratifiedKFold",
     "StratifiedShuffleSplit",
