@@ -18,7 +18,8 @@
 - :func:`fold_blocks`: a function folded over the row blocks, a bounded number at a time.
 - :func:`take_rows` / :class:`RowTaker` / :func:`row_block_lengths` /
   :func:`optimized_blocks`: rows of a collection by position (a fold),
-  built block by block from the row blocks holding them, lazily; the row-block lengths such
+  built block by block from the row blocks holding them, lazily, or (:meth:`RowTaker.task`)
+  as one task giving an in-memory block (a search's fold); the row-block lengths such
   plans are made against (unknown ones computed once per collection)
   (:mod:`dask_scale._graph.rows`).
 - :func:`register_affine` / :func:`affine_source`: a scaler's lazy output remembered as

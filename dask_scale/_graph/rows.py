@@ -18,7 +18,9 @@ piece, and each piece is a task joining its parts in the requested order. No tas
 than one input block's rows or one output piece; while such a shuffle runs, the selected
 rows are all in (worker) memory at once. :func:`take_rows` builds the plan
 for global row positions; :func:`apply_plan` realises a plan on any input kind (NumPy and
-pandas are indexed in memory). :func:`row_block_lengths` gives the row-block lengths a plan
+pandas are indexed in memory). :meth:`RowTaker.task` realises one as a single task whose
+result is the rows in memory (:func:`plan_rows_in_memory`), reading only the blocks that
+hold them: a search's fold, a graph fragment its fits and scores take by key or nest. :func:`row_block_lengths` gives the row-block lengths a plan
 is made against, computing unknown ones (one pass over the inputs whose sizes are unknown,
 computed together, and remembered per collection).
 """
@@ -53,6 +55,7 @@ __all__ = [
     "lengths_and_values",
     "optimized_blocks",
     "plan_from_indices",
+    "plan_rows_in_memory",
     "plan_from_range",
     "row_block_lengths",
     "select_block_rows",
@@ -109,7 +112,7 @@ def _selector_len(sel):
 
 
 def _block_rows(block):
-    return int(block.shape[0])
+    return _in_memory_rows(block)
 
 
 def select_block_rows(block, sel):
@@ -123,7 +126,7 @@ def select_block_rows(block, sel):
 
 
 def _take_positions(block, positions):
-    return block.iloc[positions] if hasattr(block, "iloc") else block[positions]
+    return _take_in_memory(block, positions)
 
 
 def _check_block(block, sel):
@@ -179,7 +182,7 @@ def _concat_rows(parts):
 
 
 def _join_rows(order, *parts):
-    joined = _concat_rows(list(parts))
+    joined = parts[0] if len(parts) == 1 else _concat_rows(list(parts))
     if order is None:
         return joined
     return joined.iloc[order] if hasattr(joined, "iloc") else joined[order]
@@ -572,6 +575,36 @@ def _empty_plan(lengths):
     return RowPlan(lengths, ((((0, slice(0, 0)),), None),))
 
 
+def plan_rows_in_memory(pieces, *blocks):
+    """The rows of a plan's ``pieces`` as one in-memory block, in the plan's order.
+
+    The task body of :meth:`RowTaker.task`: ``pieces`` are :attr:`RowPlan.pieces` with
+    each source's block index replaced by its position in ``blocks`` (the blocks the plan
+    reads, nothing else).
+    """
+    out = [
+        _join_rows(order, *[select_block_rows(blocks[k], sel) for k, sel in sources])
+        for sources, order in pieces
+    ]
+    return out[0] if len(out) == 1 else _concat_rows(out)
+
+
+class _Held:
+    """An in-memory input inside a graph: opaque to dask (a list would be read as keys)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+    def __reduce__(self):
+        return (_Held, (self.value,))
+
+
+def _unwrap(held):
+    return held.value
+
+
 def apply_plan(x, plan, *, name="take-rows", blocks=None):
     """The rows of ``x`` that ``plan`` selects, as the same kind of collection.
 
@@ -674,13 +707,20 @@ class RowTaker:
     together once (:func:`optimized_blocks`): every fold's outputs name the same upstream
     tasks, so a partition X and y share is read once for all the outputs computed together.
 
+    :meth:`task` gives the same rows as one in-memory block computed by one task (a fold of
+    a search, taken by the task that fits or scores on it): the task reads the keys of
+    :attr:`graph` that hold those rows, only those.
+
     Parameters
     ----------
     *collections : dask collections or in-memory array-likes (None entries stay None)
         The same number of rows each.
+    hold : sequence of str or None, default=None
+        Per collection, the prefix of the :attr:`graph` key that holds it when it is in
+        memory (one key, one block); None: ``"rows-data"``.
     """
 
-    def __init__(self, *collections):
+    def __init__(self, *collections, hold=None):
         self.collections = collections
         present = [c for c in collections if c is not None]
         lengths = iter(row_block_lengths(*present))
@@ -694,6 +734,11 @@ class RowTaker:
         lazy = [i for i, c in enumerate(collections) if is_dask_collection(c)]
         blocks = optimized_blocks([collections[i] for i in lazy]) if lazy else []
         self._blocks = dict(zip(lazy, blocks, strict=True))
+        self._hold = tuple(hold) if hold is not None else ("rows-data",) * len(collections)
+        if len(self._hold) != len(collections):
+            raise ValueError(
+                f"hold names {len(self._hold)} key prefixes for {len(collections)} collections."
+            )
 
     def __call__(self, indices, *, name="take-rows"):
         """The rows at ``indices`` of every collection, in order, each of its input's kind."""
@@ -705,3 +750,53 @@ class RowTaker:
             )
             for i, c in enumerate(self.collections)
         ]
+
+    @functools.cached_property
+    def _sources(self):
+        """Per collection, ``(graph, block keys)``: a dask collection's optimised graph, or
+        one key holding an in-memory collection (None for a None entry)."""
+        out = []
+        for i, c in enumerate(self.collections):
+            if c is None:
+                out.append(None)
+            elif i in self._blocks:
+                out.append(self._blocks[i])
+            else:
+                key = f"{self._hold[i]}-{tokenize(type(c).__name__, c)}"
+                out.append(({key: (_unwrap, _Held(c))}, [key]))
+        return out
+
+    @property
+    def graph(self):
+        """The tasks every :meth:`task` reads from: the optimised graph of the dask
+        collections (shared upstream tasks once) and one key per in-memory collection."""
+        graph = {}
+        for source in self._sources:
+            if source is not None:
+                graph.update(source[0])
+        return graph
+
+    def task(self, i, indices):
+        """``(task, token)``: a task computing the rows at ``indices`` of collection ``i``, in
+        that order, as one in-memory block (NumPy, pandas, scipy.sparse or list), and a
+        token naming those rows of that input for good; ``(None, None)`` for a None entry.
+
+        The task reads only the keys of :attr:`graph` holding selected rows (a fold of a
+        dask input: the blocks its rows are in). Key it (the rows are computed once for
+        every task reading the key) or nest it in the tasks that use it (taken again by
+        each, nothing held between tasks).
+        """
+        source = self._sources[i]
+        if source is None:
+            return None, None
+        _, keys = source
+        plan = plan_from_indices(indices, self.lengths[i])
+        if not plan.pieces:
+            plan = _empty_plan(plan.lengths)
+        used = sorted({b for sources, _ in plan.pieces for b, _ in sources})
+        at = {b: k for k, b in enumerate(used)}
+        pieces = tuple(
+            (tuple((at[b], sel) for b, sel in sources), order) for sources, order in plan.pieces
+        )
+        read = [keys[b] for b in used]
+        return (plan_rows_in_memory, pieces, *read), tokenize(read, plan)

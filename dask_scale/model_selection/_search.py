@@ -32,6 +32,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, indexable
 
 from .._graph.compute import compute
+from .._graph.rows import lengths_and_values
 from .._progress import IterationLog
 from .._types import is_dask_collection
 from ._folds import FoldData
@@ -42,6 +43,13 @@ from ._split import check_cv
 __all__ = ["GridSearchCV", "RandomizedSearchCV"]
 
 _NO_IID = "deprecated"
+
+
+def _on(scheduler):
+    """Dask's configuration computing on ``scheduler`` (what the search resolved)."""
+    if scheduler.kind == "distributed":
+        return dask.config.set(scheduler=scheduler.client.get)
+    return dask.config.set(scheduler=scheduler.kind, num_workers=scheduler.n_workers)
 
 
 def _best_has(method):
@@ -341,8 +349,6 @@ class BaseSearchCV(MetaEstimatorMixin, BaseEstimator):
         estimators = candidate_estimators(estimator, candidates)
 
         data = FoldData(X, y, folds, cache_cv=self.cache_cv)
-        if dask_input:
-            data.set_lengths(lengths)
         n_threads = max(1, (os.cpu_count() or 1) // max(1, scheduler.n_workers))
         if scheduler.kind == "threads":
             cap = ThreadCap(n_threads, ("openmp",))  # BLAS: once, around the whole search
@@ -417,21 +423,11 @@ class BaseSearchCV(MetaEstimatorMixin, BaseEstimator):
         return self
 
     def _dask_rows(self, X, y, scheduler):
-        """The targets in memory (the splitters need them) and the row count of each block."""
-        lengths = FoldData.block_lengths(X)
-        todo = {}
-        if not isinstance(lengths, list):
-            todo["lengths"] = lengths
-        if is_dask_collection(y):
-            todo["y"] = y
-        if todo:
-            values = self._compute(list(todo.values()), scheduler)
-            done = dict(zip(todo, values, strict=True))
-        else:
-            done = {}
-        if "lengths" in done:
-            lengths = [int(n) for n in np.asarray(done["lengths"])]
-        y_mem = done.get("y", y)
+        """The targets in memory (the splitters need them) and the row count of each block,
+        in one submission (remembered: the folds are planned against them)."""
+        with _on(scheduler):
+            (lengths,), (y_mem,) = lengths_and_values([X], [y])
+        lengths = [int(n) for n in lengths]
         if y_mem is not None and _n_samples(y_mem) != int(np.sum(lengths)):
             raise ValueError(
                 f"X has {int(np.sum(lengths))} rows and y {_n_samples(y_mem)}: pass targets "
@@ -444,7 +440,7 @@ class BaseSearchCV(MetaEstimatorMixin, BaseEstimator):
     def _compute(self, collections, scheduler):
         if scheduler.kind == "distributed":
             return scheduler.client.compute(collections, sync=True)
-        with dask.config.set(scheduler=scheduler.kind, num_workers=scheduler.n_workers):
+        with _on(scheduler):
             return list(compute(*collections))
 
     def _materialise(self, X, y, scheduler):

@@ -160,3 +160,40 @@ def test_row_taker_folds_of_x_and_y_share_reads_and_count_once(tmp_path):
         np.testing.assert_array_equal(ids, idx)
     with pytest.raises(ValueError, match="different numbers of rows \\[30, 29\\]"):
         RowTaker(ddf, np.arange(29))
+
+
+def _run_task(graph, task, key="out"):
+    return dask.get({**graph, key: task}, key)
+
+
+def test_row_taker_task_gives_the_rows_in_memory_from_only_their_blocks():
+    dX = da.from_array(X, chunks=5)  # 6 blocks
+    ddf = dd.from_pandas(DF, npartitions=3)
+    taker = RowTaker(dX, ddf["b"], None, X.tolist(), DF, sp.csr_matrix(X), hold=list("abcdef"))
+    graph = taker.graph
+    for idx in (SORTED, SHUFFLED, np.array([29, -1, 0]), np.array([], int)):
+        tasks = [taker.task(i, idx) for i in range(6)]
+        assert tasks[2] == (None, None)
+        got = [None if t is None else _run_task(graph, t) for t, _ in tasks]
+        assert isinstance(got[0], np.ndarray)  # the fold itself, not a collection
+        np.testing.assert_array_equal(got[0], X[idx])
+        pd.testing.assert_series_equal(got[1], DF["b"].iloc[idx])
+        assert got[3] == [X.tolist()[i] for i in idx]
+        pd.testing.assert_frame_equal(got[4], DF.iloc[idx])
+        np.testing.assert_array_equal(got[5].toarray(), X[idx])
+    # in memory: one key holds the input; a dask fold reads the blocks holding its rows only
+    task, _ = taker.task(4, SORTED)
+    assert get_dependencies({**graph, "out": task}, "out") == {k for k in graph if k[0] == "e"}
+    task, _ = taker.task(0, np.arange(12, 18))  # rows of blocks 2 and 3
+    assert get_dependencies({**graph, "out": task}, "out") == {(dX.name, 2, 0), (dX.name, 3, 0)}
+
+
+def test_row_taker_task_tokens_name_the_rows_of_the_input():
+    dX = da.from_array(X, chunks=5)
+    taker = RowTaker(dX, X)
+    again = RowTaker(da.from_array(X, chunks=5), X)
+    assert taker.task(0, SORTED)[1] == again.task(0, SORTED)[1]
+    assert taker.task(1, SORTED)[1] == again.task(1, SORTED)[1]
+    tokens = {taker.task(i, idx)[1] for i in (0, 1) for idx in (SORTED, SHUFFLED)}
+    assert len(tokens) == 4
+    assert taker.task(1, SORTED)[1] != RowTaker(dX, X + 1).task(1, SORTED)[1]
