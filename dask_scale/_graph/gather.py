@@ -60,7 +60,7 @@ from dask.delayed import Delayed
 
 from .client import get_client
 from .compute import compute, local_map
-from .keys import is_future, persisted_homes
+from .keys import Opaque, is_future, persisted_homes
 from .reduction import (
     LOCAL_BLOCK_ROWS,
     _param_node,
@@ -78,18 +78,9 @@ _SHARED = object()
 _WATCH_SECONDS = 2.0
 
 
-class _Held:
-    """A driver-side state inside a local graph: opaque to dask, which never traverses it."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value):
-        self.value = value
-
-
 def _run_step(func, check_finite, block_index, params, state, *blocks):
     """One block's step: the per-block checks, then ``func(i, state, *blocks, *params)``."""
-    if isinstance(state, _Held):
+    if isinstance(state, Opaque):
         state = state.value
     out = _run_chunk(
         functools.partial(func, block_index, state), check_finite, block_index, params, *blocks
@@ -375,7 +366,7 @@ class BlockStates:
     def _reseed(self, blocks):
         """Replace the lost states of ``blocks`` by states rebuilt from their summaries."""
         for i in blocks:
-            self._states[i] = _Held(self._rebuild(i, self._summaries[i]))
+            self._states[i] = Opaque(self._rebuild(i, self._summaries[i]))
             self._homes[i] = None  # where the scheduler puts it, next to its blocks
 
     # -- local ----------------------------------------------------------------------------
@@ -393,7 +384,7 @@ class BlockStates:
                 check_finite,
                 i,
                 param_key,
-                _Held(self._states[i]),
+                Opaque(self._states[i]),
                 *self._block_keys[i],
             )
             keys.append(key)

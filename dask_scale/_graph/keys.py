@@ -23,7 +23,26 @@ from dask.core import flatten
 from .._types import is_dask_array, is_dask_frame
 from .compute import keep_partitions
 
-__all__ = ["count_row_blocks", "content_token", "merge_inner_chunks", "optimized_row_blocks"]
+__all__ = [
+    "Opaque",
+    "count_row_blocks",
+    "content_token",
+    "merge_inner_chunks",
+    "optimized_row_blocks",
+]
+
+
+class Opaque:
+    """A value passed to a task as it is (dask does not look inside it for keys: a list or
+    tuple in a task would be read as keys and tasks)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+    def __reduce__(self):
+        return (Opaque, (self.value,))
 
 
 def content_token(*objects):

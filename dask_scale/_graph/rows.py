@@ -44,7 +44,7 @@ from dask.delayed import Delayed
 from .._types import is_dask_array, is_dask_collection, is_dask_frame
 from .blocks import _cull
 from .compute import compute
-from .keys import count_row_blocks, merge_inner_chunks, optimized_row_blocks
+from .keys import Opaque, count_row_blocks, merge_inner_chunks, optimized_row_blocks
 
 __all__ = [
     "BlockPermutation",
@@ -589,18 +589,6 @@ def plan_rows_in_memory(pieces, *blocks):
     return out[0] if len(out) == 1 else _concat_rows(out)
 
 
-class _Held:
-    """An in-memory input inside a graph: opaque to dask (a list would be read as keys)."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value):
-        self.value = value
-
-    def __reduce__(self):
-        return (_Held, (self.value,))
-
-
 def _unwrap(held):
     return held.value
 
@@ -763,7 +751,7 @@ class RowTaker:
                 out.append(self._blocks[i])
             else:
                 key = f"{self._hold[i]}-{tokenize(type(c).__name__, c)}"
-                out.append(({key: (_unwrap, _Held(c))}, [key]))
+                out.append(({key: (_unwrap, Opaque(c))}, [key]))
         return out
 
     @property

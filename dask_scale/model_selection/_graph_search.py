@@ -31,8 +31,9 @@ from sklearn.base import clone
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from .._graph import content_token
+from .._graph.keys import Opaque
 
-__all__ = ["Opaque", "SearchGraph", "ThreadCap", "thread_cap"]
+__all__ = ["SearchGraph", "ThreadCap", "thread_cap"]
 
 _CONTROLLER = {}
 _CONTROLLER_LOCK = threading.Lock()
@@ -114,18 +115,6 @@ class ThreadCap:
 
     def limits(self):
         return thread_cap(self.n, self.apis)
-
-
-class Opaque:
-    """A value passed to a task as it is (dask does not look inside it for keys)."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value):
-        self.value = value
-
-    def __reduce__(self):
-        return (Opaque, (self.value,))
 
 
 class _Failed:
