@@ -210,7 +210,23 @@ def _demo(args):
                 file=sys.stderr,
             )
             return 2
-        where = f"scheduler {args.scheduler}"
+        try:
+            client.wait_for_workers(1, timeout=args.connect_timeout)
+        except TimeoutError:
+            client.close()
+            print(
+                f"error: the dask scheduler at {args.scheduler} has no worker (waited "
+                f"{args.connect_timeout:g} s). Start workers with `dask worker "
+                f"{args.scheduler}` or raise --connect-timeout.",
+                file=sys.stderr,
+            )
+            return 2
+        workers = client.scheduler_info(n_workers=-1)["workers"]
+        n_threads = sum(w["nthreads"] for w in workers.values())
+        where = (
+            f"scheduler {args.scheduler}, {len(workers)} worker(s), {n_threads} thread(s): "
+            + ", ".join(sorted(workers))
+        )
     else:
         n_workers = args.workers or min(os.cpu_count() or 1, 4)
         cluster = LocalCluster(

@@ -74,6 +74,19 @@ def test_unreachable_scheduler_is_a_clear_error(capsys):
     assert "could not connect to the dask scheduler" in capsys.readouterr().err
 
 
+@pytest.mark.distributed
+def test_scheduler_without_workers_is_a_clear_error(capsys):
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=0, processes=False, dashboard_address=None) as cluster:
+        code = main(["demo", "--scheduler", cluster.scheduler_address,
+                     "--connect-timeout", "1"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "has no worker" in err
+    assert "dask worker" in err
+
+
 def test_bench_unknown_name(capsys):
     assert main(["bench", "no_such_bench"]) == 2
     assert "no benchmark named" in capsys.readouterr().err
