@@ -37,7 +37,24 @@ NEEDS_ARGUMENTS = {
     "ColumnTransformer": lambda cls: cls(
         [("scale", _dask_scale("preprocessing", "StandardScaler")(), slice(None))]
     ),
+    # adaptive searches: a small search (they run on a temporary in-process cluster)
+    "HyperbandSearchCV": lambda cls: cls(_sklearn_sgd(), _alphas(), max_iter=3, random_state=0),
+    "IncrementalSearchCV": lambda cls: cls(
+        _sklearn_sgd(), _alphas(), n_initial_parameters=2, max_iter=2, random_state=0
+    ),
+    "InverseDecaySearchCV": lambda cls: cls(
+        _sklearn_sgd(), _alphas(), n_initial_parameters=2, max_iter=2, random_state=0
+    ),
+    "SuccessiveHalvingSearchCV": lambda cls: cls(
+        _sklearn_sgd(), _alphas(), n_initial_parameters=3, n_initial_iter=1, random_state=0
+    ),
 }
+
+
+def _alphas():
+    from scipy.stats import loguniform
+
+    return {"alpha": loguniform(1e-5, 1e-3)}
 
 
 def _sklearn_logistic():
