@@ -35,6 +35,9 @@ from ._holdout import default_test_size
 
 __all__ = ["BaseIncrementalSearchCV", "search_client"]
 
+#: Attributes the validation of X sets on the search.
+_FEATURE_ATTRS = ("n_features_in_", "feature_names_in_")
+
 # --------------------------------------------------------------------------------------------
 # the Client
 # --------------------------------------------------------------------------------------------
@@ -263,6 +266,20 @@ class BaseIncrementalSearchCV(MetaEstimatorMixin, BaseEstimator):
         self._validate_params()
         self._check_parameters()
         patience = self._patience_calls()
+        features = {k: self.__dict__[k] for k in _FEATURE_ATTRS if k in self.__dict__}
+        try:
+            return self._fit(X, y, fit_params, patience, features)
+        except BaseException:
+            self._restore(features)
+            raise
+
+    def _restore(self, features):
+        """A search that stops stays as it was (validating X set the feature attributes)."""
+        for k in _FEATURE_ATTRS:
+            self.__dict__.pop(k, None)
+        self.__dict__.update(features)
+
+    def _fit(self, X, y, fit_params, patience, features):
         X, y, test_size = self._prepare(X, y, fit_params)
         rng = check_random_state(self.random_state)
         seed = int(rng.randint(2**31))
@@ -286,12 +303,19 @@ class BaseIncrementalSearchCV(MetaEstimatorMixin, BaseEstimator):
             run.add_model(ident, params, **extra)
         coroutine = self._fit_coroutine(run, X, y, test_size, needs_classes, patience)
         if client.asynchronous:
-            return coroutine
+            return self._awaited(coroutine, features)
         try:
             return client.sync(lambda: coroutine)
         except BaseException as exc:
             _interrupted(exc, run, self)
             run.release()
+            raise
+
+    async def _awaited(self, coroutine, features):
+        try:
+            return await coroutine
+        except BaseException:
+            self._restore(features)
             raise
 
     async def _fit_coroutine(self, run, X, y, test_size, needs_classes, patience):
