@@ -26,8 +26,8 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
-from .._graph import get_client
-from .._types import is_dask_collection
+from .._graph import frame_output, get_client
+from .._types import is_dask_array, is_dask_collection, is_dask_frame
 from .._validation import validate_data
 from ..wrappers import ParallelPostFit
 from ._engine import SearchRun
@@ -408,12 +408,17 @@ class BaseIncrementalSearchCV(MetaEstimatorMixin, BaseEstimator):
 
     def _post_fit(self, method, X):
         check_is_fitted(self, "best_estimator_")
-        X = validate_data(self, X, reset=False, dtype=None, ensure_all_finite=False)
+        Xa = validate_data(self, X, reset=False, dtype=None, ensure_all_finite=False)
         wrapper = ParallelPostFit(
             self.best_estimator_, predict_meta=self.predict_meta,
             predict_proba_meta=self.predict_proba_meta, transform_meta=self.transform_meta,
         )
-        return getattr(wrapper, method)(X)
+        out = getattr(wrapper, method)(Xa)
+        if is_dask_frame(X) and is_dask_array(out) and out.ndim <= 2:
+            # the models were trained on arrays: the output of a frame gets its index back
+            frame = frame_output(out, X)
+            return frame[frame.columns[0]] if out.ndim == 1 else frame
+        return out
 
     @available_if(_search_has("predict"))
     def predict(self, X):
