@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import pickle
 import warnings
 
 import dask.array as da
@@ -114,6 +115,10 @@ def test_fit_metadata_history_and_best_model(client, unique_task_keys):
     pred = search.predict(X)
     assert isinstance(pred, da.Array)
     np.testing.assert_array_equal(pred.compute(), search.predict(X.compute()))
+    # the fitted search pickles small (no data, no futures) and predicts the same
+    blob = pickle.dumps(search)
+    assert len(blob) < 200_000
+    np.testing.assert_array_equal(pickle.loads(blob).predict(X.compute()), pred.compute())
     unique_task_keys.check()
 
 
