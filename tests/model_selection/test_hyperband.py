@@ -8,6 +8,7 @@ import math
 import pickle
 import warnings
 
+import dask
 import dask.array as da
 import numpy as np
 import pytest
@@ -102,7 +103,7 @@ def _check_fitted(search, X, y):
     assert all(params[k] == v for k, v in search.best_params_.items())
     seed = np.random.RandomState(0).randint(2**31)  # the first draw of random_state=0
     _, X_test, _, y_test = _holdout_split(X, y, 1 / X.numblocks[0], seed)
-    X_test, y_test = da.compute(X_test, y_test)
+    X_test, y_test = dask.compute(X_test, y_test, scheduler="sync")
     assert search.best_estimator_.score(X_test, y_test) == pytest.approx(search.best_score_)
     assert search.score(X_test, y_test) == pytest.approx(search.best_score_)
 

@@ -10,6 +10,7 @@ import signal
 import threading
 import time
 
+import dask
 import dask.array as da
 import dask.dataframe as dd
 import numpy as np
@@ -42,10 +43,10 @@ def _manual_histories(search, X, y, test_size):
     """Each model trained with scikit-learn's partial_fit on the search's blocks, in order."""
     seed = np.random.RandomState(0).randint(2**31)  # the first draw of random_state=0
     X_train, X_test, y_train, y_test = _holdout_split(X, y, test_size, seed)
-    blocks = list(zip(*(da.compute(*a.to_delayed().ravel()) for a in (X_train, y_train)), strict=True))
-    blocks = [b for b in blocks if len(b[0])]
-    X_test, y_test = da.compute(X_test, y_test)
-    classes = np.unique(y)
+    xs, ys = X_train.to_delayed().ravel().tolist(), y_train.to_delayed().ravel().tolist()
+    *parts, X_test, y_test = dask.compute(*xs, *ys, X_test, y_test, scheduler="sync")
+    blocks = [b for b in zip(parts[: len(xs)], parts[len(xs) :], strict=True) if len(b[0])]
+    classes = np.unique(dask.compute(y, scheduler="sync")[0])
     out = {}
     for index, (ident, params) in enumerate(
         zip(search.cv_results_["model_id"], search.cv_results_["params"], strict=True)
