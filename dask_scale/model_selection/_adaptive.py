@@ -279,7 +279,22 @@ class BaseIncrementalSearchCV(MetaEstimatorMixin, BaseEstimator):
             self.__dict__.pop(k, None)
         self.__dict__.update(features)
 
+    def _check_fit_params(self, fit_params, n_samples):
+        for name, value in fit_params.items():
+            per_row = is_dask_collection(value) or (
+                name == "sample_weight" or (np.ndim(value) >= 1 and len(value) == n_samples)
+            )
+            if per_row and name != "classes":
+                raise ValueError(
+                    f"{type(self).__name__} passes fit parameters to every partial_fit call "
+                    f"unchanged, so a value per row of X ({name!r}) cannot be split with the "
+                    "blocks of the training and held-out sets. Pass only parameters of the "
+                    "whole fit (e.g. classes=...)."
+                )
+
     def _fit(self, X, y, fit_params, patience, features):
+        if fit_params:
+            self._check_fit_params(fit_params, X.shape[0] if hasattr(X, "shape") else len(X))
         X, y, test_size = self._prepare(X, y, fit_params)
         rng = check_random_state(self.random_state)
         seed = int(rng.randint(2**31))

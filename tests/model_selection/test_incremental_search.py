@@ -239,6 +239,8 @@ def test_bad_input_is_refused_clearly():
         IncrementalSearchCV(SGDClassifier(), {"alpha": [1e-4]}, test_size=1.5).fit(X, y)
     with pytest.raises(ValueError, match="patience=True"):
         IncrementalSearchCV(SGDClassifier(), {"alpha": [1e-4]}, patience=True).fit(X, y)
+    with pytest.raises(ValueError, match=r"a value per row of X \('sample_weight'\)"):
+        IncrementalSearchCV(SGDClassifier(), {"alpha": [1e-4]}).fit(X, y, sample_weight=y * 1.0)
     with pytest.raises(ValueError, match="inconsistent numbers of samples"):
         IncrementalSearchCV(SGDClassifier(), {"alpha": [1e-4]}).fit(X, y[:50])
 
