@@ -47,7 +47,7 @@ def main(argv=None):
     rows = 50_000 if args.quick else args.rows
     repeat = 1 if args.quick else args.repeat
 
-    from distributed import Client, LocalCluster
+    from distributed import Client, LocalCluster, wait
     from scipy.stats import loguniform
     from sklearn.linear_model import SGDClassifier
 
@@ -64,6 +64,7 @@ def main(argv=None):
             chunks=-(-rows // args.chunks),
         )
         X, y = client.persist([X, y])
+        wait([X, y])  # generated before timing
         print(f"data: {rows:,} x 20 in {X.numblocks[0]} blocks, {args.workers} workers")
 
         results = {}
