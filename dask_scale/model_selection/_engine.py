@@ -172,8 +172,6 @@ class SearchRun:
                 key=self.key("held-out"),
             )
         )
-        self.n_train = int(sum(train_sizes))
-        self.n_test = int(sum(test_sizes))
         return classes
 
     # -- models ------------------------------------------------------------------------------
@@ -312,7 +310,8 @@ async def run_halving(run, idents, *, rungs, eta, patience, tol):
     """Synchronous successive halving over ``idents``: ``rungs`` is ``[(models, calls)]``
     (:func:`halving_rungs`); the best ``models`` of the previous rung go on. With
     ``patience``, models are scored every ``patience`` calls too, and one on a plateau stops
-    (and is not promoted)."""
+    (and is not promoted). (``eta`` is in the rungs already; it is taken so that this and
+    :func:`run_async_halving` are called alike.)"""
     candidates = list(idents)
     for n_k, r_k in rungs:
         chosen = run.ranked(candidates)[:n_k]

@@ -100,6 +100,11 @@ def test_dask_dataframe_input_equals_dask_array_input(client):
     from_array = _search(max_iter=2).fit(Xa, ya)
     from_frame = _search(max_iter=2).fit(frame, target)
     assert _histories(from_frame) == _histories(from_array)
+    # unknown chunk sizes (a filter that keeps every row): the same blocks, the same search
+    keep = Xa[:, 0] > -np.inf
+    unknown = _search(max_iter=2).fit(Xa[keep], ya[keep])
+    assert np.isnan(Xa[keep].chunks[0]).all()
+    assert _histories(unknown) == _histories(from_array)
     np.testing.assert_array_equal(from_frame.feature_names_in_, frame.columns)
     np.testing.assert_array_equal(from_frame.predict(frame).compute(), from_array.predict(X))
 
