@@ -16,6 +16,11 @@
 - :func:`param_nbytes`: the size of a parameter, nested containers included, by which
   parameters are judged small (in the graph) or large (scattered).
 - :func:`fold_blocks`: a function folded over the row blocks, a bounded number at a time.
+- :func:`take_rows` / :class:`RowTaker` / :func:`row_block_lengths` /
+  :func:`optimized_blocks`: rows of a collection by position (a fold),
+  built block by block from the row blocks holding them, lazily; the row-block lengths such
+  plans are made against (unknown ones computed once per collection)
+  (:mod:`dask_scale._graph.rows`).
 - :func:`register_affine` / :func:`affine_source`: a scaler's lazy output remembered as
   ``(source - offset) * factor``, so that the next fit can read the source and apply the map
   in its own kernels (:mod:`dask_scale._graph.affine`).
@@ -39,10 +44,12 @@ from .reduction import (
     sum_partials,
     tree_reduce,
 )
+from .rows import RowTaker, optimized_blocks, row_block_lengths, take_rows
 
 __all__ = [
     "AffineSource",
     "BlockStates",
+    "RowTaker",
     "affine_source",
     "content_token",
     "count_row_blocks",
@@ -55,10 +62,13 @@ __all__ = [
     "map_rows",
     "n_blocks_of",
     "n_row_blocks",
+    "optimized_blocks",
     "param_nbytes",
     "reduce_blocks",
     "register_affine",
+    "row_block_lengths",
     "row_slices",
     "sum_partials",
+    "take_rows",
     "tree_reduce",
 ]

@@ -1,4 +1,13 @@
-"""Model selection on dask collections and a distributed cluster.
+"""Model selection on dask input: train/test splits, cross-validation splitters, adaptive
+searches.
+
+dask-ml's public names (``dask_ml.model_selection``) with scikit-learn's results:
+:func:`train_test_split` gives scikit-learn's train and test sizes (and, with
+``shuffle=False``, ``blockwise=False`` or ``stratify``, its very rows) for dask arrays and
+DataFrames, lazily; :class:`KFold`, :class:`StratifiedKFold`, :class:`ShuffleSplit` and
+:class:`StratifiedShuffleSplit` yield scikit-learn's indices for the same number of rows and
+``random_state``, also when ``X`` is a dask collection; :func:`check_cv` and
+:func:`compute_n_splits` accept dask ``y`` and ``groups``.
 
 Adaptive searches for estimators with ``partial_fit``, driven by a dask.distributed Client
 (sync or ``await``-ed on an asynchronous one): :class:`IncrementalSearchCV`,
@@ -8,11 +17,27 @@ ASHA option) and :class:`HyperbandSearchCV`.
 
 from ._hyperband import HyperbandSearchCV
 from ._incremental import IncrementalSearchCV, InverseDecaySearchCV
+from ._split import (
+    KFold,
+    ShuffleSplit,
+    StratifiedKFold,
+    StratifiedShuffleSplit,
+    check_cv,
+    compute_n_splits,
+    train_test_split,
+)
 from ._successive_halving import SuccessiveHalvingSearchCV
 
 __all__ = [
     "HyperbandSearchCV",
     "IncrementalSearchCV",
     "InverseDecaySearchCV",
+    "KFold",
+    "ShuffleSplit",
+    "StratifiedKFold",
+    "StratifiedShuffleSplit",
     "SuccessiveHalvingSearchCV",
+    "check_cv",
+    "compute_n_splits",
+    "train_test_split",
 ]
