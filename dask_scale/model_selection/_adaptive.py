@@ -18,7 +18,6 @@ import numpy as np
 from dask.base import tokenize
 from scipy.stats import rankdata
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, is_classifier
-from sklearn.metrics import check_scoring
 from sklearn.model_selection import ParameterGrid, ParameterSampler
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
@@ -29,6 +28,7 @@ from sklearn.utils.validation import check_is_fitted
 from .._graph import frame_output, get_client
 from .._types import is_dask_array, is_dask_collection, is_dask_frame
 from .._validation import validate_data
+from ..metrics import check_scoring
 from ..wrappers import ParallelPostFit
 from ._engine import SearchRun
 from ._holdout import default_test_size

@@ -27,9 +27,11 @@ import asyncio
 import copy
 import time
 
+import dask.array as da
 import numpy as np
 from sklearn.base import clone
 
+from .._graph.keys import merge_inner_chunks
 from .._progress import IterationLog
 from ._holdout import _holdout_split
 
@@ -68,6 +70,26 @@ def _n_rows(block):
 
 def _concatenate(xs, ys):
     return np.concatenate(xs), np.concatenate(ys)
+
+
+def _rows_of_block(block):
+    return np.array([block.shape[0]], dtype=np.int64)
+
+
+async def _with_known_rows(client, X, y):
+    """X and y with known row chunk sizes, counted on the cluster when unknown (awaited:
+    ``compute_chunk_sizes`` would block the client's event loop)."""
+    X, y = merge_inner_chunks(X), merge_inner_chunks(y)
+    if not np.isnan(X.chunks[0]).any():
+        return X, y
+    counts = X.map_blocks(
+        _rows_of_block, chunks=((1,) * X.numblocks[0],), drop_axis=list(range(1, X.ndim)),
+        dtype=np.int64,
+    )
+    rows = tuple(int(n) for n in await client.compute(counts))
+    return tuple(
+        da.Array(a.dask, a.name, (rows, *a.chunks[1:]), meta=a._meta) for a in (X, y)
+    )
 
 
 def _unique(block):
@@ -137,12 +159,14 @@ class SearchRun:
         Returns the ``classes`` fit parameter to add (None when not needed).
         """
         client = self.client
+        X, y = await _with_known_rows(client, X, y)
         X_train, X_test, y_train, y_test = _holdout_split(X, y, test_size, self.seed)
         parts = [a.to_delayed().ravel().tolist() for a in (X_train, y_train, X_test, y_test)]
         flat = [d for p in parts for d in p]
         futures = [self._hold(f) for f in client.compute(flat)]
-        n = len(parts[0])
-        xtr, ytr, xte, yte = (futures[i * n : (i + 1) * n] for i in range(4))
+        bounds = np.cumsum([0] + [len(p) for p in parts])
+        xtr, ytr, xte, yte = (futures[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True))
+        n = len(xtr)
         sizes = [client.submit(_n_rows, f, key=self.key("rows", i)) for i, f in enumerate(xtr + xte)]
         union = None
         if classes_param:

@@ -234,7 +234,7 @@ def test_bad_input_is_refused_clearly():
         IncrementalSearchCV(SGDClassifier(), {"alpha": []}).fit(X, y)
     with pytest.raises(ValueError, match="non-empty dict"):
         IncrementalSearchCV(SGDClassifier(), {}).fit(X, y)
-    with pytest.raises(ValueError, match="The 'scoring' parameter"):
+    with pytest.raises(ValueError, match="'accurracy' is not a valid scoring value"):
         IncrementalSearchCV(SGDClassifier(), {"alpha": [1e-4]}, scoring="accurracy").fit(X, y)
     with pytest.raises(ValueError, match="requires y to be passed"):
         IncrementalSearchCV(SGDClassifier(), {"alpha": [1e-4]}).fit(X)
