@@ -9,7 +9,7 @@ from sklearn.utils._param_validation import Interval
 
 from ._adaptive import FIXED_CONSTRAINTS, BaseIncrementalSearchCV, n_settings
 from ._engine import run_fixed
-from ._schedules import inverse_decay_rounds
+from ._schedules import inverse_decay_kept, inverse_decay_rounds
 
 __all__ = ["IncrementalSearchCV", "InverseDecaySearchCV"]
 
@@ -181,7 +181,7 @@ class IncrementalSearchCV(BaseIncrementalSearchCV):
             n = len(idents)
 
             def keep(t):
-                return max(1, int(n / (1 + t) ** decay))
+                return inverse_decay_kept(n, t, decay)
 
         await run_fixed(
             run, idents, max_iter=self.max_iter, fits_per_score=self.fits_per_score,

@@ -13,6 +13,7 @@ __all__ = [
     "halving_calls",
     "halving_rungs",
     "hyperband_brackets",
+    "inverse_decay_kept",
     "inverse_decay_rounds",
     "largest_power",
 ]
@@ -79,6 +80,11 @@ def halving_calls(rungs):
     return total
 
 
+def inverse_decay_kept(n_models, t, decay_rate):
+    """Models kept after round ``t`` of the inverse-decay search."""
+    return max(1, int(n_models / (1 + t) ** decay_rate))
+
+
 def inverse_decay_rounds(n_models, max_iter, fits_per_score, decay_rate):
     """Models trained in each round of the inverse-decay search: ``[(models, calls)]``.
 
@@ -93,5 +99,5 @@ def inverse_decay_rounds(n_models, max_iter, fits_per_score, decay_rate):
         step = min(fits_per_score, max_iter - calls)
         calls += step
         rounds.append((kept, calls))
-        kept = min(kept, max(1, int(n_models / (1 + t) ** decay_rate)))
+        kept = min(kept, inverse_decay_kept(n_models, t, decay_rate))
     return rounds
