@@ -43,7 +43,7 @@ NEEDS_ARGUMENTS = {
         _sklearn_sgd(), _alphas(), n_initial_parameters=2, max_iter=2, random_state=0
     ),
     "InverseDecaySearchCV": lambda cls: cls(
-        _sklearn_sgd(), _alphas(), n_initial_parameters=2, max_iter=2, random_state=0
+        _sklearn_sgd(), _alphas(), n_initial_parameters=2, max_iter=4, random_state=0
     ),
     "SuccessiveHalvingSearchCV": lambda cls: cls(
         _sklearn_sgd(), _alphas(), n_initial_parameters=3, n_initial_iter=3, random_state=0
