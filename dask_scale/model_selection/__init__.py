@@ -1,4 +1,4 @@
-"""Model selection on dask input: splits, cross-validation splitters, hyperparameter search.
+"""Model selection on dask input: train/test splits, cross-validation splitters, searches.
 
 dask-ml's public names (``dask_ml.model_selection``) with scikit-learn's results:
 :func:`train_test_split` gives scikit-learn's train and test sizes (and, with
@@ -10,8 +10,15 @@ DataFrames, lazily; :class:`KFold`, :class:`StratifiedKFold`, :class:`ShuffleSpl
 
 :class:`GridSearchCV` and :class:`RandomizedSearchCV` run a whole search as one graph, the
 work candidates share (Pipeline steps, FeatureUnion parts, fold transforms) once.
+
+Adaptive searches for estimators with ``partial_fit``, driven by a dask.distributed Client
+(sync or ``await``-ed on an asynchronous one): :class:`IncrementalSearchCV`,
+:class:`InverseDecaySearchCV`, :class:`SuccessiveHalvingSearchCV` (with an asynchronous
+ASHA option) and :class:`HyperbandSearchCV`.
 """
 
+from ._hyperband import HyperbandSearchCV
+from ._incremental import IncrementalSearchCV, InverseDecaySearchCV
 from ._search import GridSearchCV, RandomizedSearchCV
 from ._split import (
     KFold,
@@ -22,14 +29,19 @@ from ._split import (
     compute_n_splits,
     train_test_split,
 )
+from ._successive_halving import SuccessiveHalvingSearchCV
 
 __all__ = [
     "GridSearchCV",
+    "HyperbandSearchCV",
+    "IncrementalSearchCV",
+    "InverseDecaySearchCV",
     "KFold",
     "RandomizedSearchCV",
     "ShuffleSplit",
     "StratifiedKFold",
     "StratifiedShuffleSplit",
+    "SuccessiveHalvingSearchCV",
     "check_cv",
     "compute_n_splits",
     "train_test_split",
