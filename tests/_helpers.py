@@ -32,7 +32,12 @@ def _dask_scale(subpackage, name):
 # Hyperparameter searches: their input handling (dask folds, in-memory y for the
 # splitters) and its errors are tested in tests/model_selection; the input-matrix tests
 # over every estimator (tests/test_bad_input.py, tests/test_parquet.py) leave them out.
-SEARCHES = {"GridSearchCV", "RandomizedSearchCV"}
+SEARCHES = {
+    "GridSearchCV",
+    "HalvingGridSearchCV",
+    "HalvingRandomSearchCV",
+    "RandomizedSearchCV",
+}
 
 # Estimators whose constructor needs an argument: a default that makes them usable.
 NEEDS_ARGUMENTS = {
@@ -45,6 +50,12 @@ NEEDS_ARGUMENTS = {
     "GridSearchCV": lambda cls: cls(_sklearn_logistic(), {"C": [0.1, 1.0]}, cv=2),
     "RandomizedSearchCV": lambda cls: cls(
         _sklearn_logistic(), {"C": [0.1, 1.0, 10.0]}, n_iter=2, cv=2, random_state=0
+    ),
+    "HalvingGridSearchCV": lambda cls: cls(
+        _sklearn_logistic(), {"C": [0.1, 1.0]}, cv=2, min_resources="smallest", random_state=0
+    ),
+    "HalvingRandomSearchCV": lambda cls: cls(
+        _sklearn_logistic(), {"C": [0.1, 1.0, 10.0]}, n_candidates=2, cv=2, random_state=0
     ),
 }
 

@@ -10,8 +10,11 @@ DataFrames, lazily; :class:`KFold`, :class:`StratifiedKFold`, :class:`ShuffleSpl
 
 :class:`GridSearchCV` and :class:`RandomizedSearchCV` run a whole search as one graph, the
 work candidates share (Pipeline steps, FeatureUnion parts, fold transforms) once.
+:class:`HalvingGridSearchCV` and :class:`HalvingRandomSearchCV` are scikit-learn's successive
+halving (over ``n_samples`` or an estimator parameter), each iteration one graph.
 """
 
+from ._halving import HalvingGridSearchCV, HalvingRandomSearchCV
 from ._search import GridSearchCV, RandomizedSearchCV
 from ._split import (
     KFold,
@@ -25,6 +28,8 @@ from ._split import (
 
 __all__ = [
     "GridSearchCV",
+    "HalvingGridSearchCV",
+    "HalvingRandomSearchCV",
     "KFold",
     "RandomizedSearchCV",
     "ShuffleSplit",
