@@ -208,3 +208,17 @@ def test_error_score_records_failures_and_eliminates_them(capsys):
 def test_bad_input_is_explained(make, error, match):
     with pytest.raises(error, match=match):
         make().set_params(scheduler="sync", cv=3).fit(X, Y)
+
+
+def test_unseeded_shuffling_cv_is_split_once():
+    # scikit-learn refuses KFold(shuffle=True) without a seed (it splits every iteration);
+    # here the folds are made once, so every iteration subsamples the same folds
+    from sklearn.model_selection import KFold
+
+    search = HalvingGridSearchCV(TREE, GRID, cv=KFold(3, shuffle=True),
+                                 random_state=np.random.RandomState(0), scheduler="sync")
+    search.fit(X, Y)
+    assert search.n_candidates_ == [15, 5, 2]
+    assert search.n_splits_ == 3
+    with pytest.raises(ValueError, match="consistent folds"):
+        SkHalvingGrid(TREE, GRID, cv=KFold(3, shuffle=True)).fit(X, Y)
