@@ -52,6 +52,12 @@ NEEDS_ARGUMENTS = {
     "SuccessiveHalvingSearchCV": lambda cls: cls(
         _sklearn_sgd(), _alphas(), n_initial_parameters=3, n_initial_iter=3, random_state=0
     ),
+    "HalvingGridSearchCV": lambda cls: cls(
+        _sklearn_logistic(), {"C": [0.1, 1.0]}, cv=2, min_resources="smallest", random_state=0
+    ),
+    "HalvingRandomSearchCV": lambda cls: cls(
+        _sklearn_logistic(), {"C": [0.1, 1.0, 10.0]}, n_candidates=2, cv=2, random_state=0
+    ),
 }
 
 
@@ -61,8 +67,9 @@ NEEDS_ARGUMENTS = {
 # The tables of tests over every estimator (bad input, pickling, Parquet, frame outputs) leave
 # them out.
 SEARCHES = frozenset(
-    {"GridSearchCV", "HyperbandSearchCV", "IncrementalSearchCV", "InverseDecaySearchCV",
-     "RandomizedSearchCV", "SuccessiveHalvingSearchCV"}
+    {"GridSearchCV", "HalvingGridSearchCV", "HalvingRandomSearchCV", "HyperbandSearchCV",
+     "IncrementalSearchCV", "InverseDecaySearchCV", "RandomizedSearchCV",
+     "SuccessiveHalvingSearchCV"}
 )
 
 

@@ -10,6 +10,8 @@ DataFrames, lazily; :class:`KFold`, :class:`StratifiedKFold`, :class:`ShuffleSpl
 
 :class:`GridSearchCV` and :class:`RandomizedSearchCV` run a whole search as one graph, the
 work candidates share (Pipeline steps, FeatureUnion parts, fold transforms) once.
+:class:`HalvingGridSearchCV` and :class:`HalvingRandomSearchCV` are scikit-learn's successive
+halving (over ``n_samples`` or an estimator parameter), each iteration one graph.
 
 Adaptive searches for estimators with ``partial_fit``, driven by a dask.distributed Client
 (sync or ``await``-ed on an asynchronous one): :class:`IncrementalSearchCV`,
@@ -17,6 +19,7 @@ Adaptive searches for estimators with ``partial_fit``, driven by a dask.distribu
 ASHA option) and :class:`HyperbandSearchCV`.
 """
 
+from ._halving import HalvingGridSearchCV, HalvingRandomSearchCV
 from ._hyperband import HyperbandSearchCV
 from ._incremental import IncrementalSearchCV, InverseDecaySearchCV
 from ._search import GridSearchCV, RandomizedSearchCV
@@ -33,6 +36,8 @@ from ._successive_halving import SuccessiveHalvingSearchCV
 
 __all__ = [
     "GridSearchCV",
+    "HalvingGridSearchCV",
+    "HalvingRandomSearchCV",
     "HyperbandSearchCV",
     "IncrementalSearchCV",
     "InverseDecaySearchCV",

@@ -16,6 +16,7 @@ import time
 import warnings
 from collections import defaultdict
 from copy import deepcopy
+from dataclasses import dataclass
 
 import dask
 import numpy as np
@@ -98,6 +99,24 @@ class _Progress(Callback):
     def _posttask(self, key, result, dsk, state, id):
         if key in self._keys:
             self._report(key, result)
+
+
+@dataclass
+class _FitSetup:
+    """What :meth:`BaseSearchCV._prepare` checked and made, for the evaluations and refit."""
+
+    X: object
+    y: object
+    y_mem: object
+    lengths: object
+    n_samples: int
+    dask_input: bool
+    folds: list
+    n_splits: int
+    scheduler: object
+    scorers: dict
+    multimetric: bool
+    fit_params: dict
 
 
 class BaseSearchCV(MetaEstimatorMixin, BaseEstimator):
@@ -292,13 +311,28 @@ class BaseSearchCV(MetaEstimatorMixin, BaseEstimator):
         -------
         self : object
         """
+        setup = self._prepare(X, y, groups, fit_params)
+        candidates = list(self._candidates())
+        if not candidates:
+            raise ValueError(
+                "No candidates to search: the parameter grid / distributions are empty."
+            )
+        records = self._evaluate(setup, candidates, setup.folds)
+        results = _cv_results(
+            candidates, records, setup.scorers, self.error_score, self.return_train_score
+        )
+        best = self._select_best(results, setup.multimetric)
+        return self._conclude(setup, candidates, results, best)
+
+    def _prepare(self, X, y, groups, fit_params):
+        """Check the arguments; the scheduler, scorers, targets in memory and the folds."""
         self._validate_params()
         if self.iid != _NO_IID:
             warnings.warn(
                 "iid has no effect and will be removed: the mean test score is the mean over "
                 "the folds (iid=False), as in scikit-learn.",
                 FutureWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
         estimator = self.estimator
         if y is None and get_tags(estimator).target_tags.required:
@@ -340,15 +374,20 @@ class BaseSearchCV(MetaEstimatorMixin, BaseEstimator):
             )
         if not folds:
             raise ValueError("The cross-validation gave no folds: check cv.")
+        return _FitSetup(
+            X=X, y=y, y_mem=y_mem, lengths=lengths, n_samples=n_samples,
+            dask_input=dask_input, folds=folds, n_splits=n_splits, scheduler=scheduler,
+            scorers=scorers, multimetric=multimetric, fit_params=fit_params,
+        )
 
-        candidates = list(self._candidates())
-        if not candidates:
-            raise ValueError(
-                "No candidates to search: the parameter grid / distributions are empty."
-            )
-        estimators = candidate_estimators(estimator, candidates)
+    def _evaluate(self, setup, candidates, folds):
+        """Fit and score every candidate on every fold (row indices of ``folds``): one graph.
 
-        data = FoldData(X, y, folds, cache_cv=self.cache_cv)
+        Returns the records, one list (a record per fold) per candidate.
+        """
+        scheduler, n_samples = setup.scheduler, setup.n_samples
+        estimators = candidate_estimators(self.estimator, candidates)
+        data = FoldData(setup.X, setup.y, folds, cache_cv=self.cache_cv)
         n_threads = max(1, (os.cpu_count() or 1) // max(1, scheduler.n_workers))
         if scheduler.kind == "threads":
             cap = ThreadCap(n_threads, ("openmp",))  # BLAS: once, around the whole search
@@ -360,7 +399,7 @@ class BaseSearchCV(MetaEstimatorMixin, BaseEstimator):
             cap = ThreadCap(None, ())
         graph = SearchGraph(
             data,
-            scorers,
+            setup.scorers,
             return_train_score=self.return_train_score,
             error_score=self.error_score,
             cap=cap,
@@ -370,7 +409,7 @@ class BaseSearchCV(MetaEstimatorMixin, BaseEstimator):
                 k: (v[np.asarray(tr)] if hasattr(v, "shape") else [v[i] for i in tr])
                 if _row_aligned(v, n_samples)
                 else v
-                for k, v in fit_params.items()
+                for k, v in setup.fit_params.items()
             }
             for tr, _ in folds
         ]
@@ -382,21 +421,21 @@ class BaseSearchCV(MetaEstimatorMixin, BaseEstimator):
                 score_keys.append(score_key)
                 seconds.append(upstream)
             candidate_keys.append(graph.candidate_node(score_keys, seconds))
+        return self._run(graph.graph, candidate_keys, scheduler, setup.scorers, n_threads)
 
-        records = self._run(graph.graph, candidate_keys, scheduler, scorers, n_threads)
-
-        results = _cv_results(
-            candidates, records, scorers, self.error_score, self.return_train_score
-        )
-        best = self._select_best(results, multimetric)
-
+    def _conclude(self, setup, candidates, results, best, **extra):
+        """Refit the best candidate, then set every fitted attribute (and ``extra``) at once."""
+        X, y, scheduler, fit_params = setup.X, setup.y, setup.scheduler, setup.fit_params
+        multimetric = setup.multimetric
         refit_time = None
         best_estimator = None
         if self.refit:
-            best_estimator = clone(estimator).set_params(**clone(candidates[best], safe=False))
+            best_estimator = clone(self.estimator).set_params(
+                **clone(candidates[best], safe=False)
+            )
             start = time.perf_counter()
             Xr, yr = X, y
-            if dask_input and not _is_dask_native(best_estimator):
+            if setup.dask_input and not _is_dask_native(best_estimator):
                 Xr, yr = self._materialise(X, y, scheduler)
             if yr is None:
                 best_estimator.fit(Xr, **fit_params)
@@ -408,8 +447,8 @@ class BaseSearchCV(MetaEstimatorMixin, BaseEstimator):
         for attr in [a for a in vars(self) if a.endswith("_") and not a.startswith("_")]:
             delattr(self, attr)
         self.multimetric_ = multimetric
-        self.scorer_ = scorers if multimetric else scorers["score"]
-        self.n_splits_ = n_splits
+        self.scorer_ = setup.scorers if multimetric else setup.scorers["score"]
+        self.n_splits_ = setup.n_splits
         self.cv_results_ = results
         if best is not None:
             self.best_index_ = int(best)
@@ -420,6 +459,8 @@ class BaseSearchCV(MetaEstimatorMixin, BaseEstimator):
         if self.refit:
             self.best_estimator_ = best_estimator
             self.refit_time_ = refit_time
+        for name, value in extra.items():
+            setattr(self, name, value)
         return self
 
     def _dask_rows(self, X, y, scheduler):
