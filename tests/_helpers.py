@@ -34,10 +34,18 @@ NEEDS_ARGUMENTS = {
     "ParallelPostFit": lambda cls: cls(_sklearn_logistic()),
     "Incremental": lambda cls: cls(_sklearn_sgd()),
     "BlockTransformer": lambda cls: cls(func=_identity),
+    "BlockwiseVotingClassifier": lambda cls: cls(_sklearn_logistic()),
+    "BlockwiseVotingRegressor": lambda cls: cls(_sklearn_ridge()),
     "ColumnTransformer": lambda cls: cls(
         [("scale", _dask_scale("preprocessing", "StandardScaler")(), slice(None))]
     ),
 }
+
+
+def _sklearn_ridge():
+    from sklearn.linear_model import Ridge
+
+    return Ridge()
 
 
 def _sklearn_logistic():
