@@ -216,7 +216,9 @@ class GaussianNB(ClassifierMixin, BaseEstimator):
         else:
             dtype = self.theta_.dtype
             theta = self.theta_.astype(np.float64)
-            var = self.var_.astype(np.float64) - self.epsilon_
+            # as scikit-learn: the *new* batch's epsilon is taken off the stored variances
+            # before the merge (and added back after)
+            var = self.var_.astype(np.float64) - epsilon
             class_count = self.class_count_.astype(np.float64)
             priors = None if self.priors is None else self.class_prior_
         rows = np.searchsorted(self.classes_, labels)
