@@ -139,8 +139,8 @@ def _parser():
     )
     bench.add_argument(
         "name",
-        help="benchmark name: kmeans, linear, logistic, pipeline, preprocessing, wrappers, "
-        "out_of_core or search",
+        help="benchmark name: decomposition, kmeans, linear, logistic, pipeline, "
+        "preprocessing, wrappers, out_of_core or search",
     )
     bench.add_argument("args", nargs=argparse.REMAINDER, help="options passed to the script")
     return parser

@@ -397,8 +397,8 @@ def _row_chunkings(draw):
 
 
 # Results that depend on the blocks by design: k-means|| samples per block, SGD sees the
-# blocks in sequence.
-BLOCK_DEPENDENT = {"KMeans", "Incremental"}
+# blocks in sequence, IncrementalPCA's batches are the blocks.
+BLOCK_DEPENDENT = {"KMeans", "Incremental", "IncrementalPCA"}
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ import importlib
 
 import pytest
 
+import dask_scale.decomposition
 import dask_scale.linear_model
 import dask_scale.preprocessing
 
@@ -22,6 +23,9 @@ PATHS = {
         dask_scale.linear_model,
         ["LinearRegression", "LogisticRegression", "PoissonRegression"],
     ),
+    "dask_scale.decomposition.pca": (dask_scale.decomposition, ["PCA"]),
+    "dask_scale.decomposition.truncated_svd": (dask_scale.decomposition, ["TruncatedSVD"]),
+    "dask_scale.decomposition.incremental_pca": (dask_scale.decomposition, ["IncrementalPCA"]),
 }
 
 

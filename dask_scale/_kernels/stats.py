@@ -11,6 +11,8 @@ small per-column arrays that a tree reduction merges:
 - :func:`value_counts`: the distinct values of a column with their (weighted) counts and
   the count of its missing entries (merged with :func:`merge_value_counts`): hash tables
   (pandas' factorisation) on the column's own dtype, so strings and categoricals work too;
+- :func:`pair_counts`: the distinct pairs of two columns (labels and predictions, scores
+  and labels) with their counts and weights (merged with :func:`merge_pair_counts`);
 - :func:`block_sketch` / :func:`compress_sketch`: a mergeable quantile summary per column
   (see ``dask_scale/preprocessing/_sketch.py`` for its accuracy);
 - :func:`float_keys`, :func:`block_key_stats`, :func:`block_key_select`: exact order
@@ -38,7 +40,10 @@ __all__ = [
     "keys_to_float",
     "merge_class_moments",
     "merge_moments",
+    "merge_pair_counts",
     "merge_value_counts",
+    "pair_counts",
+    "pair_entries",
     "block_poisson_null",
     "half_poisson_deviance",
     "merge_poisson_null",
@@ -574,3 +579,68 @@ def block_key_select(keys, present, col, lo, hi, shift, collect, nbins, max_coll
             else:
                 hist[t, (key - lo[t]) >> shift[t]] += 1
     return hist, found, n_found
+
+
+def pair_counts(a, b, weights=None):
+    """The distinct pairs ``(a[i], b[i])`` of two 1-D arrays with their counts and weights.
+
+    Returns
+    -------
+    ua, ub : ndarray
+        The distinct values of ``a`` and of ``b`` (first appearance order, own dtype; object
+        for strings).
+    counts : ndarray of shape (len(ua), len(ub)), int64
+        Rows of each pair.
+    weighted : ndarray of shape (len(ua), len(ub)), float64, or None
+        Sums of ``weights`` of each pair (None without ``weights``).
+    """
+    ca, ua = pd.factorize(a)
+    cb, ub = pd.factorize(b)
+    ca, cb = np.asarray(ca), np.asarray(cb)
+    if (ca < 0).any() or (cb < 0).any():
+        raise ValueError("Input contains NaN or None among the labels or scores.")
+    flat = ca * len(ub) + cb
+    size = len(ua) * len(ub)
+    counts = np.bincount(flat, minlength=size).reshape(len(ua), len(ub)).astype(np.int64)
+    weighted = None
+    if weights is not None:
+        weighted = np.bincount(
+            flat, weights=np.asarray(weights, dtype=np.float64), minlength=size
+        ).reshape(len(ua), len(ub))
+    return np.asarray(ua), np.asarray(ub), counts, weighted
+
+
+def _union(values):
+    joined = np.concatenate(values) if len(values) > 1 else values[0]
+    codes, uniques = pd.factorize(joined)
+    return np.asarray(uniques), np.asarray(codes)
+
+
+def merge_pair_counts(parts):
+    """Merge :func:`pair_counts` results (the union of the pairs, counts and weights added)."""
+    if len(parts) == 1:
+        return parts[0]
+    ua, codes_a = _union([p[0] for p in parts])
+    ub, codes_b = _union([p[1] for p in parts])
+    counts = np.zeros((len(ua), len(ub)), dtype=np.int64)
+    weighted = None if parts[0][3] is None else np.zeros((len(ua), len(ub)))
+    oa = ob = 0
+    for pa, pb, c, w in parts:
+        ia = codes_a[oa : oa + len(pa)]
+        ib = codes_b[ob : ob + len(pb)]
+        oa += len(pa)
+        ob += len(pb)
+        index = np.ix_(ia, ib)  # distinct within a part: no repeated cells
+        counts[index] += c
+        if weighted is not None:
+            weighted[index] += w
+    return ua, ub, counts, weighted
+
+
+def pair_entries(table):
+    """The present pairs of a :func:`pair_counts` table as three 1-D arrays
+    ``(a, b, weight)``, weight the count where the table has no weights."""
+    ua, ub, counts, weighted = table
+    ia, ib = np.nonzero(counts)
+    w = counts[ia, ib] if weighted is None else weighted[ia, ib]
+    return ua[ia], ub[ib], w

@@ -18,6 +18,7 @@ from .._validation import (
     is_dask_frame,
     validate_data,
 )
+from ..metrics._regression import fraction_explained
 from . import _predict
 from ._glm import _FLOATS, _GLM, _scaled_input, common_params_doc
 from ._solvers import SOLVERS, GLMObjective
@@ -326,10 +327,7 @@ class LinearRegression(_GLMRegressor):
 
     def _score_value(self, sums):
         ss_res, (_, _, _, m2) = sums
-        ss_tot = float(m2[0])
-        if ss_tot <= 0:
-            return 1.0 if ss_res == 0 else 0.0
-        return 1.0 - ss_res / ss_tot
+        return fraction_explained(ss_res, max(float(m2[0]), 0.0))
 
 
 @common_params_doc
@@ -409,9 +407,7 @@ default="auto"
 
     def _score_value(self, sums):
         dev, (_, _, null) = sums
-        if null <= 0:
-            return 1.0 if dev == 0 else 0.0
-        return 1.0 - dev / null
+        return fraction_explained(dev, max(float(null), 0.0))
 
     def get_deviance(self, X, y, sample_weight=None):
         """Total Poisson deviance of the model on ``(X, y)``, as a Python float.

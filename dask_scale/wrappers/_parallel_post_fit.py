@@ -58,9 +58,11 @@ class ParallelPostFit(MetaEstimatorMixin, BaseEstimator):
     scoring : str, callable or None, default=None
         How :meth:`score` scores: a name from ``sklearn.metrics.get_scorer_names()``, a
         callable ``scorer(estimator, X, y)``, or None for the estimator's own ``score``.
-        On dask input, ``"accuracy"``, ``"r2"``, ``"neg_mean_squared_error"`` and
-        ``"neg_mean_absolute_error"`` (and None when the estimator's score is scikit-learn's
-        accuracy or R²) are computed blockwise as sums; other scorers get the predictions
+        On dask input, the scorers of :data:`dask_scale.metrics.SCORERS` (``"accuracy"``,
+        ``"r2"``, ``"neg_mean_squared_error"``, ``"neg_log_loss"``, ``"roc_auc"``,
+        ``"f1_macro"``, ...; and None when the estimator's score is scikit-learn's
+        accuracy or R²) run :mod:`dask_scale.metrics` on the lazy blockwise responses, one
+        tree reduction; other scorers get the predictions
         they need computed blockwise and concatenated in memory (X itself is not gathered);
         None with an estimator whose ``score`` is its own (e.g. a clusterer's) computes X and
         y into memory.
@@ -392,9 +394,10 @@ class ParallelPostFit(MetaEstimatorMixin, BaseEstimator):
         compute : bool, default=True
             For dask X: True computes the score and returns a float; False returns it lazily,
             a :class:`dask.delayed.Delayed` whose ``compute()`` gives the same float, for the
-            blockwise metrics (``"accuracy"``, ``"r2"``, ``"neg_mean_squared_error"``,
-            ``"neg_mean_absolute_error"``, and None when the estimator's score is accuracy
-            or R²) and for None with the estimator's own ``score`` (one task scoring the
+            scorers computed blockwise (the names of :data:`dask_scale.metrics.SCORERS`:
+            ``"accuracy"``, ``"r2"``, ``"neg_mean_squared_error"``, ``"neg_log_loss"``,
+            ``"roc_auc"``, ``"f1_macro"``, ..., and None when the estimator's score is
+            accuracy or R²) and for None with the estimator's own ``score`` (one task scoring the
             computed X and y). Other scorers run the estimator's methods themselves, so they
             are computed now, with a UserWarning. In-memory X is scored now, whatever
             ``compute`` (as dask-ml does).

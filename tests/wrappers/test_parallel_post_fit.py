@@ -637,13 +637,22 @@ def test_lazy_score_builds_without_computing_and_matches_every_scoring(clf_data)
     lazy = ParallelPostFit(km).score(Xd, None, compute=False)
     assert isinstance(lazy, Delayed)
     assert lazy.compute() == pytest.approx(km.score(X), rel=1e-12)
-    # a scorer that calls the estimator itself cannot be lazy: computed now, with a warning
+    # the metrics' scorers on predict_proba are lazy too (dask_scale.metrics.log_loss)
     wrapper = ParallelPostFit(LogisticRegression().fit(X, y), scoring="neg_log_loss")
+    lazy = wrapper.score(Xd, da.from_array(y, chunks=150), compute=False)
+    assert isinstance(lazy, Delayed)
+    assert lazy.compute() == pytest.approx(
+        get_scorer("neg_log_loss")(wrapper.estimator, X, y), rel=1e-12
+    )
+    # a scorer outside dask_scale.metrics.SCORERS calls the estimator itself, so it cannot
+    # be lazy: computed now, with a warning
+    wrapper = ParallelPostFit(LogisticRegression().fit(X, y), scoring="neg_brier_score")
     with pytest.warns(UserWarning, match="computed now"):
         got = wrapper.score(Xd, da.from_array(y, chunks=150), compute=False)
-    assert got == pytest.approx(get_scorer("neg_log_loss")(wrapper.estimator, X, y), rel=1e-12)
+    expected = get_scorer("neg_brier_score")(wrapper.estimator, X, y)
+    assert got == pytest.approx(expected, rel=1e-12)
     # in-memory input is scored now, whatever compute (as dask-ml)
-    assert wrapper.score(X, y, compute=False) == get_scorer("neg_log_loss")(wrapper.estimator, X, y)
+    assert wrapper.score(X, y, compute=False) == expected
 
 
 def test_prefit_scoring_parameter_and_attributes(clf_data):

@@ -1,0 +1,219 @@
+"""PCA: dask_scale (full and randomized) vs scikit-learn vs dask-ml, in one process.
+
+Data: ``--n-samples`` x ``--n-features`` float64 (default 2,000,000 x 50) with a decaying
+spectrum (feature scales ``0.8**j`` in a random rotation, plus an offset), generated block by
+block from per-block seeds in ``--chunks`` row chunks (default 10) persisted in memory;
+scikit-learn runs on the NumPy twin (the same numbers, computed once). ``n_components=10``.
+
+- dask_scale ``PCA(svd_solver="full")``: one pass, a tall-skinny QR tree reduction;
+- dask_scale ``PCA(svd_solver="randomized", iterated_power=4)``: one pass per power
+  iteration (the first also computing the mean), one for the range (5 passes);
+- scikit-learn ``PCA(svd_solver="full")`` and ``"randomized"`` (``iterated_power=4``) on NumPy;
+- dask-ml's ``PCA`` (``"full"``/``"tsqr"`` and ``"randomized"``), when installed (errors, e.g.
+  on scikit-learn 1.9's tags, are caught and printed).
+
+Printed per run: wall time, ratio to scikit-learn's time of the same kind of solver, the
+largest relative error of the explained variance ratio against scikit-learn's full PCA.
+Targets (issue 14): ``full`` no slower than scikit-learn's ``full``, ``randomized`` no slower
+than scikit-learn's ``randomized``, both at least 3x faster than dask-ml's.
+
+``--out-of-core-gb G`` instead fits ``PCA(svd_solver="full")`` on a G GB array generated
+lazily (not persisted: each block is made when the pass reads it) and prints the time and the
+peak resident memory of the process (psutil RSS sampled every 5 ms); the issue's target for
+16 GB is a peak under 3 GB.
+
+Usage::
+
+    python benchmarks/bench_decomposition.py [--n-samples 2000000] [--n-features 50]
+        [--chunks 10] [--repeat 1] [--skip-dask-ml] [--warm-gb 2]
+    python benchmarks/bench_decomposition.py --out-of-core-gb 16 [--block-rows 250000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import threading
+import time
+import warnings
+
+import dask
+import dask.array as da
+import numpy as np
+from _warm import add_warm_option, warm_memory
+
+N_COMPONENTS = 10
+
+
+def _block(block_id, n_rows, n_features, rotation, seed):
+    rng = np.random.default_rng([seed, block_id])
+    scales = 0.8 ** np.arange(n_features)
+    return (rng.standard_normal((n_rows, n_features)) * scales) @ rotation + 3.0
+
+
+def make_data(n_samples, n_features, chunk_rows, seed=0):
+    """A lazy dask array, each row block drawn from its own seed."""
+    rotation, _ = np.linalg.qr(np.random.default_rng(seed).standard_normal((n_features,) * 2))
+    rows = [chunk_rows] * (n_samples // chunk_rows)
+    if n_samples % chunk_rows:
+        rows.append(n_samples % chunk_rows)
+    blocks = [
+        da.from_delayed(
+            dask.delayed(_block, pure=True)(i, r, n_features, rotation, seed),
+            shape=(r, n_features),
+            dtype=np.float64,
+        )
+        for i, r in enumerate(rows)
+    ]
+    return da.concatenate(blocks, axis=0)
+
+
+def timed(fit, repeat):
+    best, model = np.inf, None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        model = fit()
+        best = min(best, time.perf_counter() - t0)
+    return best, model
+
+
+def _ratio_error(model, ref):
+    ours = np.asarray(model.explained_variance_ratio_)[:N_COMPONENTS]
+    return float(np.max(np.abs(ours - ref) / ref))
+
+
+def compare(args):
+    from sklearn.decomposition import PCA as SkPCA
+
+    from dask_scale.decomposition import PCA
+
+    chunk = -(-args.n_samples // args.chunks)
+    X = make_data(args.n_samples, args.n_features, chunk).persist()
+    Xn = np.ascontiguousarray(X.compute())
+    PCA(N_COMPONENTS, svd_solver="full").fit(X[:2000])  # warm-up: kernels and code paths
+    PCA(N_COMPONENTS, svd_solver="randomized", random_state=0).fit(X[:2000])
+
+    runs = []
+    t, sk_full = timed(lambda: SkPCA(N_COMPONENTS, svd_solver="full").fit(Xn), args.repeat)
+    ref = sk_full.explained_variance_ratio_
+    runs.append(("scikit-learn full (numpy)", "full", t, sk_full))
+    t, m = timed(
+        lambda: SkPCA(
+            N_COMPONENTS, svd_solver="randomized", iterated_power=4, random_state=0
+        ).fit(Xn),
+        args.repeat,
+    )
+    runs.append(("scikit-learn randomized (numpy)", "randomized", t, m))
+    t, m = timed(lambda: PCA(N_COMPONENTS, svd_solver="full").fit(X), args.repeat)
+    runs.append(("dask_scale full (tsqr, 1 pass)", "full", t, m))
+    t, m = timed(
+        lambda: PCA(
+            N_COMPONENTS, svd_solver="randomized", iterated_power=4, random_state=0
+        ).fit(X),
+        args.repeat,
+    )
+    runs.append(("dask_scale randomized (5 passes)", "randomized", t, m))
+    if not args.skip_dask_ml:
+        try:
+            from dask_ml.decomposition import PCA as DmlPCA
+        except ImportError:
+            print("dask-ml not installed: its runs are skipped")
+        else:
+            for solver, kind in (("tsqr", "full"), ("randomized", "randomized")):
+                try:
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        t, m = timed(
+                            lambda s=solver: DmlPCA(
+                                N_COMPONENTS, svd_solver=s, iterated_power=4, random_state=0
+                            ).fit(X),
+                            args.repeat,
+                        )
+                except Exception as exc:  # noqa: BLE001 - report dask-ml's failure, go on
+                    print(f"dask-ml PCA(svd_solver={solver!r}) failed: "
+                          f"{type(exc).__name__}: {exc}"[:300])
+                    continue
+                runs.append((f"dask-ml {solver}", kind, t, m))
+
+    sk_time = {kind: t for name, kind, t, _ in runs if name.startswith("scikit-learn")}
+    print(
+        f"PCA: {args.n_samples:,} x {args.n_features} float64, {args.chunks} persisted chunks, "
+        f"n_components={N_COMPONENTS}"
+    )
+    print(f"  {'run':36s} {'time [s]':>9s} {'x sklearn':>9s} {'ratio rel err':>14s}")
+    for name, kind, t, m in runs:
+        print(f"  {name:36s} {t:9.3f} {t / sk_time[kind]:9.2f} {_ratio_error(m, ref):14.2e}")
+    dml = {kind: t for name, kind, t, _ in runs if name.startswith("dask-ml")}
+    for name, kind, t, _ in runs:
+        if name.startswith("dask_scale") and kind in dml:
+            print(f"  {name}: {dml[kind] / t:.1f}x faster than dask-ml's {kind}")
+    return runs
+
+
+class PeakRSS:
+    """Peak resident memory of this process while active (psutil, sampled every 5 ms)."""
+
+    def __enter__(self):
+        import psutil
+
+        self._process = psutil.Process()
+        self.start = self.peak = self._process.memory_info().rss
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def _run(self):
+        while not self._stop.wait(0.005):
+            self.peak = max(self.peak, self._process.memory_info().rss)
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self._process.memory_info().rss)
+
+
+def out_of_core(args):
+    from dask_scale.decomposition import PCA
+
+    n_features = args.n_features
+    n_samples = int(args.out_of_core_gb * 1e9 / (8 * n_features))
+    X = make_data(n_samples, n_features, args.block_rows)
+    PCA(N_COMPONENTS, svd_solver="full").fit(make_data(4000, n_features, 1000))  # warm-up
+    with PeakRSS() as mem:
+        t0 = time.perf_counter()
+        pca = PCA(N_COMPONENTS, svd_solver="full").fit(X)
+        seconds = time.perf_counter() - t0
+    print(
+        f"out-of-core PCA(full): {n_samples:,} x {n_features} float64 "
+        f"({X.nbytes / 1e9:.1f} GB, {X.numblocks[0]} lazily generated blocks of "
+        f"{args.block_rows:,} rows, not persisted)"
+    )
+    print(f"  time {seconds:.1f} s, peak RSS {mem.peak / 1e9:.2f} GB "
+          f"(before the fit {mem.start / 1e9:.2f} GB)")
+    print(f"  explained variance ratio: {np.round(pca.explained_variance_ratio_, 4)}")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n-samples", type=int, default=2_000_000)
+    parser.add_argument("--n-features", type=int, default=50)
+    parser.add_argument("--chunks", type=int, default=10)
+    parser.add_argument("--repeat", type=int, default=1, help="best of N timings")
+    parser.add_argument("--skip-dask-ml", action="store_true", help="skip the dask-ml runs")
+    parser.add_argument("--out-of-core-gb", type=float, default=0.0,
+                        help="fit a lazily generated array of this many GB and print the "
+                        "peak memory instead (e.g. 16)")
+    parser.add_argument("--block-rows", type=int, default=250_000,
+                        help="rows per block of the out-of-core array")
+    add_warm_option(parser, 2.0)
+    args = parser.parse_args(argv)
+    print(f"dask scheduler: {dask.config.get('scheduler', 'threads')}")
+    if args.out_of_core_gb > 0:
+        out_of_core(args)
+        return
+    warm_memory(args.warm_gb)
+    compare(args)
+
+
+if __name__ == "__main__":
+    main()
