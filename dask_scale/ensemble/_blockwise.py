@@ -19,7 +19,7 @@ from .._validation import (
     is_dask_collection,
     is_dask_frame,
 )
-from ..wrappers._score import _reduce_metric
+from ..metrics import accuracy_score, r2_score
 
 __all__ = ["BlockwiseVotingClassifier", "BlockwiseVotingRegressor"]
 
@@ -332,7 +332,7 @@ class BlockwiseVotingClassifier(ClassifierMixin, _BlockwiseBase):
         """
         if not is_dask_collection(X):
             return super().score(X, y, sample_weight=sample_weight)
-        return _reduce_metric("accuracy", self.predict(X), y, sample_weight)
+        return float(accuracy_score(y, self.predict(X), sample_weight=sample_weight))
 
 
 class BlockwiseVotingRegressor(RegressorMixin, _BlockwiseBase):
@@ -413,4 +413,4 @@ class BlockwiseVotingRegressor(RegressorMixin, _BlockwiseBase):
         """
         if not is_dask_collection(X):
             return super().score(X, y, sample_weight=sample_weight)
-        return _reduce_metric("r2", self.predict(X), y, sample_weight)
+        return float(r2_score(y, self.predict(X), sample_weight=sample_weight))

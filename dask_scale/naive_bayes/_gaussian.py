@@ -19,7 +19,7 @@ from .._validation import (
     is_dask_frame,
     validate_data,
 )
-from ..wrappers._score import _reduce_metric
+from ..metrics import accuracy_score
 from . import _predict
 
 __all__ = ["GaussianNB"]
@@ -341,4 +341,4 @@ class GaussianNB(ClassifierMixin, BaseEstimator):
         """
         if not is_dask_collection(X):
             return super().score(X, y, sample_weight=sample_weight)
-        return _reduce_metric("accuracy", self.predict(X), y, sample_weight)
+        return float(accuracy_score(y, self.predict(X), sample_weight=sample_weight))
