@@ -234,7 +234,7 @@ class GaussianNB(ClassifierMixin, BaseEstimator):
         theta[rows] = np.where(keep, theta[rows], m_shift + m_offset)
         var[rows] = np.where(keep, var[rows], new_var)
         class_count[rows] += new_count
-        self.epsilon_ = epsilon
+        self.epsilon_ = np.dtype(dtype).type(epsilon)
         self.theta_ = theta.astype(dtype)
         self.var_ = (var + epsilon).astype(dtype)
         self.class_count_ = class_count.astype(dtype)

@@ -130,6 +130,10 @@ def test_bad_input(rng):
     Xf, yf = _as_kind("frame", X, y)
     with pytest.raises(ValueError, match="partitions"):
         BlockwiseVotingClassifier(LogisticRegression()).fit(Xf, yf.repartition(npartitions=2))
+    ddf = dd.from_pandas(pd.DataFrame(X, columns=["a", "b", "c"]).assign(y=y), npartitions=4)
+    ddf = ddf.map_partitions(lambda p: p.iloc[:0] if p.index[0] == 0 else p, meta=ddf._meta)
+    with pytest.raises(ValueError, match="A row block of X is empty"):
+        BlockwiseVotingClassifier(LogisticRegression()).fit(ddf[["a", "b", "c"]], ddf["y"])
     with pytest.raises(ValueError, match="voting"):
         BlockwiseVotingClassifier(LogisticRegression(), voting="mean").fit(Xd, yd)
 
