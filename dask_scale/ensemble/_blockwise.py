@@ -12,25 +12,25 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._graph import map_rows, reduce_blocks
 from .._validation import (
+    EMPTY_INPUT_HINT,
     check_consistent_rows,
     check_sample_weight,
     check_y,
     is_dask_array,
     is_dask_collection,
     is_dask_frame,
+    no_samples_error,
 )
+from .._validation.features import _check_feature_names, _check_n_features
 from ..metrics import accuracy_score, r2_score
 
 __all__ = ["BlockwiseVotingClassifier", "BlockwiseVotingRegressor"]
 
 
 def _fit_block(X, y, w, estimator, fit_params):
-    """One clone of ``estimator`` fitted on one row block (a one-element list)."""
+    """One clone of ``estimator`` fitted on one row block (a list: empty for an empty block)."""
     if X.shape[0] == 0:
-        raise ValueError(
-            "A row block of X is empty, so no estimator can be fitted on it. Repartition the "
-            "data without empty partitions (e.g. ddf.repartition(npartitions=...))."
-        )
+        return []
     kwargs = dict(fit_params)
     if w is not None:
         kwargs["sample_weight"] = w
@@ -48,6 +48,8 @@ def _concat(parts):
 
 def _hard_vote(X, estimators, classes):
     """Per row, the class most estimators predict (the first in ``classes`` on ties)."""
+    if X.shape[0] == 0:
+        return classes[:0]
     votes = np.zeros((X.shape[0], classes.shape[0]), dtype=np.int64)
     rows = np.arange(X.shape[0])
     for est in estimators:
@@ -65,6 +67,8 @@ def _hard_vote(X, estimators, classes):
 def _soft_proba(X, estimators, classes):
     """Mean of the estimators' probabilities, each aligned to the columns of ``classes``."""
     total = np.zeros((X.shape[0], classes.shape[0]))
+    if X.shape[0] == 0:
+        return total
     for est in estimators:
         cols = np.searchsorted(classes, est.classes_)
         total[:, cols] += np.asarray(est.predict_proba(X), dtype=np.float64)
@@ -75,7 +79,9 @@ def _soft_vote(X, estimators, classes):
     return classes[np.argmax(_soft_proba(X, estimators, classes), axis=1)]
 
 
-def _mean_prediction(X, estimators):
+def _mean_prediction(X, estimators, n_outputs):
+    if X.shape[0] == 0:
+        return np.zeros((0,) if n_outputs is None else (0, n_outputs))
     total = None
     for est in estimators:
         pred = np.asarray(est.predict(X), dtype=np.float64)
@@ -114,10 +120,8 @@ class _BlockwiseBase(MetaEstimatorMixin, BaseEstimator):
                 )
             return X, y
         if is_dask_collection(y):
-            raise TypeError(
-                "X is in memory but y is a dask collection: pass X as a dask array or "
-                "DataFrame partitioned like y, or compute y."
-            )
+            # X is in memory, so is its one block: y (one value a row) is brought next to it
+            (y,) = dask.compute(y)
         if not hasattr(X, "shape"):
             X = np.asarray(X)
         if not hasattr(y, "shape"):
@@ -154,6 +158,8 @@ class _BlockwiseBase(MetaEstimatorMixin, BaseEstimator):
         else:
             # NumPy, pandas or scipy.sparse input is one block: one clone, fitted here
             estimators = _fit_block(X, y, sw, self.estimator, fit_params)
+        if not estimators:
+            raise no_samples_error(self, (0, X.shape[1]), hint=EMPTY_INPUT_HINT)
         self.estimators_ = estimators
         first = estimators[0]
         for attr in ("n_features_in_", "feature_names_in_"):
@@ -173,6 +179,10 @@ class _BlockwiseBase(MetaEstimatorMixin, BaseEstimator):
             X = np.asarray(X)
         if is_dask_array(X) and X.ndim == 2 and len(X.chunks[1]) > 1:
             X = X.rechunk({1: -1})
+        # from metadata, before anything is computed (the clones check again per block)
+        _check_feature_names(self, X, reset=False)
+        if getattr(X, "ndim", 2) == 2:
+            _check_n_features(self, X.shape[1], reset=False)
         frame = X if is_dask_frame(X) else None
         return X, frame, ests
 
@@ -331,6 +341,8 @@ class BlockwiseVotingClassifier(ClassifierMixin, _BlockwiseBase):
         score : float
         """
         if not is_dask_collection(X):
+            # X in memory: so are its predictions, and y (one value a row) joins them
+            y, sample_weight = dask.compute(y, sample_weight)
             return super().score(X, y, sample_weight=sample_weight)
         return float(accuracy_score(y, self.predict(X), sample_weight=sample_weight))
 
@@ -396,7 +408,9 @@ class BlockwiseVotingRegressor(RegressorMixin, _BlockwiseBase):
             (n_samples, n_outputs)
         """
         check_is_fitted(self)
-        return self._map(_mean_prediction, X, out_dtype=np.float64, n_out=self._n_outputs)
+        return self._map(
+            _mean_prediction, X, self._n_outputs, out_dtype=np.float64, n_out=self._n_outputs
+        )
 
     def score(self, X, y, sample_weight=None):
         """R² of the predictions; one blockwise pass for dask input (unknown chunks too).
@@ -412,5 +426,7 @@ class BlockwiseVotingRegressor(RegressorMixin, _BlockwiseBase):
         score : float
         """
         if not is_dask_collection(X):
+            # X in memory: so are its predictions, and y (one value a row) joins them
+            y, sample_weight = dask.compute(y, sample_weight)
             return super().score(X, y, sample_weight=sample_weight)
         return float(r2_score(y, self.predict(X), sample_weight=sample_weight))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from numbers import Real
 
+import dask
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils._param_validation import Interval
@@ -340,5 +341,7 @@ class GaussianNB(ClassifierMixin, BaseEstimator):
         score : float
         """
         if not is_dask_collection(X):
+            # X in memory: so are its predictions, and y (one value a row) joins them
+            y, sample_weight = dask.compute(y, sample_weight)
             return super().score(X, y, sample_weight=sample_weight)
         return float(accuracy_score(y, self.predict(X), sample_weight=sample_weight))

@@ -96,6 +96,17 @@ def test_regressor_averages_sklearn_clones(rng, kind):
     assert model.score(Xi, yi) == pytest.approx(r2_score(y, expected), rel=1e-10)
 
 
+def test_an_empty_block_fits_no_clone(rng):
+    X, y = _classification(rng)
+    chunks = (BLOCK, 0, BLOCK, BLOCK, BLOCK)
+    model = BlockwiseVotingClassifier(LogisticRegression(), voting="soft").fit(
+        da.from_array(X, chunks=(chunks, 3)), da.from_array(y, chunks=(chunks,))
+    )
+    assert len(model.estimators_) == len(BLOCKS)
+    expected = np.mean([c.predict_proba(X) for c in _hand_fitted(LogisticRegression, X, y)], 0)
+    np.testing.assert_allclose(model.predict_proba(X), expected, rtol=1e-12)
+
+
 def test_numpy_input_is_one_block(rng):
     X, y = _classification(rng)
     model = BlockwiseVotingClassifier(LogisticRegression(), voting="soft").fit(X, y)
@@ -125,14 +136,17 @@ def test_classes_and_sample_weight(rng):
 def test_bad_input(rng):
     X, y = _classification(rng)
     Xd, yd = _as_kind("dask", X, y)
-    with pytest.raises(TypeError, match="dask array or DataFrame partitioned like y"):
-        BlockwiseVotingClassifier(LogisticRegression()).fit(X, yd)
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        BlockwiseVotingClassifier(LogisticRegression()).fit(X, yd[:-5])
+    model = BlockwiseVotingClassifier(LogisticRegression()).fit(Xd, yd)
+    with pytest.raises(ValueError, match="X has 2 features, but BlockwiseVotingClassifier"):
+        model.predict(Xd[:, :2])  # from metadata, at the call
     Xf, yf = _as_kind("frame", X, y)
     with pytest.raises(ValueError, match="partitions"):
         BlockwiseVotingClassifier(LogisticRegression()).fit(Xf, yf.repartition(npartitions=2))
     ddf = dd.from_pandas(pd.DataFrame(X, columns=["a", "b", "c"]).assign(y=y), npartitions=4)
-    ddf = ddf.map_partitions(lambda p: p.iloc[:0] if p.index[0] == 0 else p, meta=ddf._meta)
-    with pytest.raises(ValueError, match="A row block of X is empty"):
+    ddf = ddf[ddf.a > np.inf]
+    with pytest.raises(ValueError, match="0 sample"):
         BlockwiseVotingClassifier(LogisticRegression()).fit(ddf[["a", "b", "c"]], ddf["y"])
     with pytest.raises(ValueError, match="voting"):
         BlockwiseVotingClassifier(LogisticRegression(), voting="mean").fit(Xd, yd)
