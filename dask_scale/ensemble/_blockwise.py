@@ -10,6 +10,7 @@ from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
+from .._fitting import all_or_nothing
 from .._graph import map_rows, reduce_blocks
 from .._validation import (
     EMPTY_INPUT_HINT,
@@ -134,6 +135,10 @@ class _BlockwiseBase(MetaEstimatorMixin, BaseEstimator):
         return X, y
 
     def _fit_blocks(self, X, y, sample_weight, fit_params):
+        with all_or_nothing(self):
+            return self._fit_checked(X, y, sample_weight, fit_params)
+
+    def _fit_checked(self, X, y, sample_weight, fit_params):
         self._validate_params()
         X, y = self._check_input(X, y)
         sw = None
@@ -271,19 +276,21 @@ class BlockwiseVotingClassifier(ClassifierMixin, _BlockwiseBase):
         -------
         self : object
         """
-        self._fit_blocks(X, y, sample_weight, fit_params)
-        seen = [np.asarray(est.classes_) for est in self.estimators_]
-        union = np.unique(np.concatenate(seen))
-        if self.classes is None:
-            self.classes_ = union
-        else:
-            self.classes_ = np.unique(np.asarray(self.classes))
-            unknown = union[~np.isin(union, self.classes_)]
+        with all_or_nothing(self):
+            self._fit_blocks(X, y, sample_weight, fit_params)
+            seen = [np.asarray(est.classes_) for est in self.estimators_]
+            union = np.unique(np.concatenate(seen))
+            if self.classes is None:
+                self.classes_ = union
+                return self
+            classes = np.unique(np.asarray(self.classes))
+            unknown = union[~np.isin(union, classes)]
             if unknown.size:
                 raise ValueError(
                     f"y holds labels {unknown!r} that are not in classes={self.classes!r}; "
                     "list every class in classes (or leave it None)."
                 )
+            self.classes_ = classes
         return self
 
     def predict(self, X):

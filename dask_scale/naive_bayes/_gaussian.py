@@ -11,6 +11,7 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import _check_partial_fit_first_call
 from sklearn.utils.validation import check_is_fitted
 
+from .._fitting import all_or_nothing
 from .._graph import map_rows, reduce_blocks
 from .._kernels.stats import block_class_moments, block_moments, merge_class_moments, merge_moments
 from .._validation import (
@@ -171,6 +172,11 @@ class GaussianNB(ClassifierMixin, BaseEstimator):
         return self._partial_fit(X, y, classes, sample_weight, refit=False)
 
     def _partial_fit(self, X, y, classes, sample_weight, refit):
+        # a batch that fails (an unseen label, NaN found in the pass) leaves the model as it was
+        with all_or_nothing(self):
+            return self._update(X, y, classes, sample_weight, refit)
+
+    def _update(self, X, y, classes, sample_weight, refit):
         if refit:
             first_call = True
         else:

@@ -129,8 +129,10 @@ def test_classes_and_sample_weight(rng):
     assert np.all(proba[:, 1] == 0)  # "never" was not seen by any clone
     expected = np.mean([c.predict_proba(X) for c in clones], axis=0)
     np.testing.assert_allclose(proba[:, [0, 2, 3]], expected, rtol=1e-10)
+    bad = BlockwiseVotingClassifier(LogisticRegression(), classes=["yes", "no"])
     with pytest.raises(ValueError, match="not in classes"):
-        BlockwiseVotingClassifier(LogisticRegression(), classes=["yes", "no"]).fit(Xd, yd)
+        bad.fit(Xd, yd)
+    assert not hasattr(bad, "estimators_")  # a failed fit leaves the estimator unfitted
 
 
 def test_bad_input(rng):

@@ -170,8 +170,10 @@ def test_bad_input(rng):
         GaussianNB().partial_fit(Xd, yd)
     model = GaussianNB().partial_fit(Xd, yd, classes=["a", "b"][:2] + ["c"])
     bad = da.from_array(np.where(y == "a", "z", y), chunks=70)
+    theta = model.theta_.copy()
     with pytest.raises(ValueError, match=r"label\(s\) \['z'\] in y do not exist"):
         model.partial_fit(Xd, bad)
+    np.testing.assert_array_equal(model.theta_, theta)  # the failed batch changed nothing
     with pytest.raises(ValueError, match="Number of features 2 does not match|X has 2 features"):
         model.partial_fit(Xd[:, :2], yd)
     Xnan = da.from_array(np.where(np.arange(240)[:, None] == 100, np.nan, X), chunks=(70, 3))
