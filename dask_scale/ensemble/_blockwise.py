@@ -170,6 +170,8 @@ class _BlockwiseBase(MetaEstimatorMixin, BaseEstimator):
         for attr in ("n_features_in_", "feature_names_in_"):
             if hasattr(first, attr):
                 setattr(self, attr, getattr(first, attr))
+            elif attr in self.__dict__:
+                delattr(self, attr)  # from an earlier fit
         return self
 
     def _block_args(self, X):
