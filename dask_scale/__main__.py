@@ -115,11 +115,11 @@ def _parser():
         help="worker processes of the local cluster (default: number of cores, at most 4)",
     )
     demo.add_argument(
-        "--threads-per-worker", type=_positive_int, default=1,
+        "--threads-per-worker", type=_positive_int, default=None,
         help="threads per local worker (default: 1)",
     )
     demo.add_argument(
-        "--memory-limit", type=_memory_limit, default="auto",
+        "--memory-limit", type=_memory_limit, default=None,
         help="memory limit per local worker: a size such as 2GB, a fraction of the "
         "machine's memory such as 0.25, or auto (default: auto, the memory shared out)",
     )
@@ -210,17 +210,34 @@ def _demo(args):
                 file=sys.stderr,
             )
             return 2
-        where = f"scheduler {args.scheduler}"
+        try:
+            client.wait_for_workers(1, timeout=args.connect_timeout)
+        except TimeoutError:
+            client.close()
+            print(
+                f"error: the dask scheduler at {args.scheduler} has no worker (waited "
+                f"{args.connect_timeout:g} s). Start workers with `dask worker "
+                f"{args.scheduler}` or raise --connect-timeout.",
+                file=sys.stderr,
+            )
+            return 2
+        workers = client.scheduler_info(n_workers=-1)["workers"]
+        n_threads = sum(w["nthreads"] for w in workers.values())
+        where = (
+            f"scheduler {args.scheduler}, {len(workers)} worker(s), {n_threads} thread(s): "
+            + ", ".join(sorted(workers))
+        )
     else:
         n_workers = args.workers or min(os.cpu_count() or 1, 4)
+        threads = args.threads_per_worker or 1
         cluster = LocalCluster(
             n_workers=n_workers,
-            threads_per_worker=args.threads_per_worker,
-            memory_limit=args.memory_limit,
+            threads_per_worker=threads,
+            memory_limit=args.memory_limit or "auto",
             dashboard_address=None,
         )
         client = Client(cluster)
-        where = f"local cluster, {n_workers} worker process(es) x {args.threads_per_worker} thread(s)"
+        where = f"local cluster, {n_workers} worker process(es) x {threads} thread(s)"
     try:
         print(f"dask_scale demo on a {where}", file=out)
         X, y = datasets.make_classification(
@@ -321,6 +338,18 @@ def main(argv=None):
             parser.error(
                 f"--rows ({args.rows:,}) must be at least --clusters ({args.clusters}): "
                 "KMeans needs a sample per cluster"
+            )
+        local_only = [
+            opt for opt, value in (
+                ("--workers", args.workers),
+                ("--threads-per-worker", args.threads_per_worker),
+                ("--memory-limit", args.memory_limit),
+            ) if value is not None
+        ]
+        if args.scheduler and local_only:
+            parser.error(
+                f"{', '.join(local_only)} size the local cluster and cannot change the "
+                f"cluster behind --scheduler; leave them out, or leave out --scheduler"
             )
         return _demo(args)
     return _bench(args)

@@ -39,7 +39,53 @@ NEEDS_ARGUMENTS = {
     "ColumnTransformer": lambda cls: cls(
         [("scale", _dask_scale("preprocessing", "StandardScaler")(), slice(None))]
     ),
+    "GridSearchCV": lambda cls: cls(_sklearn_logistic(), {"C": [0.1, 1.0]}, cv=2),
+    "RandomizedSearchCV": lambda cls: cls(
+        _sklearn_logistic(), {"C": [0.1, 1.0, 10.0]}, n_iter=2, cv=2, random_state=0
+    ),
+    # adaptive searches: a small search (they run on a temporary in-process cluster)
+    "HyperbandSearchCV": lambda cls: cls(_sklearn_sgd(), _alphas(), max_iter=3, random_state=0),
+    "IncrementalSearchCV": lambda cls: cls(
+        _sklearn_sgd(), _alphas(), n_initial_parameters=2, max_iter=2, random_state=0
+    ),
+    "InverseDecaySearchCV": lambda cls: cls(
+        _sklearn_sgd(), _alphas(), n_initial_parameters=2, max_iter=4, random_state=0
+    ),
+    "SuccessiveHalvingSearchCV": lambda cls: cls(
+        _sklearn_sgd(), _alphas(), n_initial_parameters=3, n_initial_iter=3, random_state=0
+    ),
+    "HalvingGridSearchCV": lambda cls: cls(
+        _sklearn_logistic(), {"C": [0.1, 1.0]}, cv=2, min_resources="smallest", random_state=0
+    ),
+    "HalvingRandomSearchCV": lambda cls: cls(
+        _sklearn_logistic(), {"C": [0.1, 1.0, 10.0]}, n_candidates=2, cv=2, random_state=0
+    ),
 }
+
+
+# Hyperparameter searches: what the adaptive ones find depends on the blocks by design (a
+# held-out split of the row blocks), every fit is a search (many fits, on a cluster for the
+# adaptive ones), and their input handling and its errors are tested in tests/model_selection.
+# The tables of tests over every estimator (bad input, pickling, Parquet, frame outputs) leave
+# them out.
+SEARCHES = frozenset(
+    {"GridSearchCV", "HalvingGridSearchCV", "HalvingRandomSearchCV", "HyperbandSearchCV",
+     "IncrementalSearchCV", "InverseDecaySearchCV", "RandomizedSearchCV",
+     "SuccessiveHalvingSearchCV"}
+)
+
+
+def table_estimators():
+    """``all_estimators()`` but the searches (see ``SEARCHES``)."""
+    from dask_scale.utils import all_estimators
+
+    return [(name, cls) for name, cls in all_estimators() if name not in SEARCHES]
+
+
+def _alphas():
+    from scipy.stats import loguniform
+
+    return {"alpha": loguniform(1e-5, 1e-3)}
 
 
 def _sklearn_ridge():

@@ -1,6 +1,7 @@
 """Bad and unusual input across every public estimator: a clear error or the documented result.
 
-The table crosses every estimator of :func:`dask_scale.utils.all_estimators` with the input
+The table crosses every estimator of :func:`dask_scale.utils.all_estimators` (but the searches,
+``_helpers.SEARCHES``) with the input
 cases below. What an estimator is (classifier, regressor, clusterer, transformer; needs y;
 allows NaN; takes strings) comes from its scikit-learn tags, and what data it takes from its
 *domain* (``DOMAINS``): float features, small integer codes (encoders), or DataFrames only.
@@ -24,13 +25,11 @@ import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 import pytest
-from _helpers import default_instance, seeded, time_limit
+from _helpers import default_instance, seeded, table_estimators, time_limit
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
 from sklearn.utils import get_tags
-
-from dask_scale.utils import all_estimators
 
 N, D, ROWS = 120, 4, 40  # 3 row blocks of 40 rows
 
@@ -56,7 +55,7 @@ WRAPPERS = {"ParallelPostFit", "Incremental"}
 # Fit gathers the data into memory (documented), so in-memory y always matches.
 IN_MEMORY_FIT = {"ParallelPostFit"}
 
-ESTIMATORS = dict(all_estimators())
+ESTIMATORS = dict(table_estimators())
 
 
 def _instance(name):

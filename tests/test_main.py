@@ -36,6 +36,10 @@ def test_help_documents_every_option():
         (["demo", "--memory-limit", "lots"], "expected 'auto', a size such as 2GB"),
         (["demo", "--memory-limit=-1GB"], "expected 'auto', a size such as 2GB"),
         (["demo", "--scheduler", "localhost"], "scheduler address like tcp://"),
+        (["demo", "--scheduler", "tcp://127.0.0.1:8786", "--workers", "2",
+          "--memory-limit", "1GB"], "--workers, --memory-limit size the local cluster"),
+        (["demo", "--scheduler", "tcp://127.0.0.1:8786", "--threads-per-worker", "1"],
+         "--threads-per-worker size the local cluster and cannot change"),
         (["demo", "--bogus"], "unrecognized arguments"),
         ([], "required"),
     ],
@@ -72,6 +76,19 @@ def test_unreachable_scheduler_is_a_clear_error(capsys):
     code = main(["demo", "--scheduler", f"tcp://127.0.0.1:{port}", "--connect-timeout", "2"])
     assert code == 2
     assert "could not connect to the dask scheduler" in capsys.readouterr().err
+
+
+@pytest.mark.distributed
+def test_scheduler_without_workers_is_a_clear_error(capsys):
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=0, processes=False, dashboard_address=None) as cluster:
+        code = main(["demo", "--scheduler", cluster.scheduler_address,
+                     "--connect-timeout", "1"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "has no worker" in err
+    assert "dask worker" in err
 
 
 def test_bench_unknown_name(capsys):

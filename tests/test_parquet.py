@@ -16,15 +16,13 @@ import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 import pytest
-from _helpers import default_instance, seeded
+from _helpers import default_instance, seeded, table_estimators
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import get_tags
 
-from dask_scale.utils import all_estimators
-
 N, ROWS = 2_000, 100  # 20 row groups / partitions
 FEATURES = ["f0", "f1", "f2", "f3"]
-ESTIMATORS = dict(all_estimators())
+ESTIMATORS = dict(table_estimators())
 # what each estimator reads: "codes" (integer-valued floats), "frame" (a category column),
 # "target" (y alone); anything else gets the float features
 DOMAIN = {

@@ -16,13 +16,11 @@ import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 import pytest
-from _helpers import default_instance, seeded
+from _helpers import default_instance, seeded, table_estimators
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import get_tags
 
-from dask_scale.utils import all_estimators
-
-ESTIMATORS = dict(all_estimators())
+ESTIMATORS = dict(table_estimators())
 ROWS, COLS = 125_000, 100  # 100 MB of float64
 LIMIT = 1 << 20
 
