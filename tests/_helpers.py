@@ -50,6 +50,8 @@ NEEDS_ARGUMENTS = {
     "ParallelPostFit": lambda cls: cls(_sklearn_logistic()),
     "Incremental": lambda cls: cls(_sklearn_sgd()),
     "BlockTransformer": lambda cls: cls(func=_identity),
+    "BlockwiseVotingClassifier": lambda cls: cls(_sklearn_logistic()),
+    "BlockwiseVotingRegressor": lambda cls: cls(_sklearn_ridge()),
     "ColumnTransformer": lambda cls: cls(
         [("scale", _dask_scale("preprocessing", "StandardScaler")(), slice(None))]
     ),
@@ -100,6 +102,12 @@ def _alphas():
     # a list, not a scipy distribution: a frozen distribution's repr holds its address, and
     # test ids from the estimator's repr must be the same in every process (pytest-xdist)
     return {"alpha": [1e-5, 3e-5, 1e-4, 3e-4, 1e-3]}
+
+
+def _sklearn_ridge():
+    from sklearn.linear_model import Ridge
+
+    return Ridge()
 
 
 def _sklearn_logistic():
