@@ -396,8 +396,12 @@ def _row_chunkings(draw):
 
 
 # Results that depend on the blocks by design: k-means|| samples per block, SGD sees the
-# blocks in sequence, IncrementalPCA's batches are the blocks.
-BLOCK_DEPENDENT = {"KMeans", "Incremental", "IncrementalPCA"}
+# blocks in sequence, IncrementalPCA's batches are the blocks, the blockwise ensembles fit
+# a clone per block.
+BLOCK_DEPENDENT = {
+    "KMeans", "Incremental", "IncrementalPCA", "BlockwiseVotingClassifier",
+    "BlockwiseVotingRegressor",
+}
 
 
 @pytest.mark.parametrize(
@@ -492,12 +496,21 @@ def test_y_of_the_wrong_length(name, variant):
         _fit(_instance(name), Xa, ya)
 
 
+# classifiers that, as their scikit-learn counterparts, fit on a single class
+SINGLE_CLASS_FITS = {"GaussianNB"}
+
+
 @pytest.mark.parametrize("container", ["numpy", "dask"])
 @pytest.mark.parametrize("name", _names(type_="classifier"))
 def test_y_with_a_single_class(name, container):
     X, y = _numpy_data(name)
     y1 = np.zeros_like(y)
     Xa, ya = (X, y1) if container == "numpy" else _dask(X, y1)
+    if name in SINGLE_CLASS_FITS:
+        # as scikit-learn's: one class is a valid model (it predicts that class)
+        got = _fit(_instance(name), Xa, ya)
+        _assert_same_fit(name, got, _fit(_instance(name), X, y1), X)
+        return
     with pytest.raises(ValueError, match=r"(?i)class"):
         _fit(_instance(name), Xa, ya)
 

@@ -5,6 +5,8 @@ small per-column arrays that a tree reduction merges:
 
 - :func:`block_moments`: weighted count, mean and centred sum of squares per column, NaN
   skipped (merged with :func:`merge_moments`, Chan et al.'s pairwise update);
+- :func:`block_class_moments`: the same per class of an integer-coded label (merged with
+  :func:`merge_class_moments`, which aligns the classes of two summaries first);
 - :func:`block_minmax`: NaN-skipping minimum and maximum per column;
 - :func:`value_counts`: the distinct values of a column with their (weighted) counts and
   the count of its missing entries (merged with :func:`merge_value_counts`): hash tables
@@ -26,6 +28,7 @@ import pandas as pd
 from numba import njit
 
 __all__ = [
+    "block_class_moments",
     "block_key_select",
     "block_masked_sums",
     "block_key_stats",
@@ -35,6 +38,7 @@ __all__ = [
     "compress_sketch",
     "float_keys",
     "keys_to_float",
+    "merge_class_moments",
     "merge_moments",
     "merge_pair_counts",
     "merge_value_counts",
@@ -130,6 +134,102 @@ def merge_moments(a, b):
     offset = np.where(a_empty, ob, np.where(b_empty, oa, offset))
     m2 = np.where(a_empty, qb, np.where(b_empty, qa, m2))
     return n, shift, offset, m2
+
+
+@njit(nogil=True, cache=True)
+def block_class_moments(X, codes, n_classes, w, weighted):
+    """:func:`block_moments` of the rows of each class, in one fused pass per step.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, p), float32 or float64
+        NaN entries are skipped.
+    codes : ndarray of shape (n,), int64
+        The class of every row, in ``[0, n_classes)``.
+    n_classes : int
+    w : ndarray of shape (n,), float64
+        Sample weights, read only when ``weighted`` is true.
+    weighted : bool
+
+    Returns
+    -------
+    count, shift, offset, m2 : ndarray of shape (n_classes, p), float64
+        Row ``k`` is the summary of the rows of class ``k`` (as :func:`block_moments`; a
+        class without rows has zero count). ``shift`` is the class's first value.
+    """
+    n, p = X.shape
+    shift = np.zeros((n_classes, p))
+    seen = np.zeros((n_classes, p), dtype=np.bool_)
+    for i in range(n):
+        k = codes[i]
+        for j in range(p):
+            x = np.float64(X[i, j])
+            if not seen[k, j] and x == x:
+                shift[k, j] = x
+                seen[k, j] = True
+    count = np.zeros((n_classes, p))
+    total = np.zeros((n_classes, p))
+    for i in range(n):
+        k = codes[i]
+        wi = w[i] if weighted else 1.0
+        for j in range(p):
+            x = np.float64(X[i, j])
+            present = x == x
+            c = wi if present else 0.0
+            count[k, j] += c
+            total[k, j] += c * ((x - shift[k, j]) if present else 0.0)
+    offset = np.zeros((n_classes, p))
+    for k in range(n_classes):
+        for j in range(p):
+            if count[k, j] != 0.0:
+                offset[k, j] = total[k, j] / count[k, j]
+    corr = np.zeros((n_classes, p))
+    sq = np.zeros((n_classes, p))
+    for i in range(n):
+        k = codes[i]
+        wi = w[i] if weighted else 1.0
+        for j in range(p):
+            x = np.float64(X[i, j])
+            present = x == x
+            c = wi if present else 0.0
+            d = ((x - shift[k, j]) - offset[k, j]) if present else 0.0
+            corr[k, j] += c * d
+            sq[k, j] += c * d * d
+    m2 = np.zeros((n_classes, p))
+    for k in range(n_classes):
+        for j in range(p):
+            if count[k, j] != 0.0:
+                m2[k, j] = sq[k, j] - corr[k, j] * corr[k, j] / count[k, j]
+    return count, shift, offset, m2
+
+
+def _aligned_moments(labels, moments, union):
+    """``moments`` (rows in ``labels`` order) spread over the rows of ``union`` (zeros)."""
+    p = moments[0].shape[1]
+    rows = np.searchsorted(union, labels)
+    out = []
+    for m in moments:
+        full = np.zeros((union.shape[0], p))
+        full[rows] = m
+        out.append(full)
+    return tuple(out)
+
+
+def merge_class_moments(a, b):
+    """Merge two ``(labels, (count, shift, offset, m2))`` per-class summaries.
+
+    ``labels`` are sorted distinct class labels, one per row of the moments (as
+    :func:`block_class_moments` returns them for its codes); the result is over the sorted
+    union of both label sets, each class merged with :func:`merge_moments`.
+    """
+    la, ma = a
+    lb, mb = b
+    if la.shape == lb.shape and np.array_equal(la, lb):
+        return la, merge_moments(ma, mb)
+    union = np.union1d(la, lb)
+    return union, merge_moments(
+        _aligned_moments(la, ma, union), _aligned_moments(lb, mb, union)
+    )
 
 
 def _counts(codes, n_uniques, weights):

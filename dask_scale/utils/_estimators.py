@@ -15,6 +15,7 @@ _PUBLIC_SUBPACKAGES = (
     "cluster",
     "compose",
     "decomposition",
+    "ensemble",
     "impute",
     "linear_model",
     "model_selection",
