@@ -152,9 +152,14 @@ def seeded(estimator, seed=0):
     return estimator
 
 
+class TimeLimitExceeded(BaseException):
+    """Raised by :func:`time_limit`: a BaseException, so no ``except Exception`` (or
+    ``except TimeoutError``, which ``concurrent.futures.TimeoutError`` is) swallows it."""
+
+
 @contextlib.contextmanager
 def time_limit(seconds, what="the block"):
-    """Raise ``TimeoutError`` in the main thread if the block runs over ``seconds``.
+    """Raise :class:`TimeLimitExceeded` in the main thread if the block runs over ``seconds``.
 
     A hang (a deadlocked scheduler, an endless loop) fails the test instead of the suite.
     Outside the main thread (where signals cannot be used) the block runs unguarded.
@@ -164,7 +169,8 @@ def time_limit(seconds, what="the block"):
         return
 
     def on_alarm(signum, frame):
-        raise TimeoutError(f"{what} ran for more than {seconds} s (hang?)")
+        # not a TimeoutError: library code waiting with timeouts catches those and retries
+        raise TimeLimitExceeded(f"{what} ran for more than {seconds} s (hang?)")
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
     signal.alarm(int(seconds))
