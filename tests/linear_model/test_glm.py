@@ -856,9 +856,12 @@ def _ds_scalers():
 
 
 def _assert_same_glm(a, b, rtol=1e-8):
+    """Coefficients to ``rtol`` of the largest one; the intercept to ``rtol`` of the largest
+    of it, the coefficients and 1 (an unscaled feature's mean can make it large)."""
     scale = np.max(np.abs(b.coef_))
     np.testing.assert_allclose(a.coef_, b.coef_, rtol=0, atol=rtol * scale)
-    np.testing.assert_allclose(a.intercept_, b.intercept_, rtol=0, atol=rtol * max(scale, 1))
+    intercept_scale = max(scale, float(np.max(np.abs(b.intercept_))), 1.0)
+    np.testing.assert_allclose(a.intercept_, b.intercept_, rtol=0, atol=rtol * intercept_scale)
 
 
 @pytest.mark.parametrize("kind", ["known", "unknown", "frame"])
@@ -890,7 +893,10 @@ def test_pipeline_with_scaler_equals_fit_on_scaled_data(kind, estimator, data, m
     pipe = make_pipeline(DsScaler(), clone(estimator)).fit(Xd, yd)
     assert scaled_blocks == []  # the fit read the raw blocks, the map folded into its passes
     ref = clone(estimator).fit(*_dask_pair("known", scaled, y))
-    _assert_same_glm(pipe[-1], ref)
+    # lbfgs stops on its gradient tolerance (1e-10): two fits of the same objective rounded
+    # differently (folded map vs scaled data) stop ~1e-8 apart; Newton and the exact solve
+    # agree to rounding
+    _assert_same_glm(pipe[-1], ref, rtol=1e-7 if estimator.solver == "lbfgs" else 1e-8)
 
 
 @pytest.mark.parametrize("solver", SOLVERS)
