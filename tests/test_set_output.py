@@ -20,6 +20,7 @@ from sklearn.base import clone
 from dask_scale._set_output import TransformerMixin
 from dask_scale.cluster import KMeans
 from dask_scale.compose import ColumnTransformer
+from dask_scale.decomposition import PCA, IncrementalPCA, TruncatedSVD
 from dask_scale.impute import SimpleImputer
 from dask_scale.preprocessing import (
     Categorizer,
@@ -79,6 +80,9 @@ CASES = {
         ALL_KINDS,
     ),
     "KMeans": (KMeans(n_clusters=2, n_init=1, random_state=0), _finite, ALL_KINDS),
+    "PCA": (PCA(n_components=2), _finite, ALL_KINDS),
+    "TruncatedSVD": (TruncatedSVD(n_components=2), _finite, ALL_KINDS),
+    "IncrementalPCA": (IncrementalPCA(n_components=2), _finite, ALL_KINDS),
     "OneHotEncoder": (OneHotEncoder(sparse_output=False), _small_ints, ALL_KINDS),
     "OrdinalEncoder": (OrdinalEncoder(), _small_ints, ALL_KINDS),
     "Categorizer": (Categorizer(), _categorical, FRAME_KINDS),
