@@ -355,8 +355,10 @@ def plot_ratios(runs, path):
                 continue
             if not (math.isfinite(r.vs_sklearn) or math.isfinite(r.vs_dask_ml)):
                 continue
-            contender = r.contender.removeprefix("dask_scale").strip(" :") or "dask_scale"
-            labels.append(f"{run.name}: {r.workload} / {contender}")
+            # the contender without the library's name ("dask_scale, threads" -> "threads")
+            contender = r.contender.removeprefix("dask_scale").strip(" :,")
+            label = f"{run.name}: {r.workload}"
+            labels.append(f"{label} / {contender}" if contender else label)
             vs_sk.append(r.vs_sklearn)
             vs_dml.append(r.vs_dask_ml)
     height = max(2.5, 0.32 * len(labels) + 1.2)
@@ -390,7 +392,8 @@ def plot_ratios(runs, path):
     dates = sorted({run.date for run in runs})
     sizes = sorted({"quick" if run.quick else "full" for run in runs})
     span = dates[0] if len(dates) == 1 else f"{dates[0]} to {dates[-1]}" if dates else ""
-    ax.set_title(f"Time ratios per workload ({'/'.join(sizes)} sizes, {span})", fontsize=9)
+    ax.set_title(f"Time ratios per workload\n({'/'.join(sizes)} sizes, {span})", fontsize=9,
+                 loc="left")
     fig.savefig(path, dpi=110)
     plt.close(fig)
 
