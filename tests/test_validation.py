@@ -384,6 +384,43 @@ def test_each_source_partition_is_computed_once_per_pass(model, weights, monkeyp
     np.testing.assert_array_equal(reads, [len(submissions)] * 4)
 
 
+@pytest.mark.parametrize("model", ["kmeans", "scaler"])
+def test_each_source_partition_is_computed_once_per_pass_without_y(model, monkeypatch):
+    # X and sample_weight of one frame, no y (KMeans, StandardScaler): one graph for both
+    from dask_scale.cluster import KMeans
+    from dask_scale.preprocessing import StandardScaler
+
+    est = (
+        KMeans(n_clusters=2, init="random", n_init=1, max_iter=3, tol=0.0, random_state=0)
+        if model == "kmeans"
+        else StandardScaler()
+    )
+    df = _source_frame()
+    submissions = []
+    compute = dask.compute
+
+    def counting(*args, **kw):
+        submissions.append(1)
+        return compute(*args, **kw)
+
+    monkeypatch.setattr(dask, "compute", counting)
+    _SOURCE_READS.clear()
+    est.fit(df[["f0", "f1"]], sample_weight=df["w"])
+    reads = np.bincount(np.unique(_SOURCE_READS, return_inverse=True)[1])
+    assert len(submissions) >= (3 if model == "kmeans" else 1)
+    np.testing.assert_array_equal(reads, [len(submissions)] * 4)
+    # the same model as from the same partitions converted one by one
+    import dask.dataframe as dd
+
+    pdf = df.compute()
+    ref = type(est)(**est.get_params()).fit(
+        dd.from_pandas(pdf[["f0", "f1"]], npartitions=4),
+        sample_weight=dd.from_pandas(pdf["w"], npartitions=4),
+    )
+    attr = "cluster_centers_" if model == "kmeans" else "mean_"
+    np.testing.assert_allclose(getattr(est, attr), getattr(ref, attr), rtol=1e-10)
+
+
 def test_check_table_keeps_the_container_kind_and_records_the_features(frame):
     pdf, ddf = frame
     est = Est()

@@ -6,6 +6,8 @@ with the same messages, and the dask frames of one fit are converted from one gr
 
 from __future__ import annotations
 
+import functools
+
 import dask.dataframe as dd
 import numpy as np
 import pandas as pd
@@ -35,6 +37,8 @@ def validate_data(
     multi_output=False,
     copy=False,
     sample_weight="no_validation",
+    weight_dtype=np.float64,
+    only_non_negative=True,
     **check_params,
 ):
     """Validate ``X`` (and ``y``) and set or check ``n_features_in_``/``feature_names_in_``.
@@ -45,19 +49,23 @@ def validate_data(
     (``_sparse_input_error``), if any (:func:`densify_accepted_sparse`).
 
     ``sample_weight``, when passed (None included), is validated with
-    :func:`check_sample_weight` and returned as well; dask frames ``X``, ``y`` and
-    ``sample_weight`` of one fit are converted from one graph (:func:`frames_to_dask_arrays`).
+    :func:`check_sample_weight` (``weight_dtype``, None for ``X``'s dtype, and
+    ``only_non_negative`` are its options) and returned as well; dask frames ``X``, ``y``
+    and ``sample_weight`` of one fit are converted from one graph
+    (:func:`frames_to_dask_arrays`), with or without ``y``.
 
     Returns
     -------
-    X, or (X, y) when ``y`` is given, or (X, y, sample_weight) when ``sample_weight`` is
-    passed. Dask input returns dask arrays (row chunks of ``y`` aligned with ``X``).
+    X, or (X, y) when ``y`` is given, or (X, sample_weight) / (X, y, sample_weight) when
+    ``sample_weight`` is passed. Dask input returns dask arrays (row chunks of ``y`` and of
+    the weights aligned with ``X``).
     """
     with_weights = not (isinstance(sample_weight, str) and sample_weight == "no_validation")
     if not with_weights:
         sample_weight = None
-    elif isinstance(y, str) and y == "no_validation":
-        raise TypeError("internal: validate_data returns sample_weight only with y")
+    weights = functools.partial(
+        _weights_or_none, dtype=weight_dtype, only_non_negative=only_non_negative
+    )
     no_x = isinstance(X, str) and X == "no_validation"
     no_y = y is None or (isinstance(y, str) and y == "no_validation")
     dask_in = (not no_x and is_dask_collection(X)) or (not no_y and is_dask_collection(y))
@@ -92,7 +100,9 @@ def validate_data(
             if message is None:
                 raise
             raise ValueError(message) from exc
-        return (*out, _weights_or_none(sample_weight, out[0])) if with_weights else out
+        if not with_weights:
+            return out
+        return (*out, weights(sample_weight, out[0])) if not no_y else (out, weights(sample_weight, out))
     if no_x:
         raise ValueError("validate_data needs X with dask input")
     _check_feature_names(estimator, X, reset)
@@ -107,10 +117,19 @@ def validate_data(
             y = y[y.columns[0]]  # as check_y would (a multi-output y keeps its column)
         # (a scaler's output is read from its source instead: the fit folds the map in)
         if isinstance(y, dd.Series) and not has_affine_record(X):
-            weights = sample_weight if is_dask_frame(sample_weight) else None
-            X, y, weights = frames_to_dask_arrays(X, y, weights)
-            if weights is not None:
-                sample_weight = weights
+            frame_weights = sample_weight if is_dask_frame(sample_weight) else None
+            X, y, frame_weights = frames_to_dask_arrays(X, y, frame_weights)
+            if frame_weights is not None:
+                sample_weight = frame_weights
+    elif (
+        isinstance(X, dd.DataFrame) and no_y and is_dask_frame(sample_weight)
+        and not has_affine_record(X)
+    ):
+        # X and the weights of one frame (no y): one task per partition feeds both
+        message = non_numeric_message(X)
+        if message:
+            raise ValueError(message)
+        X, sample_weight = frames_to_dask_arrays(X, sample_weight)
     Xa = check_array(
         X,
         dtype=dtype,
@@ -124,18 +143,20 @@ def validate_data(
     if no_y:
         if y is None and estimator.__sklearn_tags__().target_tags.required:
             check_y(None, estimator=estimator)
-        return Xa
+        return (Xa, weights(sample_weight, Xa)) if with_weights else Xa
     if multi_output and is_dask_array(y) and y.ndim == 2:
         ya = y
     else:
         ya = check_y(y, y_numeric=y_numeric, estimator=estimator)
     ya = check_consistent_rows(Xa, ya)
     if with_weights:
-        return Xa, ya, _weights_or_none(sample_weight, Xa)
+        return Xa, ya, weights(sample_weight, Xa)
     return Xa, ya
 
 
-def _weights_or_none(sample_weight, X):
+def _weights_or_none(sample_weight, X, *, dtype, only_non_negative):
     if sample_weight is None:
         return None
-    return check_sample_weight(sample_weight, X, dtype=np.float64)
+    return check_sample_weight(
+        sample_weight, X, dtype=dtype, only_non_negative=only_non_negative
+    )

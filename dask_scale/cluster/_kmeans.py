@@ -312,7 +312,10 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
     def _fit(self, X, sample_weight):
         self._validate_params()
         self._check_keywords()
-        X = validate_data(self, X, dtype=_FLOATS, order="C")
+        # the weights take X's dtype; frames X and weights are converted from one graph
+        X, w = validate_data(
+            self, X, dtype=_FLOATS, order="C", sample_weight=sample_weight, weight_dtype=None
+        )
         dask_in = is_dask_array(X)
         affine = None
         scaled = affine_source(X) if dask_in else None
@@ -321,7 +324,6 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
             X, affine = scaled.source, (scaled.offset, scaled.factor)
         dtype = X.dtype
         k = self.n_clusters
-        w = None if sample_weight is None else check_sample_weight(sample_weight, X, dtype=dtype)
         n_known = X.shape[0]
         if not np.isnan(n_known) and n_known < k:
             self._check_sizes(n_known, 1.0)

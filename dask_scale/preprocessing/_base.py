@@ -33,9 +33,13 @@ __all__ = [
 
 
 def validate_numeric(
-    est, X, *, reset, allow_nan=True, copy=False, dtype=FLOAT_DTYPES, ensure_min_samples=1
+    est, X, *, reset, allow_nan=True, copy=False, dtype=FLOAT_DTYPES, ensure_min_samples=1,
+    **weights,
 ):
     """Validate numeric ``X`` for a fit or a transform.
+
+    ``weights``: ``sample_weight`` (and :func:`validate_data`'s options for it), validated
+    with ``X`` (dask frames of one fit converted from one graph) and returned third.
 
     Returns
     -------
@@ -44,17 +48,21 @@ def validate_numeric(
         writeable); dask input becomes a lazy dask array with one column block.
     frame : dask DataFrame or None
         The caller's dask DataFrame, kept so that transforms return a frame with its index.
+    sample_weight : ndarray, dask array or None
+        Only when ``sample_weight`` is passed.
     """
     frame = X if is_dask_frame(X) else None
     if is_dask_collection(X):
-        Xa = validate_data(est, X, reset=reset, dtype=dtype, ensure_min_samples=ensure_min_samples)
-        return Xa, frame
+        out = validate_data(
+            est, X, reset=reset, dtype=dtype, ensure_min_samples=ensure_min_samples, **weights
+        )
+        return (out[0], frame, out[1]) if weights else (out, frame)
     kwargs = {}
     if copy:
         kwargs["copy"] = True
     if not reset:
         kwargs["force_writeable"] = True
-    Xa = validate_data(
+    out = validate_data(
         est,
         X,
         reset=reset,
@@ -62,8 +70,9 @@ def validate_numeric(
         ensure_all_finite="allow-nan" if allow_nan else True,
         ensure_min_samples=ensure_min_samples,
         **kwargs,
+        **weights,
     )
-    return Xa, None
+    return (out[0], None, out[1]) if weights else (out, None)
 
 
 def check_inverse_input(est, X, copy):

@@ -10,7 +10,7 @@ from .._graph import reduce_blocks
 from .._kernels.scaling import standard_scale
 from .._kernels.stats import block_moments, merge_moments
 from .._set_output import TransformerMixin
-from .._validation import check_n_rows, check_sample_weight
+from .._validation import check_n_rows
 from ._base import (
     affine_output,
     check_inverse_input,
@@ -144,13 +144,11 @@ class StandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         """
         self._validate_params()
         first_call = not hasattr(self, "n_samples_seen_")
-        X, _ = validate_numeric(self, X, reset=first_call)
         weighted = sample_weight is not None
-        sw = None
-        if weighted:
-            sw = check_sample_weight(
-                sample_weight, X, dtype=np.float64, only_non_negative=False
-            )
+        # negative weights are allowed, as scikit-learn allows them
+        X, _, sw = validate_numeric(
+            self, X, reset=first_call, sample_weight=sample_weight, only_non_negative=False
+        )
         part, nonzero_weights, n_rows = reduce_blocks(
             _moments_chunk, [X, sw], combine=_moments_combine, name="standard-scaler"
         )
