@@ -164,8 +164,16 @@ def document_error(name, position, doc, kind):
             "Missing values must be dropped or filled first, e.g. `docs.dropna()` or "
             "`docs.fillna('')` for a Series, `bag.filter(lambda d: d is not None)` for a Bag."
         )
-    else:
+    elif item == "Document":
         fix = "Convert the values first (e.g. `series.astype(str)`, `bag.map(str)`)."
+    elif isinstance(doc, str):
+        fix = (
+            "A dask Series of Python objects may hold their text form (dask converts object "
+            "columns to strings unless `dataframe.convert-string` is False): pass the "
+            "samples as a dask Bag (`db.from_sequence(samples)`)."
+        )
+    else:
+        fix = "Build each sample as that kind, e.g. with `bag.map(...)`."
     where = f"{item} {position}" + (" of its partition" if position is not None else "")
     return TypeError(f"{name} expects each item to be {expected}; {where} is {what}. {fix}")
 
