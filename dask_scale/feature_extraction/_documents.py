@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import reprlib
 
@@ -220,10 +221,13 @@ def _vectorize_block(block, estimator, meta):
 def vectorize_lazily(estimator, docs, meta, name):
     """``estimator._vectorize`` on every partition of the lazy documents ``docs``.
 
-    The estimator is one key of the graph (named by a token of its content), which every
-    block task refers to. Returns a dask array of ``meta``'s kind, one row block per
+    A copy of the estimator is one key of the graph (named by a token of its content),
+    which every block task refers to. Returns a dask array of ``meta``'s kind, one row block per
     partition: known row counts for a dask array of documents, NaN for a Bag or Series.
     """
+    # a snapshot: refitting (or set_params on) the caller's estimator before the output is
+    # computed replaces its attributes, not those of the copy the graph holds
+    estimator = copy.copy(estimator)
     held = dask.delayed(
         estimator, name=f"{name}-estimator-{content_token(estimator)}", traverse=False
     )

@@ -175,8 +175,27 @@ def test_transform_is_lazy_and_fit_is_one_pass():
     with GraphCounter() as counter:
         X = vec.transform(bag)
         CountVectorizer(vocabulary=["cat", "dog"]).fit_transform(bag)  # no pass at all
+        for kind in ("series", "frame", "array"):
+            vec.transform(_lazy(kind))
     assert counter.count == 0
     assert X.shape[1] == 5
+
+
+def test_the_lazy_output_keeps_the_model_it_was_made_with():
+    bag = _lazy("bag")
+    vec = CountVectorizer().fit(bag)
+    X = vec.transform(bag)
+    vec.set_params(min_df=3).fit(bag)  # refitted before X is computed
+    _assert_same(X, skt.CountVectorizer().fit_transform(DOCS))
+    _assert_same(vec.transform(bag), skt.CountVectorizer(min_df=3).fit_transform(DOCS))
+
+
+def test_on_a_distributed_client_equals_sklearn(client, unique_task_keys):
+    for params in ({}, {"max_features": 4, "ngram_range": (1, 2)}):
+        X = CountVectorizer(**params).fit_transform(_lazy("bag"))
+        _assert_same(X, skt.CountVectorizer(**params).fit_transform(DOCS))
+    X = HashingVectorizer(n_features=64).transform(_lazy("series"))
+    _assert_same(X, skt.HashingVectorizer(n_features=64).transform(DOCS))
 
 
 def test_graph_keys_are_deterministic_and_follow_the_model():
