@@ -61,7 +61,10 @@ def map_row_blocks(func, X, *args, meta, name=None):
             return X.map_partitions(func, *args, meta=meta, enforce_metadata=False)
         task = dask.delayed(func, pure=True)
         if is_dask_bag(X):
-            parts = X.to_delayed()
+            # the raw partitions: the array's optimisation fuses them once, as the Bag's own
+            # and a reduction's do, under the same keys (fused twice, by ``to_delayed`` and
+            # then the array's, a partition's key would name another task: see ``keys``)
+            parts = X.to_delayed(optimize_graph=False)
         else:
             with keep_partitions():
                 parts = X.to_delayed()

@@ -196,6 +196,12 @@ def test_on_a_distributed_client_equals_sklearn(client, unique_task_keys):
         _assert_same(X, skt.CountVectorizer(**params).fit_transform(DOCS))
     X = HashingVectorizer(n_features=64).transform(_lazy("series"))
     _assert_same(X, skt.HashingVectorizer(n_features=64).transform(DOCS))
+    # a chain of Bag operations: the pass and the output name its partitions alike
+    bag = db.from_sequence(DOCS, npartitions=3).map(str.upper).filter(bool)
+    upper = [d.upper() for d in DOCS if d]
+    vec = CountVectorizer(lowercase=False).fit(bag)
+    _assert_same(vec.transform(bag), skt.CountVectorizer(lowercase=False).fit_transform(upper))
+    assert bag.compute() == upper
 
 
 def test_graph_keys_are_deterministic_and_follow_the_model():
