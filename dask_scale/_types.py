@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dask.array as da
+import dask.bag as db
 import dask.dataframe as dd
 import pandas as pd
 
 __all__ = [
     "is_dask_array",
+    "is_dask_bag",
     "is_dask_collection",
     "is_dask_frame",
     "is_frame",
@@ -18,6 +20,11 @@ __all__ = [
 def is_dask_array(x):
     """A dask array."""
     return isinstance(x, da.Array)
+
+
+def is_dask_bag(x):
+    """A dask Bag (its partitions are lists of Python objects, e.g. text documents)."""
+    return isinstance(x, db.Bag)
 
 
 def is_dask_frame(x):

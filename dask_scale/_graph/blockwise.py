@@ -17,7 +17,7 @@ import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 
-from .._types import is_dask_array, is_dask_frame
+from .._types import is_dask_array, is_dask_bag, is_dask_frame
 from .compute import keep_partitions
 from .keys import merge_inner_chunks
 from .reduction import reject_nonfinite
@@ -32,9 +32,10 @@ def map_row_blocks(func, X, *args, meta, name=None):
     ----------
     func : callable
         Maps one row block to its output, with the block's rows.
-    X : dask array, DataFrame or Series
+    X : dask array, DataFrame, Series or Bag
         A dask array's other axes are merged into one block first, so ``func`` sees whole
-        rows (NumPy blocks); a DataFrame's partitions are passed as they are (pandas).
+        rows (NumPy blocks); a DataFrame's partitions are passed as they are (pandas), and
+        so are a Bag's (lists of its elements: documents, records).
     *args
         Passed to every call after the block (small values, or a ``Delayed`` holding a
         larger one, e.g. a fitted estimator: every block task then refers to its one key).
@@ -42,8 +43,8 @@ def map_row_blocks(func, X, *args, meta, name=None):
         The output's type, dtype and trailing shape (or columns). A DataFrame input with a
         pandas ``meta`` gives a dask Series/DataFrame with the input's index (the meta's
         index is replaced by the input's, empty) and partitions;
-        with an array ``meta``, a dask array with one row block per partition (unknown
-        sizes).
+        with an array ``meta`` (the only kind a Bag takes), a dask array with one row
+        block per partition (unknown sizes).
     name : str or None, default=None
         Output name (graph key prefix); dask's token of the call when None.
 
@@ -51,14 +52,22 @@ def map_row_blocks(func, X, *args, meta, name=None):
     -------
     dask array, or dask Series/DataFrame.
     """
-    if is_dask_frame(X):
+    if is_dask_frame(X) or is_dask_bag(X):
         if isinstance(meta, (pd.Series, pd.DataFrame)):
+            if is_dask_bag(X):
+                raise TypeError("internal: a Bag's row map gives a dask array: pass an array meta")
             # the partitions keep the input's index: so does the meta (its name and dtype)
             meta = meta.iloc[:0].set_axis(X._meta.index[:0])
             return X.map_partitions(func, *args, meta=meta, enforce_metadata=False)
         task = dask.delayed(func, pure=True)
-        with keep_partitions():
-            parts = X.to_delayed()
+        if is_dask_bag(X):
+            # the raw partitions: the array's optimisation fuses them once, as the Bag's own
+            # and a reduction's do, under the same keys (fused twice, by ``to_delayed`` and
+            # then the array's, a partition's key would name another task: see ``keys``)
+            parts = X.to_delayed(optimize_graph=False)
+        else:
+            with keep_partitions():
+                parts = X.to_delayed()
         shape = (np.nan,) + meta.shape[1:]
         blocks = []
         for i, part in enumerate(parts):

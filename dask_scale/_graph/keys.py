@@ -20,7 +20,7 @@ import dask.array as da
 from dask.base import collections_to_expr
 from dask.core import flatten
 
-from .._types import is_dask_array, is_dask_frame
+from .._types import is_dask_array, is_dask_bag, is_dask_frame
 from .compute import keep_partitions
 
 __all__ = [
@@ -76,8 +76,8 @@ def merge_inner_chunks(arr):
 
 
 def count_row_blocks(collections):
-    """Number of row blocks shared by dask arrays / DataFrames / Series (``None`` skipped):
-    a DataFrame's partitions are its row blocks.
+    """Number of row blocks shared by dask arrays / DataFrames / Series / Bags (``None``
+    skipped): a DataFrame's (or a Bag's) partitions are its row blocks.
 
     Raises
     ------
@@ -92,11 +92,11 @@ def count_row_blocks(collections):
             continue
         if is_dask_array(c):
             counts.append(len(c.chunks[0]))
-        elif is_dask_frame(c):
+        elif is_dask_frame(c) or is_dask_bag(c):
             counts.append(c.npartitions)
         else:
             raise TypeError(
-                "Row blocks are read from dask arrays, DataFrames and Series; got "
+                "Row blocks are read from dask arrays, DataFrames, Series and Bags; got "
                 f"{type(c).__name__}."
             )
     if not counts:

@@ -9,8 +9,9 @@ A reduction is three plain functions:
 ``aggregate(partial) -> result``
     turns the last partial into the result (default: identity).
 
-Dask input (arrays, whose row blocks reach ``chunk`` as NumPy blocks, or DataFrames and
-Series, whose partitions reach it as pandas objects with their own dtypes) is wired into one
+Dask input (arrays, whose row blocks reach ``chunk`` as NumPy blocks, DataFrames and
+Series, whose partitions reach it as pandas objects with their own dtypes, or Bags, whose
+partitions reach it as lists) is wired into one
 graph (chunk tasks, then ``combine`` levels of at most ``split_every`` partials, then
 ``aggregate``) that is submitted once. Small parameters are a single key of that graph, so
 each worker fetches them once however many blocks it holds. In-memory input (NumPy, or
@@ -32,7 +33,7 @@ import numpy as np
 from dask.delayed import Delayed
 from dask.sizeof import sizeof
 
-from .._types import is_dask_collection
+from .._types import is_dask_bag, is_dask_collection
 from .client import get_client
 from .compute import compute, local_map
 from .keys import count_row_blocks, optimized_row_blocks, persisted_homes
@@ -119,22 +120,39 @@ def finite_check(check_finite):
     return frozenset((int(k), str(v)) for k, v in check_finite.items())
 
 
+def _is_lazy(a):
+    """A dask collection whose row blocks a reduction reads (array, frame, Series or Bag)."""
+    return is_dask_collection(a) or is_dask_bag(a)
+
+
+def _block_rows(block):
+    """The number of rows of a block: its ``shape[0]``, or its length (a Bag partition)."""
+    shape = getattr(block, "shape", None)
+    return shape[0] if shape is not None else len(block)
+
+
 def _run_chunk(chunk, check_finite, block_index, params, *blocks, pass_index=False):
     """Apply ``chunk`` to one row block after the cheap per-block checks."""
     n = None
     names = dict(check_finite)
+    # a Bag partition may be any iterable: a list, so that it has a length
+    blocks = [
+        list(b) if b is not None and not hasattr(b, "shape") and not hasattr(b, "__len__") else b
+        for b in blocks
+    ]
     for pos, b in enumerate(blocks):
         if b is None:
             continue
+        rows = _block_rows(b)
         if n is None:
-            n = b.shape[0]
-        elif b.shape[0] != n:
+            n = rows
+        elif rows != n:
             raise ValueError(
                 f"Inputs have different numbers of rows in row block {block_index} "
-                f"({n} vs {b.shape[0]}): X, y and sample_weight must be partitioned alike. "
+                f"({n} vs {rows}): X, y and sample_weight must be partitioned alike. "
                 "Rechunk y/sample_weight to X's chunks, or build them from the same DataFrame."
             )
-        if pos in names:
+        if pos in names and hasattr(b, "dtype"):
             reject_nonfinite(b, names[pos], block_index=block_index)
     if pass_index:
         return chunk(block_index, *blocks, *params)
@@ -320,9 +338,10 @@ def tree_reduce(
     ----------
     chunk : callable
         ``chunk(*blocks, *params)``, called once per row block.
-    arrays : sequence of dask arrays, DataFrames, Series or None
+    arrays : sequence of dask arrays, DataFrames, Series, Bags or None
         Inputs split alike along axis 0 (a DataFrame's partitions are its row blocks, passed
-        to ``chunk`` as pandas objects); 2-D arrays must have a single column block.
+        to ``chunk`` as pandas objects; a Bag's partitions are passed as lists); 2-D arrays
+        must have a single column block.
         ``None`` entries are passed to ``chunk`` as ``None``.
     params : sequence, default=()
         Small values passed to every ``chunk`` call after the blocks.
@@ -386,15 +405,15 @@ def reduce_blocks(
     """Run a tree reduction now and return its concrete result.
 
     Same arguments as :func:`tree_reduce` (with NumPy input, ``block_index`` numbers the
-    row slices of ``block_rows`` rows). Dask input (arrays, DataFrames, Series) is submitted
-    as one graph (to the active distributed Client if there is one, else to dask's default
-    scheduler); in-memory input (NumPy, pandas) runs in-process over row slices of
+    row slices of ``block_rows`` rows). Dask input (arrays, DataFrames, Series, Bags) is
+    submitted as one graph (to the active distributed Client if there is one, else to dask's
+    default scheduler); in-memory input (NumPy, pandas) runs in-process over row slices of
     ``block_rows`` rows.
     """
     _check_split_every(split_every)
     arrays = list(arrays)
-    if any(is_dask_collection(a) for a in arrays):
-        if not all(a is None or is_dask_collection(a) for a in arrays):
+    if any(_is_lazy(a) for a in arrays):
+        if not all(a is None or _is_lazy(a) for a in arrays):
             raise TypeError("internal: mix of dask and non-dask inputs in one reduction")
         client = get_client()
         if client is not None and count_row_blocks(arrays) <= CLIENT_COMBINE_BLOCKS:

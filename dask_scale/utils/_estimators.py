@@ -16,6 +16,7 @@ _PUBLIC_SUBPACKAGES = (
     "compose",
     "decomposition",
     "ensemble",
+    "feature_extraction.text",
     "impute",
     "linear_model",
     "model_selection",

@@ -245,3 +245,22 @@ def test_frame_output_meta_equals_the_partitions():
     s = map_rows(_rowsum, ddf[["f"]], 0.0, out_dtype=np.float64, in_dtype=np.float64,
                  frame=ddf[["f"]], name="p")
     assert s._meta.index.name == s.compute().index.name == "key"
+
+
+def _lengths(part, scale):
+    return np.array([[len(s) * scale] for s in part], dtype=np.int64).reshape(-1, 1)
+
+
+def test_map_row_blocks_over_a_bag_gives_one_block_per_partition():
+    import dask
+    import dask.bag as db
+
+    from dask_scale._graph import map_row_blocks
+
+    parts = [["ab", "c"], [], ["def"]]
+    bag = db.from_delayed([dask.delayed(list)(p) for p in parts])
+    out = map_row_blocks(_lengths, bag, 2, meta=np.empty((0, 1), dtype=np.int64))
+    assert isinstance(out, da.Array) and out.numblocks == (3, 1) and np.isnan(out.shape[0])
+    np.testing.assert_array_equal(out.compute(), [[4], [2], [6]])
+    with pytest.raises(TypeError, match="array meta"):
+        map_row_blocks(_lengths, bag, 2, meta=pd.DataFrame({"a": []}))

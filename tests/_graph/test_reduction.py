@@ -312,3 +312,21 @@ def test_on_a_cluster_each_worker_runs_one_task_and_the_result_is_bitwise_the_th
         got = reduce_blocks(_float_sum_partials, [lazy], split_every=split_every)
     np.testing.assert_array_equal(got, expected)
     assert not any("combine" in str(r["key"]) for r in ts.data)
+
+
+def _bag_chunk(part, offset):
+    # a Bag partition arrives as a list (here of ints): its length and its sum
+    return np.array([len(part), sum(part) + offset], dtype=np.int64)
+
+
+@pytest.mark.parametrize("split_every", [2, 8])
+def test_reduce_blocks_over_the_partitions_of_a_bag(split_every):
+    import dask.bag as db
+
+    parts = [[1, 2, 3], [], [4], [5, 6]]
+    bag = db.from_delayed([dask.delayed(list)(p) for p in parts]).map(lambda v: v * 10)
+    got = reduce_blocks(_bag_chunk, [bag], (1,), split_every=split_every)
+    np.testing.assert_array_equal(got, [6, 210 + len(parts)])
+    # an iterator partition (a Bag may hand one over) is read as a list
+    it = db.from_delayed([dask.delayed(iter)(p) for p in parts])
+    np.testing.assert_array_equal(reduce_blocks(_bag_chunk, [it], (0,)), [6, 21])
