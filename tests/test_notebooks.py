@@ -78,7 +78,12 @@ def _kernel_manager(kernel_dir: Path):
     }
     (spec_dir / "kernel.json").write_text(json.dumps(spec))
     specs = KernelSpecManager(kernel_dirs=[str(kernel_dir)], ensure_native_kernel=False)
-    return AsyncKernelManager(kernel_name=KERNEL, kernel_spec_manager=specs)
+    return AsyncKernelManager(
+        kernel_name=KERNEL,
+        kernel_spec_manager=specs,
+        # in the temporary folder too, not in the user's Jupyter runtime folder
+        connection_file=str(kernel_dir / "connection.json"),
+    )
 
 
 def execute(name: str, workdir: Path):
@@ -165,6 +170,14 @@ def test_notebook_runs_and_shows_its_results(name, tmp_path):
             assert found.group(1) == expected, (name, pattern, found.group(0))
         else:
             assert float(found.group(1)) >= expected, (name, pattern, found.group(0))
+
+    # no Python warning (a FutureWarning, a ConvergenceWarning) or traceback on stderr: the
+    # docs show the stored outputs without stderr, so a warning would go unseen there.
+    # (distributed's timing logs, such as "Event loop was unresponsive", are not checked.)
+    stderr = "".join(
+        o["text"] for c in fresh.cells for o in c.get("outputs", []) if o.get("name") == "stderr"
+    )
+    assert not re.search(r"\w+Warning: |Traceback", stderr), f"{name}:\n{stderr}"
 
     stored = nbformat.read(EXAMPLES / name, as_version=4)
     for old, new in zip(stored.cells, fresh.cells, strict=True):
