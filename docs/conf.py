@@ -40,7 +40,8 @@ extensions = [
 source_suffix = {".rst": "restructuredtext", ".ipynb": "myst-nb"}
 master_doc = "index"
 templates_path = ["_templates"]
-exclude_patterns = ["_build", "_templates", "**.ipynb_checkpoints"]
+# _generated: included snippets
+exclude_patterns = ["_build", "_templates", "_generated", "**.ipynb_checkpoints"]
 # `text` is code, as in scikit-learn's docstrings (e.g. shapes like (`n_features_in_`,)).
 default_role = "literal"
 html_theme = "alabaster"
