@@ -33,16 +33,24 @@ extensions = [
     "sphinx.ext.autosummary",
     "sphinx.ext.intersphinx",
     "numpydoc",
+    # docs/examples/*.ipynb, rendered with the outputs stored in them
+    "myst_nb",
 ]
 
-source_suffix = {".rst": "restructuredtext"}
+source_suffix = {".rst": "restructuredtext", ".ipynb": "myst-nb"}
 master_doc = "index"
 templates_path = ["_templates"]
-exclude_patterns = ["_build", "_templates", "_generated"]  # included snippets
+# _generated: included snippets
+exclude_patterns = ["_build", "_templates", "_generated", "**.ipynb_checkpoints"]
 # `text` is code, as in scikit-learn's docstrings (e.g. shapes like (`n_features_in_`,)).
 default_role = "literal"
 html_theme = "alabaster"
 html_theme_options = {"description": "scikit-learn estimators, block by block on dask"}
+
+# -- example notebooks -------------------------------------------------------------------
+# The notebooks are stored executed and rendered as they are: building the docs runs none of
+# them (tests/test_notebooks.py executes each and checks its stored outputs are current).
+nb_execution_mode = "off"
 
 # -- API pages ----------------------------------------------------------------------------
 autosummary_generate = True

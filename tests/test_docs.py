@@ -24,3 +24,6 @@ def test_sphinx_build_has_no_warnings(tmp_path):
     assert res.returncode == 0, (res.stdout + res.stderr)[-4000:]
     assert (tmp_path / "html" / "index.html").exists()
     assert (tmp_path / "html" / "benchmarks.html").exists()
+    # the example notebooks, rendered with their stored outputs
+    page = (tmp_path / "html" / "examples" / "kmeans_delayed_blocks.html").read_text()
+    assert "adjusted Rand index: 1.000" in page
