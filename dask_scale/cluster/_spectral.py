@@ -117,7 +117,8 @@ class SpectralClustering(ClusterMixin, BaseEstimator):
         The fitted label-assignment clusterer.
     eigenvalues_ : ndarray of shape (n_clusters,)
         The leading eigenvalues of the approximate normalised affinity matrix, largest first
-        (the largest is close to 1).
+        (the largest is close to 1); fewer (with a warning) when the sampled rows' affinity
+        has a lower rank (duplicate rows), the dimension of the embedding then.
     basis_inds_ : ndarray of shape (n_components,)
         Sorted positions of the sampled rows in ``X``.
     n_isolated_ : int

@@ -15,6 +15,8 @@ normalised affinity ``D^-1/2 W D^-1/2`` of all the rows.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import scipy.linalg
 import scipy.sparse.linalg
@@ -73,20 +75,24 @@ def embedding_basis(A, scale, gram, k, *, solver=None, tol="auto", rng=None):
     """``(W, eigenvalues)``: the ``(l, k)`` map from ``c(x)`` to the embedding and the ``k``
     leading eigenvalues of the approximate normalised affinity.
 
-    Raises a ValueError when the sample's affinity has rank below ``k`` (too few sampled
-    rows, or a kernel that makes them all alike).
+    When the sample's affinity has rank ``r`` below ``k`` (duplicate sampled rows, or a
+    kernel that makes them alike), warns and returns ``r`` columns and eigenvalues.
     """
     An = scale[:, None] * A * scale[None, :]
     w, U = scipy.linalg.eigh(An)
     cut = w.max(initial=0.0) * An.shape[0] * np.finfo(np.float64).eps
     keep = w > cut  # the positive part (a kernel that is not positive definite loses the rest)
-    if np.count_nonzero(keep) < k:
-        raise ValueError(
-            f"The affinity of the {A.shape[0]} sampled rows has rank "
-            f"{int(np.count_nonzero(keep))}, fewer than n_clusters={k}: the Nyström "
-            "approximation cannot give that many eigenvectors. Increase n_components, or "
-            "choose an affinity (or gamma) under which the sampled rows differ."
+    rank = int(np.count_nonzero(keep))
+    if rank < k:
+        warnings.warn(
+            f"The affinity of the {A.shape[0]} sampled rows has rank {rank}, fewer than "
+            f"n_clusters={k} (duplicate rows, or a kernel under which they look alike): the "
+            f"embedding has {rank} dimensions. Increase n_components for a closer "
+            "approximation.",
+            UserWarning,
+            stacklevel=4,
         )
+        k = rank
     R = U[:, keep] / np.sqrt(w[keep])  # A_n^-1/2 on its range
     Q = R.T @ gram @ R
     Q = (Q + Q.T) / 2

@@ -56,6 +56,8 @@ def sample_rows(X, indices):
 def affinity(block, sample, metric, params):
     """``K(block, sample)``: scikit-learn's kernel ``metric`` (a name or a callable)."""
     block = np.asarray(block, dtype=np.float64)
+    if block.shape[0] == 0:  # an empty row block (scikit-learn's kernels refuse 0 rows)
+        return np.zeros((0, sample.shape[0]))
     out = pairwise_kernels(block, sample, metric=metric, filter_params=True, **params)
     return np.asarray(out, dtype=np.float64)
 
