@@ -5,6 +5,7 @@ import importlib
 
 import pytest
 
+import dask_scale.cluster
 import dask_scale.decomposition
 import dask_scale.linear_model
 import dask_scale.preprocessing
@@ -26,6 +27,7 @@ PATHS = {
     "dask_scale.decomposition.pca": (dask_scale.decomposition, ["PCA"]),
     "dask_scale.decomposition.truncated_svd": (dask_scale.decomposition, ["TruncatedSVD"]),
     "dask_scale.decomposition.incremental_pca": (dask_scale.decomposition, ["IncrementalPCA"]),
+    "dask_scale.cluster.spectral": (dask_scale.cluster, ["SpectralClustering"]),
 }
 
 
