@@ -139,7 +139,7 @@ def _parser():
     )
     bench.add_argument(
         "name",
-        help="benchmark name: decomposition, kmeans, linear, logistic, pipeline, "
+        help="benchmark name: decomposition, kmeans, linear, logistic, naive_bayes, pipeline, "
         "preprocessing, wrappers, out_of_core or search",
     )
     bench.add_argument("args", nargs=argparse.REMAINDER, help="options passed to the script")
