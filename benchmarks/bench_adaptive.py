@@ -24,6 +24,7 @@ import time
 import warnings
 
 import numpy as np
+from _results import Results
 
 
 def _best(fn, repeat):
@@ -42,7 +43,7 @@ def main(argv=None):
     parser.add_argument("--chunks", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=2)
-    parser.add_argument("--no-dask-ml", action="store_true")
+    parser.add_argument("--skip-dask-ml", "--no-dask-ml", action="store_true", help="skip dask-ml")
     args = parser.parse_args(argv)
     rows = 50_000 if args.quick else args.rows
     repeat = 1 if args.quick else args.repeat
@@ -65,9 +66,15 @@ def main(argv=None):
         )
         X, y = client.persist([X, y])
         wait([X, y])  # generated before timing
-        print(f"data: {rows:,} x 20 in {X.numblocks[0]} blocks, {args.workers} workers")
 
-        results = {}
+        results = Results(
+            "adaptive", "Adaptive search: HyperbandSearchCV on a cluster",
+            f"{rows:,} x 20 float64 in {X.numblocks[0]} blocks persisted on a LocalCluster of "
+            f"{args.workers} one-thread workers; HyperbandSearchCV(SGDClassifier, "
+            f"max_iter=27), best of {repeat}",
+            quick=args.quick,
+        )
+        workload = "Hyperband max_iter=27"
         for name, kw in [("dask_scale", {}), ("dask_scale ASHA", {"asynchronous": True})]:
             def fit(kw=kw):
                 return HyperbandSearchCV(sgd, params, max_iter=27, random_state=0, **kw).fit(X, y)
@@ -75,11 +82,13 @@ def main(argv=None):
             t, search = _best(fit, repeat)
             meta = search.metadata_
             assert (meta["n_models"], meta["partial_fit_calls"]) == (49, 357), meta
-            results[name] = t
-            print(f"{name:>16}: {t:7.2f} s  49 models / 357 calls, best score "
-                  f"{search.best_score_:.4f}")
+            results.add(
+                workload, f"{name} HyperbandSearchCV", t, library="dask_scale",
+                quality=f"49 models / 357 partial_fit calls, best score "
+                f"{search.best_score_:.4f}",
+            )
 
-        if not args.no_dask_ml:
+        if not args.skip_dask_ml:
             try:
                 from dask_ml.model_selection import HyperbandSearchCV as DMHyperband
             except ImportError:
@@ -94,14 +103,18 @@ def main(argv=None):
 
                 try:
                     t, dm = _best(dm_fit, repeat)
-                except Exception as exc:  # dask-ml #1016 on today's dask
-                    print(f"{'dask-ml':>16}: failed: {type(exc).__name__}: {exc}"[:300])
+                except Exception as exc:  # noqa: BLE001 - dask-ml #1016 on today's dask
+                    results.add_failure(
+                        workload, "dask-ml HyperbandSearchCV", exc, library="dask-ml"
+                    )
                 else:
-                    results["dask-ml"] = t
-                    print(f"{'dask-ml':>16}: {t:7.2f} s  {dm.metadata_['n_models']} models / "
-                          f"{dm.metadata_['partial_fit_calls']} calls")
-        if "dask-ml" in results:
-            print(f"ratio dask-ml / dask_scale: {results['dask-ml'] / results['dask_scale']:.2f}")
+                    results.add(
+                        workload, "dask-ml HyperbandSearchCV", t, library="dask-ml",
+                        quality=f"{dm.metadata_['n_models']} models / "
+                        f"{dm.metadata_['partial_fit_calls']} partial_fit calls, best score "
+                        f"{dm.best_score_:.4f}",
+                    )
+    results.print()
     return results
 
 

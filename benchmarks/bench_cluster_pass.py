@@ -24,6 +24,7 @@ import warnings
 import dask
 import dask.array as da
 import numpy as np
+from _results import Results
 
 
 def _slope(fit, m1, m2, repeat):
@@ -44,7 +45,10 @@ def main(argv=None):
     parser.add_argument("--chunks", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--iters", type=int, nargs=2, default=(2, 12), metavar=("M1", "M2"))
+    parser.add_argument("--quick", action="store_true", help="200,000 rows, best of 1")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.rows, args.repeat = 200_000, 1
 
     from distributed import Client, LocalCluster
     from sklearn.cluster import KMeans as SkKMeans
@@ -86,16 +90,23 @@ def main(argv=None):
         _ = ours(remote)(1)  # warm the workers (imports, numba caches)
         cluster_pass = _slope(ours(remote), m1, m2, args.repeat)
 
-    print(
-        f"KMeans one Lloyd pass, {args.rows:,} x {args.features}, {args.chunks} chunks, "
-        f"k={args.clusters} (slope of max_iter {m1} -> {m2}, best of {args.repeat})"
+    results = Results(
+        "cluster_pass", "One Lloyd pass: threads, LocalCluster, scikit-learn",
+        f"{args.rows:,} x {args.features} float64 in {args.chunks} persisted chunks, "
+        f"k={args.clusters}, fixed centres, tol=0; one pass = slope of the fit time over "
+        f"max_iter {m1} -> {m2}, best of {args.repeat}",
+        quick=args.quick,
     )
-    print(f"  threaded scheduler, 2 threads     {threads * 1e3:8.1f} ms")
-    print(f"  LocalCluster, 2 x 1-thread procs  {cluster_pass * 1e3:8.1f} ms")
-    print(f"  scikit-learn in memory            {sklearn * 1e3:8.1f} ms")
-    print(f"  cluster / threads                 {cluster_pass / threads:8.2f}")
-    print(f"  threads / scikit-learn            {threads / sklearn:8.2f}")
-
+    workload = "one KMeans pass"
+    results.add(workload, "scikit-learn KMeans in memory", sklearn, library="scikit-learn")
+    results.add(workload, "dask_scale, threaded scheduler (2 threads)", threads,
+                library="dask_scale")
+    results.add(
+        workload, "dask_scale, LocalCluster 2 x 1-thread workers", cluster_pass,
+        library="dask_scale", quality=f"{cluster_pass / threads:.2f}x the threaded pass",
+    )
+    results.print()
+    return results
 
 if __name__ == "__main__":
     main()

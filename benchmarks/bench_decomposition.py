@@ -39,6 +39,7 @@ import warnings
 import dask
 import dask.array as da
 import numpy as np
+from _results import Results
 from _warm import add_warm_option, warm_memory
 
 N_COMPONENTS = 10
@@ -92,7 +93,7 @@ def compare(args):
     PCA(N_COMPONENTS, svd_solver="full").fit(X[:2000])  # warm-up: kernels and code paths
     PCA(N_COMPONENTS, svd_solver="randomized", random_state=0).fit(X[:2000])
 
-    runs = []
+    runs, failures = [], []
     t, sk_full = timed(lambda: SkPCA(N_COMPONENTS, svd_solver="full").fit(Xn), args.repeat)
     ref = sk_full.explained_variance_ratio_
     runs.append(("scikit-learn full (numpy)", "full", t, sk_full))
@@ -129,24 +130,30 @@ def compare(args):
                             args.repeat,
                         )
                 except Exception as exc:  # noqa: BLE001 - report dask-ml's failure, go on
-                    print(f"dask-ml PCA(svd_solver={solver!r}) failed: "
-                          f"{type(exc).__name__}: {exc}"[:300])
+                    failures.append((solver, exc))
                     continue
                 runs.append((f"dask-ml {solver}", kind, t, m))
 
-    sk_time = {kind: t for name, kind, t, _ in runs if name.startswith("scikit-learn")}
-    print(
-        f"PCA: {args.n_samples:,} x {args.n_features} float64, {args.chunks} persisted chunks, "
-        f"n_components={N_COMPONENTS}"
+    results = Results(
+        "decomposition", "PCA",
+        f"{args.n_samples:,} x {args.n_features} float64 with a decaying spectrum in "
+        f"{args.chunks} persisted chunks, n_components={N_COMPONENTS}, iterated_power=4 for "
+        f"the randomized solvers, best of {args.repeat}; quality: largest relative error of "
+        "explained_variance_ratio_ against scikit-learn's full PCA",
+        quick=args.quick,
     )
-    print(f"  {'run':36s} {'time [s]':>9s} {'x sklearn':>9s} {'ratio rel err':>14s}")
     for name, kind, t, m in runs:
-        print(f"  {name:36s} {t:9.3f} {t / sk_time[kind]:9.2f} {_ratio_error(m, ref):14.2e}")
-    dml = {kind: t for name, kind, t, _ in runs if name.startswith("dask-ml")}
-    for name, kind, t, _ in runs:
-        if name.startswith("dask_scale") and kind in dml:
-            print(f"  {name}: {dml[kind] / t:.1f}x faster than dask-ml's {kind}")
-    return runs
+        results.add(
+            f"PCA {kind}", name, t, library=name.split()[0],
+            quality=f"ratio rel. error {_ratio_error(m, ref):.1e}",
+        )
+    for solver, exc in failures:
+        results.add_failure(
+            f"PCA {'full' if solver == 'tsqr' else solver}", f"dask-ml {solver}", exc,
+            library="dask-ml",
+        )
+    results.print()
+    return results
 
 
 class PeakRSS:
@@ -188,9 +195,18 @@ def out_of_core(args):
         f"({X.nbytes / 1e9:.1f} GB, {X.numblocks[0]} lazily generated blocks of "
         f"{args.block_rows:,} rows, not persisted)"
     )
-    print(f"  time {seconds:.1f} s, peak RSS {mem.peak / 1e9:.2f} GB "
-          f"(before the fit {mem.start / 1e9:.2f} GB)")
     print(f"  explained variance ratio: {np.round(pca.explained_variance_ratio_, 4)}")
+    results = Results(
+        "decomposition_out_of_core", "PCA(full) out of core",
+        f"{n_samples:,} x {n_features} float64 ({X.nbytes / 1e9:.1f} GB) in "
+        f"{X.numblocks[0]} lazily generated blocks of {args.block_rows:,} rows, not persisted",
+    )
+    results.add(
+        "PCA full, out of core", "dask_scale full (tsqr)", seconds, library="dask_scale",
+        quality=f"peak RSS {mem.peak / 1e9:.2f} GB (before the fit {mem.start / 1e9:.2f} GB)",
+    )
+    results.print()
+    return results
 
 
 def main(argv=None):
@@ -205,14 +221,18 @@ def main(argv=None):
                         "peak memory instead (e.g. 16)")
     parser.add_argument("--block-rows", type=int, default=250_000,
                         help="rows per block of the out-of-core array")
+    parser.add_argument("--quick", action="store_true", help="200,000 samples, no memory warming")
     add_warm_option(parser, 2.0)
     args = parser.parse_args(argv)
+    if args.quick and args.out_of_core_gb > 0:
+        parser.error("--quick sizes the comparison; --out-of-core-gb sizes its own data")
+    if args.quick:
+        args.n_samples, args.warm_gb = 200_000, 0.0
     print(f"dask scheduler: {dask.config.get('scheduler', 'threads')}")
     if args.out_of_core_gb > 0:
-        out_of_core(args)
-        return
+        return out_of_core(args)
     warm_memory(args.warm_gb)
-    compare(args)
+    return compare(args)
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ import time
 
 import dask
 import numpy as np
+from _results import Results
 
 
 def _sse(X, centres, block=65536):
@@ -70,7 +71,7 @@ def main(argv=None):
     parser.add_argument("--clusters", type=int, default=16)
     parser.add_argument("--chunks", type=int, default=10, help="number of row chunks")
     parser.add_argument("--repeat", type=int, default=1, help="runs per library (best kept)")
-    parser.add_argument("--no-dask-ml", action="store_true", help="skip dask-ml")
+    parser.add_argument("--skip-dask-ml", "--no-dask-ml", action="store_true", help="skip dask-ml")
     parser.add_argument("--float32", action="store_true", help="float32 data")
     args = parser.parse_args(argv)
     rows = 100_000 if args.quick else args.rows
@@ -104,35 +105,36 @@ def main(argv=None):
         "dask_scale": lambda: KMeans(args.clusters, random_state=0).fit(X),
         "scikit-learn": lambda: SkKMeans(args.clusters, n_init=1, random_state=0).fit(Xnp),
     }
-    if not args.no_dask_ml:
+    if not args.skip_dask_ml:
         from dask_ml.cluster import KMeans as DmlKMeans
 
         fits["dask-ml"] = lambda: DmlKMeans(args.clusters, random_state=0).fit(X)
     with dask.config.set(scheduler="threads"):
         times, models = _time_interleaved(fits, args.repeat)
-    results = {
-        name: (times[name], _sse(Xnp, est.cluster_centers_.astype(np.float64)), est.n_iter_)
-        for name, est in models.items()
-    }
-    print(f"  dask_scale inertia_ = {models['dask_scale'].inertia_:.6e}")
-    if "dask-ml" in models:
-        print(f"  dask-ml inertia_ = {models['dask-ml'].inertia_:.6e} (unsquared distances)")
-
-    ours = results["dask_scale"][0]
-    print(f"{'library':<14}{'fit [s]':>10}{'SSE':>16}{'n_iter':>8}{'time / dask_scale':>20}")
-    for name, (t, sse, n_iter) in results.items():
-        print(f"{name:<14}{t:>10.3f}{sse:>16.6e}{n_iter:>8}{t / ours:>20.2f}")
-    sk_t, sk_sse, _ = results["scikit-learn"]
-    print(
-        f"scikit-learn / dask_scale time: {sk_t / ours:.2f}x; SSE ratio "
-        f"{results['dask_scale'][1] / sk_sse:.6f}"
+    labels = {"dask_scale": "dask_scale KMeans (k-means||)",
+              "scikit-learn": "scikit-learn KMeans(n_init=1) (k-means++)",
+              "dask-ml": "dask-ml KMeans (k-means||)"}
+    workload = f"KMeans k={args.clusters}"
+    results = Results(
+        "kmeans", "KMeans: dask_scale vs scikit-learn vs dask-ml",
+        f"{rows:,} x {args.features} {Xnp.dtype} blobs in {X.numblocks[0]} persisted chunks, "
+        f"n_clusters={args.clusters}, best of {args.repeat}, threaded scheduler; SSE "
+        "recomputed from the fitted centres",
+        quick=args.quick,
     )
-    if "dask-ml" in results:
-        d_t, d_sse, _ = results["dask-ml"]
-        print(
-            f"dask-ml / dask_scale time: {d_t / ours:.2f}x; SSE ratio "
-            f"{results['dask_scale'][1] / d_sse:.6f}"
+    ref_sse = _sse(Xnp, models["scikit-learn"].cluster_centers_.astype(np.float64))
+    for name, est in models.items():
+        sse = _sse(Xnp, est.cluster_centers_.astype(np.float64))
+        notes = ""
+        if name == "dask-ml":
+            notes = f"its inertia_ {est.inertia_:.4e} is a sum of unsquared distances"
+        results.add(
+            workload, labels[name], times[name], library=name, notes=notes,
+            quality=f"SSE {sse:.6e} ({sse / ref_sse:.4f}x scikit-learn's), "
+            f"{est.n_iter_} Lloyd iterations",
         )
+    results.print()
+    return results
 
 
 if __name__ == "__main__":

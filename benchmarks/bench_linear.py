@@ -28,6 +28,7 @@ import warnings
 
 import dask
 import numpy as np
+from _results import Results
 
 N_CHUNKS = 10
 
@@ -59,18 +60,19 @@ def _quiet(fit):
         return fit()
 
 
-def table(title, results):
-    sk_time, sk_coef = results[0][1], results[0][2]
-    print(title)
-    print(f"  {'run':36s} {'time [s]':>9s} {'x sklearn':>9s} {'coef rel err':>13s} {'iters':>6s}")
-    for name, seconds, coef, n_iter in results:
-        print(
-            f"  {name:36s} {seconds:9.3f} {seconds / sk_time:9.2f} "
-            f"{coef_error(coef, sk_coef):13.2e} {n_iter:>6}"
+def record(results, workload, runs):
+    """Add ``runs`` (name, library, seconds, coef, n_iter), the first scikit-learn's, to
+    ``results``: quality is the coefficients' error relative to scikit-learn's."""
+    sk_coef = runs[0][3]
+    for name, library, seconds, coef, n_iter in runs:
+        iters = f", {n_iter} iterations" if isinstance(n_iter, (int, np.integer)) else ""
+        results.add(
+            workload, name, seconds, library=library,
+            quality=f"coef rel. error {coef_error(coef, sk_coef):.1e}{iters}",
         )
 
 
-def ridge(args):
+def ridge(args, results):
     from sklearn.linear_model import Ridge
 
     from dask_scale.datasets import make_regression
@@ -85,13 +87,15 @@ def ridge(args):
     LinearRegression().fit(Xn[:2000], yn[:2000])  # warm-up: kernels and code paths
     LinearRegression(solver="lbfgs").fit(Xn[:2000], yn[:2000])
 
-    results = []
+    runs = []
     t, sk = timed(lambda: Ridge(alpha=1.0).fit(Xn, yn), args.repeat)
-    results.append(("scikit-learn Ridge (numpy)", t, sk.coef_, "-"))
+    runs.append(("scikit-learn Ridge(alpha=1) (numpy)", "scikit-learn", t, sk.coef_, "-"))
     t, m = timed(lambda: LinearRegression().fit(X, y), args.repeat)
-    results.append((f"dask_scale default ({m.solver_})", t, m.coef_, m.n_iter_))
+    runs.append((f"dask_scale LinearRegression() ({m.solver_})", "dask_scale", t, m.coef_,
+                 m.n_iter_))
     t, m = timed(lambda: _quiet(lambda: LinearRegression(solver="lbfgs").fit(X, y)), args.repeat)
-    results.append(("dask_scale lbfgs", t, m.coef_, m.n_iter_))
+    runs.append(('dask_scale LinearRegression(solver="lbfgs")', "dask_scale", t, m.coef_,
+                 m.n_iter_))
     if not args.skip_dask_ml:
         try:
             from dask_ml.linear_model import LinearRegression as DmlLinear
@@ -102,15 +106,12 @@ def ridge(args):
                 t, m = timed(
                     lambda s=solver: _quiet(lambda: DmlLinear(solver=s).fit(X, y)), args.repeat
                 )
-                results.append((f"dask-ml {solver}", t, m.coef_, "?"))
-    table(
-        f"ridge: {args.rows:,} x {args.features} float64, {N_CHUNKS} persisted chunks, C=1",
-        results,
-    )
-    return results
+                runs.append((f'dask-ml LinearRegression(solver="{solver}")', "dask-ml", t,
+                             m.coef_, "?"))
+    record(results, f"ridge {args.rows:,} x {args.features}", runs)
 
 
-def poisson(args):
+def poisson(args, results):
     from sklearn.linear_model import PoissonRegressor
 
     from dask_scale.datasets import make_counts
@@ -123,14 +124,16 @@ def poisson(args):
     X, y, Xn, yn = persisted(X, y)
     PoissonRegression().fit(Xn[:2000], yn[:2000])  # warm-up
 
-    results = []
+    runs = []
     t, sk = timed(
         lambda: PoissonRegressor(alpha=1.0 / n, tol=1e-8, max_iter=1000).fit(Xn, yn),
         args.repeat,
     )
-    results.append(("scikit-learn PoissonRegressor lbfgs", t, sk.coef_, sk.n_iter_))
+    runs.append(("scikit-learn PoissonRegressor(alpha=1/n)", "scikit-learn", t, sk.coef_,
+                 sk.n_iter_))
     t, m = timed(lambda: PoissonRegression().fit(X, y), args.repeat)
-    results.append((f"dask_scale default ({m.solver_})", t, m.coef_, m.n_iter_))
+    runs.append((f"dask_scale PoissonRegression() ({m.solver_})", "dask_scale", t, m.coef_,
+                 m.n_iter_))
     if not args.skip_dask_ml:
         try:
             from dask_ml.linear_model import PoissonRegression as DmlPoisson
@@ -138,9 +141,9 @@ def poisson(args):
             pass
         else:
             t, m = timed(lambda: _quiet(lambda: DmlPoisson(solver="lbfgs").fit(X, y)), args.repeat)
-            results.append(("dask-ml lbfgs", t, m.coef_, "?"))
-    table(f"poisson: {n:,} x 20 float64, {N_CHUNKS} persisted chunks, C=1", results)
-    return results
+            runs.append(('dask-ml PoissonRegression(solver="lbfgs")', "dask-ml", t, m.coef_,
+                         "?"))
+    record(results, f"Poisson {n:,} x 20", runs)
 
 
 def main(argv=None):
@@ -150,10 +153,24 @@ def main(argv=None):
     parser.add_argument("--poisson-rows", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=1, help="best of N timings")
     parser.add_argument("--skip-dask-ml", action="store_true", help="skip every dask-ml run")
+    parser.add_argument(
+        "--quick", action="store_true", help="100,000 ridge rows, 20,000 Poisson rows"
+    )
     args = parser.parse_args(argv)
-    print(f"dask scheduler: {dask.config.get('scheduler', 'threads')}")
-    ridge(args)
-    poisson(args)
+    if args.quick:
+        args.rows, args.poisson_rows = 100_000, 20_000
+    scheduler = dask.config.get("scheduler", "threads")
+    results = Results(
+        "linear", "Least squares and Poisson regression",
+        f"ridge: {args.rows:,} x {args.features} float64 (make_regression), Poisson: "
+        f"{args.poisson_rows:,} x 20 (make_counts), {N_CHUNKS} persisted chunks each, C=1, "
+        f"best of {args.repeat}, dask scheduler {scheduler}; scikit-learn on the NumPy twin",
+        quick=args.quick,
+    )
+    ridge(args, results)
+    poisson(args, results)
+    results.print()
+    return results
 
 
 if __name__ == "__main__":

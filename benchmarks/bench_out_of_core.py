@@ -64,6 +64,8 @@ import threading
 import time
 import uuid
 
+from _results import Results
+
 ESTIMATORS = ("kmeans", "logistic", "pipeline")
 # the pipeline fits a dask DataFrame with categorical columns (make_mixed_classification_df)
 PIPELINE_CATEGORICAL = 4
@@ -470,7 +472,13 @@ def parse_args(argv=None):
     p.add_argument("--verbose", type=int, default=0, help="verbose of the estimators")
     p.add_argument("--json", default=None, help="also write all results to this JSON file")
     p.add_argument("--child", choices=("fit", "write"), default=None, help=argparse.SUPPRESS)
+    p.add_argument(
+        "--quick", action="store_true",
+        help="a smoke run: 200,000 rows in 25,000-row blocks, max_iter=3, --compare-sizes",
+    )
     args = p.parse_args(argv)
+    if args.quick:
+        args.rows, args.chunk_rows, args.max_iter, args.compare_sizes = 200_000, 25_000, 3, True
     estimators = [e.strip() for e in args.estimators.split(",") if e.strip()]
     unknown = sorted(set(estimators) - set(ESTIMATORS))
     if unknown:
@@ -505,6 +513,14 @@ def main(argv=None):
         flush=True,
     )
     results = []
+    table = Results(
+        "out_of_core", "Out-of-core fits: data never held in memory",
+        f"{args.features} float64 features in {args.chunk_rows:,}-row blocks, source "
+        f"{args.source}, threaded scheduler with {args.threads} threads, max_iter="
+        f"{args.max_iter}, each fit in a fresh process; passes: block reads / blocks; peak "
+        "RSS of the process sampled every 5 ms",
+        quick=args.quick,
+    )
     try:
         for estimator in args.estimator_list:
             for rows in sizes:
@@ -517,19 +533,35 @@ def main(argv=None):
                             f"peak RSS {w['write_peak_rss_gb']:.2f} GB",
                             flush=True,
                         )
-                r = run_child(args, "fit", estimator, rows)
+                workload = f"{estimator} from {args.source}"
+                contender = f"dask_scale {estimator}, {rows:,} rows"
+                try:
+                    r = run_child(args, "fit", estimator, rows)
+                except SystemExit as exc:  # a failed child: its row says so
+                    table.add_failure(workload, contender, str(exc), library="dask_scale")
+                    continue
                 if len(results) == 0:
                     print(HEADER)
                 print_row(r)
                 results.append(r)
+                table.add(
+                    workload, contender, r["fit_s"], library="dask_scale",
+                    quality=f"{r['data_gb']:.2f} GB in {r['n_blocks']} blocks, "
+                    f"{r['passes']:.2f} passes, peak RSS {r['peak_rss_gb']:.2f} GB (before "
+                    f"the fit {r['baseline_rss_gb']:.2f} GB)",
+                )
                 if args.source != "generate" and not args.keep:
                     shutil.rmtree(data_dir(args, estimator, rows), ignore_errors=True)
     finally:
         if own_dir and not args.keep:
             shutil.rmtree(args.dir, ignore_errors=True)
+    table.print()
     if args.compare_sizes:
         for estimator in args.estimator_list:
-            small, full = (r for r in results if r["estimator"] == estimator)
+            pair = [r for r in results if r["estimator"] == estimator]
+            if len(pair) != 2:
+                continue
+            small, full = pair
             ratio = full["peak_rss_gb"] / small["peak_rss_gb"]
             print(
                 f"{estimator}: peak RSS at {full['rows']:,} rows / at {small['rows']:,} rows = "
@@ -543,6 +575,7 @@ def main(argv=None):
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=1)
+    return table
 
 
 if __name__ == "__main__":

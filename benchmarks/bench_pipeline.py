@@ -40,6 +40,7 @@ import warnings
 
 import dask
 import numpy as np
+from _results import Results
 from _warm import add_warm_option, warm_memory
 
 N_FEATURES = 20
@@ -146,29 +147,29 @@ def _logistic(X, y, max_iter, repeat):
     return times, int(a.n_iter_[0]), (int(a.n_iter_[0]), int(b.n_iter_[0])), agree
 
 
-def _report(what, unit, times, count, iters, agree, cpu):
-    print(f"{what}: {count} {unit}(s) a fit (n_iter_ pre-scaled / pipeline: {iters[0]} / {iters[1]})")
-    print(f"  {'contender':<34}{'fit [s]':>9}{f'per {unit} [s]':>18}{'CPU [s]':>9}")
-    print(f"  {'estimator on pre-scaled data':<34}", end="")
+def _report(results, what, unit, times, count, iters, agree, cpu):
+    """Add the pipeline's and the pre-scaled fit's records; returns the per-pass wall ratio."""
     per = {}
     for i, kind in enumerate(("wall", "cpu")):
         pre, pipe, scaler = (times[k][i] for k in ("pre-scaled", "pipeline", "scaler fit"))
         per[kind] = (pre / count, (pipe - scaler) / count)
-    t = times
-
-    def cpu_of(name):  # the client's CPU time says nothing about a cluster's work
-        return f"{t[name][1]:>9.3f}" if cpu else f"{'-':>9}"
-
-    print(f"{t['pre-scaled'][0]:>9.3f}{per['wall'][0]:>18.4f}{cpu_of('pre-scaled')}")
-    print(f"  {'Pipeline(StandardScaler, est)':<34}", end="")
-    print(f"{t['pipeline'][0]:>9.3f}{per['wall'][1]:>18.4f}{cpu_of('pipeline')}")
-    print(f"  {'  of which the scaler fit':<34}{t['scaler fit'][0]:>9.3f}{'':>18}{cpu_of('scaler fit')}")
+    workload = f"{what}, per {unit}"
     wall = per["wall"][1] / per["wall"][0]
-    line = f"  per {unit}: Pipeline / pre-scaled = {wall:.2f}x wall (target <= 1.3x)"
-    if cpu:
-        line += f", {per['cpu'][1] / per['cpu'][0]:.2f}x CPU time"
-    print(line + f"; whole fits: {t['pipeline'][0] / t['pre-scaled'][0]:.2f}x wall")
-    print("  results agree: " + ", ".join(f"{k} rel. diff {v:.1e}" for k, v in agree.items()))
+    cpu_text = f", CPU {per['cpu'][0]:.4f} s" if cpu else ""
+    results.add(
+        workload, "estimator on pre-scaled data", per["wall"][0], library="",
+        quality=f"whole fit {times['pre-scaled'][0]:.3f} s, {count} {unit}(s), n_iter_ "
+        f"{iters[0]}{cpu_text}",
+    )
+    cpu_text = (f", CPU {per['cpu'][1]:.4f} s ({per['cpu'][1] / per['cpu'][0]:.2f}x)"
+                if cpu else "")
+    results.add(
+        workload, "dask_scale Pipeline(StandardScaler, est)", per["wall"][1],
+        library="dask_scale",
+        quality=f"{wall:.2f}x the pre-scaled {unit} (target <= 1.3x){cpu_text}; whole fit "
+        f"{times['pipeline'][0]:.3f} s of which the scaler fit {times['scaler fit'][0]:.3f} s; "
+        + ", ".join(f"{k} rel. diff {v:.1e}" for k, v in agree.items()),
+    )
     return wall
 
 
@@ -208,9 +209,11 @@ def main(argv=None):
         context.enter_context(dask.config.set(scheduler="threads"))
         where = "threaded scheduler"
     with context:
-        print(
-            f"Pipeline benchmark: {rows:,} x {N_FEATURES} float64, {N_CHUNKS} persisted chunks, "
-            f"{where}; the machine may be shared, so compare ratios"
+        results = Results(
+            "pipeline", "StandardScaler -> estimator Pipelines against pre-scaled data",
+            f"{rows:,} x {N_FEATURES} float64, {N_CHUNKS} persisted chunks, {where}; time per "
+            f"pass (the pipeline's scaler fit left out), best of {args.repeat}, in turns",
+            quick=args.quick,
         )
         ratios = {}
         if args.only in (None, "kmeans"):
@@ -221,7 +224,7 @@ def main(argv=None):
             X = _affine_features(X, 1).persist()
             times, passes, iters, agree = _kmeans(X, args.clusters, args.kmeans_iter, args.repeat)
             ratios["KMeans"] = _report(
-                f"KMeans(k={args.clusters})", "pass", times, passes, iters, agree,
+                results, f"KMeans(k={args.clusters})", "pass", times, passes, iters, agree,
                 not args.distributed,
             )
             del X
@@ -233,13 +236,15 @@ def main(argv=None):
             X, y = dask.persist(X, y)
             times, n_iter, iters, agree = _logistic(X, y, args.logistic_iter, args.repeat)
             ratios["LogisticRegression"] = _report(
-                "LogisticRegression(lbfgs)", "iteration", times, n_iter, iters, agree,
+                results, "LogisticRegression(lbfgs)", "iteration", times, n_iter, iters, agree,
                 not args.distributed,
             )
+        results.print()
         print(
             "summary, Pipeline / pre-scaled per pass (wall): "
             + ", ".join(f"{k} {v:.2f}x" for k, v in ratios.items())
         )
+    return results
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ import dask.array as da
 import dask.dataframe as dd
 import numpy as np
 import pandas as pd
+from _results import Results
 from _warm import add_warm_option, warm_memory
 
 
@@ -70,17 +71,11 @@ def _fit_only(est, X):
     return run
 
 
-def _row(name, times, diffs):
-    base = times["dask_scale"]
-    parts = [f"{name:<26}"]
+def _record(results, workload, times, diffs, what="max |diff| vs scikit-learn"):
+    """One record per contender of ``times``; ``diffs[who]``: its result against sklearn's."""
     for who, t in times.items():
-        parts.append(f"{who} {t:7.3f}s")
-    for who, t in times.items():
-        if who != "dask_scale":
-            parts.append(f"{who}/dask_scale {t / base:5.2f}x")
-    for who, d in diffs.items():
-        parts.append(f"max|diff| vs sklearn ({who}) {d:.1e}")
-    print("  ".join(parts))
+        quality = f"{what} {diffs[who]:.1e}" if who in diffs else ""
+        results.add(workload, f"{who}", t, library=who.split()[0], quality=quality)
 
 
 def main(argv=None):
@@ -89,13 +84,18 @@ def main(argv=None):
     parser.add_argument("--partitions", type=int, default=8)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--no-dask-ml", action="store_true")
+    parser.add_argument("--skip-dask-ml", "--no-dask-ml", action="store_true", help="skip dask-ml")
     add_warm_option(parser, 8.0)
     args = parser.parse_args(argv)
     warm_memory(args.warm_gb)
     n = 200_000 if args.quick else args.rows
     parts = args.partitions
-    warnings.simplefilter("ignore")
+    with dask.config.set(scheduler="threads"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _run(args, n, parts)
+
+
+def _run(args, n, parts):
 
     import sklearn.impute as ski
     import sklearn.preprocessing as skp
@@ -104,7 +104,7 @@ def main(argv=None):
     import dask_scale.preprocessing as dsp
 
     dml = dmli = None
-    if not args.no_dask_ml:
+    if not args.skip_dask_ml:
         try:
             import dask_ml.impute as dmli
             import dask_ml.preprocessing as dml
@@ -112,7 +112,13 @@ def main(argv=None):
             print("dask-ml not installed: skipped")
 
     rng = np.random.default_rng(0)
-    print(f"rows={n:,} partitions={parts} repeat={args.repeat}")
+    results = Results(
+        "preprocessing", "Preprocessing: fit + transform computed into memory",
+        f"{n:,} rows in {parts} persisted partitions, the contenders taken in turns, best of "
+        f"{args.repeat}, after filling and freeing {args.warm_gb:g} GB of memory once "
+        "(benchmarks/_warm.py); scikit-learn on the NumPy / pandas twin",
+        quick=args.quick,
+    )
 
     # -- StandardScaler ------------------------------------------------------------------
     X = rng.normal(size=(n, 20)) * rng.uniform(0.1, 10, 20) + rng.uniform(-5, 5, 20)
@@ -129,14 +135,15 @@ def main(argv=None):
         who: float(np.max(np.abs(np.asarray(outs[who][0].var_) / ref.var_ - 1)))
         for who in runs if who != "scikit-learn"
     }
-    _row("StandardScaler (rel var)", times, diffs)
+    _record(results, "StandardScaler, 20 float64 columns (dask array)", times, diffs,
+            "max rel. diff of var_")
     runs = {
         "dask_scale": _fit_only(dsp.StandardScaler(), Xd),
         "scikit-learn": _fit_only(skp.StandardScaler(), X),
     }
     if dml is not None:
         runs["dask-ml"] = _fit_only(dml.StandardScaler(), Xd)
-    _row("StandardScaler fit only", _time(runs, args.repeat)[0], {})
+    _record(results, "StandardScaler, fit only", _time(runs, args.repeat)[0], {})
     del X, Xd, runs, outs
 
     # -- OneHotEncoder -------------------------------------------------------------------
@@ -160,7 +167,8 @@ def main(argv=None):
         who: float(np.max(np.abs(np.asarray(outs[who][1]) - ref_out)))
         for who in runs if who != "scikit-learn"
     }
-    _row("OneHotEncoder (dense)", times, diffs)
+    _record(results, "OneHotEncoder, 4 string columns, dense output (dask DataFrame)", times,
+            diffs)
     del outs, ref_out
     runs = {
         "dask_scale": _fit_only(dsp.OneHotEncoder(), dframe),
@@ -168,7 +176,7 @@ def main(argv=None):
     }
     if dml is not None:
         runs["dask-ml (on categoricals)"] = _fit_only(dml.OneHotEncoder(), cat)
-    _row("OneHotEncoder fit only", _time(runs, args.repeat)[0], {})
+    _record(results, "OneHotEncoder, fit only", _time(runs, args.repeat)[0], {})
     del frame, dframe, runs
 
     # -- SimpleImputer -------------------------------------------------------------------
@@ -184,16 +192,22 @@ def main(argv=None):
             try:
                 dmli.SimpleImputer(strategy=strategy).fit(Xd[:1000])
                 runs["dask-ml"] = _fit_transform(dmli.SimpleImputer(strategy=strategy), Xd)
-            except Exception as exc:  # dask-ml's median refuses dask arrays: report it
-                print(f"  dask-ml SimpleImputer({strategy}) failed: {type(exc).__name__}: {exc}"[:200])
+            except Exception as exc:  # noqa: BLE001 - dask-ml's median refuses dask arrays
+                failure = exc
+            else:
+                failure = None
         times, outs = _time(runs, args.repeat)
         ref = outs["scikit-learn"][0]
         diffs = {
             who: float(np.max(np.abs(np.asarray(outs[who][0].statistics_) - ref.statistics_)))
             for who in runs if who != "scikit-learn"
         }
-        _row(f"SimpleImputer({strategy})", times, diffs)
+        workload = f"SimpleImputer({strategy}), 10 columns, 10% NaN"
+        _record(results, workload, times, diffs, "max |diff| of statistics_")
+        if dmli is not None and failure is not None:
+            results.add_failure(workload, "dask-ml", failure, library="dask-ml")
+    results.print()
+    return results
 
 if __name__ == "__main__":
-    with dask.config.set(scheduler="threads"):
-        main()
+    main()

@@ -54,6 +54,7 @@ import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
+from _results import Results
 from _warm import add_warm_option, warm_memory
 
 WORKLOADS = ("W1", "W2", "W3", "W4", "W5")
@@ -772,15 +773,61 @@ def main(argv=None):
     print(f"warmed joblib's process pool and this process in {time.perf_counter() - t0:.1f} s")
     cluster = Cluster()
     runs = {"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5}
+    results = Results(
+        "search", "Hyperparameter searches",
+        f"workloads {', '.join(args.only)} of benchmarks/bench_search.py "
+        f"({'quick' if args.quick else 'full'} sizes); the cluster: a LocalCluster of "
+        f"{N_WORKERS} worker processes x 1 thread; quality: whether best_params_ equal the "
+        "scikit-learn reference's",
+        quick=args.quick,
+    )
     t0 = time.perf_counter()
     try:
         with dask.config.set(scheduler="threads"):
             for name in WORKLOADS:
                 if name in args.only:
-                    runs[name](args, cluster)
+                    add_rows(results, f"{name} {WORKLOAD_NAMES[name]}", runs[name](args, cluster))
     finally:
         cluster.close()
     print(f"\ntotal {time.perf_counter() - t0:.1f} s")
+    results.print()
+    return results
+
+
+WORKLOAD_NAMES = {
+    "W1": "text pipeline", "W2": "many tiny fits", "W3": "heavy model",
+    "W4": "Hyperband", "W5": "worker memory",
+}
+
+
+def add_rows(results, workload, rows):
+    """The rows of one workload as records: scikit-learn's ``n_jobs=-1`` search is the
+    scikit-learn reference; a dask_scale row on the cluster (threads) is compared with
+    dask-ml's row on the cluster (threads)."""
+    ref = next((r for r in rows if r.name.startswith("scikit-learn") and r.ok), None)
+    dml = {r.name.rsplit("(", 1)[-1]: r.name for r in rows
+           if r.name.startswith("dask-ml") and r.ok}
+    for row in rows:
+        library = row.name.split()[0] if row.name.split()[0] in ("dask_scale", "dask-ml") else (
+            "scikit-learn" if row.name.startswith("scikit-learn") else ""
+        )
+        if row.name.startswith("scikit-learn") and row is not ref:
+            library = ""  # other scikit-learn set-ups: contenders, not the reference
+        same = _same_params(row, ref)
+        quality = "; ".join(
+            [f"same best: {same}"] if same != "-" else []
+        ) + "".join(
+            f"; {k} {v}" for k, v in row.extra.items() if not k.startswith("_")
+        )
+        if not row.ok:
+            results.add_failure(workload, row.name, row.note.removeprefix("failed: "),
+                                library=library)
+            continue
+        results.add(
+            workload, row.name, row.seconds, library=library,
+            quality=quality.strip("; "), notes=row.note,
+            dask_ml=dml.get(row.name.rsplit("(", 1)[-1]) if library == "dask_scale" else None,
+        )
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ import warnings
 
 import dask
 import numpy as np
+from _results import Results
 
 
 def _best(fn, repeat):
@@ -48,7 +49,7 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="200,000 rows")
     parser.add_argument("--chunks", type=int, default=20, help="number of row blocks")
     parser.add_argument("--repeat", type=int, default=2)
-    parser.add_argument("--no-dask-ml", action="store_true")
+    parser.add_argument("--skip-dask-ml", "--no-dask-ml", action="store_true", help="skip dask-ml")
     args = parser.parse_args(argv)
     rows = 200_000 if args.quick else args.rows
 
@@ -65,7 +66,6 @@ def main(argv=None):
     X_np, y_np = dask.compute(X, y)
     classes = np.unique(y_np)
     sgd = SGDClassifier(random_state=0)
-    print(f"data: {rows:,} x 20 float64 in {X.numblocks[0]} blocks, 3 classes")
 
     # 1. Incremental ------------------------------------------------------------------------
     bounds = np.cumsum((0,) + X.chunks[0])
@@ -76,53 +76,66 @@ def main(argv=None):
             est.partial_fit(X_np[a:b], y_np[a:b], classes=classes)
         return est
 
-    t_sk, sk = _best(sk_loop, args.repeat)
-    t_ds, ds = _best(
-        lambda: Incremental(sgd, shuffle_blocks=False).fit(X, y, classes=classes), args.repeat
+    results = Results(
+        "wrappers", "Wrappers: Incremental and ParallelPostFit",
+        f"{rows:,} x 20 float64 (make_classification, 3 classes) in {X.numblocks[0]} row "
+        f"blocks, best of {args.repeat}; Incremental(SGDClassifier(random_state=0), "
+        "shuffle_blocks=False), one pass of partial_fit, against scikit-learn's partial_fit "
+        "called in a loop over the NumPy blocks in memory",
+        quick=args.quick,
     )
-    print("\nIncremental(SGDClassifier), one pass")
-    print(f"  scikit-learn partial_fit loop (in memory): {t_sk:8.3f} s")
-    print(f"  dask_scale Incremental:                    {t_ds:8.3f} s  ({t_ds / t_sk:.2f}x sklearn)")
-    print(f"  coef_ equal to the sklearn loop: {np.array_equal(ds.coef_, sk.coef_)}")
     Xp, yp = dask.persist(X, y)
-    t_dsp_fit, _ = _best(
-        lambda: Incremental(sgd, shuffle_blocks=False).fit(Xp, yp, classes=classes), args.repeat
-    )
-    print(f"  dask_scale Incremental, persisted data:    {t_dsp_fit:8.3f} s  ({t_dsp_fit / t_sk:.2f}x sklearn)")
-    if not args.no_dask_ml:
-        from dask_ml.wrappers import Incremental as DmlIncremental
+    t_sk, sk = _best(sk_loop, args.repeat)
+    for data, (Xa, ya) in (("generated lazily", (X, y)), ("persisted", (Xp, yp))):
+        workload = f"Incremental, data {data}"
+        results.add(workload, "scikit-learn partial_fit loop (in memory)", t_sk,
+                    library="scikit-learn")
+        t, ds = _best(
+            lambda Xa=Xa, ya=ya: Incremental(sgd, shuffle_blocks=False).fit(
+                Xa, ya, classes=classes
+            ),
+            args.repeat,
+        )
+        same = "coef_ equal to the loop's" if np.array_equal(ds.coef_, sk.coef_) else (
+            "coef_ DIFFERS from the loop's"
+        )
+        results.add(workload, "dask_scale Incremental", t, library="dask_scale", quality=same)
+        if not args.skip_dask_ml:
+            from dask_ml.wrappers import Incremental as DmlIncremental
 
-        def dml_fit(Xa, ya):
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                return DmlIncremental(sgd, shuffle_blocks=False).fit(Xa, ya, classes=classes)
+            def dml_fit(Xa=Xa, ya=ya):
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    return DmlIncremental(sgd, shuffle_blocks=False).fit(
+                        Xa, ya, classes=classes
+                    )
 
-        t_dm, dm = _best(lambda: dml_fit(X, y), args.repeat)
-        t_dmp_fit, _ = _best(lambda: dml_fit(Xp, yp), args.repeat)
-        print(f"  dask-ml Incremental:                       {t_dm:8.3f} s  ({t_dm / t_sk:.2f}x sklearn)")
-        print(f"  dask-ml Incremental, persisted data:       {t_dmp_fit:8.3f} s  ({t_dmp_fit / t_sk:.2f}x sklearn)")
-        print(f"  dask-ml / dask_scale: {t_dm / t_ds:.2f} (generated), {t_dmp_fit / t_dsp_fit:.2f} (persisted)")
-        print(f"  dask-ml coef_ equal to the sklearn loop: {np.array_equal(dm.coef_, sk.coef_)}")
+            t, dm = _best(dml_fit, args.repeat)
+            same = "coef_ equal to the loop's" if np.array_equal(dm.coef_, sk.coef_) else (
+                "coef_ differs from the loop's"
+            )
+            results.add(workload, "dask-ml Incremental", t, library="dask-ml", quality=same)
 
     # 2. ParallelPostFit.predict ---------------------------------------------------------------
     first = slice(0, X.chunks[0][0])
     lr = LogisticRegression().fit(X_np[first], y_np[first])
     ppf = ParallelPostFit(LogisticRegression()).fit(X_np[first], y_np[first])
     # predict timings on the persisted data (in memory) for every contender
+    workload = f"ParallelPostFit.predict, {rows:,} rows persisted"
     t_skp, pred_sk = _best(lambda: lr.predict(X_np), args.repeat)
+    results.add(workload, "scikit-learn predict (in memory)", t_skp, library="scikit-learn")
     t_dsp, pred_ds = _best(lambda: ppf.predict(Xp).compute(), args.repeat)
-    print("\nParallelPostFit(LogisticRegression).predict, data in memory")
-    print(f"  scikit-learn predict:        {t_skp:8.3f} s")
-    print(f"  dask_scale ParallelPostFit:  {t_dsp:8.3f} s  ({t_dsp / t_skp:.2f}x sklearn)")
-    print(f"  same predictions: {np.array_equal(pred_ds, pred_sk)}")
-    if not args.no_dask_ml:
+    same = "same predictions" if np.array_equal(pred_ds, pred_sk) else "predictions DIFFER"
+    results.add(workload, "dask_scale ParallelPostFit", t_dsp, library="dask_scale",
+                quality=same)
+    if not args.skip_dask_ml:
         from dask_ml.wrappers import ParallelPostFit as DmlPPF
 
         dml = DmlPPF(LogisticRegression()).fit(X_np[first], y_np[first])
         t_dmp, _ = _best(lambda: dml.predict(Xp).compute(), args.repeat)
-        print(f"  dask-ml ParallelPostFit:     {t_dmp:8.3f} s  ({t_dmp / t_skp:.2f}x sklearn)")
-        print(f"  dask-ml / dask_scale: {t_dmp / t_dsp:.2f}")
-
+        results.add(workload, "dask-ml ParallelPostFit", t_dmp, library="dask-ml")
+    results.print()
+    return results
 
 if __name__ == "__main__":
     main()

@@ -38,7 +38,7 @@ extensions = [
 source_suffix = {".rst": "restructuredtext"}
 master_doc = "index"
 templates_path = ["_templates"]
-exclude_patterns = ["_build", "_templates"]
+exclude_patterns = ["_build", "_templates", "_generated"]  # included snippets
 # `text` is code, as in scikit-learn's docstrings (e.g. shapes like (`n_features_in_`,)).
 default_role = "literal"
 html_theme = "alabaster"

@@ -4,6 +4,7 @@
   estimators with required arguments given a default inner estimator / argument.
 - :func:`time_limit`: fail a block of code that runs longer than a number of seconds (a
   ``signal.alarm`` guard; pytest-timeout is not a dependency).
+- :func:`worker_pids_after_kill`: the worker pids once a killed worker has been replaced.
 - :class:`BlockCounter`: counts how often the blocks of a dask array are computed.
 - :class:`GraphCounter`: counts the graphs dask computes (every submission).
 - :func:`count_scaled_blocks`: records the blocks StandardScaler's transform scales.
@@ -179,6 +180,28 @@ def time_limit(seconds, what="the block"):
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def worker_pids_after_kill(client, victim, n_workers=2, timeout=60):
+    """The worker pids once the nanny has replaced the killed worker ``victim``.
+
+    ``client.wait_for_workers`` can return while the scheduler still lists the dead worker
+    (it has not noticed yet), and a ``client.run`` on it then raises ``CommClosedError``: poll
+    until ``n_workers`` live workers answer and none of them is ``victim``.
+    """
+    import os
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        pids = client.run(os.getpid, on_error="ignore")
+        if len(pids) == n_workers and victim not in pids.values():
+            return pids
+        if time.monotonic() > deadline:
+            raise AssertionError(
+                f"the killed worker (pid {victim}) was not replaced within {timeout} s: {pids}"
+            )
+        time.sleep(0.1)
 
 
 class BlockCounter:

@@ -26,7 +26,7 @@ import dask
 import dask.array as da
 import numpy as np
 import pytest
-from _helpers import time_limit
+from _helpers import time_limit, worker_pids_after_kill
 from dask.utils import parse_bytes
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import SGDClassifier
@@ -270,8 +270,7 @@ def test_fit_completes_after_a_worker_is_killed(case, client, reference):
         logger.removeHandler(handler)
         logger.setLevel(old_level)
     # the nanny starts a new worker process in place of the killed one
-    client.wait_for_workers(2, timeout=30)
-    new_pids = client.run(os.getpid)
+    new_pids = worker_pids_after_kill(client, victim_pid)
 
     assert killed.get("while_fitting"), "the worker was not killed during the fit"
     assert victim_pid not in new_pids.values()

@@ -37,8 +37,9 @@ import numpy as np
 from dask.core import get_dependencies
 from dask.delayed import Delayed
 
+from .. import _progress
 from .._types import is_dask_array
-from .client import get_client
+from .client import follow, get_client
 from .compute import compute
 from .keys import count_row_blocks, merge_inner_chunks, optimized_row_blocks
 
@@ -94,13 +95,14 @@ def _apply(func, acc, params, *blocks):
     return func(acc, *blocks, *params)
 
 
-def _fold_local(func, acc, blocks, order, params, prefetch):
+def _fold_local(func, acc, blocks, order, params, prefetch, bar):
     def load(i):
         return blocks.assemble(compute(*blocks.delayed(i), optimize_graph=False))
 
     if prefetch == 0:
         for i in order:
             acc = _apply(func, acc, params, *load(i))
+            bar.step()
         return acc
     # One loader thread: blocks are read one after the other, in fold order, at most
     # ``prefetch`` steps ahead of the step being folded.
@@ -115,6 +117,7 @@ def _fold_local(func, acc, blocks, order, params, prefetch):
                 del current
                 acc = _apply(func, acc, params, *step_blocks)
                 del step_blocks
+                bar.step()
         finally:
             for fut in pending:
                 fut.cancel()
@@ -131,12 +134,13 @@ def _wait_ok(future):
         raise RuntimeError(f"fold step {future.key!r} was cancelled (did a worker die?)")
 
 
-def _fold_distributed(client, func, acc, blocks, order, params, prefetch, name):
+def _fold_distributed(client, func, acc, blocks, order, params, prefetch, name, bar):
     token = uuid.uuid4().hex
     inflight = deque()
     for k, i in enumerate(order):
         while len(inflight) > prefetch:
-            _wait_ok(inflight.popleft())
+            _wait_ok(inflight.popleft())  # a step done on the cluster
+            bar.step()
         futures = client.compute(blocks.delayed(i), optimize_graph=False)
         acc = client.submit(
             _apply, func, acc, params, *blocks.assemble(futures), key=f"{name}-{token}-{k}"
@@ -145,6 +149,10 @@ def _fold_distributed(client, func, acc, blocks, order, params, prefetch, name):
         inflight.append(acc)
     if not inflight:
         return acc
+    with follow(client, list(inflight)):  # the last steps' tasks, as the scheduler sees them
+        for future in inflight:
+            _wait_ok(future)
+            bar.step()
     return acc.result()
 
 
@@ -193,6 +201,10 @@ def fold_blocks(func, init, collections, order=None, *, params=(), prefetch=1, n
     blocks = _Blocks(collections)
     params = tuple(params)
     client = get_client()
-    if client is not None:
-        return _fold_distributed(client, func, init, blocks, order, params, int(prefetch), name)
-    return _fold_local(func, init, blocks, order, params, int(prefetch))
+    # the outer progress bar: steps folded (each step's block reads fill the inner bar)
+    with _progress.scope(name, len(order), unit="blocks") as bar:
+        if client is not None:
+            return _fold_distributed(
+                client, func, init, blocks, order, params, int(prefetch), name, bar
+            )
+        return _fold_local(func, init, blocks, order, params, int(prefetch), bar)

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-__all__ = ["get_client"]
+import asyncio
+import concurrent.futures
+import contextlib
+
+from .. import _progress
+
+__all__ = ["Follower", "compute_followed", "follow", "get_client"]
 
 
 def get_client():
@@ -19,3 +25,77 @@ def get_client():
         return default_client()
     except ValueError:
         return None
+
+
+# ------------------------------------------------------------------------------------------
+# progress on a cluster: the scheduler's count of the tasks done, not a local guess
+# ------------------------------------------------------------------------------------------
+
+#: seconds between two reports of the scheduler while a pass runs
+FOLLOW_INTERVAL = 0.1
+#: seconds a finished pass waits for the scheduler's last report before closing its bar
+FOLLOW_GRACE = 2.0
+
+
+class Follower:
+    """Feeds a progress bar from the scheduler's count of the tasks behind ``futures``.
+
+    It uses distributed's own progress plugin (``distributed.diagnostics.progress``): the
+    scheduler walks the tasks the futures depend on and reports, every
+    :data:`FOLLOW_INTERVAL` seconds, how many of them are done. :meth:`finish`, called once
+    the results are in, waits (briefly) for its last report.
+    """
+
+    def __init__(self, client, futures, bar):
+        from distributed.diagnostics.progressbar import ProgressBar
+
+        class _Feed(ProgressBar):
+            def _draw_bar(self, remaining=0, all=0, **kwargs):  # noqa: A002 - distributed's name
+                bar.set(all - remaining, all)
+
+        feed = _Feed(futures, scheduler=client.scheduler.address, interval=FOLLOW_INTERVAL)
+        self._task = asyncio.run_coroutine_threadsafe(feed.listen(), client.loop.asyncio_loop)
+
+    def finish(self, ok=True):
+        if ok:
+            with contextlib.suppress(concurrent.futures.TimeoutError):
+                self._task.result(timeout=FOLLOW_GRACE)
+        if not self._task.done():
+            self._task.cancel()
+
+
+@contextlib.contextmanager
+def follow(client, futures):
+    """Inside the block, the inner progress bar follows ``futures``' tasks on the cluster.
+
+    Does nothing when progress bars are off (see :mod:`dask_scale._progress`).
+    """
+    if not _progress.tracking():
+        yield
+        return
+    with _progress.pass_bar() as bar:
+        follower = Follower(client, futures, bar)
+        ok = False
+        try:
+            yield
+            ok = True
+        finally:
+            follower.finish(ok)
+
+
+def compute_followed(client, collections, **kwargs):
+    """``dask.compute(*collections)`` on ``client``, its tasks followed by the inner bar.
+
+    The results are those of ``dask.compute`` (one entry per collection, finalised); on an
+    error or an interrupt (Ctrl-C) the pass's futures are cancelled, as ``dask.compute`` on
+    a Client does.
+    """
+    kwargs.pop("scheduler", None)
+    futures = client.compute(list(collections), **kwargs)
+    try:
+        with follow(client, futures):
+            results = client.gather(futures)
+    except BaseException:
+        client.cancel(futures)
+        raise
+    return tuple(results)

@@ -24,8 +24,11 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 import dask
 import dask.multiprocessing
 import dask.threaded
+from dask.callbacks import Callback
 
-__all__ = ["compute", "keep_partitions", "local_map", "scheduler_pool"]
+from .. import _progress
+
+__all__ = ["TaskCounter", "compute", "keep_partitions", "local_map", "scheduler_pool"]
 
 _LOCK = threading.Lock()
 _PROCESS_POOL = {}  # (pid, workers, context, initializer) -> ProcessPoolExecutor
@@ -85,9 +88,49 @@ def keep_partitions():
     return dask.config.set({"optimization.tune.active": False})
 
 
+class TaskCounter(Callback):
+    """Counts the finished tasks of a graph run by a local scheduler into a progress bar.
+
+    Only the graph run by the thread that made the counter is counted: a fit computing its
+    own graph inside one of the tasks (dask's callbacks are process-wide) is not.
+    """
+
+    def __init__(self, bar):
+        super().__init__()
+        self.bar = bar
+        self.thread = threading.current_thread()
+
+    def _start_state(self, dsk, state):
+        if threading.current_thread() is self.thread:
+            done = len(state["finished"])
+            todo = sum(len(state[k]) for k in ("ready", "waiting", "running"))
+            self.bar.set(done, done + todo)
+
+    def _posttask(self, key, result, dsk, state, id):
+        if threading.current_thread() is self.thread:
+            self.bar.update()
+
+
+def _tracked():
+    return _progress.tracking() and not _inside_dask_task()
+
+
 def compute(*collections, **kwargs):
-    """``dask.compute(*collections, **kwargs)`` on the active scheduler (see module doc)."""
-    with scheduler_pool():
+    """``dask.compute(*collections, **kwargs)`` on the active scheduler (see module doc).
+
+    With progress bars on (:mod:`dask_scale._progress`), the pass's tasks fill the inner
+    bar: counted as they finish on a local scheduler, as the scheduler reports them on a
+    distributed Client (:func:`dask_scale._graph.client.compute_followed`).
+    """
+    if not _tracked():
+        with scheduler_pool():
+            return dask.compute(*collections, **kwargs)
+    from .client import compute_followed
+
+    client = getattr(dask.base.get_scheduler(scheduler=kwargs.get("scheduler")), "__self__", None)
+    if client is not None and type(client).__name__ == "Client":  # a distributed Client's get
+        return compute_followed(client, collections, **kwargs)
+    with _progress.pass_bar() as bar, TaskCounter(bar), scheduler_pool():
         return dask.compute(*collections, **kwargs)
 
 
@@ -108,6 +151,22 @@ def _inside_dask_task():
 def local_map(func, items):
     """``list(map(func, items))``, on a thread pool where that helps (see module doc)."""
     items = list(items)
+    if _tracked():
+        with _progress.pass_bar(len(items), unit="blocks") as bar:
+            return _local_map(_counted(func, bar), items)
+    return _local_map(func, items)
+
+
+def _counted(func, bar):
+    def run(item):
+        out = func(item)
+        bar.update()
+        return out
+
+    return run
+
+
+def _local_map(func, items):
     if len(items) < 2 or _inside_dask_task():
         return [func(i) for i in items]
     workers = dask.config.get("num_workers", None) or os.cpu_count() or 1

@@ -58,7 +58,7 @@ import dask.array as da
 from dask.core import get_dependencies
 from dask.delayed import Delayed
 
-from .client import get_client
+from .client import follow, get_client
 from .compute import compute, local_map
 from .keys import Opaque, is_future, persisted_homes
 from .reduction import (
@@ -241,10 +241,13 @@ class BlockStates:
             submitted = self._submit(func, params, check_finite, todo)
             for i, (state, summary) in submitted.items():
                 states[i], summaries[i] = state, summary
+            followed = [f for pair in submitted.values() for f in pair]
             del submitted
             # the blocks whose step must run again: a worker they were pinned to left, or
             # their state was lost (their seeds and homes are updated)
-            gathered, todo = self._collect(summaries)
+            with follow(self._client, followed):  # the inner progress bar: the cluster's tasks
+                gathered, todo = self._collect(summaries)
+            del followed
         # each block's next step goes where its state now is; the previous states can go:
         # the steps that read them are done
         self._homes = [address for _, address in gathered]

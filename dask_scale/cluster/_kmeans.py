@@ -334,7 +334,6 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         rs = check_random_state(self.random_state)
         check_finite = {0: "X"} if dask_in else {}
         tol = None
-        log = IterationLog(type(self).__name__, self.verbose, what="inertia")
         best = None
         for _ in range(n_runs):
             seed = int(rs.randint(np.iinfo(np.int32).max))
@@ -345,18 +344,20 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
                     tol = self._relative_tol(moments)
             else:
                 centres = init_centres
-            result = lloyd(
-                X,
-                w,
-                centres.astype(dtype, copy=False),
-                max_iter=self.max_iter,
-                tol=tol,
-                moments_to_tol=self._tol_from_first_pass,
-                check_finite=check_finite,
-                log=log if self.verbose else None,
-                labels=True,
-                affine=affine,
-            )
+            log = IterationLog(type(self).__name__, self.verbose, "inertia", total=self.max_iter)
+            with log:
+                result = lloyd(
+                    X,
+                    w,
+                    centres.astype(dtype, copy=False),
+                    max_iter=self.max_iter,
+                    tol=tol,
+                    moments_to_tol=self._tol_from_first_pass,
+                    check_finite=check_finite,
+                    log=log,
+                    labels=True,
+                    affine=affine,
+                )
             check_finite = ()
             if not result.cluster_weight.sum() > 0.0:
                 self._check_sizes(self.n_clusters, 0.0)
@@ -392,12 +393,13 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
 
     def _init_centres(self, X, w, seed, check_finite, affine):
         log = IterationLog(f"{type(self).__name__} init ({self.init})", self.verbose, "cost")
-        return initial_centres(
-            X, w, self.init, self.n_clusters, seed,
-            oversampling_factor=self.oversampling_factor, n_rounds=self.init_max_iter,
-            check_finite=check_finite, affine=affine, log=log if self.verbose else None,
-            check_sizes=self._check_sizes,
-        )
+        with log:
+            return initial_centres(
+                X, w, self.init, self.n_clusters, seed,
+                oversampling_factor=self.oversampling_factor, n_rounds=self.init_max_iter,
+                check_finite=check_finite, affine=affine, log=log,
+                check_sizes=self._check_sizes,
+            )
 
     # ----------------------------------------------------------------------------------------
     # predict / transform / score

@@ -286,8 +286,9 @@ class _GLM(BaseEstimator):
         solver = self.solver if solver is None else solver
         solve = make_solver(solver, obj.penalty, self.solver_kwargs)
         max_iter, tol = self._iteration_limits(solver)
-        log = IterationLog(f"{type(self).__name__}[{solver}]", self.verbose)
-        res = solve(obj, w0, max_iter=max_iter, tol=tol, log=log)
+        log = IterationLog(f"{type(self).__name__}[{solver}]", self.verbose, total=max_iter)
+        with log:
+            res = solve(obj, w0, max_iter=max_iter, tol=tol, log=log)
         if not res.converged:
             why = f" ({res.message})" if res.message else ""
             warnings.warn(

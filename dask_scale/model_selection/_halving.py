@@ -27,7 +27,7 @@ from sklearn.utils import resample
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 
-from .._progress import IterationLog
+from .._progress import IterationLog, scope
 from ._search import _NO_IID, BaseSearchCV, _cv_results
 
 __all__ = ["HalvingGridSearchCV", "HalvingRandomSearchCV"]
@@ -178,33 +178,36 @@ class _BaseHalving(BaseSearchCV):
         log = IterationLog(type(self).__name__, self.verbose, what="n_candidates")
         all_params, all_records, iters, n_res_column = [], [], [], []
         n_resources_, n_candidates_ = [], []
-        for itr in range(n_iterations):
-            power = itr
-            if self.aggressive_elimination:
-                # the first resource again while there are too many candidates
-                power = max(0, itr - n_iterations + n_possible)
-            n_res = min(int(factor**power * min_r), max_r)
-            n_resources_.append(n_res)
-            n_candidates_.append(len(candidates))
-            log(itr, len(candidates), n_resources=n_res)
-            if self.resource == "n_samples":
-                folds = _subsample_folds(
-                    setup.folds, n_res / setup.n_samples, self.random_state
+        # the outer progress bar: rounds done (each round's search shows its candidates)
+        with scope(type(self).__name__, n_iterations, unit="rounds") as bar:
+            for itr in range(n_iterations):
+                power = itr
+                if self.aggressive_elimination:
+                    # the first resource again while there are too many candidates
+                    power = max(0, itr - n_iterations + n_possible)
+                n_res = min(int(factor**power * min_r), max_r)
+                n_resources_.append(n_res)
+                n_candidates_.append(len(candidates))
+                log(itr, len(candidates), n_resources=n_res)
+                if self.resource == "n_samples":
+                    folds = _subsample_folds(
+                        setup.folds, n_res / setup.n_samples, self.random_state
+                    )
+                else:
+                    folds = setup.folds
+                    candidates = [{**c, self.resource: n_res} for c in candidates]
+                records = self._evaluate(setup, candidates, folds)
+                # this iteration's results: their failure warnings, and the scores ranking them
+                results = _cv_results(
+                    candidates, records, setup.scorers, self.error_score, self.return_train_score
                 )
-            else:
-                folds = setup.folds
-                candidates = [{**c, self.resource: n_res} for c in candidates]
-            records = self._evaluate(setup, candidates, folds)
-            # this iteration's results: their failure warnings, and the scores ranking them
-            results = _cv_results(
-                candidates, records, setup.scorers, self.error_score, self.return_train_score
-            )
-            all_params += candidates
-            all_records += records
-            iters += [itr] * len(candidates)
-            n_res_column += [n_res] * len(candidates)
-            keep = _top_k(results["mean_test_score"], ceil(len(candidates) / factor))
-            candidates = [candidates[i] for i in keep]
+                all_params += candidates
+                all_records += records
+                iters += [itr] * len(candidates)
+                n_res_column += [n_res] * len(candidates)
+                keep = _top_k(results["mean_test_score"], ceil(len(candidates) / factor))
+                candidates = [candidates[i] for i in keep]
+                bar.step()
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # each iteration warned already

@@ -32,9 +32,10 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, indexable
 
-from .._graph.compute import compute
+from .._graph.client import follow
+from .._graph.compute import TaskCounter, compute
 from .._graph.rows import lengths_and_values
-from .._progress import IterationLog
+from .._progress import IterationLog, pass_bar
 from .._types import is_dask_collection
 from ._folds import FoldData
 from ._graph_search import SearchGraph, ThreadCap, thread_cap
@@ -493,7 +494,9 @@ class BaseSearchCV(MetaEstimatorMixin, BaseEstimator):
 
     def _run(self, dsk, keys, scheduler, scorers, n_threads):
         """Compute the candidate tasks once, reporting each finished candidate."""
-        log = IterationLog(type(self).__name__, self.verbose, what="mean_test_score")
+        log = IterationLog(
+            type(self).__name__, self.verbose, "mean_test_score", total=len(keys), unit="candidates"
+        )
         index = {k: i for i, k in enumerate(keys)}
         done = [0]
         refit_metric = "score" if len(scorers) == 1 and "score" in scorers else None
@@ -506,13 +509,15 @@ class BaseSearchCV(MetaEstimatorMixin, BaseEstimator):
             mean = float(np.mean(values)) if values else float("nan")
             log(done[0], mean, candidate=index[key], of=len(keys))
 
-        if scheduler.kind == "distributed":
-            return self._run_distributed(dsk, keys, scheduler.client, report)
-        # BLAS is process-wide: capped once here on threads (see thread_cap)
-        blas = thread_cap(n_threads, ("blas",)) if scheduler.kind == "threads" else None
-        with _Progress(keys, report), (blas or thread_cap(None, ())):
-            kwargs = {} if scheduler.kind == "sync" else {"num_workers": scheduler.n_workers}
-            return list(scheduler.get(dsk, keys, **kwargs))
+        with log:  # the outer progress bar: candidates done
+            if scheduler.kind == "distributed":
+                return self._run_distributed(dsk, keys, scheduler.client, report)
+            # BLAS is process-wide: capped once here on threads (see thread_cap)
+            blas = thread_cap(n_threads, ("blas",)) if scheduler.kind == "threads" else None
+            with _Progress(keys, report), (blas or thread_cap(None, ())), pass_bar() as bar:
+                kwargs = {} if scheduler.kind == "sync" else {"num_workers": scheduler.n_workers}
+                with TaskCounter(bar):
+                    return list(scheduler.get(dsk, keys, **kwargs))
 
     @staticmethod
     def _run_distributed(dsk, keys, client, report):
@@ -521,10 +526,11 @@ class BaseSearchCV(MetaEstimatorMixin, BaseEstimator):
         futures = client.get(dsk, keys, sync=False, retries=0)
         results = {}
         try:
-            for future in as_completed(futures):
-                result = future.result()
-                results[future.key] = result
-                report(future.key, result)
+            with follow(client, futures):  # the inner bar: the cluster's tasks done
+                for future in as_completed(futures):
+                    result = future.result()
+                    results[future.key] = result
+                    report(future.key, result)
         except BaseException:
             # interrupted or failed: nothing of the search goes on running on the cluster
             client.cancel(futures)

@@ -28,7 +28,7 @@ import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 import pytest
-from _helpers import time_limit
+from _helpers import time_limit, worker_pids_after_kill
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import FitFailedWarning, NotFittedError
 from sklearn.linear_model import LogisticRegression, Ridge
@@ -479,8 +479,7 @@ def test_worker_killed_mid_search_gives_the_same_result():
                 got.fit(dX, dy)
             done.set()
             killer.join(5)
-            client.wait_for_workers(2, timeout=30)
-            assert victim not in client.run(os.getpid).values()
+            worker_pids_after_kill(client, victim)
     finally:
         cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
         logger.removeHandler(handler)
