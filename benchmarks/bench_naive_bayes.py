@@ -20,14 +20,15 @@ in memory before timing; scikit-learn runs on the NumPy twin (the same numbers, 
    predictions equal between dask_scale and dask-ml.
 
 Times are wall-clock seconds, the best of ``--repeat`` runs taken in turns on dask's threaded
-scheduler; ratios ``> 1`` mean dask_scale is faster. The machine may be shared, so small
-ratios are noisy.
+scheduler; a ratio is a contender's time over scikit-learn's (or dask-ml's): below 1, the
+contender is faster. The machine may be shared, so small ratios are noisy. ``main(argv)``
+returns the :class:`_results.Results` it printed (``bench all`` writes them to the docs).
 
 Usage::
 
     python benchmarks/bench_naive_bayes.py            # 2e6 rows
     python benchmarks/bench_naive_bayes.py --quick    # 2e5 rows, fast smoke run
-    python benchmarks/bench_naive_bayes.py --no-dask-ml
+    python benchmarks/bench_naive_bayes.py --skip-dask-ml
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ import warnings
 
 import dask
 import numpy as np
+from _results import Results
 from _warm import add_warm_option, warm_memory
 
 
@@ -54,13 +56,14 @@ def _time(runs, repeat):
     return best, out
 
 
-def _row(name, times, notes=()):
-    base = times["dask_scale"]
-    parts = [f"{name:<34}"]
-    parts += [f"{who} {t:7.3f}s" for who, t in times.items()]
-    parts += [f"{who}/dask_scale {t / base:5.2f}x" for who, t in times.items() if who != "dask_scale"]
-    parts += list(notes)
-    print("  ".join(parts))
+LIBRARY = {"dask_scale": "dask_scale", "scikit-learn": "scikit-learn",
+           "scikit-learn loop": "scikit-learn", "dask-ml": "dask-ml"}
+
+
+def _record(results, workload, times, quality):
+    """One record per contender of ``times``; ``quality[who]``: its result's check."""
+    for who, seconds in times.items():
+        results.add(workload, who, seconds, library=LIBRARY[who], quality=quality.get(who, ""))
 
 
 def _rel(a, b):
@@ -72,7 +75,7 @@ def _computed(out):
     return out.compute() if hasattr(out, "compute") else np.asarray(out)
 
 
-def gaussian_nb(X, y, X_np, y_np, args, dml):
+def gaussian_nb(results, X, y, X_np, y_np, args, dml):
     from sklearn.naive_bayes import GaussianNB as SkGaussianNB
 
     from dask_scale.naive_bayes import GaussianNB
@@ -96,16 +99,17 @@ def gaussian_nb(X, y, X_np, y_np, args, dml):
         runs["dask-ml"] = dml_fit
     times, fitted = _time(runs, args.repeat)
     ref = fitted["scikit-learn"]
-    notes = [
-        f"theta rel diff (dask_scale) {_rel(fitted['dask_scale'].theta_, ref.theta_):.1e}",
-        f"var rel diff (dask_scale) {_rel(fitted['dask_scale'].var_, ref.var_):.1e}",
-    ]
+    quality = {"dask_scale": (
+        f"max rel. diff of theta_ {_rel(fitted['dask_scale'].theta_, ref.theta_):.1e}, "
+        f"of var_ {_rel(fitted['dask_scale'].var_, ref.var_):.1e}"
+    )}
     if dml is not None:
-        notes += [
-            f"theta rel diff (dask-ml) {_rel(fitted['dask-ml'].theta_, ref.theta_):.1e}",
-            f"var rel diff (dask-ml) {_rel(fitted['dask-ml'].sigma_, ref.var_ - ref.epsilon_):.1e}",
-        ]
-    _row("GaussianNB fit", times, notes)
+        quality["dask-ml"] = (
+            f"max rel. diff of theta_ {_rel(fitted['dask-ml'].theta_, ref.theta_):.1e}, "
+            f"of sigma_ (vs var_ - epsilon_) "
+            f"{_rel(fitted['dask-ml'].sigma_, ref.var_ - ref.epsilon_):.1e}"
+        )
+    _record(results, "GaussianNB, fit (attributes computed)", times, quality)
 
     def then_predict(fit, data):
         def run():
@@ -118,14 +122,14 @@ def gaussian_nb(X, y, X_np, y_np, args, dml):
         runs["dask-ml"] = then_predict(lambda: dml.GaussianNB().fit(X, y), X)
     times, preds = _time(runs, args.repeat)
     ref_pred = preds["scikit-learn"]
-    notes = [
-        f"same predictions as sklearn ({who}) {np.mean(p == ref_pred):.4%}"
+    quality = {
+        who: f"{np.mean(p == ref_pred):.4%} of predictions equal to scikit-learn's"
         for who, p in preds.items() if who != "scikit-learn"
-    ]
-    _row("GaussianNB fit + predict", times, notes)
+    }
+    _record(results, "GaussianNB, fit + predict computed", times, quality)
 
 
-def blockwise_voting(X, y, X_np, y_np, args, dml):
+def blockwise_voting(results, X, y, X_np, y_np, args, dml):
     from sklearn.base import clone
     from sklearn.linear_model import LogisticRegression
 
@@ -154,15 +158,15 @@ def blockwise_voting(X, y, X_np, y_np, args, dml):
         runs["dask-ml"] = dml_fit
     times, fitted = _time(runs, args.repeat)
     loop = fitted["scikit-learn loop"]
-    notes = []
+    quality = {}
     for who in ("dask_scale", "dask-ml"):
         if who in fitted:
             err = max(
                 _rel(mine.coef_, theirs.coef_)
                 for mine, theirs in zip(fitted[who].estimators_, loop, strict=True)
             )
-            notes.append(f"clone coef rel diff vs loop ({who}) {err:.1e}")
-    _row(f"BlockwiseVoting fit ({len(loop)} blocks)", times, notes)
+            quality[who] = f"max rel. diff of the clones' coef_ from the loop's {err:.1e}"
+    _record(results, f"BlockwiseVotingClassifier, fit ({len(loop)} blocks)", times, quality)
 
     def predict_loop():
         votes = np.stack([est.predict(X_np) for est in loop])
@@ -178,12 +182,11 @@ def blockwise_voting(X, y, X_np, y_np, args, dml):
         dml_model = fitted["dask-ml"]
         runs["dask-ml"] = lambda: _computed(dml_model.predict(X))
     times, preds = _time(runs, args.repeat)
-    notes = [f"same votes as the loop (dask_scale) {np.mean(preds['dask_scale'] == preds['scikit-learn loop']):.4%}"]
-    if dml is not None:
-        notes.append(
-            f"same votes dask-ml/dask_scale {np.mean(preds['dask-ml'] == preds['dask_scale']):.4%}"
-        )
-    _row("BlockwiseVoting predict (hard)", times, notes)
+    quality = {
+        who: f"{np.mean(p == preds['scikit-learn loop']):.4%} of votes equal to the loop's"
+        for who, p in preds.items() if who != "scikit-learn loop"
+    }
+    _record(results, "BlockwiseVotingClassifier, predict computed (hard vote)", times, quality)
 
     ds_soft = ds_fit("soft")
     runs = {
@@ -194,11 +197,12 @@ def blockwise_voting(X, y, X_np, y_np, args, dml):
         dml_soft = dml_fit("soft")
         runs["dask-ml"] = lambda: _computed(dml_soft.predict_proba(X))
     times, probas = _time(runs, args.repeat)
-    notes = [
-        f"max|diff| vs loop ({who}) {np.max(np.abs(p - probas['scikit-learn loop'])):.1e}"
+    quality = {
+        who: f"max |diff| from the loop's {np.max(np.abs(p - probas['scikit-learn loop'])):.1e}"
         for who, p in probas.items() if who != "scikit-learn loop"
-    ]
-    _row("BlockwiseVoting predict_proba (soft)", times, notes)
+    }
+    _record(results, "BlockwiseVotingClassifier, predict_proba computed (soft vote)", times,
+            quality)
 
 
 def main(argv=None):
@@ -207,17 +211,21 @@ def main(argv=None):
     parser.add_argument("--chunks", type=int, default=10, help="number of row blocks")
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--quick", action="store_true", help="200,000 rows")
-    parser.add_argument("--no-dask-ml", action="store_true")
+    parser.add_argument("--skip-dask-ml", "--no-dask-ml", action="store_true", help="skip dask-ml")
     add_warm_option(parser, 2.0)
     args = parser.parse_args(argv)
     warm_memory(args.warm_gb)
     rows = 200_000 if args.quick else args.rows
-    warnings.simplefilter("ignore")
+    with dask.config.set(scheduler="threads"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _run(args, rows)
 
+
+def _run(args, rows):
     from dask_scale.datasets import make_classification
 
     dml = None
-    if not args.no_dask_ml:
+    if not args.skip_dask_ml:
         try:
             import dask_ml.ensemble
             import dask_ml.naive_bayes
@@ -235,12 +243,19 @@ def main(argv=None):
     )
     X, y = dask.persist(X, y)
     X_np, y_np = dask.compute(X, y)
-    print(f"rows={rows:,} x 20 float64 in {X.numblocks[0]} persisted blocks, 3 classes, "
-          f"repeat={args.repeat}")
-    gaussian_nb(X, y, X_np, y_np, args, dml)
-    blockwise_voting(X, y, X_np, y_np, args, dml)
+    results = Results(
+        "naive_bayes", "Naive Bayes and blockwise ensembles",
+        f"{rows:,} x 20 float64 (make_classification, 3 classes) in {X.numblocks[0]} "
+        f"persisted row blocks, the contenders taken in turns, best of {args.repeat}; "
+        "scikit-learn on the NumPy twin; BlockwiseVotingClassifier(LogisticRegression("
+        "max_iter=200)) against a loop fitting the same clones on the NumPy blocks",
+        quick=args.quick,
+    )
+    gaussian_nb(results, X, y, X_np, y_np, args, dml)
+    blockwise_voting(results, X, y, X_np, y_np, args, dml)
+    results.print()
+    return results
 
 
 if __name__ == "__main__":
-    with dask.config.set(scheduler="threads"):
-        main()
+    main()

@@ -1,4 +1,5 @@
-"""benchmarks/bench_naive_bayes.py: registered as ``bench naive_bayes``, and a tiny run."""
+"""benchmarks/bench_naive_bayes.py: registered as ``bench naive_bayes`` and in ``bench all``,
+and a tiny run."""
 
 import sys
 from pathlib import Path
@@ -29,27 +30,46 @@ def test_registered_as_bench_naive_bayes(capsys, monkeypatch):
         main(["bench", "naive_bayes", "--help"])
     assert exc.value.code == 0
     out = capsys.readouterr().out
-    assert "--quick" in out and "--no-dask-ml" in out
+    assert "--quick" in out and "--skip-dask-ml" in out
 
 
-def test_tiny_run_prints_every_row_and_agrees_with_sklearn(bench, capsys):
-    bench.main(["--rows", "3000", "--chunks", "3", "--repeat", "1", "--warm-gb", "0",
-                "--no-dask-ml"])
-    lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("rows=3,000 x 20 float64 in 3 persisted blocks")
-    rows = {line.split("  ")[0].strip(): line for line in lines[1:]}
-    assert set(rows) == {
-        "GaussianNB fit", "GaussianNB fit + predict", "BlockwiseVoting fit (3 blocks)",
-        "BlockwiseVoting predict (hard)", "BlockwiseVoting predict_proba (soft)",
-    }
-    assert all("scikit-learn" in line and "/dask_scale" in line for line in rows.values())
-    assert "dask-ml" not in "\n".join(lines)
-    # the quality columns: the same model as scikit-learn's (or the scikit-learn loop's)
-    assert "same predictions as sklearn (dask_scale) 100.0000%" in rows["GaussianNB fit + predict"]
-    assert "same votes as the loop (dask_scale) 100.0000%" in rows["BlockwiseVoting predict (hard)"]
-    assert "clone coef rel diff vs loop (dask_scale) 0.0e+00" in rows["BlockwiseVoting fit (3 blocks)"]
-    theta = float(rows["GaussianNB fit"].split("theta rel diff (dask_scale) ")[1].split()[0])
+def test_tiny_run_records_every_workload_and_agrees_with_sklearn(bench, capsys):
+    results = bench.main(["--rows", "3000", "--chunks", "3", "--repeat", "1", "--warm-gb", "0",
+                          "--skip-dask-ml"])
+    printed = capsys.readouterr().out
+    assert results.name == "naive_bayes" and not results.quick
+    assert results.workloads == [
+        "GaussianNB, fit (attributes computed)",
+        "GaussianNB, fit + predict computed",
+        "BlockwiseVotingClassifier, fit (3 blocks)",
+        "BlockwiseVotingClassifier, predict computed (hard vote)",
+        "BlockwiseVotingClassifier, predict_proba computed (soft vote)",
+    ]
+    records = results.records
+    assert all(r.ok for r in records)
+    assert {r.library for r in records} == {"dask_scale", "scikit-learn"}  # dask-ml skipped
+    ours = [r for r in records if r.library == "dask_scale"]
+    assert len(ours) == 5 and all(r.vs_sklearn > 0 for r in ours)
+    # the quality column: the same models as scikit-learn's (or the scikit-learn loop's)
+    quality = {r.workload: r.quality for r in ours}
+    theta = float(quality["GaussianNB, fit (attributes computed)"].split("theta_ ")[1].split(",")[0])
     assert theta < 1e-10
+    assert quality["GaussianNB, fit + predict computed"].startswith("100.0000% ")
+    assert quality["BlockwiseVotingClassifier, fit (3 blocks)"].endswith(" 0.0e+00")
+    assert quality["BlockwiseVotingClassifier, predict computed (hard vote)"].startswith(
+        "100.0000% "
+    )
+    assert quality[
+        "BlockwiseVotingClassifier, predict_proba computed (soft vote)"
+    ].endswith(" 0.0e+00")
+    assert "Naive Bayes and blockwise ensembles" in printed
+
+
+def test_listed_in_bench_all(monkeypatch):
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    import bench_all
+
+    assert "naive_bayes" in bench_all.BENCHMARKS and "naive_bayes" in bench_all.TIMES_DASK_ML
 
 
 def test_rel_is_relative_to_the_reference(bench):
