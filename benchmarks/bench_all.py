@@ -33,11 +33,11 @@ from _results import failed_run, write  # noqa: E402
 # the benchmarks in the order they run (cheap first); the set of those that time dask-ml
 BENCHMARKS = (
     "kmeans", "linear", "logistic", "decomposition", "preprocessing", "wrappers",
-    "pipeline", "cluster_pass", "adaptive", "out_of_core", "search",
+    "naive_bayes", "pipeline", "cluster_pass", "adaptive", "out_of_core", "search",
 )
 TIMES_DASK_ML = frozenset(
     {"kmeans", "linear", "logistic", "decomposition", "preprocessing", "wrappers",
-     "adaptive", "search"}
+     "naive_bayes", "adaptive", "search"}
 )
 
 

@@ -139,7 +139,7 @@ def _parser():
     )
     bench.add_argument(
         "name",
-        help="benchmark name: decomposition, kmeans, linear, logistic, pipeline, "
+        help="benchmark name: decomposition, kmeans, linear, logistic, naive_bayes, pipeline, "
         "preprocessing, wrappers, out_of_core, search, adaptive, cluster_pass, or all (every "
         "one; `bench all --write docs/_generated` writes the tables of the docs)",
     )
