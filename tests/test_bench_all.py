@@ -39,7 +39,9 @@ def test_bench_all_writes_tables_environment_and_plot(tmp_path, monkeypatch, cap
     table = (out / "logistic.rst").read_text()
     assert "quick sizes" in table and ".. list-table::" in table
     # the written table holds the numbers the benchmark printed
-    for row in re.findall(r"\n {2}(dask_scale lbfgs) +(\S+ m?s) +(\S+)", printed):
+    rows = re.findall(r"\n {2}(dask_scale lbfgs) +(\S+ m?s) +(\S+)", printed)
+    assert rows, printed
+    for row in rows:
         assert f"- {row[0]}\n     - {row[1]}\n     - {row[2]}\n" in table
     assert "dask-ml" not in table.split("quality, notes", 1)[1]  # --skip-dask-ml was passed on
 

@@ -163,14 +163,11 @@ def test_notebook_runs_and_shows_its_results(name, tmp_path):
     import nbformat
 
     fresh = execute(name, tmp_path)
-    text = _stdout(fresh)
-    for pattern, expected in CHECKS[name]:
-        found = re.search(pattern, text)
-        assert found, f"{name}: no output matches {pattern!r} in:\n{text}"
-        if isinstance(expected, str):
-            assert found.group(1) == expected, (name, pattern, found.group(0))
-        else:
-            assert float(found.group(1)) >= expected, (name, pattern, found.group(0))
+    stored = nbformat.read(EXAMPLES / name, as_version=4)
+    # the results a fresh run prints, and the stored outputs the docs render, both pass the
+    # notebook's checks (thresholds, agreement with scikit-learn)
+    for label, nb in (("a fresh run", fresh), ("the stored outputs", stored)):
+        _assert_checks(name, label, _stdout(nb))
 
     # no Python warning (a FutureWarning, a ConvergenceWarning) or traceback on stderr: the
     # docs show the stored outputs without stderr, so a warning would go unseen there.
@@ -184,14 +181,27 @@ def test_notebook_runs_and_shows_its_results(name, tmp_path):
                     r"\s*warnings\.warn\(\n", "", stderr)
     assert not re.search(r"\w+Warning: |Traceback", stderr), f"{name}:\n{stderr}"
 
-    stored = nbformat.read(EXAMPLES / name, as_version=4)
-    for old, new in zip(stored.cells, fresh.cells, strict=True):
-        if old.cell_type == "code":
-            assert printed(old) == printed(new), (
-                f"{name}: the stored outputs (rendered in the docs) differ from a fresh "
-                f"run's; store the new ones with `python tests/test_notebooks.py {name}`.\n"
-                f"cell:\n{old.source}\nstored: {printed(old)}\nfresh:  {printed(new)}"
-            )
+    # Exactly the stored outputs (reprs, rounded figures, tables) only when asked for: a dask
+    # or pandas release that changes a repr must not fail the suite, while a refresh of the
+    # stored outputs checks them (`python tests/test_notebooks.py` stores a fresh run).
+    if os.environ.get("DASK_SCALE_NOTEBOOKS_EXACT"):
+        for old, new in zip(stored.cells, fresh.cells, strict=True):
+            if old.cell_type == "code":
+                assert printed(old) == printed(new), (
+                    f"{name}: the stored outputs (rendered in the docs) differ from a fresh "
+                    f"run's; store the new ones with `python tests/test_notebooks.py {name}`."
+                    f"\ncell:\n{old.source}\nstored: {printed(old)}\nfresh:  {printed(new)}"
+                )
+
+
+def _assert_checks(name, label, text):
+    for pattern, expected in CHECKS[name]:
+        found = re.search(pattern, text)
+        assert found, f"{name}: no output matches {pattern!r} in {label}:\n{text}"
+        if isinstance(expected, str):
+            assert found.group(1) == expected, (name, label, pattern, found.group(0))
+        else:
+            assert float(found.group(1)) >= expected, (name, label, pattern, found.group(0))
 
 
 def _store(names):

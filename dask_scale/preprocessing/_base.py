@@ -56,7 +56,7 @@ def validate_numeric(
         out = validate_data(
             est, X, reset=reset, dtype=dtype, ensure_min_samples=ensure_min_samples, **weights
         )
-        return (out[0], frame, out[1]) if weights else (out, frame)
+        return (out[0], frame, out[1]) if "sample_weight" in weights else (out, frame)
     kwargs = {}
     if copy:
         kwargs["copy"] = True
@@ -72,7 +72,7 @@ def validate_numeric(
         **kwargs,
         **weights,
     )
-    return (out[0], None, out[1]) if weights else (out, None)
+    return (out[0], None, out[1]) if "sample_weight" in weights else (out, None)
 
 
 def check_inverse_input(est, X, copy):
