@@ -305,3 +305,25 @@ def test_one_pass_fits_and_in_memory_x_show_their_pass(bars):
         tasks = [b for b in bars if b.unit == "tasks"]
         assert [b.desc for b in tasks] == ["dask_scale pass"], name
         assert tasks[0].closed and tasks[0].n == tasks[0].total >= 1, name
+
+
+def test_adaptive_search_on_an_asynchronous_client(bars, cluster):
+    import asyncio
+
+    from distributed import Client
+
+    search = _adaptive("successive-halving")
+    X, y = _data(n=480, chunks=80)
+
+    async def main():
+        async with Client(cluster.scheduler.address, asynchronous=True):
+            with dask_scale.progress():
+                await search.fit(X, y)
+
+    asyncio.run(main())
+    bar = next(b for b in bars if b.level == 0)
+    assert bar.desc == "successive-halving" and bar.closed
+    assert bar.n == bar.total == search.metadata["partial_fit_calls"]
+    from distributed import default_client
+
+    assert default_client() is cluster  # the module's client is the default again
