@@ -195,11 +195,12 @@ def _gb(nbytes):
 
 def _demo(args):
     import numpy as np
-    from distributed import Client, LocalCluster, wait
+    from distributed import Client, LocalCluster, futures_of, wait
     from sklearn.pipeline import make_pipeline
 
     import dask_scale
     from dask_scale import datasets
+    from dask_scale._graph.client import follow
     from dask_scale.cluster import KMeans
     from dask_scale.linear_model import LogisticRegression
     from dask_scale.preprocessing import StandardScaler
@@ -275,7 +276,8 @@ def _demo(args):
             if not args.stream:
                 t0 = time.perf_counter()
                 X, y = client.persist([X, y])
-                wait([X, y])
+                with follow(client, futures_of([X, y])):  # its bar, with --progress
+                    wait([X, y])
                 results.append(f"generate + persist: {time.perf_counter() - t0:.1f} s")
                 print(results[-1], file=out, flush=True)
             t0 = time.perf_counter()
