@@ -125,8 +125,8 @@ def test_off_prints_nothing(bars, capsys):
     X, y = _data()
     with dask_scale.progress(False):
         _fit_both(X, y)
-        GridSearchCV(LogisticRegression(max_iter=10), {"C": [0.1, 1.0]}, cv=2).fit(X, y)
-    _fit_both(X, y)  # off by default
+        GridSearchCV(LogisticRegression(max_iter=5), {"C": [0.1, 1.0]}, cv=2).fit(X, y)
+    KMeans(n_clusters=3, n_init=1, random_state=0, max_iter=5).fit(X)  # off by default
     captured = capsys.readouterr()
     assert captured.err == "" and captured.out == ""
     assert bars == []
@@ -222,9 +222,10 @@ def _adaptive(kind):
     sgd = SGDClassifier(tol=None, random_state=0)
     params = {"alpha": loguniform(1e-5, 1.0)}  # a distribution: as many models as planned
     return {
-        "hyperband": lambda: HyperbandSearchCV(sgd, params, max_iter=9, random_state=0),
+        # max_iter=3: two brackets side by side, 5 models, 11 calls
+        "hyperband": lambda: HyperbandSearchCV(sgd, params, max_iter=3, random_state=0),
         "hyperband-async": lambda: HyperbandSearchCV(
-            sgd, params, max_iter=9, random_state=0, asynchronous=True
+            sgd, params, max_iter=3, random_state=0, asynchronous=True
         ),
         "successive-halving": lambda: SuccessiveHalvingSearchCV(
             sgd, params, n_initial_parameters=6, n_initial_iter=1, max_iter=6, random_state=0
@@ -243,12 +244,22 @@ def _adaptive(kind):
     ["hyperband", "hyperband-async", "successive-halving", "incremental-search",
      "inverse-decay-search"],
 )
-def test_adaptive_search_counts_partial_fit_calls(bars, on_cluster, kind):
+def test_adaptive_search_counts_partial_fit_calls(bars, on_cluster, kind, monkeypatch):
+    steps = []
+    step = _progress._Scope.step
+
+    def record(self, k=1):
+        steps.append(k)
+        step(self, k)
+
+    monkeypatch.setattr(_progress._Scope, "step", record)
     search = _adaptive(kind)
     planned = search.metadata["partial_fit_calls"]
     X, y = _data(n=480, chunks=80)
     with dask_scale.progress():
         search.fit(X, y)
+    # the bar moved as the scores came in (a step per model scored), not once at the end
+    assert len(steps) == len(search.history_) > 1 and sum(steps) == planned
     outer = [b for b in bars if b.level == 0]
     assert [b.desc for b in outer] == [kind.removesuffix("-async")]
     bar = outer[0]
