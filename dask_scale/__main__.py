@@ -4,6 +4,7 @@
 (or connects to ``--scheduler``), generates a chunked dataset lazily with
 :mod:`dask_scale.datasets`, fits StandardScaler -> KMeans and a LogisticRegression on it block
 by block, and prints the data size, the time, the peak memory and the models' quality.
+``--progress`` draws progress bars while it fits (:func:`dask_scale.progress`).
 """
 
 from __future__ import annotations
@@ -132,6 +133,12 @@ def _parser():
     demo.add_argument(
         "--quiet", action="store_true", help="do not print per-iteration progress"
     )
+    demo.add_argument(
+        "--progress", action="store_true",
+        help="draw progress bars on stderr: each fit's iterations and the tasks of each pass "
+        "as the cluster reports them (tqdm's bars when tqdm is installed; same as "
+        "DASK_DASK_SCALE__PROGRESS=1; see dask_scale.progress)",
+    )
     bench = sub.add_parser(
         "bench",
         help="run a benchmark script from benchmarks/ (a source checkout)",
@@ -188,10 +195,12 @@ def _gb(nbytes):
 
 def _demo(args):
     import numpy as np
-    from distributed import Client, LocalCluster, wait
+    from distributed import Client, LocalCluster, futures_of, wait
     from sklearn.pipeline import make_pipeline
 
+    import dask_scale
     from dask_scale import datasets
+    from dask_scale._graph.client import follow
     from dask_scale.cluster import KMeans
     from dask_scale.linear_model import LogisticRegression
     from dask_scale.preprocessing import StandardScaler
@@ -261,11 +270,14 @@ def _demo(args):
             file=out,
         )
         results = []
-        with _PeakMemory() as mem:
+        # off unless asked: a program may still turn the bars on by the environment variable
+        bars = dask_scale.progress() if args.progress else contextlib.nullcontext()
+        with _PeakMemory() as mem, bars:
             if not args.stream:
                 t0 = time.perf_counter()
                 X, y = client.persist([X, y])
-                wait([X, y])
+                with follow(client, futures_of([X, y])):  # its bar, with --progress
+                    wait([X, y])
                 results.append(f"generate + persist: {time.perf_counter() - t0:.1f} s")
                 print(results[-1], file=out, flush=True)
             t0 = time.perf_counter()

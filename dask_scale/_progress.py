@@ -199,11 +199,15 @@ class Bar:
 
     def update(self, k=1):
         with self._lock:
+            if self.closed:  # a late step (another thread) after the work ended
+                return
             self.n += k
             self._view.draw(self.n, self.total)
 
     def set(self, n, total=None):
         with self._lock:
+            if self.closed:
+                return
             self.n = int(n)
             if total is not None:
                 self.total = int(total)
@@ -368,14 +372,19 @@ class IterationLog:
         The most iterations the fit can run (``max_iter``), the outer bar's total.
     unit : str, default="iter"
         The outer bar's unit.
+    count_lines : bool, default=True
+        Whether every line is a step of the outer bar; ``False`` when the steps are counted
+        apart (:meth:`advance`), e.g. a search's ``partial_fit`` calls, several a line.
     """
 
-    def __init__(self, name, verbose, what="objective", total=None, unit="iter"):
+    def __init__(self, name, verbose, what="objective", total=None, unit="iter",
+                 count_lines=True):
         self.name = name
         self.verbose = int(verbose or 0)
         self.what = what
         self.total = total
         self.unit = unit
+        self.count_lines = count_lines
         self.start = time.perf_counter()
         self._scope = _NO_SCOPE
         self._exit = None
@@ -390,11 +399,17 @@ class IterationLog:
         exit_stack, self._exit = self._exit, None
         return exit_stack.__exit__(*exc)
 
+    def advance(self, k=1):
+        """Advance the outer bar by ``k`` steps (thread-safe; nothing when no bar is open)."""
+        if k:
+            self._scope.step(k)
+
     def __call__(self, iteration, value, **extra):
         elapsed = time.perf_counter() - self.start
         more = "".join(f", {k}={v:.4g}" if isinstance(v, float) else f", {k}={v}" for k, v in extra.items())
         line = f"[{self.name}] iter {iteration}: {self.what}={value:.6g}{more} ({elapsed:.2f}s)"
         logger.info(line)
-        self._scope.step()
+        if self.count_lines:
+            self._scope.step()
         if self.verbose > 0:
             print(line, file=sys.stderr, flush=True)

@@ -22,7 +22,7 @@ def test_help_documents_every_option():
     assert res.returncode == 0
     for opt in ("--rows", "--features", "--chunk-rows", "--clusters", "--scheduler",
                 "--workers", "--threads-per-worker", "--memory-limit", "--seed", "--stream",
-                "--quiet", "--connect-timeout"):
+                "--quiet", "--connect-timeout", "--progress"):
         assert opt in res.stdout
 
 
@@ -66,6 +66,13 @@ def test_memory_limit_spellings(text, value):
     assert _parser().parse_args(["demo", "--memory-limit", text]).memory_limit == value
 
 
+def test_progress_flag_is_off_by_default():
+    from dask_scale.__main__ import _parser
+
+    assert _parser().parse_args(["demo"]).progress is False
+    assert _parser().parse_args(["demo", "--progress"]).progress is True
+
+
 def test_unreachable_scheduler_is_a_clear_error(capsys):
     # nothing listens on this loopback port: the demo says so and exits 2
     import socket
@@ -100,7 +107,7 @@ def test_bench_unknown_name(capsys):
 def test_demo_runs_small():
     res = _run(
         "demo", "--rows", "20000", "--chunk-rows", "5000", "--features", "6",
-        "--clusters", "3", "--workers", "1", "--threads-per-worker", "2",
+        "--clusters", "3", "--workers", "1", "--threads-per-worker", "2", "--progress",
     )
     assert res.returncode == 0, res.stderr[-3000:]
     out = res.stdout
@@ -110,3 +117,6 @@ def test_demo_runs_small():
     assert "accuracy" in out
     # progress lines go to stderr
     assert "iter" in res.stderr
+    # --progress: the bars too, each fit's outer bar closed complete
+    for fit in ("KMeans", "LogisticRegression[lbfgs]"):
+        assert f"{fit}: 100%" in res.stderr, res.stderr[-3000:]

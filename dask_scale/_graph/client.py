@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import contextlib
+import threading
 
 from .. import _progress
 
@@ -33,7 +33,8 @@ def get_client():
 
 #: seconds between two reports of the scheduler while a pass runs
 FOLLOW_INTERVAL = 0.1
-#: seconds a finished pass waits for the scheduler's last report before closing its bar
+#: seconds a finished pass waits for the scheduler's first report (its count of the tasks)
+#: when the results came back before it
 FOLLOW_GRACE = 2.0
 
 
@@ -41,25 +42,52 @@ class Follower:
     """Feeds a progress bar from the scheduler's count of the tasks behind ``futures``.
 
     It uses distributed's own progress plugin (``distributed.diagnostics.progress``): the
-    scheduler walks the tasks the futures depend on and reports, every
+    scheduler walks the tasks the futures depend on and reports at once, then every
     :data:`FOLLOW_INTERVAL` seconds, how many of them are done. :meth:`finish`, called once
-    the results are in, waits (briefly) for its last report.
+    the results are in, takes the end of the pass from the futures themselves (their results
+    are in, so every task behind them is done): it completes the bar with the task count of
+    the scheduler's first report and stops listening, rather than waiting up to an interval
+    for the last report. Only a pass that ended before that first report waits for it.
     """
 
     def __init__(self, client, futures, bar):
         from distributed.diagnostics.progressbar import ProgressBar
 
+        self.bar = bar
+        self.total = None
+        self._reported = threading.Event()
+        self._lock = threading.Lock()
+        self._stopped = False
+        follower = self
+
         class _Feed(ProgressBar):
             def _draw_bar(self, remaining=0, all=0, **kwargs):  # noqa: A002 - distributed's name
-                bar.set(all - remaining, all)
+                with follower._lock:
+                    if follower._stopped:  # a late report: the bar may be the next pass's
+                        return
+                    follower.total = all
+                    follower._reported.set()
+                    bar.set(all - remaining, all)
 
         feed = _Feed(futures, scheduler=client.scheduler.address, interval=FOLLOW_INTERVAL)
-        self._task = asyncio.run_coroutine_threadsafe(feed.listen(), client.loop.asyncio_loop)
+
+        async def listen():
+            try:
+                await feed.listen()
+            finally:  # stopped early (finish) or done: the scheduler's feed ends with the comm
+                comm = getattr(feed, "comm", None)
+                if comm is not None and not comm.closed():
+                    comm.abort()
+
+        self._task = asyncio.run_coroutine_threadsafe(listen(), client.loop.asyncio_loop)
 
     def finish(self, ok=True):
         if ok:
-            with contextlib.suppress(concurrent.futures.TimeoutError):
-                self._task.result(timeout=FOLLOW_GRACE)
+            self._reported.wait(FOLLOW_GRACE)
+        with self._lock:
+            self._stopped = True
+            if ok and self.total is not None:
+                self.bar.set(self.total, self.total)
         if not self._task.done():
             self._task.cancel()
 

@@ -27,7 +27,7 @@ from .._validation import (
     is_dask_frame,
     validate_data,
 )
-from ._kmeans_init import check_init_array, check_sizes, initial_centres
+from ._kmeans_init import check_init_array, check_sizes, init_steps, initial_centres
 from ._kmeans_lloyd import e_step, lloyd
 from ._kmeans_passes import distances_chunk, labels_chunk, sse_chunk
 
@@ -394,7 +394,11 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         return self._relative_tol(moments)
 
     def _init_centres(self, X, w, seed, check_finite, affine):
-        log = IterationLog(f"{type(self).__name__} init ({self.init})", self.verbose, "cost")
+        total, unit = init_steps(self.init, self.n_clusters, self.init_max_iter)
+        log = IterationLog(
+            f"{type(self).__name__} init ({self.init})", self.verbose, "cost", total=total,
+            unit=unit,
+        )
         with log:
             return initial_centres(
                 X, w, self.init, self.n_clusters, seed,

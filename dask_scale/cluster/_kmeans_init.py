@@ -66,6 +66,7 @@ __all__ = [
     "check_init_array",
     "check_sizes",
     "first_pass",
+    "init_steps",
     "initial_centres",
     "kmeans_parallel",
     "kmeans_plusplus",
@@ -78,6 +79,21 @@ __all__ = [
 #: k-means|| rounds when ``init_max_iter`` is None: the constant number of rounds the paper's
 #: experiments found sufficient in practice (its analysis bounds them by O(log phi)).
 DEFAULT_ROUNDS = 5
+
+
+
+def init_steps(init, n_clusters, n_rounds=None):
+    """``(total, unit)`` of the logged steps of an initialisation (its progress bar).
+
+    k-means|| logs one line a round (``n_rounds``, None: :data:`DEFAULT_ROUNDS`; it may stop
+    sooner), k-means++ one a greedy step (``n_clusters - 1``); other inits log none.
+    """
+    if isinstance(init, str) and init == "k-means||":
+        return (DEFAULT_ROUNDS if n_rounds is None else int(n_rounds)), "rounds"
+    if isinstance(init, str) and init == "k-means++":
+        return int(n_clusters) - 1, "steps"
+    return None, "steps"
+
 
 # Spawn-key stages of the random streams (block streams use ``(stage, block_index)``).
 STAGE_FIRST = 0

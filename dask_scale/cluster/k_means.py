@@ -30,6 +30,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from .._graph import reduce_blocks, tree_reduce
+from .._graph.compute import compute
 from .._validation import FLOAT_DTYPES, check_array, check_sample_weight, is_dask_array
 from ._kmeans import KMeans
 from ._kmeans_init import check_init_array, check_sizes, initial_centres
@@ -265,7 +266,7 @@ def compute_inertia(X, labels, centers):
         if labels.ndim != 1:
             raise ValueError(f"labels must be 1-D, got shape {labels.shape}.")
     else:
-        labels = np.asarray(labels.compute() if is_dask_array(labels) else labels)
+        labels = np.asarray(compute(labels)[0] if is_dask_array(labels) else labels)
         if labels.shape != (X.shape[0],):
             raise ValueError(
                 f"labels has shape {labels.shape}, expected ({X.shape[0]},): one per row."

@@ -12,6 +12,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._fitting import all_or_nothing
 from .._graph import map_rows, reduce_blocks
+from .._graph.compute import compute
 from .._validation import (
     EMPTY_INPUT_HINT,
     check_consistent_rows,
@@ -122,7 +123,7 @@ class _BlockwiseBase(MetaEstimatorMixin, BaseEstimator):
             return X, y
         if is_dask_collection(y):
             # X is in memory, so is its one block: y (one value a row) is brought next to it
-            (y,) = dask.compute(y)
+            (y,) = compute(y)
         if not hasattr(X, "shape"):
             X = np.asarray(X)
         if not hasattr(y, "shape"):
@@ -351,7 +352,7 @@ class BlockwiseVotingClassifier(ClassifierMixin, _BlockwiseBase):
         """
         if not is_dask_collection(X):
             # X in memory: so are its predictions, and y (one value a row) joins them
-            y, sample_weight = dask.compute(y, sample_weight)
+            y, sample_weight = compute(y, sample_weight)
             return super().score(X, y, sample_weight=sample_weight)
         return float(accuracy_score(y, self.predict(X), sample_weight=sample_weight))
 
@@ -436,6 +437,6 @@ class BlockwiseVotingRegressor(RegressorMixin, _BlockwiseBase):
         """
         if not is_dask_collection(X):
             # X in memory: so are its predictions, and y (one value a row) joins them
-            y, sample_weight = dask.compute(y, sample_weight)
+            y, sample_weight = compute(y, sample_weight)
             return super().score(X, y, sample_weight=sample_weight)
         return float(r2_score(y, self.predict(X), sample_weight=sample_weight))

@@ -183,19 +183,21 @@ class _GLMRegressor(RegressorMixin, _GLM):
             y = np.ascontiguousarray(y, dtype=np.float64)
         C = float(self.C)
         ridge = penalty.l2 / C if np.isfinite(C) else 0.0
-        sol = gram_solve(
-            X,
-            y,
-            sw,
-            fit_intercept=self.fit_intercept,
-            ridge=ridge,
-            C=C,
-            affine=affine,
-            check_finite=check,
-        )
-        check_n_rows(self, sol.n_rows, X.shape[1])
-        self._check_weight_sum(sol.sw_sum)
-        IterationLog(f"{type(self).__name__}[cholesky]", self.verbose)(1, sol.objective)
+        # its one pass is the outer bar's one step (the pass's tasks: the inner bar)
+        with IterationLog(f"{type(self).__name__}[cholesky]", self.verbose, total=1) as log:
+            sol = gram_solve(
+                X,
+                y,
+                sw,
+                fit_intercept=self.fit_intercept,
+                ridge=ridge,
+                C=C,
+                affine=affine,
+                check_finite=check,
+            )
+            check_n_rows(self, sol.n_rows, X.shape[1])
+            self._check_weight_sum(sol.sw_sum)
+            log(1, sol.objective)
         self.coef_ = sol.coef
         self.intercept_ = sol.intercept
         self.n_iter_ = 1

@@ -313,22 +313,25 @@ class BaseIncrementalSearchCV(MetaEstimatorMixin, BaseEstimator):
         run = SearchRun(
             client, self.estimator, name=self._name, token=token, prefix=self.prefix,
             seed=seed, verbose=self.verbose, scorer=scorer, fit_params=fit_params,
+            total_calls=self._planned_calls(),
         )
         for ident, params, extra in models:
             run.add_model(ident, params, **extra)
         coroutine = self._fit_coroutine(run, X, y, test_size, needs_classes, patience)
         if client.asynchronous:
-            return self._awaited(coroutine, features)
+            return self._awaited(coroutine, features, run)
         try:
-            return client.sync(lambda: coroutine)
+            with run.log:  # the progress bar, drawn by this thread
+                return client.sync(lambda: coroutine)
         except BaseException as exc:
             _interrupted(exc, run, self)
             run.release()
             raise
 
-    async def _awaited(self, coroutine, features):
+    async def _awaited(self, coroutine, features, run):
         try:
-            return await coroutine
+            with run.log:
+                return await coroutine
         except BaseException:
             self._restore(features)
             raise
@@ -394,6 +397,11 @@ class BaseIncrementalSearchCV(MetaEstimatorMixin, BaseEstimator):
         self.n_splits_ = 1
         self.multimetric_ = False
         self.metadata_ = self._metadata_of(run)
+
+    def _planned_calls(self):
+        """The ``partial_fit`` calls planned (``metadata``), the progress bar's total."""
+        metadata = getattr(type(self), "metadata", None)
+        return None if metadata is None else int(self.metadata["partial_fit_calls"])
 
     def _metadata_of(self, run):
         return {

@@ -19,6 +19,12 @@ The rules that decide which model trains how far (the "policies") are coroutines
 Whatever the client (synchronous or ``asynchronous=True``), the same coroutine runs: a
 synchronous client runs it on its event loop through ``Client.sync``; inside it every
 client call is awaited, so nothing blocks the loop.
+
+Progress: ``SearchRun.log`` (an :class:`~dask_scale._progress.IterationLog`), entered as a
+context by the thread that called ``fit``, is the search's outer bar. A step is a
+``partial_fit`` call whose model's score came back from the cluster (counted as each score
+is recorded), out of the calls planned (the search's ``metadata``; a search stopped early
+by ``patience`` closes at 100 %).
 """
 
 from __future__ import annotations
@@ -118,7 +124,7 @@ class SearchRun:
     """
 
     def __init__(self, client, estimator, *, name, token, prefix, seed, verbose, scorer,
-                 fit_params):
+                 fit_params, total_calls=None):
         self.client = client
         self.estimator = estimator
         self.name = name
@@ -127,7 +133,11 @@ class SearchRun:
         self.seed = seed
         self.scorer = scorer
         self.fit_params = fit_params
-        self.log = IterationLog(name, verbose, what="best score")
+        # as a context (entered by the caller's thread), the search's outer progress bar:
+        # the partial_fit calls scored so far, of the calls planned (``metadata``)
+        self.log = IterationLog(
+            name, verbose, what="best score", total=total_calls, unit="calls", count_lines=False
+        )
         self.start = time.perf_counter()
         self.history = []
         self.model_history = {}
@@ -251,6 +261,7 @@ class SearchRun:
             "elapsed_wall_time": time.perf_counter() - self.start,
             **self.extra[ident],
         }
+        self.log.advance(rec["partial_fit_calls"] - (previous[-1]["partial_fit_calls"] if previous else 0))
         self.history.append(rec)
         previous.append(rec)
         return rec

@@ -481,7 +481,7 @@ class BaseSearchCV(MetaEstimatorMixin, BaseEstimator):
 
     def _compute(self, collections, scheduler):
         if scheduler.kind == "distributed":
-            return scheduler.client.compute(collections, sync=True)
+            return list(compute(*collections, scheduler=scheduler.client))
         with _on(scheduler):
             return list(compute(*collections))
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from numbers import Real
 
-import dask
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils._param_validation import Interval
@@ -13,6 +12,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._fitting import all_or_nothing
 from .._graph import map_rows, reduce_blocks
+from .._graph.compute import compute
 from .._kernels.stats import block_class_moments, block_moments, merge_class_moments, merge_moments
 from .._validation import (
     FLOAT_DTYPES,
@@ -348,6 +348,6 @@ class GaussianNB(ClassifierMixin, BaseEstimator):
         """
         if not is_dask_collection(X):
             # X in memory: so are its predictions, and y (one value a row) joins them
-            y, sample_weight = dask.compute(y, sample_weight)
+            y, sample_weight = compute(y, sample_weight)
             return super().score(X, y, sample_weight=sample_weight)
         return float(accuracy_score(y, self.predict(X), sample_weight=sample_weight))
