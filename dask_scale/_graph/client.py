@@ -8,7 +8,7 @@ import threading
 
 from .. import _progress
 
-__all__ = ["Follower", "compute_followed", "follow", "get_client"]
+__all__ = ["Follower", "compute_followed", "follow", "get_client", "scheduler_client"]
 
 
 def get_client():
@@ -25,6 +25,24 @@ def get_client():
         return default_client()
     except ValueError:
         return None
+
+
+def scheduler_client(scheduler=None):
+    """The distributed Client that ``dask.compute(..., scheduler=scheduler)`` runs on, or None.
+
+    ``scheduler`` is what a caller passed to ``compute`` (a Client, a name, None for dask's
+    choice: the default Client if there is one).
+    """
+    try:
+        from distributed import Client
+    except ImportError:  # pragma: no cover - distributed is a dependency
+        return None
+    if isinstance(scheduler, Client):
+        return scheduler
+    import dask
+
+    owner = getattr(dask.base.get_scheduler(scheduler=scheduler), "__self__", None)
+    return owner if isinstance(owner, Client) else None
 
 
 # ------------------------------------------------------------------------------------------

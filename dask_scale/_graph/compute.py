@@ -125,10 +125,10 @@ def compute(*collections, **kwargs):
     if not _tracked():
         with scheduler_pool():
             return dask.compute(*collections, **kwargs)
-    from .client import compute_followed
+    from .client import compute_followed, scheduler_client
 
-    client = getattr(dask.base.get_scheduler(scheduler=kwargs.get("scheduler")), "__self__", None)
-    if client is not None and type(client).__name__ == "Client":  # a distributed Client's get
+    client = scheduler_client(kwargs.get("scheduler"))
+    if client is not None:
         return compute_followed(client, collections, **kwargs)
     with _progress.pass_bar() as bar, TaskCounter(bar), scheduler_pool():
         return dask.compute(*collections, **kwargs)
