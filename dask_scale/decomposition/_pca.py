@@ -12,12 +12,12 @@ from scipy import linalg
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 
-from .._graph import reduce_blocks
+from .._graph import blas_per_block, reduce_blocks
 from .._kernels.linalg import centred_gram, centred_r, merge_centred_gram, merge_centred_r
 from .._validation import check_n_rows, ensure_known_chunks
 from ..utils import svd_flip
 from ._base import BasePCA, flipped_svd, validate_input
-from ._randomized import centred_start, randomized_range_svd
+from ._randomized import centred_start, one_pass_cheaper, randomized_range_svd
 
 __all__ = ["PCA"]
 
@@ -239,10 +239,11 @@ class PCA(BasePCA):
             else:
                 solver = "full"
         self._fit_svd_solver = solver
-        if solver == "randomized":
-            self._fit_randomized(X, n_components)
-        else:
-            self._fit_exact(X, n_components, solver)
+        with blas_per_block([X]):
+            if solver == "randomized":
+                self._fit_randomized(X, n_components)
+            else:
+                self._fit_exact(X, n_components, solver)
         self._cast_attributes(X.dtype)
         return self
 
@@ -352,22 +353,39 @@ class PCA(BasePCA):
             n_iter = 7 if k < 0.1 * smallest else 4
         n_random = min(k + self.n_oversamples, smallest)
         random_state = check_random_state(self.random_state)
-        (count, shift, offset, m2), W, left = centred_start(
-            X, n_random, n_iter, random_state, name="pca-randomized"
-        )
-        n = int(count[0]) if count.size else 0
+        if one_pass_cheaper(n_features, n_random, max(n_iter + 1, 2)):
+            # one pass: the R of the centred data, the range finding on it (Xc = Q R)
+            n, mean, R = reduce_blocks(
+                centred_r, [X], combine=merge_centred_r, check_finite={0: "X"},
+                name="pca-randomized-tsqr",
+            )
+            self._fit_randomized_passes = 1
+        else:
+            (count, shift, offset, m2), W, left = centred_start(
+                X, n_random, n_iter, random_state, name="pca-randomized"
+            )
+            n = int(count[0]) if count.size else 0
+            mean = shift + offset
+            self._fit_randomized_passes = max(n_iter + 1, 2)
         check_n_rows(self, n, n_features)
         shape = (n, n_features)
         if n_components is None:
             n_components = min(shape)
         self._check_truncated_range(n_components, shape)
         n_components = int(n_components)
-        mean = shift + offset
-        S, Vt, _, _, _ = randomized_range_svd(
-            X, mean, n_random, left, random_state, name="pca-randomized", start=W
-        )
+        if self._fit_randomized_passes == 1:
+            # the same draws and iterations as the passes over the data would make
+            S, Vt, _, _, _ = randomized_range_svd(
+                R, None, n_random, n_iter, random_state, name="pca-randomized"
+            )
+            sum_squares = float(np.sum(R * R))
+        else:
+            S, Vt, _, _, _ = randomized_range_svd(
+                X, mean, n_random, left, random_state, name="pca-randomized", start=W
+            )
+            sum_squares = m2.sum()
         with np.errstate(divide="ignore", invalid="ignore"):
-            total_var = m2.sum() / (n - 1)
+            total_var = sum_squares / (n - 1)
             explained_variance = S[:n_components] ** 2 / (n - 1)
         self.mean_ = mean
         self.n_samples_ = n
