@@ -1,6 +1,7 @@
 """PCA: exact by a tall-skinny QR of the centred blocks (one pass, a tree reduction), by
 the covariance matrix (one pass), or randomized (one pass per power iteration, the first
-also computing the mean, and one for the range)."""
+also computing the mean, and one for the range; or, with few features, on the R of one
+pass)."""
 
 from __future__ import annotations
 
@@ -77,7 +78,8 @@ class PCA(BasePCA):
       row block is centred on its own mean and QR-factorised; a tree reduction merges the
       triangular factors a few at a time (stacking them with one mean-correction row per
       part, ``sqrt(n_i) (mean_i - mean)``, and taking the R of the stack), so the final
-      ``R`` is the one of a QR of all the centred rows. The SVD of ``R`` gives the singular
+      ``R`` is the one of a QR of all the centred rows (a block's by CholeskyQR2, three
+      BLAS products, or Householder's QR where the block is too ill-conditioned for it). The SVD of ``R`` gives the singular
       values and components.
     - ``svd_solver="covariance_eigh"``: exact, in one pass: per-block centred Gram matrices
       merged with the same corrections, then an eigendecomposition of the covariance
@@ -86,7 +88,10 @@ class PCA(BasePCA):
       ``iterated_power`` power iterations: one pass per power iteration (``Xc^T (Xc W)``
       fused per block; the first one also computes the mean and total variance, each block
       centred on its own mean and merged exactly) and one for the range: ``q + 1`` passes
-      (2 for ``q = 0``).
+      (2 for ``q = 0``). With few features (``3 n_features <= 4 k passes``, ``k`` random
+      vectors), ONE pass computes the ``R`` of the centred data as ``"full"`` does and the
+      same iterations run on ``R`` (``Xc = Q R``, ``Q`` orthonormal): same draws, same
+      results to rounding, fewer flops and one read of the data.
     - ``svd_solver="auto"``: scikit-learn's policy by shape: ``"covariance_eigh"`` for tall
       and skinny data (at most 1000 features and 10 times as many rows), else ``"full"`` for
       small data or ``n_components="mle"``, ``"randomized"`` when ``n_components`` is below

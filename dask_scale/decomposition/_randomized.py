@@ -87,7 +87,8 @@ def centred_start(X, n_random, n_iter, random_state, *, name):
 
 
 def randomized_range_svd(
-    X, mean, n_random, n_iter, random_state, *, with_stats=False, name, start=None
+    X, mean, n_random, n_iter, random_state, *, with_stats=False, name, start=None,
+    return_basis=False,
 ):
     """Top singular triplets of ``X - mean`` by randomized range finding.
 
@@ -110,6 +111,8 @@ def randomized_range_svd(
     start : ndarray of shape (n_features, n_random) or None, default=None
         The test matrix to start from (e.g. from :func:`centred_start`, its power
         iterations already done); None: a Gaussian one drawn from ``random_state``.
+    return_basis : bool, default=False
+        Also return the final test matrix ``W`` (``Y = Xc W``), last.
 
     Returns
     -------
@@ -154,4 +157,6 @@ def randomized_range_svd(
         # directions the data does not span: zero singular values, any orthonormal completion
         S, Vt = pad_triplets(S, Vt, n_random)
         a = np.hstack([a, np.zeros((a.shape[0], n_random - rank))])
+    if return_basis:
+        return S, Vt, a, y_stats, x_moments, W
     return S, Vt, a, y_stats, x_moments
