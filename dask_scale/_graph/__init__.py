@@ -6,6 +6,8 @@
 - :func:`map_row_blocks` / :func:`map_rows`: row-block maps for predict/transform keeping
   the container kind (the first wires any per-block function with a given output meta);
   :func:`frame_output`: such a lazy output as a dask DataFrame with the input's index.
+- :func:`blas_per_block`: BLAS threads capped while a reduction's BLAS-bound blocks run
+  in parallel on this process's threads (no oversubscription of the cores).
 - :func:`get_client`: the active distributed Client or None.
 - :class:`BlockStates`: per-block state kept where its row block is processed (on the
   block's worker with a distributed Client, in the driver's memory otherwise); each
@@ -38,6 +40,7 @@ from .client import get_client
 from .gather import BlockStates, gather_blocks, n_blocks_of
 from .keys import content_token, count_row_blocks
 from .reduction import (
+    blas_per_block,
     n_row_blocks,
     param_nbytes,
     reduce_blocks,
@@ -52,6 +55,7 @@ __all__ = [
     "BlockStates",
     "RowTaker",
     "affine_source",
+    "blas_per_block",
     "content_token",
     "count_row_blocks",
     "fold_blocks",

@@ -28,11 +28,19 @@ from dask.callbacks import Callback
 
 from .. import _progress
 
-__all__ = ["TaskCounter", "compute", "keep_partitions", "local_map", "scheduler_pool"]
+__all__ = [
+    "TaskCounter",
+    "blas_threads",
+    "compute",
+    "keep_partitions",
+    "local_map",
+    "scheduler_pool",
+]
 
 _LOCK = threading.Lock()
 _PROCESS_POOL = {}  # (pid, workers, context, initializer) -> ProcessPoolExecutor
 _THREAD_POOL = {}  # (pid, workers) -> ThreadPoolExecutor
+_BLAS_CONTROLLER = {}  # pid -> threadpoolctl controller of the loaded BLAS libraries
 
 
 def _uses_processes():
@@ -134,6 +142,43 @@ def compute(*collections, **kwargs):
         return dask.compute(*collections, **kwargs)
 
 
+def local_workers():
+    """Threads that run tasks at once in this process: dask's ``num_workers`` or the cores."""
+    return dask.config.get("num_workers", None) or os.cpu_count() or 1
+
+
+def _blas_controller():
+    # inspecting the loaded libraries takes tens of ms: once per process
+    from threadpoolctl import ThreadpoolController
+
+    with _LOCK:
+        ctl = _BLAS_CONTROLLER.get(os.getpid())
+        if ctl is None:
+            ctl = _BLAS_CONTROLLER[os.getpid()] = ThreadpoolController().select(user_api="blas")
+        return ctl
+
+
+@contextlib.contextmanager
+def blas_threads(n_parallel):
+    """Cap BLAS (process-wide) to ``cores // n_parallel`` threads while ``n_parallel``
+    BLAS-heavy tasks run at once on this process's threads; no-op for fewer than 2, inside
+    a dask task (whoever runs it decides) and where the cap would not lower the count.
+
+    Set by the caller's thread around a whole submission: tasks changing it would race
+    (one restoring the count while another computes).
+    """
+    if n_parallel < 2 or _inside_dask_task():
+        yield
+        return
+    ctl = _blas_controller()
+    cap = max(1, (os.cpu_count() or 1) // n_parallel)
+    if all(lib.num_threads <= cap for lib in ctl.lib_controllers):
+        yield
+        return
+    with ctl.limit(limits=cap):
+        yield
+
+
 def _inside_dask_task():
     thread = threading.current_thread()
     pool = dask.threaded.default_pool
@@ -169,7 +214,7 @@ def _counted(func, bar):
 def _local_map(func, items):
     if len(items) < 2 or _inside_dask_task():
         return [func(i) for i in items]
-    workers = dask.config.get("num_workers", None) or os.cpu_count() or 1
+    workers = local_workers()
     if workers < 2:
         return [func(i) for i in items]
     key = (os.getpid(), workers)

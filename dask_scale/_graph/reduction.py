@@ -35,10 +35,11 @@ from dask.sizeof import sizeof
 
 from .._types import is_dask_bag, is_dask_collection
 from .client import get_client
-from .compute import compute, local_map
+from .compute import blas_threads, compute, local_map, local_workers
 from .keys import count_row_blocks, optimized_row_blocks, persisted_homes
 
 __all__ = [
+    "blas_per_block",
     "n_row_blocks",
     "param_nbytes",
     "reduce_blocks",
@@ -174,6 +175,29 @@ def _apply_combine(combine, *parts):
 
 #: The number of row blocks shared by aligned inputs (the name the per-block gathers use).
 n_row_blocks = count_row_blocks
+
+
+def blas_per_block(arrays, block_rows=LOCAL_BLOCK_ROWS):
+    """A context manager for a :func:`reduce_blocks` over ``arrays`` whose ``chunk`` is
+    BLAS-bound: BLAS capped (:func:`dask_scale._graph.compute.blas_threads`) to share the
+    cores among the blocks that run at once on this process's threads (dask's threaded
+    scheduler, or the thread pool of in-memory input). A distributed Client's workers, the
+    synchronous and the processes schedulers run no parallel tasks here: no cap.
+    """
+    arrays = [a for a in arrays if a is not None]
+    lazy = [a for a in arrays if _is_lazy(a)]
+    if lazy:
+        import dask.threaded
+        from dask.base import get_scheduler
+
+        if get_client() is not None or get_scheduler(collections=lazy) is not dask.threaded.get:
+            return blas_threads(0)
+        n_blocks = count_row_blocks(lazy)
+    elif arrays:
+        n_blocks = len(row_slices(arrays[0].shape[0], block_rows))
+    else:
+        n_blocks = 0
+    return blas_threads(min(n_blocks, local_workers()))
 
 
 def _merge_tree(level, merge, split_every):

@@ -1,6 +1,7 @@
 """PCA: exact by a tall-skinny QR of the centred blocks (one pass, a tree reduction), by
 the covariance matrix (one pass), or randomized (one pass per power iteration, the first
-also computing the mean, and one for the range)."""
+also computing the mean, and one for the range; or, with few features, on the R of one
+pass)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,12 @@ from scipy import linalg
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 
-from .._graph import reduce_blocks
+from .._graph import blas_per_block, reduce_blocks
 from .._kernels.linalg import centred_gram, centred_r, merge_centred_gram, merge_centred_r
 from .._validation import check_n_rows, ensure_known_chunks
 from ..utils import svd_flip
 from ._base import BasePCA, flipped_svd, validate_input
-from ._randomized import centred_start, randomized_range_svd
+from ._randomized import centred_start, one_pass_cheaper, randomized_range_svd
 
 __all__ = ["PCA"]
 
@@ -77,7 +78,8 @@ class PCA(BasePCA):
       row block is centred on its own mean and QR-factorised; a tree reduction merges the
       triangular factors a few at a time (stacking them with one mean-correction row per
       part, ``sqrt(n_i) (mean_i - mean)``, and taking the R of the stack), so the final
-      ``R`` is the one of a QR of all the centred rows. The SVD of ``R`` gives the singular
+      ``R`` is the one of a QR of all the centred rows (a block's by CholeskyQR2, three
+      BLAS products, or Householder's QR where the block is too ill-conditioned for it). The SVD of ``R`` gives the singular
       values and components.
     - ``svd_solver="covariance_eigh"``: exact, in one pass: per-block centred Gram matrices
       merged with the same corrections, then an eigendecomposition of the covariance
@@ -86,7 +88,10 @@ class PCA(BasePCA):
       ``iterated_power`` power iterations: one pass per power iteration (``Xc^T (Xc W)``
       fused per block; the first one also computes the mean and total variance, each block
       centred on its own mean and merged exactly) and one for the range: ``q + 1`` passes
-      (2 for ``q = 0``).
+      (2 for ``q = 0``). With few features (``3 n_features <= 4 k passes``, ``k`` random
+      vectors), ONE pass computes the ``R`` of the centred data as ``"full"`` does and the
+      same iterations run on ``R`` (``Xc = Q R``, ``Q`` orthonormal): same draws, same
+      results to rounding, fewer flops and one read of the data.
     - ``svd_solver="auto"``: scikit-learn's policy by shape: ``"covariance_eigh"`` for tall
       and skinny data (at most 1000 features and 10 times as many rows), else ``"full"`` for
       small data or ``n_components="mle"``, ``"randomized"`` when ``n_components`` is below
@@ -239,10 +244,11 @@ class PCA(BasePCA):
             else:
                 solver = "full"
         self._fit_svd_solver = solver
-        if solver == "randomized":
-            self._fit_randomized(X, n_components)
-        else:
-            self._fit_exact(X, n_components, solver)
+        with blas_per_block([X]):
+            if solver == "randomized":
+                self._fit_randomized(X, n_components)
+            else:
+                self._fit_exact(X, n_components, solver)
         self._cast_attributes(X.dtype)
         return self
 
@@ -352,22 +358,39 @@ class PCA(BasePCA):
             n_iter = 7 if k < 0.1 * smallest else 4
         n_random = min(k + self.n_oversamples, smallest)
         random_state = check_random_state(self.random_state)
-        (count, shift, offset, m2), W, left = centred_start(
-            X, n_random, n_iter, random_state, name="pca-randomized"
-        )
-        n = int(count[0]) if count.size else 0
+        if one_pass_cheaper(n_features, n_random, max(n_iter + 1, 2)):
+            # one pass: the R of the centred data, the range finding on it (Xc = Q R)
+            n, mean, R = reduce_blocks(
+                centred_r, [X], combine=merge_centred_r, check_finite={0: "X"},
+                name="pca-randomized-tsqr",
+            )
+            self._fit_randomized_passes = 1
+        else:
+            (count, shift, offset, m2), W, left = centred_start(
+                X, n_random, n_iter, random_state, name="pca-randomized"
+            )
+            n = int(count[0]) if count.size else 0
+            mean = shift + offset
+            self._fit_randomized_passes = max(n_iter + 1, 2)
         check_n_rows(self, n, n_features)
         shape = (n, n_features)
         if n_components is None:
             n_components = min(shape)
         self._check_truncated_range(n_components, shape)
         n_components = int(n_components)
-        mean = shift + offset
-        S, Vt, _, _, _ = randomized_range_svd(
-            X, mean, n_random, left, random_state, name="pca-randomized", start=W
-        )
+        if self._fit_randomized_passes == 1:
+            # the same draws and iterations as the passes over the data would make
+            S, Vt, _, _, _ = randomized_range_svd(
+                R, None, n_random, n_iter, random_state, name="pca-randomized"
+            )
+            sum_squares = float(np.sum(R * R))
+        else:
+            S, Vt, _, _, _ = randomized_range_svd(
+                X, mean, n_random, left, random_state, name="pca-randomized", start=W
+            )
+            sum_squares = m2.sum()
         with np.errstate(divide="ignore", invalid="ignore"):
-            total_var = m2.sum() / (n - 1)
+            total_var = sum_squares / (n - 1)
             explained_variance = S[:n_components] ** 2 / (n - 1)
         self.mean_ = mean
         self.n_samples_ = n

@@ -10,11 +10,11 @@ import numpy as np
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._graph import reduce_blocks
+from .._graph import blas_per_block, reduce_blocks
 from .._kernels.linalg import centred_r, merge_centred_r, stacked_r
 from .._validation import check_n_rows
 from ._base import BaseProjection, flipped_svd, pad_triplets, validate_input
-from ._randomized import randomized_range_svd
+from ._randomized import one_pass_cheaper, randomized_range_svd
 
 __all__ = ["TruncatedSVD"]
 
@@ -132,21 +132,26 @@ class TruncatedSVD(BaseProjection):
         k = self.n_components
         if k > n_features:
             raise ValueError(f"n_components({k}) must be <= n_features({n_features}).")
-        if self.algorithm == "tsqr":
-            self._fit_tsqr(X, k)
-        else:
-            self._fit_randomized(X, k)
+        with blas_per_block([X]):
+            if self.algorithm == "tsqr":
+                self._fit_tsqr(X, k)
+            else:
+                self._fit_randomized(X, k)
         for attr in ("components_", "explained_variance_", "explained_variance_ratio_"):
             setattr(self, attr, np.ascontiguousarray(getattr(self, attr), dtype=X.dtype))
         self.singular_values_ = np.asarray(self.singular_values_, dtype=X.dtype)
         return self
 
-    def _fit_tsqr(self, X, k):
+    def _centred_r(self, X):
         n, mean, Rc = reduce_blocks(
             centred_r, [X], combine=merge_centred_r, check_finite={0: "X"}, name="tsvd-tsqr"
         )
         check_n_rows(self, n, X.shape[1])
-        R = stacked_r([Rc, np.sqrt(n) * mean[np.newaxis, :]])
+        # the R of X from the centred R_c and the mean
+        return n, Rc, stacked_r([Rc, np.sqrt(n) * mean[np.newaxis, :]])
+
+    def _fit_tsqr(self, X, k):
+        n, Rc, R = self._centred_r(X)
         _, S, Vt = flipped_svd(R)
         S, Vt = pad_triplets(S[:k], Vt[:k], k)
         self.components_ = Vt
@@ -158,12 +163,30 @@ class TruncatedSVD(BaseProjection):
         n_random = min(k + self.n_oversamples, X.shape[1])
         if not np.isnan(X.shape[0]):
             n_random = max(k, min(n_random, X.shape[0]))
+        random_state = check_random_state(self.random_state)
+        if one_pass_cheaper(X.shape[1], n_random, self.n_iter + 1):
+            # few features: one pass for R (X = Q R), the same range finding on R
+            n, Rc, R = self._centred_r(X)
+            S, Vt, a, _, _, W = randomized_range_svd(
+                R, None, n_random, self.n_iter, random_state, name="tsvd-randomized",
+                return_basis=True,
+            )
+            S, Vt = pad_triplets(S[:k], Vt[:k], k)
+            # scikit-learn's explained variance: np.var of U * S = X (W a), by R_c
+            explained = np.sum((Rc @ (W @ a[:, :k])) ** 2, axis=0) / n
+            self.components_ = Vt
+            self.singular_values_ = S
+            self.explained_variance_ = np.concatenate([explained, np.zeros(k - explained.size)])
+            self.explained_variance_ratio_ = self.explained_variance_ / (np.sum(Rc**2) / n)
+            self._fit_randomized_passes = 1
+            return
+        self._fit_randomized_passes = self.n_iter + 1
         S, Vt, a, y_stats, moments = randomized_range_svd(
             X,
             None,
             n_random,
             self.n_iter,
-            check_random_state(self.random_state),
+            random_state,
             with_stats=True,
             name="tsvd-randomized",
         )

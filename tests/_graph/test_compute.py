@@ -89,3 +89,33 @@ def test_numpy_reductions_work_in_a_forked_child():
         child.kill()
     assert not alive, "a reduction in a forked child hung on the parent's thread pool"
     assert queue.get(timeout=5) == 600_000
+
+
+def _blas_counts():
+    from threadpoolctl import threadpool_info
+
+    return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+
+
+def test_blas_per_block_shares_the_cores_among_parallel_blocks():
+    import os
+
+    import dask
+    import dask.array as da
+    import numpy as np
+    from threadpoolctl import threadpool_limits
+
+    from dask_scale._graph import blas_per_block
+
+    X = da.ones((400, 3), chunks=(100, 3))
+    cores = os.cpu_count() or 1
+    with threadpool_limits(limits=cores, user_api="blas"):
+        before = _blas_counts()
+        with dask.config.set(num_workers=2):
+            with blas_per_block([X]):  # 4 blocks, 2 at once: cores // 2 each
+                assert max(_blas_counts()) == max(1, cores // 2)
+            with blas_per_block([np.ones((10, 3))]):  # one local slice: no cap
+                assert _blas_counts() == before
+        with dask.config.set(scheduler="synchronous"), blas_per_block([X]):  # serial
+            assert _blas_counts() == before
+        assert _blas_counts() == before

@@ -14,7 +14,9 @@ from dask.callbacks import Callback
 from hypothesis import given
 from hypothesis import strategies as st
 from sklearn import decomposition as skd
+from sklearn.base import clone
 
+import dask_scale.decomposition._pca as pca_module
 from dask_scale.decomposition import PCA
 
 ATTRS = (
@@ -152,22 +154,42 @@ def test_model_covariance_precision_and_scores():
 
 
 @pytest.mark.parametrize(
-    ("solver", "passes"), [("full", 1), ("covariance_eigh", 1), ("randomized", 3 + 1)]
+    ("solver", "passes"), [("full", 1), ("covariance_eigh", 1), ("randomized", 1)]
 )
 def test_passes_over_the_data(solver, passes):
+    # 8 features: randomized range finding runs on the R of one pass (cheaper than 4 passes)
     X = _data()
     counter = BlockCounter(4)
     Xd = counter.wrap(da.from_array(X, chunks=(150, 8)), name=f"pca-passes-{solver}")
     pca = PCA(2, svd_solver=solver, iterated_power=3, random_state=0).fit(Xd)
     np.testing.assert_array_equal(counter.per_block, [passes] * 4)
     assert pca.n_samples_ == 600
-    if solver == "randomized":  # no power iteration: a pass for the mean, one for the range
-        counter.reset()
-        PCA(2, svd_solver=solver, iterated_power=0, random_state=0).fit(Xd)
-        np.testing.assert_array_equal(counter.per_block, [2] * 4)
     counter.reset()
     pca.transform(Xd).compute()
     np.testing.assert_array_equal(counter.per_block, [1] * 4)
+
+
+@pytest.mark.parametrize(("iterated_power", "passes"), [(3, 3 + 1), (0, 2)])
+def test_randomized_passes_with_many_features(iterated_power, passes, monkeypatch):
+    # 100 features, 12 random vectors: 4 (2) passes of products cost less than one R; with
+    # no power iteration a pass for the mean and one for the range
+    X = np.random.default_rng(5).normal(size=(400, 100)) * np.linspace(3, 0.1, 100) + 2.0
+    counter = BlockCounter(4)
+    Xd = counter.wrap(da.from_array(X, chunks=(100, 100)), name=f"pca-wide-{iterated_power}")
+    pca = PCA(2, svd_solver="randomized", iterated_power=iterated_power, random_state=0)
+    pca.fit(Xd)
+    np.testing.assert_array_equal(counter.per_block, [passes] * 4)
+    # the one-pass route (range finding on R), forced: the same draws and iterations
+    monkeypatch.setattr(pca_module, "one_pass_cheaper", lambda *args: True)
+    counter.reset()
+    one_pass = clone(pca).fit(Xd)
+    np.testing.assert_array_equal(counter.per_block, [1] * 4)
+    np.testing.assert_allclose(one_pass.singular_values_, pca.singular_values_, rtol=1e-10)
+    np.testing.assert_allclose(one_pass.components_, pca.components_, atol=1e-9)
+    np.testing.assert_allclose(
+        one_pass.explained_variance_ratio_, pca.explained_variance_ratio_, rtol=1e-10
+    )
+    np.testing.assert_allclose(one_pass.noise_variance_, pca.noise_variance_, rtol=1e-10)
 
 
 def _nbytes(value):

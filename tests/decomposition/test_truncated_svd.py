@@ -8,6 +8,7 @@ import pytest
 from _helpers import BlockCounter
 from sklearn import decomposition as skd
 
+import dask_scale.decomposition._truncated_svd as tsvd_module
 from dask_scale.decomposition import TruncatedSVD
 
 ATTRS = ("components_", "explained_variance_", "explained_variance_ratio_", "singular_values_")
@@ -59,12 +60,33 @@ def test_randomized_matches_exact():
     np.testing.assert_allclose(ours.singular_values_, theirs.singular_values_, rtol=1e-8)
 
 
-@pytest.mark.parametrize(("algorithm", "passes"), [("tsqr", 1), ("randomized", 4)])
+@pytest.mark.parametrize(("algorithm", "passes"), [("tsqr", 1), ("randomized", 1)])
 def test_passes(algorithm, passes):
+    # 10 features: randomized range finding runs on the R of one pass
     counter = BlockCounter(4)
     X = counter.wrap(da.from_array(_data(n=400), chunks=(100, 10)), name=f"tsvd-{algorithm}")
     TruncatedSVD(2, algorithm=algorithm, n_iter=3, random_state=0).fit(X)
     np.testing.assert_array_equal(counter.per_block, [passes] * 4)
+
+
+def test_randomized_one_pass_route_matches_the_passes(monkeypatch):
+    # 100 features, 12 random vectors, n_iter=3: 4 passes of products cost less than one R
+    rng = np.random.default_rng(6)
+    X = rng.normal(size=(400, 100)) * np.linspace(3, 0.1, 100) + 1.0
+    counter = BlockCounter(4)
+    Xd = counter.wrap(da.from_array(X, chunks=(100, 100)), name="tsvd-wide")
+    passes = TruncatedSVD(2, algorithm="randomized", n_iter=3, random_state=0).fit(Xd)
+    np.testing.assert_array_equal(counter.per_block, [4] * 4)
+    monkeypatch.setattr(tsvd_module, "one_pass_cheaper", lambda *args: True)
+    counter.reset()
+    one = TruncatedSVD(2, algorithm="randomized", n_iter=3, random_state=0).fit(Xd)
+    np.testing.assert_array_equal(counter.per_block, [1] * 4)
+    np.testing.assert_allclose(one.singular_values_, passes.singular_values_, rtol=1e-10)
+    np.testing.assert_allclose(one.components_, passes.components_, atol=1e-9)
+    np.testing.assert_allclose(one.explained_variance_, passes.explained_variance_, rtol=1e-9)
+    np.testing.assert_allclose(
+        one.explained_variance_ratio_, passes.explained_variance_ratio_, rtol=1e-9
+    )
 
 
 def test_bad_input_is_sklearns_error():
