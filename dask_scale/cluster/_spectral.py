@@ -12,6 +12,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Hidden, Interval, StrOptions
 
 from .._fitting import all_or_nothing
+from .._graph import row_block_lengths
 from .._validation import is_dask_array, nonfinite_message, validate_data
 from ._spectral_labels import fit_labels, make_clusterer
 from ._spectral_nystrom import degree_extension, embedding_basis, inverse_sqrt_degrees
@@ -19,7 +20,6 @@ from ._spectral_passes import (
     affinity,
     affinity_column_sums,
     embed,
-    n_rows,
     normalised_gram,
     sample_rows,
 )
@@ -294,7 +294,8 @@ class SpectralClustering(ClusterMixin, BaseEstimator):
         self._check_keywords()
         X = validate_data(self, X, dtype=[np.float64, np.float32])
         dask_in = is_dask_array(X)
-        n = n_rows(X)
+        # counted once per collection where the chunk sizes are unknown (and remembered)
+        n = int(sum(row_block_lengths(X)[0]))
         n_sample, k = self.n_components, self.n_clusters
         if n_sample > n:
             raise ValueError(
