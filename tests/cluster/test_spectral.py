@@ -191,8 +191,8 @@ def test_n_components_larger_than_unknown_n_samples(blobs):
     "params, match",
     [
         (dict(n_jobs=2), "n_jobs' has no effect"),
-        (dict(n_neighbors=5), "n_neighbors has no effect"),
-        (dict(eigen_tol=1e-3), "eigen_tol has no effect"),
+        (dict(n_neighbors=5), "n_neighbors=5 has no effect in SpectralClustering"),
+        (dict(eigen_tol=1e-3), "eigen_tol=0.001 has no effect.*dense solver is exact"),
         (dict(assign_labels=KMeans(3), n_init=3), "n_init=3 has no effect"),
     ],
 )
