@@ -36,7 +36,7 @@ from sklearn.utils._set_output import (
 )
 
 from ._graph import frame_output
-from ._types import is_dask_array, is_dask_bag, is_dask_collection
+from ._types import is_dask_array, is_dask_collection, is_lazy
 from ._validation import sparse_output_like
 
 __all__ = ["TransformerMixin"]
@@ -80,7 +80,7 @@ def _keep_dask_lazy(method, sklearn_method):
 
     @functools.wraps(method)
     def wrapped(self, X, *args, **kwargs):
-        if not (is_dask_collection(X) or is_dask_bag(X)):
+        if not is_lazy(X):
             return sparse_output_like(self, X, sklearn_method(self, X, *args, **kwargs))
         container = _dask_container(self)
         out = method(self, X, *args, **kwargs)

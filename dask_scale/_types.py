@@ -13,6 +13,7 @@ __all__ = [
     "is_dask_collection",
     "is_dask_frame",
     "is_frame",
+    "is_lazy",
     "is_sparse_backed",
 ]
 
@@ -35,6 +36,15 @@ def is_dask_frame(x):
 def is_dask_collection(x):
     """A dask array, DataFrame or Series."""
     return is_dask_array(x) or is_dask_frame(x)
+
+
+def is_lazy(x):
+    """Lazy input whose row blocks the library reads: a dask array, DataFrame, Series or Bag.
+
+    :func:`is_dask_collection` without Bags is for the inputs of numeric estimators (a Bag of
+    documents is only read by the text vectorizers and the row-block plumbing).
+    """
+    return is_dask_collection(x) or is_dask_bag(x)
 
 
 def is_frame(x):

@@ -19,6 +19,7 @@ from dask_scale._validation import (
     ensure_known_chunks,
     no_samples_error,
     validate_data,
+    warn_no_effect,
 )
 
 
@@ -570,3 +571,19 @@ def test_dask_frames_of_pandas_sparse_columns_fit_as_the_dense_frame():
             for f in (sparse, dense)
         ]
         np.testing.assert_allclose(getattr(fits[0], attr), getattr(fits[1], attr), rtol=1e-12)
+
+
+def test_warn_no_effect_one_wording_at_the_callers_line():
+    def fit():
+        warn_no_effect(Est(), "n_jobs", "dask decides", removed=True)
+
+    with pytest.warns(FutureWarning) as record:
+        fit()
+    (w,) = record
+    assert str(w.message) == (
+        "'n_jobs' has no effect in Est (dask decides) and will be removed; leave it out."
+    )
+    assert w.filename == __file__  # stacklevel: the line calling fit, not the helper's
+    with pytest.warns(UserWarning) as record:
+        warn_no_effect("PCA", "tol", "why", value=0.5, fix="do this", category=UserWarning)
+    assert str(record[0].message) == "tol=0.5 has no effect in PCA (why); do this."

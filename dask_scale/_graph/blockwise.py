@@ -20,9 +20,14 @@ import pandas as pd
 from .._types import is_dask_array, is_dask_bag, is_dask_frame
 from .compute import keep_partitions
 from .keys import merge_inner_chunks
-from .reduction import reject_nonfinite
+from .reduction import reject_nonfinite, sized_block
 
 __all__ = ["frame_output", "map_row_blocks", "map_rows"]
+
+
+def _on_sized_block(block, func, *args):
+    """``func`` on a Bag partition given as a list (:func:`sized_block`)."""
+    return func(sized_block(block), *args)
 
 
 def map_row_blocks(func, X, *args, meta, name=None):
@@ -35,7 +40,7 @@ def map_row_blocks(func, X, *args, meta, name=None):
     X : dask array, DataFrame, Series or Bag
         A dask array's other axes are merged into one block first, so ``func`` sees whole
         rows (NumPy blocks); a DataFrame's partitions are passed as they are (pandas), and
-        so are a Bag's (lists of its elements: documents, records).
+        so are a Bag's (as lists of its elements, :func:`sized_block`: documents, records).
     *args
         Passed to every call after the block (small values, or a ``Delayed`` holding a
         larger one, e.g. a fitted estimator: every block task then refers to its one key).
@@ -65,6 +70,8 @@ def map_row_blocks(func, X, *args, meta, name=None):
             # and a reduction's do, under the same keys (fused twice, by ``to_delayed`` and
             # then the array's, a partition's key would name another task: see ``keys``)
             parts = X.to_delayed(optimize_graph=False)
+            task = dask.delayed(_on_sized_block, pure=True)
+            args = (func, *args)
         else:
             with keep_partitions():
                 parts = X.to_delayed()

@@ -20,7 +20,7 @@ import dask.array as da
 from dask.base import collections_to_expr
 from dask.core import flatten
 
-from .._types import is_dask_array, is_dask_bag, is_dask_frame
+from .._types import is_dask_array, is_dask_frame, is_lazy
 from .compute import keep_partitions
 
 __all__ = [
@@ -92,7 +92,7 @@ def count_row_blocks(collections):
             continue
         if is_dask_array(c):
             counts.append(len(c.chunks[0]))
-        elif is_dask_frame(c) or is_dask_bag(c):
+        elif is_lazy(c):  # a DataFrame, Series or Bag
             counts.append(c.npartitions)
         else:
             raise TypeError(

@@ -33,10 +33,11 @@ import numpy as np
 from dask.delayed import Delayed
 from dask.sizeof import sizeof
 
-from .._types import is_dask_bag, is_dask_collection
+from .._types import is_lazy
 from .client import get_client
 from .compute import blas_threads, compute, local_map, local_workers
 from .keys import count_row_blocks, optimized_row_blocks, persisted_homes
+from .rows import in_memory_rows
 
 __all__ = [
     "blas_per_block",
@@ -44,6 +45,7 @@ __all__ = [
     "param_nbytes",
     "reduce_blocks",
     "row_slices",
+    "sized_block",
     "sum_partials",
     "tree_reduce",
 ]
@@ -121,30 +123,23 @@ def finite_check(check_finite):
     return frozenset((int(k), str(v)) for k, v in check_finite.items())
 
 
-def _is_lazy(a):
-    """A dask collection whose row blocks a reduction reads (array, frame, Series or Bag)."""
-    return is_dask_collection(a) or is_dask_bag(a)
-
-
-def _block_rows(block):
-    """The number of rows of a block: its ``shape[0]``, or its length (a Bag partition)."""
-    shape = getattr(block, "shape", None)
-    return shape[0] if shape is not None else len(block)
+def sized_block(block):
+    """A row block as a task receives it, with a length: a Bag partition (which may be any
+    iterable) as a list; blocks with a shape or a length (and None) as they are."""
+    if block is None or hasattr(block, "shape") or hasattr(block, "__len__"):
+        return block
+    return list(block)
 
 
 def _run_chunk(chunk, check_finite, block_index, params, *blocks, pass_index=False):
     """Apply ``chunk`` to one row block after the cheap per-block checks."""
     n = None
     names = dict(check_finite)
-    # a Bag partition may be any iterable: a list, so that it has a length
-    blocks = [
-        list(b) if b is not None and not hasattr(b, "shape") and not hasattr(b, "__len__") else b
-        for b in blocks
-    ]
+    blocks = [sized_block(b) for b in blocks]
     for pos, b in enumerate(blocks):
         if b is None:
             continue
-        rows = _block_rows(b)
+        rows = in_memory_rows(b)
         if n is None:
             n = rows
         elif rows != n:
@@ -436,8 +431,8 @@ def reduce_blocks(
     """
     _check_split_every(split_every)
     arrays = list(arrays)
-    if any(_is_lazy(a) for a in arrays):
-        if not all(a is None or _is_lazy(a) for a in arrays):
+    if any(is_lazy(a) for a in arrays):
+        if not all(a is None or is_lazy(a) for a in arrays):
             raise TypeError("internal: mix of dask and non-dask inputs in one reduction")
         client = get_client()
         if client is not None and count_row_blocks(arrays) <= CLIENT_COMBINE_BLOCKS:

@@ -52,6 +52,7 @@ __all__ = [
     "RowRuns",
     "RowTaker",
     "apply_plan",
+    "in_memory_rows",
     "lengths_and_values",
     "optimized_blocks",
     "plan_from_indices",
@@ -111,10 +112,6 @@ def _selector_len(sel):
     return len(sel)
 
 
-def _block_rows(block):
-    return _in_memory_rows(block)
-
-
 def select_block_rows(block, sel):
     """The rows of one block (NumPy, pandas or scipy.sparse) that ``sel`` selects."""
     _check_block(block, sel)
@@ -132,7 +129,7 @@ def _take_positions(block, positions):
 def _check_block(block, sel):
     """Raise if ``block`` is too short for ``sel`` (a source that changed since its lengths
     were computed)."""
-    n_rows = _block_rows(block)
+    n_rows = in_memory_rows(block)
     exact = isinstance(sel, BlockPermutation)  # a permutation of the whole block
     if n_rows < _selector_max(sel) or (exact and n_rows != sel.n_rows):
         raise ValueError(
@@ -406,7 +403,7 @@ def _remember(token, lengths):
 
 def _cached_lengths(x):
     if not is_dask_collection(x):
-        return np.asarray([_in_memory_rows(x)], dtype=np.int64)
+        return np.asarray([in_memory_rows(x)], dtype=np.int64)
     known = _known_lengths(x)
     if known is not None:
         return known
@@ -452,7 +449,7 @@ def lengths_and_values(collections, values=()):
     for k, (graph, keys) in enumerate(optimized_blocks(wanted)):
         if k < len(count):
             name = f"row-block-lengths-{tokenize(keys)}"
-            layer = {(name, i): (_block_rows, key) for i, key in enumerate(keys)}
+            layer = {(name, i): (in_memory_rows, key) for i, key in enumerate(keys)}
             full = {**_cull(graph, keys), **layer}
             delayed.append([Delayed((name, i), full) for i in range(len(keys))])
         else:
@@ -470,7 +467,7 @@ def lengths_and_values(collections, values=()):
     for j, blocks in zip(fetch, results[len(count) :], strict=True):
         blocks = list(blocks)
         if _known_lengths(values[j]) is None:
-            _remember(_collection_token(values[j]), [_block_rows(b) for b in blocks])
+            _remember(_collection_token(values[j]), [in_memory_rows(b) for b in blocks])
         computed[j] = _concat_rows(blocks)
     return lengths, computed
 
@@ -488,7 +485,9 @@ def row_block_lengths(*collections):
     return lengths_and_values(collections)[0]
 
 
-def _in_memory_rows(x):
+def in_memory_rows(x):
+    """The number of rows of an in-memory block or collection: its ``shape[0]`` (NumPy,
+    pandas, scipy.sparse), else its length (a list, a Bag partition)."""
     shape = getattr(x, "shape", None)
     if shape is not None and len(shape):
         return int(shape[0])
@@ -618,7 +617,7 @@ def apply_plan(x, plan, *, name="take-rows", blocks=None):
     """
     total = sum(plan.lengths)
     if not is_dask_collection(x):
-        n = _in_memory_rows(x)
+        n = in_memory_rows(x)
         if n != total:
             raise ValueError(f"The row plan is for {total} rows; the input has {n}.")
         return _take_in_memory(x, plan.global_indices())

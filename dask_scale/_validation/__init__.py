@@ -22,7 +22,8 @@ One job a module:
   :func:`check_sample_weight`, in-memory ``X`` split like a dask ``y``.
 - :mod:`.features`: ``n_features_in_`` / ``feature_names_in_`` set and checked,
   :func:`check_input_features`.
-- :mod:`.errors`: the "0 samples" error (:func:`no_samples_error`, :func:`check_n_rows`).
+- :mod:`.errors`: the "0 samples" error (:func:`no_samples_error`, :func:`check_n_rows`);
+  the warning for a parameter without effect (:func:`warn_no_effect`).
 - :mod:`.validate`: :func:`validate_data`, the estimators' entry point for ``X`` (and ``y``,
   ``sample_weight``).
 """
@@ -39,7 +40,14 @@ from .arrays import (
     ensure_known_chunks,
     sparse_output_like,
 )
-from .errors import EMPTY_INPUT_HINT, check_n_rows, inconsistent_lengths_error, no_samples_error
+from .errors import (
+    EMPTY_INPUT_HINT,
+    check_n_rows,
+    inconsistent_lengths_error,
+    no_effect_message,
+    no_samples_error,
+    warn_no_effect,
+)
 from .features import check_input_features, reraise_feature_names_error
 from .frames import as_dask_array, frame_to_dask_array, frames_to_dask_arrays, non_numeric_message
 from .targets import check_consistent_rows, check_sample_weight, check_y
@@ -66,6 +74,7 @@ __all__ = [
     "is_dask_array",
     "is_dask_collection",
     "is_dask_frame",
+    "no_effect_message",
     "no_samples_error",
     "non_numeric_message",
     "nonfinite_message",
@@ -73,4 +82,5 @@ __all__ = [
     "reraise_feature_names_error",
     "sparse_output_like",
     "validate_data",
+    "warn_no_effect",
 ]

@@ -26,6 +26,7 @@ from .._validation import (
     is_dask_array,
     is_dask_frame,
     validate_data,
+    warn_no_effect,
 )
 from ._kmeans_init import check_init_array, check_sizes, init_steps, initial_centres
 from ._kmeans_lloyd import e_step, lloyd
@@ -256,12 +257,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         }
         for name, why in no_effect.items():
             if getattr(self, name) != "deprecated":
-                warnings.warn(
-                    f"'{name}' has no effect in {type(self).__name__} ({why}) and will be "
-                    "removed; leave it out.",
-                    FutureWarning,
-                    stacklevel=4,
-                )
+                warn_no_effect(self, name, why, removed=True, stacklevel=4)
 
     def _check_init_array(self, n_features, dtype):
         return check_init_array(self.init, self.n_clusters, n_features, dtype)

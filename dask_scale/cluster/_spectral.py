@@ -12,14 +12,14 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Hidden, Interval, StrOptions
 
 from .._fitting import all_or_nothing
-from .._validation import is_dask_array, nonfinite_message, validate_data
+from .._graph import row_block_lengths
+from .._validation import is_dask_array, nonfinite_message, validate_data, warn_no_effect
 from ._spectral_labels import fit_labels, make_clusterer
 from ._spectral_nystrom import degree_extension, embedding_basis, inverse_sqrt_degrees
 from ._spectral_passes import (
     affinity,
     affinity_column_sums,
     embed,
-    n_rows,
     normalised_gram,
     sample_rows,
 )
@@ -237,25 +237,31 @@ class SpectralClustering(ClusterMixin, BaseEstimator):
                 "one. Use None (dense), 'arpack' or 'lobpcg'."
             )
         if self.n_neighbors != _N_NEIGHBORS:
-            warnings.warn(
-                "n_neighbors has no effect: affinity='nearest_neighbors' is not supported "
-                "by the Nyström SpectralClustering; leave it out.",
-                UserWarning,
+            warn_no_effect(
+                self,
+                "n_neighbors",
+                "affinity='nearest_neighbors' is not supported by the Nyström approximation",
+                value=self.n_neighbors,
+                category=UserWarning,
                 stacklevel=4,
             )
         if self.eigen_solver is None and self.eigen_tol not in ("auto", 0, 0.0):
-            warnings.warn(
-                "eigen_tol has no effect with eigen_solver=None (the dense solver is exact); "
-                "use eigen_solver='arpack' or 'lobpcg' for an iterative solve to a tolerance.",
-                UserWarning,
+            warn_no_effect(
+                self,
+                "eigen_tol",
+                "with eigen_solver=None the dense solver is exact",
+                value=self.eigen_tol,
+                fix="use eigen_solver='arpack' or 'lobpcg' for an iterative solve to a tolerance",
+                category=UserWarning,
                 stacklevel=4,
             )
         if self.n_jobs != "deprecated":
-            warnings.warn(
-                "'n_jobs' has no effect in SpectralClustering (the parallelism is the dask "
-                "scheduler's: use dask.config.set(num_workers=...) or a dask.distributed "
-                "Client) and will be removed; leave it out.",
-                FutureWarning,
+            warn_no_effect(
+                self,
+                "n_jobs",
+                "the parallelism is the dask scheduler's: use dask.config.set(num_workers=...) "
+                "or a dask.distributed Client",
+                removed=True,
                 stacklevel=4,
             )
 
@@ -294,7 +300,8 @@ class SpectralClustering(ClusterMixin, BaseEstimator):
         self._check_keywords()
         X = validate_data(self, X, dtype=[np.float64, np.float32])
         dask_in = is_dask_array(X)
-        n = n_rows(X)
+        # counted once per collection where the chunk sizes are unknown (and remembered)
+        n = int(sum(row_block_lengths(X)[0]))
         n_sample, k = self.n_components, self.n_clusters
         if n_sample > n:
             raise ValueError(

@@ -13,13 +13,11 @@
 
 from __future__ import annotations
 
-import warnings
-
 import sklearn.cluster
 from sklearn.base import BaseEstimator, clone
 
 from .._graph.compute import compute
-from .._validation import is_dask_array
+from .._validation import is_dask_array, warn_no_effect
 from ._kmeans import KMeans
 
 __all__ = ["fit_labels", "make_clusterer"]
@@ -61,10 +59,13 @@ def make_clusterer(assign_labels, kmeans_params, n_clusters, n_init, seed, n_ini
             f"labels_, got {type(assign_labels).__name__}."
         )
     if n_init != n_init_default:
-        warnings.warn(
-            f"n_init={n_init!r} has no effect when assign_labels is an estimator (its own "
-            "parameters apply); set it on that estimator or in kmeans_params.",
-            UserWarning,
+        warn_no_effect(
+            "SpectralClustering",
+            "n_init",
+            "assign_labels is an estimator: its own parameters apply",
+            value=n_init,
+            fix="set it on that estimator or in kmeans_params",
+            category=UserWarning,
             stacklevel=4,
         )
     return clone(assign_labels).set_params(**params)

@@ -24,18 +24,11 @@ import scipy.sparse.linalg
 __all__ = ["degree_extension", "embedding_basis", "inverse_sqrt_degrees"]
 
 
-def _pinvh(A):
-    w, U = scipy.linalg.eigh(A)
-    cut = np.abs(w).max(initial=0.0) * A.shape[0] * np.finfo(np.float64).eps
-    keep = np.abs(w) > cut
-    return (U[:, keep] / w[keep]) @ U[:, keep].T
-
-
 def degree_extension(A, column_sums):
     """``1 + A^+ b`` with ``b = column_sums - A 1`` (the sample's affinity to the other rows):
     the vector whose product with ``K(x, S)`` is the Nyström degree of row ``x``."""
     b = column_sums - A.sum(axis=1)
-    return 1.0 + _pinvh(A) @ b
+    return 1.0 + scipy.linalg.pinvh(A) @ b
 
 
 def inverse_sqrt_degrees(column_sums):

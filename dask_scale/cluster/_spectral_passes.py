@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.metrics.pairwise import pairwise_kernels
 
-from .._graph import map_rows, reduce_blocks, row_block_lengths, take_rows
+from .._graph import map_rows, reduce_blocks, take_rows
 from .._graph.compute import compute
 from .._validation import is_dask_array
 
@@ -33,16 +33,6 @@ __all__ = [
     "normalised_gram",
     "sample_rows",
 ]
-
-
-def n_rows(X):
-    """Number of rows of ``X`` (row-block lengths counted once for unknown chunk sizes)."""
-    if not is_dask_array(X):
-        return int(X.shape[0])
-    if not np.isnan(X.shape[0]):
-        return int(X.shape[0])
-    (lengths,) = row_block_lengths(X)
-    return int(np.sum(lengths))
 
 
 def sample_rows(X, indices):

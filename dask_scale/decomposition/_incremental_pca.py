@@ -12,7 +12,12 @@ from sklearn.utils.extmath import randomized_svd
 
 from .._graph import fold_blocks
 from .._kernels.linalg import incremental_svd_update
-from .._validation import ensure_known_chunks, is_dask_collection, reject_nonfinite
+from .._validation import (
+    ensure_known_chunks,
+    is_dask_collection,
+    reject_nonfinite,
+    warn_no_effect,
+)
 from ..utils import svd_flip
 from ._base import BasePCA, flipped_svd, validate_input
 
@@ -157,11 +162,8 @@ class IncrementalPCA(BasePCA):
 
     def _warn_copy(self):
         if not self.copy:
-            import warnings
-
-            warnings.warn(
-                "IncrementalPCA(copy=False) has no effect in dask_scale: X is never modified.",
-                UserWarning,
+            warn_no_effect(
+                self, "copy", "X is never modified", value=self.copy, category=UserWarning,
                 stacklevel=3,
             )
 

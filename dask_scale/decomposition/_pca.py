@@ -5,7 +5,6 @@ pass)."""
 
 from __future__ import annotations
 
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -15,7 +14,7 @@ from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 
 from .._graph import blas_per_block, reduce_blocks
 from .._kernels.linalg import centred_gram, centred_r, merge_centred_gram, merge_centred_r
-from .._validation import check_n_rows, ensure_known_chunks
+from .._validation import check_n_rows, ensure_known_chunks, warn_no_effect
 from ..utils import svd_flip
 from ._base import BasePCA, flipped_svd, validate_input
 from ._randomized import centred_start, one_pass_cheaper, randomized_range_svd
@@ -209,17 +208,17 @@ class PCA(BasePCA):
         """
         self._validate_params()
         if not self.copy:
-            warnings.warn(
-                "PCA(copy=False) has no effect in dask_scale: X is never modified.",
-                UserWarning,
-                stacklevel=2,
+            warn_no_effect(
+                self, "copy", "X is never modified", value=self.copy, category=UserWarning
             )
         if self.tol != 0.0:
-            warnings.warn(
-                "PCA(tol=...) is the tolerance of scikit-learn's 'arpack' solver, which "
-                "dask_scale does not provide: it has no effect.",
-                UserWarning,
-                stacklevel=2,
+            warn_no_effect(
+                self,
+                "tol",
+                "it is the tolerance of scikit-learn's 'arpack' solver, which dask_scale does "
+                "not provide",
+                value=self.tol,
+                category=UserWarning,
             )
         X, _ = validate_input(self, X, reset=True)
         solver = "full" if self.svd_solver == "tsqr" else self.svd_solver

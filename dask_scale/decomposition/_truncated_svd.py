@@ -3,7 +3,6 @@ one pass or randomized."""
 
 from __future__ import annotations
 
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -12,7 +11,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._graph import blas_per_block, reduce_blocks
 from .._kernels.linalg import centred_r, merge_centred_r, stacked_r
-from .._validation import check_n_rows
+from .._validation import check_n_rows, warn_no_effect
 from ._base import BaseProjection, flipped_svd, pad_triplets, validate_input
 from ._randomized import one_pass_cheaper, randomized_range_svd
 
@@ -116,11 +115,13 @@ class TruncatedSVD(BaseProjection):
         """
         self._validate_params()
         if self.tol != 0.0:
-            warnings.warn(
-                "TruncatedSVD(tol=...) is the tolerance of scikit-learn's 'arpack' algorithm, "
-                "which dask_scale does not provide: it has no effect.",
-                UserWarning,
-                stacklevel=2,
+            warn_no_effect(
+                self,
+                "tol",
+                "it is the tolerance of scikit-learn's 'arpack' algorithm, which dask_scale "
+                "does not provide",
+                value=self.tol,
+                category=UserWarning,
             )
         X, _ = validate_input(self, X, reset=True)
         n_features = X.shape[1]

@@ -19,11 +19,11 @@ from sklearn.feature_extraction.text import CountVectorizer as _SkCountVectorize
 from .._graph import reduce_blocks
 from .._kernels.stats import merge_value_counts, value_counts
 from .._set_output import TransformerMixin
+from .._types import is_lazy
 from ._documents import (
     as_documents,
     checked_documents,
     document_kind,
-    is_lazy_documents,
     sparse_meta,
     vectorize_lazily,
 )
@@ -35,10 +35,10 @@ def _object_array(items):
     return np.fromiter(items, dtype=object, count=len(items))
 
 
-def _block_term_counts(block, kind, name, with_totals, analyzer):
-    """``(n_documents, document frequencies, total counts or None)`` of one partition; the
+def _block_term_counts(docs, kind, name, with_totals, analyzer):
+    """``(n_documents, document frequencies, total counts or None)`` of one partition (a
+    Bag partition reaches it as a list: :func:`dask_scale._graph.reduce_blocks`); the
     frequencies as :func:`value_counts` results over the terms."""
-    docs = block if hasattr(block, "__len__") else list(block)
     per_doc, every = [], []
     n = 0
     for doc in checked_documents(docs, kind, name, in_block=True):
@@ -211,7 +211,7 @@ class CountVectorizer(TransformerMixin, _SkCountVectorizer):
         self : CountVectorizer
         """
         docs = as_documents(raw_documents, type(self).__name__)
-        if not is_lazy_documents(docs):
+        if not is_lazy(docs):
             _SkCountVectorizer.fit_transform(self, self._checked(docs))
             return self
         if self.vocabulary is not None:
@@ -265,7 +265,7 @@ class CountVectorizer(TransformerMixin, _SkCountVectorizer):
             Shape ``(n_documents, len(vocabulary_))``.
         """
         docs = as_documents(raw_documents, type(self).__name__)
-        if not is_lazy_documents(docs):
+        if not is_lazy(docs):
             return _SkCountVectorizer.fit_transform(self, self._checked(docs))
         return self.fit(docs).transform(docs)
 
@@ -283,7 +283,7 @@ class CountVectorizer(TransformerMixin, _SkCountVectorizer):
             Shape ``(n_documents, len(vocabulary_))``.
         """
         docs = as_documents(raw_documents, type(self).__name__)
-        if not is_lazy_documents(docs):
+        if not is_lazy(docs):
             return self._vectorize(docs)
         self._check_vocabulary()
         meta = sparse_meta(len(self.vocabulary_), np.dtype(self.dtype))

@@ -32,7 +32,6 @@ __all__ = [
     "checked_documents",
     "document_error",
     "document_kind",
-    "is_lazy_documents",
     "sample_kind",
     "sparse_meta",
     "vectorize_lazily",
@@ -42,11 +41,6 @@ _LAZY_KINDS = (
     "a dask Bag, a dask Series (or a one-column dask DataFrame) or a 1-D dask array of "
     "documents"
 )
-
-
-def is_lazy_documents(docs):
-    """Documents that :func:`as_documents` keeps lazy (Bag, dask Series, dask array)."""
-    return is_dask_bag(docs) or is_dask_frame(docs) or is_dask_array(docs)
 
 
 def _one_column(frame, name, what):
@@ -72,7 +66,8 @@ def _numeric_dtype_error(dtype, name, what):
 
 
 def as_documents(raw, name, what="text documents"):
-    """The input ``raw`` as documents: lazy (see :func:`is_lazy_documents`) or in memory.
+    """The input ``raw`` as documents: lazy (:func:`dask_scale._types.is_lazy`: a Bag, dask Series or
+    dask array) or in memory.
 
     A one-column DataFrame (dask or pandas) gives its column; a dask array of shape
     ``(n, 1)`` its only column. Only what can be seen without computing is checked here
@@ -202,14 +197,9 @@ def sparse_meta(n_features, dtype):
     return kind((0, int(n_features)), dtype=dtype)
 
 
-def _block_documents(block):
-    """One partition's documents as a sized sequence (a Bag partition may be an iterator)."""
-    return block if hasattr(block, "__len__") else list(block)
-
-
-def _vectorize_block(block, estimator, meta):
-    """``estimator._vectorize`` (its in-memory transform) on one partition, as ``meta``."""
-    docs = _block_documents(block)
+def _vectorize_block(docs, estimator, meta):
+    """``estimator._vectorize`` (its in-memory transform) on one partition, as ``meta`` (a
+    Bag partition reaches it as a list: :func:`dask_scale._graph.map_row_blocks`)."""
     if len(docs) == 0:
         return meta.copy()
     out = estimator._vectorize(docs, in_block=True)

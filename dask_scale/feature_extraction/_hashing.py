@@ -12,11 +12,11 @@ from sklearn.feature_extraction import FeatureHasher as _SkFeatureHasher
 from sklearn.feature_extraction.text import HashingVectorizer as _SkHashingVectorizer
 
 from .._set_output import TransformerMixin
+from .._types import is_lazy
 from ._documents import (
     as_documents,
     checked_documents,
     document_kind,
-    is_lazy_documents,
     sample_kind,
     sparse_meta,
     vectorize_lazily,
@@ -113,7 +113,7 @@ class HashingVectorizer(TransformerMixin, _SkHashingVectorizer):
         self : HashingVectorizer
         """
         docs = as_documents(X, type(self).__name__)
-        super().fit(None if is_lazy_documents(docs) else docs)
+        super().fit(None if is_lazy(docs) else docs)
         return self
 
     def transform(self, X):
@@ -130,7 +130,7 @@ class HashingVectorizer(TransformerMixin, _SkHashingVectorizer):
             Shape ``(n_documents, n_features)``; lazy for lazy input.
         """
         docs = as_documents(X, type(self).__name__)
-        if not is_lazy_documents(docs):
+        if not is_lazy(docs):
             return self._vectorize(docs)
         self._validate_params()
         self._validate_ngram_range()
@@ -242,7 +242,7 @@ class FeatureHasher(TransformerMixin, _SkFeatureHasher):
         if isinstance(raw_X, (str, bytes)):
             return self._vectorize(raw_X)
         samples = as_documents(raw_X, type(self).__name__, "samples")
-        if not is_lazy_documents(samples):
+        if not is_lazy(samples):
             return self._vectorize(samples)
         self._validate_params()
         meta = sparse_meta(self.n_features, np.dtype(self.dtype))

@@ -23,7 +23,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._graph import affine_source
 from .._progress import IterationLog
-from .._validation import is_dask_array, is_dask_frame, validate_data
+from .._validation import is_dask_array, is_dask_frame, validate_data, warn_no_effect
 from ._solvers import (
     ITERATION_OPTIONS,
     SOLVERS,
@@ -154,20 +154,23 @@ class _GLM(BaseEstimator):
                 "scikit-learn's liblinear solver. Use dual=False (the default)."
             )
         if self.intercept_scaling != 1:
-            warnings.warn(
-                f"intercept_scaling={self.intercept_scaling!r} has no effect: it scales the "
-                "synthetic intercept feature of scikit-learn's liblinear solver, which "
-                f"penalises the intercept; {name} never penalises the intercept. Leave "
-                "intercept_scaling=1.",
-                FutureWarning,
+            warn_no_effect(
+                self,
+                "intercept_scaling",
+                "it scales the synthetic intercept feature of scikit-learn's liblinear solver, "
+                f"which penalises the intercept; {name} never penalises the intercept",
+                value=self.intercept_scaling,
+                fix="leave intercept_scaling=1",
                 stacklevel=4,
             )
         if self.n_jobs is not None:
-            warnings.warn(
-                f"n_jobs={self.n_jobs!r} has no effect: dask decides the parallelism (the "
-                "threads of the local scheduler or the workers of a dask.distributed "
-                "Client). Leave n_jobs=None and configure the scheduler instead.",
-                FutureWarning,
+            warn_no_effect(
+                self,
+                "n_jobs",
+                "dask decides the parallelism: the threads of the local scheduler or the "
+                "workers of a dask.distributed Client",
+                value=self.n_jobs,
+                fix="leave n_jobs=None and configure the scheduler instead",
                 stacklevel=4,
             )
         if self._family != "classifier":
@@ -177,10 +180,12 @@ class _GLM(BaseEstimator):
                     "samples with fit(X, y, sample_weight=...) instead."
                 )
             if self.multi_class != "deprecated":
-                warnings.warn(
-                    f"multi_class={self.multi_class!r} has no effect on a regressor; leave it "
-                    "unset.",
-                    FutureWarning,
+                warn_no_effect(
+                    self,
+                    "multi_class",
+                    "a regressor has no classes",
+                    value=self.multi_class,
+                    fix="leave it unset",
                     stacklevel=4,
                 )
 

@@ -37,6 +37,7 @@ from .._graph.compute import TaskCounter, compute
 from .._graph.rows import lengths_and_values
 from .._progress import IterationLog, pass_bar
 from .._types import is_dask_collection
+from .._validation import warn_no_effect
 from ._folds import FoldData
 from ._graph_search import SearchGraph, ThreadCap, thread_cap
 from ._normalize import candidate_estimators, check_scorers, resolve_scheduler
@@ -329,10 +330,11 @@ class BaseSearchCV(MetaEstimatorMixin, BaseEstimator):
         """Check the arguments; the scheduler, scorers, targets in memory and the folds."""
         self._validate_params()
         if self.iid != _NO_IID:
-            warnings.warn(
-                "iid has no effect and will be removed: the mean test score is the mean over "
-                "the folds (iid=False), as in scikit-learn.",
-                FutureWarning,
+            warn_no_effect(
+                self,
+                "iid",
+                "the mean test score is the mean over the folds, iid=False, as in scikit-learn",
+                removed=True,
                 stacklevel=3,
             )
         estimator = self.estimator

@@ -264,3 +264,16 @@ def test_map_row_blocks_over_a_bag_gives_one_block_per_partition():
     np.testing.assert_array_equal(out.compute(), [[4], [2], [6]])
     with pytest.raises(TypeError, match="array meta"):
         map_row_blocks(_lengths, bag, 2, meta=pd.DataFrame({"a": []}))
+
+
+def test_map_row_blocks_gives_a_bag_partition_as_a_list():
+    import dask.bag as db
+
+    from dask_scale._graph import map_row_blocks
+
+    # partitions that are generators: a function taking len() of its block still works
+    bag = db.from_sequence(["ab", "c", "def"], npartitions=2).map_partitions(
+        lambda p: (s for s in p)
+    )
+    out = map_row_blocks(_lengths, bag, 1, meta=np.empty((0, 1), dtype=np.int64))
+    np.testing.assert_array_equal(out.compute(), [[2], [1], [3]])

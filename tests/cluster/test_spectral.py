@@ -2,12 +2,12 @@
 
 import pickle
 
-import dask
 import dask.array as da
 import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 import pytest
+from _helpers import BlockCounter
 from sklearn.cluster import SpectralClustering as SkSpectral
 from sklearn.datasets import make_blobs
 from sklearn.metrics import adjusted_rand_score
@@ -136,23 +136,22 @@ def test_kmeans_params_reach_the_clusterer(blobs):
 
 
 def test_fit_is_lazy_and_persist_embedding(blobs):
-    X = da.from_array(blobs[0], chunks=(100, 3))
-    graphs = []
-
-    class Count(dask.callbacks.Callback):
-        def _start(self, dsk):
-            graphs.append(len(dsk))
-
-    with Count():
-        plain = _model(n_init=1).fit(X)
-    with Count():
-        persisted = _model(n_init=1, persist_embedding=True).fit(X)
-    # the sample, the degrees, the Gram matrix, then k-means passes: never one graph holding
-    # X gathered whole, and labels_ a dask array over labels already computed
-    assert len(graphs) > 3
+    fits, reads = {}, {}
+    for persist in (False, True):
+        counter = BlockCounter(3)
+        X = counter.wrap(da.from_array(blobs[0], chunks=(100, 3)), name=f"spectral-{persist}")
+        fits[persist] = _model(n_init=1, persist_embedding=persist).fit(X)
+        fits[persist].labels_.compute()
+        reads[persist] = counter.per_block
+    # persisted: every block read by the sample, the degrees, the Gram matrix and the
+    # embedding, once each; labels_ a dask array over labels already computed
+    np.testing.assert_array_equal(reads[True], [4] * 3)
+    # not persisted: the k-means passes (initialisation, iterations, labels) re-read X
+    assert (reads[False] > 4 + 1).all(), reads[False]
+    plain = fits[False]
     assert isinstance(plain.labels_, da.Array)
     assert len(plain.labels_.dask) <= plain.labels_.numblocks[0] + 1
-    np.testing.assert_array_equal(plain.labels_.compute(), persisted.labels_.compute())
+    np.testing.assert_array_equal(plain.labels_.compute(), fits[True].labels_.compute())
 
 
 def test_fitted_model_pickles_small():
@@ -192,8 +191,8 @@ def test_n_components_larger_than_unknown_n_samples(blobs):
     "params, match",
     [
         (dict(n_jobs=2), "n_jobs' has no effect"),
-        (dict(n_neighbors=5), "n_neighbors has no effect"),
-        (dict(eigen_tol=1e-3), "eigen_tol has no effect"),
+        (dict(n_neighbors=5), "n_neighbors=5 has no effect in SpectralClustering"),
+        (dict(eigen_tol=1e-3), "eigen_tol=0.001 has no effect.*dense solver is exact"),
         (dict(assign_labels=KMeans(3), n_init=3), "n_init=3 has no effect"),
     ],
 )

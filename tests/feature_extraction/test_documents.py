@@ -7,11 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dask_scale._types import is_dask_bag
+from dask_scale._types import is_dask_bag, is_lazy
 from dask_scale.feature_extraction._documents import (
     as_documents,
     checked_documents,
-    is_lazy_documents,
 )
 
 
@@ -26,8 +25,8 @@ def test_lazy_kinds_are_kept_and_one_column_frames_give_their_column():
     pdf = pd.DataFrame({"t": ["a", "b"]})
     assert list(as_documents(pdf, "V")) == ["a", "b"]
     for lazy in (bag, column, as_documents(arr, "V")):
-        assert is_lazy_documents(lazy)
-    assert not is_lazy_documents(["a"]) and not is_lazy_documents(pd.Series(["a"]))
+        assert is_lazy(lazy)
+    assert not is_lazy(["a"]) and not is_lazy(pd.Series(["a"]))
 
 
 def test_checked_documents_stream_and_name_the_bad_one():

@@ -234,7 +234,7 @@ def test_error_score_number_records_failures_like_scikit_learn():
 def test_iid_warns_and_has_no_effect():
     X, y = _data()
     expected = GridSearchCV(LogisticRegression(), GRID, cv=3).fit(X, y)
-    with pytest.warns(FutureWarning, match="iid has no effect"):
+    with pytest.warns(FutureWarning, match="'iid' has no effect in GridSearchCV"):
         got = GridSearchCV(LogisticRegression(), GRID, cv=3, iid=True).fit(X, y)
     _assert_results_equal(got, expected, rtol=0)
 
