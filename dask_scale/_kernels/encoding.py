@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from numba import njit
+from ._dispatch import kernel
 
 __all__ = ["onehot_fill"]
 
 
-@njit(nogil=True, cache=True)
+@kernel(reads=("factors", "maps", "starts"))
 def onehot_fill(factors, maps, starts, out):
     """Write the one-hot rows of a block into ``out``, every entry of it, in one pass.
 

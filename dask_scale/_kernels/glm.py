@@ -26,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from ._dispatch import kernel
 from .stats import half_poisson_deviance
 
 __all__ = [
@@ -74,7 +75,7 @@ def _point(family, eta, y):
     return mu - y * eta, mu - y, mu
 
 
-@njit(nogil=True, cache=True, fastmath=_FM)
+@kernel(reads=("X", "y", "sw", "coef", "intercept"), fastmath=_FM)
 def glm_loss(X, y, sw, coef, intercept, family):
     """Weighted loss ``sum_i sw_i * loss(eta_i, y_i)`` of a single-output GLM.
 
@@ -103,7 +104,7 @@ def glm_loss(X, y, sw, coef, intercept, family):
     return loss
 
 
-@njit(nogil=True, cache=True, fastmath=_FM)
+@kernel(reads=("X", "y", "sw", "coef", "intercept"), fastmath=_FM)
 def glm_loss_grad(X, y, sw, coef, intercept, family):
     """Weighted loss and its gradient in ``(coef, intercept)``, one pass.
 
@@ -130,7 +131,7 @@ def glm_loss_grad(X, y, sw, coef, intercept, family):
     return loss, grad, gb
 
 
-@njit(nogil=True, cache=True, fastmath=_FM)
+@kernel(reads=("X", "y", "sw", "coef", "intercept"), fastmath=_FM)
 def glm_loss_grad_hess(X, y, sw, coef, intercept, family, fit_intercept):
     """Weighted loss, gradient and Hessian, one pass.
 
@@ -198,7 +199,7 @@ def _softmax_row(X, i, coef, intercept, eta):
     return mx, mx + np.log(s)
 
 
-@njit(nogil=True, cache=True, fastmath=_FM)
+@kernel(reads=("X", "y", "sw", "coef", "intercept"), fastmath=_FM)
 def multinomial_loss(X, y, sw, coef, intercept):
     """Weighted multinomial loss ``sum_i sw_i * (logsumexp(eta_i) - eta_i[y_i])``.
 
@@ -225,7 +226,7 @@ def multinomial_loss(X, y, sw, coef, intercept):
     return loss
 
 
-@njit(nogil=True, cache=True, fastmath=_FM)
+@kernel(reads=("X", "y", "sw", "coef", "intercept"), fastmath=_FM)
 def multinomial_loss_grad(X, y, sw, coef, intercept):
     """Weighted multinomial loss and gradient, one pass.
 
@@ -257,7 +258,7 @@ def multinomial_loss_grad(X, y, sw, coef, intercept):
     return loss, grad, gb
 
 
-@njit(nogil=True, cache=True, fastmath=_FM)
+@kernel(reads=("X", "y", "sw", "coef", "intercept"), fastmath=_FM)
 def multinomial_loss_grad_hess(X, y, sw, coef, intercept, fit_intercept):
     """Weighted multinomial loss, gradient and Hessian, one pass.
 
@@ -321,7 +322,7 @@ def multinomial_loss_grad_hess(X, y, sw, coef, intercept, fit_intercept):
     return loss, grad, gb, hess
 
 
-@njit(nogil=True, cache=True, fastmath=_FM)
+@kernel(reads=("X", "y", "sw", "coef", "intercept"), fastmath=_FM)
 def glm_score_sums(X, y, sw, coef, intercept, family):
     """Weighted residual deviance of a fitted single-output GLM on one block, one pass.
 

@@ -29,6 +29,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from ._dispatch import kernel
+
 __all__ = [
     "TILE_ROWS",
     "assign_block",
@@ -192,7 +194,7 @@ def heap_order(hkey, hrow, hslot, size):
 # --------------------------------------------------------------------------------------------
 
 
-@njit(nogil=True, cache=True)
+@kernel(reads=("X", "w", "C", "offset", "factor"), keep_f=("X",))
 def lloyd_block(X, w, C, n_far, labels=None, offset=None, factor=None):
     """One Lloyd pass over a block: assignment, weighted per-cluster sums, SSE, far points.
 
@@ -285,7 +287,7 @@ def lloyd_block(X, w, C, n_far, labels=None, offset=None, factor=None):
     )
 
 
-@njit(nogil=True, cache=True)
+@kernel(reads=("X", "w", "C"), keep_f=("X",))
 def sse_block(X, w, C):
     """Weighted sum of squared distances of the rows of ``X`` to their nearest centre."""
     n, d = X.shape
@@ -304,7 +306,7 @@ def sse_block(X, w, C):
     return sse
 
 
-@njit(nogil=True, cache=True)
+@kernel(reads=("X", "C"), keep_f=("X",))
 def assign_block(X, C):
     """Nearest centre (int32) and squared distance to it (dtype of ``X``) for every row."""
     n, d = X.shape
@@ -324,7 +326,7 @@ def assign_block(X, C):
     return labels, mind
 
 
-@njit(nogil=True, cache=True)
+@kernel(reads=("X", "C"), keep_f=("X",))
 def sqdist_block(X, C):
     """Squared distances (n, k) of every row of ``X`` to every centre, dtype of ``X``."""
     n, d = X.shape
@@ -347,7 +349,7 @@ def sqdist_block(X, C):
 # --------------------------------------------------------------------------------------------
 
 
-@njit(nogil=True, cache=True)
+@kernel(reads=("X", "w", "r", "offset", "factor"), keep_f=("X",))
 def weighted_sample_block(X, w, r, n_keep, offset=None, factor=None):
     """Keep the ``n_keep`` rows with the largest ``w / r`` (weighted sampling by keys).
 
@@ -392,7 +394,7 @@ def _load_tile_scaled(X, start, m, shift, scale, Xt, offset, factor):
             Xt[f, i] = (x - shift[f]) * scale
 
 
-@njit(nogil=True, cache=True)
+@kernel(reads=("X", "w", "r", "C", "T", "shift", "offset", "factor"), keep_f=("X",))
 def sample_block(X, w, r, C, T, shift, scale, n_keep, offset=None, factor=None):
     """One pass of D^2 sampling against the candidate set ``C`` (k-means|| and k-means++).
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from ._dispatch import kernel
 
 __all__ = ["gaussian_joint_log_likelihood"]
 
 
-@njit(nogil=True, cache=True)
+@kernel(reads=("X", "theta", "var", "log_prior"))
 def gaussian_joint_log_likelihood(X, theta, var, log_prior):
     """``log P(c) + log N(x | theta_c, var_c)`` of every row of ``X`` and every class ``c``.
 

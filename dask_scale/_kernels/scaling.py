@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from ._dispatch import kernel
 
 __all__ = ["standard_scale"]
 
 
-@njit(nogil=True, cache=True)
+@kernel(reads=("X", "mean", "scale"))
 def standard_scale(X, mean, scale, with_mean, with_std, out):
     """``out = (X - mean) / scale`` in one pass over ``X``; True when ``X`` holds an infinity.
 

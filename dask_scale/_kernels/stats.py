@@ -27,6 +27,8 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
+from ._dispatch import kernel
+
 __all__ = [
     "block_class_moments",
     "block_key_select",
@@ -51,7 +53,7 @@ __all__ = [
 ]
 
 
-@njit(nogil=True, cache=True)
+@kernel(reads=("X", "w"))
 def block_moments(X, w, weighted):
     """Weighted count, mean and centred sum of squares of every column of ``X``.
 
@@ -136,7 +138,7 @@ def merge_moments(a, b):
     return n, shift, offset, m2
 
 
-@njit(nogil=True, cache=True)
+@kernel(reads=("X", "codes", "w"))
 def block_class_moments(X, codes, n_classes, w, weighted):
     """:func:`block_moments` of the rows of each class, in one fused pass per step.
 
@@ -286,7 +288,7 @@ def half_poisson_deviance(y, mu):
     return mu * ((1.0 + d) * np.log1p(d) - d)
 
 
-@njit(nogil=True, cache=True)
+@kernel(reads=("y", "w"))
 def block_poisson_null(y, w):
     """``(sum w, weighted mean m, sum w*(y*log(y/m) - y + m))`` of one block of counts.
 
@@ -326,7 +328,7 @@ def merge_poisson_null(a, b):
     return w, m, da + db + _poisson_shift(wa, ma, m) + _poisson_shift(wb, mb, m)
 
 
-@njit(nogil=True, cache=True)
+@kernel(reads=("X",))
 def block_minmax(X):
     """NaN-skipping per-column minimum, maximum and non-NaN count of ``X``.
 
@@ -352,7 +354,7 @@ def block_minmax(X):
     return lo, hi, count
 
 
-@njit(nogil=True, cache=True)
+@kernel(reads=("X",))
 def block_masked_sums(X, missing_value, nan_missing):
     """Per-column count and sum of the entries that are not missing.
 
@@ -402,7 +404,7 @@ def _compress_column(v, w, k, out_v, out_w):
         out_w[b] = step
 
 
-@njit(nogil=True, cache=True)
+@kernel(reads=("X",))
 def block_sketch(X, k):
     """Quantile summary of every column of one block (NaN skipped).
 
@@ -440,7 +442,7 @@ def block_sketch(X, k):
     return values, weights, sizes
 
 
-@njit(nogil=True, cache=True)
+@kernel(reads=("values", "weights"))
 def compress_sketch(values, weights, k):
     """Merge concatenated summaries (padded rows, see :func:`block_sketch`) into one.
 
@@ -514,7 +516,7 @@ def keys_to_float(keys):
     return bits.view(np.float64)
 
 
-@njit(nogil=True, cache=True)
+@kernel(reads=("keys", "present"))
 def block_key_stats(keys, present):
     """Per-column count of present entries and their smallest and largest key.
 
@@ -545,7 +547,7 @@ def block_key_stats(keys, present):
     return count, lo, hi
 
 
-@njit(nogil=True, cache=True)
+@kernel(reads=("keys", "present", "col", "lo", "hi", "shift", "collect"))
 def block_key_select(keys, present, col, lo, hi, shift, collect, nbins, max_collect):
     """One refinement step for several order-statistic searches ("targets").
 

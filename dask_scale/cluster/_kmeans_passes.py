@@ -26,6 +26,7 @@ import functools
 
 import numpy as np
 
+from .._kernels._dispatch import readonly
 from .._kernels.kmeans import (
     assign_block,
     heap_order,
@@ -73,13 +74,20 @@ def block_rng(seed, stage, block_index):
 
 
 def _contiguous(X):
-    if X.flags.c_contiguous or X.flags.f_contiguous:
-        return X
-    return np.ascontiguousarray(X)
+    """``X`` read-only, C- or F-contiguous (the layouts the kernels are compiled for)."""
+    return readonly(X, keep_f=True)
 
 
-def _weights(w):
-    return None if w is None else _contiguous(w)
+def _weights(w, n):
+    """Sample weights for the kernels: float64, ones when None.
+
+    The kernels accept ``w=None`` too, but weights of ones give the same sums bit for bit
+    and one compiled specialisation serves weighted and unweighted fits (the per-row load
+    of a weight is nothing against the distances to every centre).
+    """
+    if w is None:
+        return np.ones(n)
+    return readonly(np.asarray(w, dtype=np.float64))
 
 
 def _map(affine):
@@ -135,8 +143,11 @@ def moments_of(summary):
 
 def lloyd_chunk(X, w, C, n_far, affine=None):
     """Partial ``(sums, weight, sse, far)`` of one Lloyd pass over a block."""
+    X = _contiguous(X)
+    # a scratch labels array: one specialisation for this pass and the final E-step's
+    labels = np.empty(X.shape[0], dtype=np.int32)
     sums, weight, sse, fkey, frow, fslot, fsize, fx, fw, flab = lloyd_block(
-        _contiguous(X), _weights(w), C, n_far, None, *_map(affine)
+        X, _weights(w, X.shape[0]), C, n_far, labels, *_map(affine)
     )
     return sums, weight, sse, _top(fkey, frow, fslot, fsize, fx, fw, flab)
 
@@ -161,7 +172,7 @@ def lloyd_labels_chunk(X, w, C, n_far, affine=None):
     X = _contiguous(X)
     labels = np.empty(X.shape[0], dtype=np.int32)
     sums, weight, sse, fkey, frow, fslot, fsize, fx, fw, flab = lloyd_block(
-        X, _weights(w), C, n_far, labels, *_map(affine)
+        X, _weights(w, X.shape[0]), C, n_far, labels, *_map(affine)
     )
     return (sums, weight, sse, _top(fkey, frow, fslot, fsize, fx, fw, flab)), [labels]
 
@@ -206,7 +217,8 @@ def assigned_sse_chunk(X, labels, C):
 
 
 def sse_chunk(X, w, C):
-    return sse_block(_contiguous(X), _weights(w), C)
+    X = _contiguous(X)
+    return sse_block(X, _weights(w, X.shape[0]), C)
 
 
 # --------------------------------------------------------------------------------------------
@@ -221,7 +233,7 @@ def first_chunk(block_index, X, w, seed, stage, n_keep, affine=None):
     np.maximum(r, TINY, out=r)
     offset, factor = _map(affine)
     total, hkey, hrow, hslot, size, px = weighted_sample_block(
-        X, _weights(w), r, n_keep, offset, factor
+        X, _weights(w, X.shape[0]), r, n_keep, offset, factor
     )
     return _moments(X, affine), total, _top(hkey, hrow, hslot, size, px)
 
@@ -253,7 +265,7 @@ def sample_chunk(block_index, X, w, C, T, shift, scale, seed, stage, law, n_keep
         r = block_rng(seed, stage, block_index).standard_exponential(n)
         np.maximum(r, TINY, out=r)
     phi, attracted, hkey, hrow, hslot, size, px = sample_block(
-        X, _weights(w), r, C, T, shift, scale, n_keep, *_map(affine)
+        X, _weights(w, n), r, C, T, shift, scale, n_keep, *_map(affine)
     )
     tops = [_top(hkey[o], hrow[o], hslot[o], size[o], px[o]) for o in range(phi.shape[0])]
     return phi, attracted, tops

@@ -288,7 +288,8 @@ def _standard_block(block, mean, scale):
 
 def _standard_new_block(block, mean, scale):
     """``_standard_block`` into a new array, in one pass (dask blocks stay untouched)."""
-    out = np.empty_like(block)
+    # C-ordered whatever the block's layout: the kernel is compiled for C-ordered output
+    out = np.empty(block.shape, dtype=block.dtype)
     empty = np.empty(0, dtype=block.dtype)
     infinite = standard_scale(
         block,

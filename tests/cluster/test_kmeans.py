@@ -350,7 +350,8 @@ def test_kernels_keep_float32():
     labels, mind = kern.assign_block(X, C)
     assert mind.dtype == np.float32 and labels.dtype == np.int32
     assert kern.sqdist_block(X, C).dtype == np.float32
-    far_x = kern.lloyd_block(X, None, C, 4)[7]
+    # the arguments of a fit's passes (weights, labels array): the specialisation fit uses
+    far_x = kern.lloyd_block(X, np.ones(300), C, 4, np.empty(300, np.int32))[7]
     assert far_x.dtype == np.float32
 
 
@@ -530,9 +531,13 @@ def test_lloyd_kernel_matches_numpy():
     X = rng.normal(size=(1000, 7))  # several tiles, a partial last one
     w = rng.uniform(0, 2, 1000)
     C = rng.normal(size=(5, 7))
-    sums, weight, sse, fkey, frow, fslot, fsize, fx, fw, flab = kern.lloyd_block(X, w, C, 3)
+    labels = np.empty(1000, dtype=np.int32)
+    sums, weight, sse, fkey, frow, fslot, fsize, fx, fw, flab = kern.lloyd_block(
+        X, w, C, 3, labels
+    )
     d2 = ((X[:, None, :] - C[None]) ** 2).sum(-1)
     lab = d2.argmin(1)
+    np.testing.assert_array_equal(labels, lab)
     mind = d2.min(1)
     np.testing.assert_allclose(weight, np.bincount(lab, weights=w, minlength=5), rtol=1e-12)
     for j in range(5):
