@@ -7,9 +7,13 @@ transform of a fold is keyed by (the fitted step, the rows transformed). Candida
 a prefix of their pipeline therefore share its tasks: for two transformer settings times five
 classifier settings and three folds, the transformer is fitted six times, not thirty.
 
-The final step's score on the test rows (and the train rows with ``return_train_score``) is
-one task per (fitted final step, fold), given the already transformed test rows, so test
-folds are transformed once per fitted upstream step. Scoring the final step on transformed
+The final step is fitted and scored on its test rows (and the train rows with
+``return_train_score``) in one task, given the already transformed rows, so test folds are
+transformed once per fitted upstream step and a fitted final step never travels between
+tasks. When there are many such fits (more than 16 per scheduler thread), those reading the
+same rows of a fold are grouped, several to a task (:meth:`SearchGraph.finish`): every fit
+still runs once, on the same rows, and the scheduler's cost per task is paid far fewer
+times. Scoring the final step on transformed
 rows gives the numbers scoring the whole pipeline on raw rows gives (a Pipeline's predict is
 its final step's predict of the transformed rows).
 
