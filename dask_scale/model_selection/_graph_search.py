@@ -7,9 +7,13 @@ transform of a fold is keyed by (the fitted step, the rows transformed). Candida
 a prefix of their pipeline therefore share its tasks: for two transformer settings times five
 classifier settings and three folds, the transformer is fitted six times, not thirty.
 
-The final step's score on the test rows (and the train rows with ``return_train_score``) is
-one task per (fitted final step, fold), given the already transformed test rows, so test
-folds are transformed once per fitted upstream step. Scoring the final step on transformed
+The final step is fitted and scored on its test rows (and the train rows with
+``return_train_score``) in one task, given the already transformed rows, so test folds are
+transformed once per fitted upstream step and a fitted final step never travels between
+tasks. When there are many such fits (more than 16 per scheduler thread), those reading the
+same rows of a fold are grouped, several to a task (:meth:`SearchGraph.finish`): every fit
+still runs once, on the same rows, and the scheduler's cost per task is paid far fewer
+times. Scoring the final step on transformed
 rows gives the numbers scoring the whole pipeline on raw rows gives (a Pipeline's predict is
 its final step's predict of the transformed rows).
 
@@ -141,21 +145,24 @@ def _failure(exc):
 
 def _fit_step(estimator, X, y, fit_params, transform, error_score, cap):
     """Fit a clone of ``estimator`` on ``X``/``y`` (and transform ``X`` when asked)."""
+    with cap.limits():
+        return _fit(estimator, X, y, fit_params.value, transform, error_score)
+
+
+def _fit(estimator, X, y, fit_params, transform, error_score):
     if isinstance(X, _Failed):
         return X
     start = time.perf_counter()
     try:
-        with cap.limits():
-            est = clone(estimator)
-            fit_params = fit_params.value
-            args = (X,) if y is None else (X, y)
-            if not transform:
-                est.fit(*args, **fit_params)
-                output = None
-            elif hasattr(est, "fit_transform"):
-                output = est.fit_transform(*args, **fit_params)
-            else:
-                output = est.fit(*args, **fit_params).transform(X)
+        est = clone(estimator)
+        args = (X,) if y is None else (X, y)
+        if not transform:
+            est.fit(*args, **fit_params)
+            output = None
+        elif hasattr(est, "fit_transform"):
+            output = est.fit_transform(*args, **fit_params)
+        else:
+            output = est.fit(*args, **fit_params).transform(X)
     except Exception as exc:
         if error_score == "raise":
             raise
@@ -199,7 +206,26 @@ def _stack_union(weights, *outputs):
     return np.hstack([np.asarray(out) for out in weighted])
 
 
-def _score_step(fitted, X_test, y_test, X_train, y_train, scorers, train, error_score, cap):
+def _fit_score_batch(jobs, X_train, y_train, X_test, y_test, scorers, train, error_score, cap):
+    """Fit and score final steps on one fold, one after the other in one task.
+
+    ``jobs`` (an :class:`Opaque` list of ``(estimator, fit_params)``) share the fold's rows
+    (``X_train`` and ``X_test`` already transformed by their common upstream steps): each
+    is fitted on ``X_train``/``y_train`` and scored on ``X_test``/``y_test`` (and on the
+    train rows when ``train``). Returns a score record per job, in order.
+    """
+    scorers = scorers.value
+    with cap.limits():
+        return [
+            _score(
+                _fit(est, X_train, y_train, fit_params, False, error_score),
+                X_test, y_test, X_train, y_train, scorers, train, error_score,
+            )
+            for est, fit_params in jobs.value
+        ]
+
+
+def _score(fitted, X_test, y_test, X_train, y_train, scorers, train, error_score):
     """The scores of a fitted final step on its (transformed) test rows (and train rows)."""
     out = {"test": None, "train": None, "fit_time": 0.0, "score_time": 0.0, "failed": None,
            "n_test": None}
@@ -209,13 +235,11 @@ def _score_step(fitted, X_test, y_test, X_train, y_train, scorers, train, error_
         return out
     out["fit_time"] = fitted.seconds
     est = fitted.estimator
-    scorers = scorers.value
     start = time.perf_counter()
     try:
-        with cap.limits():
-            out["test"] = _scores(scorers, est, X_test, y_test)
-            if train:
-                out["train"] = _scores(scorers, est, X_train, y_train)
+        out["test"] = _scores(scorers, est, X_test, y_test)
+        if train:
+            out["train"] = _scores(scorers, est, X_train, y_train)
     except Exception as exc:
         if error_score == "raise":
             raise
@@ -236,11 +260,14 @@ def _scores(scorers, est, X, y):
     return result
 
 
-def _candidate(scores, upstream_seconds):
-    """Per fold: the final step's score record, its fit time including the upstream fits."""
+def _candidate(batches, positions, upstream_seconds):
+    """Per fold: the final step's score record (record ``positions[k]`` of the batch
+    ``batches[k]``), its fit time including the upstream fits."""
     out = []
-    for record, seconds in zip(scores, upstream_seconds, strict=True):
-        record = dict(record)
+    for batch, position, seconds in zip(
+        batches, positions.value, upstream_seconds, strict=True
+    ):
+        record = dict(batch[position])
         if record["failed"] is None:
             record["fit_time"] += float(sum(seconds))
         out.append(record)
@@ -283,13 +310,25 @@ class SearchGraph:
         self.cap = cap
         self._scorers_token = content_token(scorers)
         self._cap_token = (cap.n, cap.apis)  # part of every task: in its key too
+        self._jobs = {}  # token -> _Job: each final-step fit-and-score once
+        self._candidates = []
+        self._tokens = {}  # id(estimator) -> (estimator, token) while the graph is built
+
+    def _token_of(self, est):
+        """The content token of ``est`` (hashed once per object: a candidate's steps are
+        the same objects on every fold)."""
+        held = self._tokens.get(id(est))
+        if held is None:
+            held = self._tokens[id(est)] = (est, content_token(est))
+        return held[1]
 
     # -- steps ----------------------------------------------------------------------------
     def _fit(self, est, X, y, fit_params, transform):
         """The key of the fit (``transform``: fit_transform) of ``est`` on ``X``, ``y``."""
         (x_ref, x_id), (y_ref, y_id) = X, y
         token = content_token(
-            est, x_id, y_id, fit_params, transform, self.error_score, self._cap_token
+            self._token_of(est), x_id, y_id, fit_params, transform, self.error_score,
+            self._cap_token,
         )
         key = f"search-fit-{type(est).__name__}-{token}"
         if key not in self.graph:
@@ -377,8 +416,9 @@ class SearchGraph:
 
     # -- candidates -----------------------------------------------------------------------
     def add_candidate(self, est, fold, fit_params):
-        """The score task of candidate estimator ``est`` on fold ``fold``, and the keys of
-        the upstream fits whose times add to its fit time."""
+        """Add what candidate estimator ``est`` needs on fold ``fold``: the tasks of its
+        upstream steps, and its final step's fit-and-score job. Returns the job's token and
+        the keys of the upstream fit times that add to its fit time."""
         X_train, y_train = self.data.node("X", fold, "train"), self.data.node("y", fold, "train")
         X_test, y_test = self.data.node("X", fold, "test"), self.data.node("y", fold, "test")
         upstream = []
@@ -393,32 +433,73 @@ class SearchGraph:
             fit_params = routed[last_name]
             if _is_passthrough(final):
                 raise ValueError("A search needs a Pipeline whose last step is an estimator.")
-        fit_key = self._fit(final, X_train, y_train, fit_params, transform=False)
         token = content_token(
-            fit_key, X_test[1], y_test[1], X_train[1], self._scorers_token,
-            self.return_train_score, self.error_score, self._cap_token,
+            self._token_of(final), X_train[1], y_train[1], fit_params, X_test[1], y_test[1],
+            self._scorers_token, self.return_train_score, self.error_score, self._cap_token,
         )
-        score_key = f"search-score-{token}"
-        if score_key not in self.graph:
-            self.graph[score_key] = (
-                _score_step,
-                fit_key,
-                X_test[0],
-                y_test[0],
-                X_train[0] if self.return_train_score else None,
-                y_train[0] if self.return_train_score else None,
-                Opaque(self.scorers),
-                self.return_train_score,
-                self.error_score,
-                self.cap,
-            )
-        return score_key, [self._get(k, "seconds") for k in upstream]
+        if token not in self._jobs:
+            self._jobs[token] = _Job(final, fit_params, X_train, y_train, X_test, y_test)
+        return token, [self._get(k, "seconds") for k in upstream]
 
-    def candidate_node(self, score_keys, seconds_keys):
-        """One task per candidate collecting its folds' records (its key names its content)."""
-        key = f"search-candidate-{content_token(score_keys, seconds_keys)}"
-        self.graph[key] = (_candidate, list(score_keys), [list(s) for s in seconds_keys])
-        return key
+    def candidate_node(self, jobs, seconds_keys):
+        """Record a candidate: its job per fold (from :meth:`add_candidate`) and the keys of
+        the upstream fit times per fold. Its task is made by :meth:`finish`."""
+        self._candidates.append((list(jobs), [list(s) for s in seconds_keys]))
+
+    def finish(self, batch_size):
+        """Add the fit-and-score tasks and one task per candidate; the candidates' keys.
+
+        The final-step jobs reading the same (transformed) rows of a fold are grouped into
+        tasks of at most ``batch_size`` jobs (:func:`_fit_score_batch`); a group's jobs are
+        dealt to its tasks in turn (job ``i`` of ``n`` tasks to task ``i % n``), so that jobs
+        next to each other in the grid, often alike in cost, spread over the tasks. Every job
+        is still run once, whatever the batching.
+        """
+        groups = {}
+        for token, job in self._jobs.items():
+            groups.setdefault(job.rows, []).append(token)
+        where = {}
+        for tokens in groups.values():
+            n_tasks = -(-len(tokens) // max(1, int(batch_size)))
+            for t in range(n_tasks):
+                members = tokens[t::n_tasks]
+                key = f"search-score-{content_token(*members)}"
+                first = self._jobs[members[0]]
+                self.graph[key] = (
+                    _fit_score_batch,
+                    Opaque([(self._jobs[m].estimator, self._jobs[m].fit_params) for m in members]),
+                    first.X_train[0],
+                    first.y_train[0],
+                    first.X_test[0],
+                    first.y_test[0],
+                    Opaque(self.scorers),
+                    self.return_train_score,
+                    self.error_score,
+                    self.cap,
+                )
+                for position, member in enumerate(members):
+                    where[member] = (key, position)
+        keys = []
+        for jobs, seconds in self._candidates:
+            batches = [where[j][0] for j in jobs]
+            positions = tuple(where[j][1] for j in jobs)
+            token = content_token(*batches, str(positions), str(seconds))
+            key = f"search-candidate-{token}"
+            self.graph[key] = (_candidate, batches, Opaque(positions), seconds)
+            keys.append(key)
+        return keys
+
+
+class _Job:
+    """The fit and score of a final step on one fold's rows (``(ref, id)`` nodes)."""
+
+    __slots__ = ("X_test", "X_train", "estimator", "fit_params", "rows", "y_test", "y_train")
+
+    def __init__(self, estimator, fit_params, X_train, y_train, X_test, y_test):
+        self.estimator = estimator
+        self.fit_params = fit_params
+        self.X_train, self.y_train, self.X_test, self.y_test = X_train, y_train, X_test, y_test
+        self.rows = (X_train[1], y_train[1], X_test[1], y_test[1])
 
 
 def _route(pipeline, fit_params):

@@ -90,6 +90,27 @@ def _row_aligned(value, n):
     )
 
 
+# Tasks per thread of the scheduler that the final fits and scores are grouped into, at
+# least: many tiny fits (hundreds per thread) then run a few dozen at a time, so the
+# scheduler's cost per task (milliseconds on a distributed cluster) is paid a few dozen times
+# per thread instead of hundreds, while the last tasks to finish hold a thread no longer than
+# about 1/_TASKS_PER_THREAD of its work.
+_TASKS_PER_THREAD = 16
+
+
+def _parallelism(scheduler):
+    """How many tasks ``scheduler`` runs at once (a Client: its workers' threads now)."""
+    if scheduler.kind == "distributed":
+        return max(1, sum(scheduler.client.nthreads().values()))
+    return max(1, scheduler.n_workers)
+
+
+def _batch_size(n_fits, parallelism):
+    """Final fits (and scores) per task: one until there are more than
+    ``_TASKS_PER_THREAD`` per thread, then as many as keeps that many tasks per thread."""
+    return max(1, n_fits // (_TASKS_PER_THREAD * parallelism))
+
+
 class _Progress(Callback):
     """Calls ``report(key, result)`` as each candidate task finishes on a local scheduler."""
 
@@ -416,14 +437,15 @@ class BaseSearchCV(MetaEstimatorMixin, BaseEstimator):
             }
             for tr, _ in folds
         ]
-        candidate_keys = []
         for est in estimators:
-            score_keys, seconds = [], []
+            jobs, seconds = [], []
             for fold in range(len(folds)):
-                score_key, upstream = graph.add_candidate(est, fold, fold_params[fold])
-                score_keys.append(score_key)
+                job, upstream = graph.add_candidate(est, fold, fold_params[fold])
+                jobs.append(job)
                 seconds.append(upstream)
-            candidate_keys.append(graph.candidate_node(score_keys, seconds))
+            graph.candidate_node(jobs, seconds)
+        batch = _batch_size(len(estimators) * len(folds), _parallelism(scheduler))
+        candidate_keys = graph.finish(batch)
         return self._run(graph.graph, candidate_keys, scheduler, setup.scorers, n_threads)
 
     def _conclude(self, setup, candidates, results, best, **extra):
