@@ -180,7 +180,7 @@ def blas_per_block(arrays, block_rows=LOCAL_BLOCK_ROWS):
     synchronous and the processes schedulers run no parallel tasks here: no cap.
     """
     arrays = [a for a in arrays if a is not None]
-    lazy = [a for a in arrays if _is_lazy(a)]
+    lazy = [a for a in arrays if is_lazy(a)]
     if lazy:
         import dask.threaded
         from dask.base import get_scheduler
