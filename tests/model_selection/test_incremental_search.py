@@ -137,24 +137,38 @@ def test_patience_stops_a_model_on_a_plateau(client):
 
 
 class _FirstProgress(logging.Handler):
-    def __init__(self):
+    def __init__(self, inline=None):
         super().__init__(level=logging.INFO)
         self.seen = threading.Event()
+        self.inline = inline
 
     def emit(self, record):
+        if self.inline is not None and not self.seen.is_set():
+            self.inline()
         self.seen.set()
 
 
 class _on_first_progress:
-    """Run ``action`` in a thread after the search's first progress line (a round)."""
+    """Run ``action`` after the search's first progress line (a round).
 
-    def __init__(self, action, delay=0.2):
-        self.action, self.delay = action, delay
-        self.handler = _FirstProgress()
+    By default in a thread, ``delay`` seconds later (a signal must reach the main thread
+    while it waits on the scheduler); ``inline=True`` runs it inside the logging call, so the
+    search is certainly still running (a short search can finish within any delay).
+    """
+
+    def __init__(self, action, delay=0.2, inline=False):
+        self.action, self.delay, self.inline = action, delay, inline
+        self.handler = _FirstProgress(self._inline if inline else None)
         self.done = threading.Event()
         self.fired = {}
 
+    def _inline(self):
+        self.fired["during_fit"] = not self.done.is_set()
+        self.action()
+
     def _run(self):
+        if self.inline:
+            return
         if self.handler.seen.wait(60) and not self.done.is_set():
             time.sleep(self.delay)
             self.fired["during_fit"] = not self.done.is_set()
@@ -215,7 +229,7 @@ def test_a_worker_killed_mid_search_changes_nothing(client):
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster, Client(cluster) as c, c.as_current():
         victim = sorted(c.run(os.getpid).items())[0][1]
-        with _on_first_progress(lambda: os.kill(victim, signal.SIGKILL)) as trigger:
+        with _on_first_progress(lambda: os.kill(victim, signal.SIGKILL), inline=True) as trigger:
             with time_limit(90, "search with a killed worker"):
                 search = _search(max_iter=10, fits_per_score=2).fit(Xd, yd)
         worker_pids_after_kill(c, victim)
